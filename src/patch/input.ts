@@ -1,0 +1,220 @@
+// Inputs -> PatchSeries: a file (format-patch, .eml, mbox, raw diff), a
+// directory of them, stdin, or git revisions.
+
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseMessage } from './message.js';
+import { InputError, type Patch, type PatchSeries } from './types.js';
+
+/** Inputs larger than this are refused rather than read into memory (a whole list archive is ~170 MB). */
+export const MAX_INPUT_BYTES = 512 * 1024 * 1024;
+
+/** Split an mbox at its `From ` lines (mboxrd: `>From ` is unescaped). Returns each message with its start line. */
+export function splitMbox(text: string): { msg: string; line: number }[] {
+  const out: { msg: string; line: number }[] = [];
+  if (!text.startsWith('From ')) return [{ msg: text, line: 1 }];
+  let start = 0;
+  let startLine = 1;
+  let line = 1;
+  let i = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', i);
+    if (nl < 0) break;
+    line++;
+    i = nl + 1;
+    // a new message: a `From ` line after an empty line (or at the very start)
+    if (text.startsWith('From ', i) && (i < 2 || text[i - 2] === '\n') && /^From \S+ /.test(text.slice(i, i + 80))) {
+      out.push({ msg: text.slice(start, i), line: startLine });
+      start = i;
+      startLine = line;
+    }
+  }
+  out.push({ msg: text.slice(start), line: startLine });
+  return out.map(({ msg, line: l }) => ({ msg: msg.includes('\n>From ') ? msg.replace(/^>(>*From )/gm, '$1') : msg, line: l }));
+}
+
+/** Parse the text of one input: every patch in it, in series order when it is a series. */
+export function parseInputText(data: Buffer | string, source: string): PatchSeries {
+  let bin = typeof data === 'string' ? Buffer.from(data, 'utf8').toString('latin1') : data.toString('latin1');
+  if (bin.includes('\r')) bin = bin.replace(/\r\n?/g, '\n');
+  if (!bin.trim()) return { patches: [], errors: [new InputError(source, 'empty', 'is empty')] };
+  const msgs = splitMbox(bin);
+  const patches: Patch[] = [];
+  const errors: InputError[] = [];
+  let notPatches = 0;
+  for (const [i, { msg, line }] of msgs.entries()) {
+    let r;
+    try {
+      r = parseMessage(msg, source, i, line);
+    } catch (err) {
+      // a parser bug must not lose the other messages: report it against this message
+      errors.push(new InputError(source, 'internal', `message ${i + 1}: ${(err as Error).message}`, line));
+      continue;
+    }
+    if (r.patch) patches.push(r.patch);
+    else if (r.error && r.error.kind === 'not-a-patch') notPatches++;
+    else if (r.error) errors.push(r.error);
+    if (r.error && msgs.length === 1) {
+      if (r.error.kind === 'not-a-patch') errors.push(r.error);
+    }
+  }
+  if (!patches.length && !errors.length) errors.push(new InputError(source, 'not-a-patch', notPatches ? `${notPatches} message(s), none with a diff` : 'no patch found'));
+  return { patches: seriesOrder(patches), errors };
+}
+
+/** Series order (version, then index) when every patch says where it belongs; otherwise input order. */
+export function seriesOrder(patches: Patch[]): Patch[] {
+  if (patches.length < 2) return patches;
+  const isSeries = patches.every((p) => p.position.total > 1 || p.isCoverLetter);
+  if (!isSeries) return patches;
+  return [...patches].sort((a, b) => a.position.version - b.position.version || a.position.index - b.position.index || a.indexInSource - b.indexInSource);
+}
+
+export interface ReadOptions {
+  /** Treat the inputs as git revisions / ranges in the repository at `cwd`. */
+  git?: boolean;
+  cwd: string;
+  stdin?: NodeJS.ReadableStream;
+}
+
+export async function readInputs(inputs: string[], opts: ReadOptions): Promise<{ input: string; series: PatchSeries }[]> {
+  const out: { input: string; series: PatchSeries }[] = [];
+  for (const input of inputs) {
+    try {
+      out.push({ input, series: opts.git ? await readGit(input, opts.cwd) : await readOne(input, opts) });
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      out.push({ input, series: { patches: [], errors: [err] } });
+    }
+  }
+  return out;
+}
+
+async function readOne(input: string, opts: ReadOptions): Promise<PatchSeries> {
+  if (input === '-') {
+    if (!opts.stdin) throw new InputError(input, 'unreadable', 'no standard input');
+    return parseInputText(await readStream(opts.stdin, input), input);
+  }
+  const path = resolve(opts.cwd, input);
+  let st;
+  try {
+    st = await stat(path);
+  } catch (err) {
+    throw new InputError(input, 'unreadable', describeFsError(err));
+  }
+  if (st.isDirectory()) return readDir(input, path);
+  if (!st.isFile()) throw new InputError(input, 'unreadable', 'is not a regular file');
+  if (st.size > MAX_INPUT_BYTES) throw new InputError(input, 'unreadable', `is ${st.size} bytes, more than kreview reads (${MAX_INPUT_BYTES})`);
+  let data: Buffer;
+  try {
+    data = await readFile(path);
+  } catch (err) {
+    throw new InputError(input, 'unreadable', describeFsError(err));
+  }
+  return parseInputText(data, input);
+}
+
+/** Every regular file in a directory that holds a patch or mail, in series order. */
+async function readDir(input: string, path: string): Promise<PatchSeries> {
+  let names: string[];
+  try {
+    names = (await readdir(path, { withFileTypes: true })).filter((d) => d.isFile() && !d.name.startsWith('.')).map((d) => d.name);
+  } catch (err) {
+    throw new InputError(input, 'unreadable', describeFsError(err));
+  }
+  names.sort((a, b) => numPrefix(a) - numPrefix(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const patches: Patch[] = [];
+  const errors: InputError[] = [];
+  for (const name of names) {
+    const rel = join(input, name);
+    let data: Buffer;
+    try {
+      data = await readFile(join(path, name));
+    } catch (err) {
+      errors.push(new InputError(rel, 'unreadable', describeFsError(err)));
+      continue;
+    }
+    const s = parseInputText(data, rel);
+    patches.push(...s.patches);
+    // files that are not patches (a README, a cover note) are skipped quietly; broken ones are reported
+    errors.push(...s.errors.filter((e) => e.kind !== 'not-a-patch' && e.kind !== 'empty'));
+  }
+  if (!patches.length && !errors.length) errors.push(new InputError(input, 'empty', 'holds no patches'));
+  const ordered = patches.every((p) => p.position.total > 1 || p.isCoverLetter)
+    ? [...patches].sort((a, b) => a.position.version - b.position.version || a.position.index - b.position.index)
+    : patches;
+  return { patches: ordered, errors };
+}
+
+function numPrefix(name: string): number {
+  const m = /^(\d+)-/.exec(name);
+  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
+}
+
+async function readStream(s: NodeJS.ReadableStream, input: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of s) {
+    const b = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+    n += b.length;
+    if (n > MAX_INPUT_BYTES) throw new InputError(input, 'unreadable', `is more than ${MAX_INPUT_BYTES} bytes`);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return (err as Error)?.message ?? String(err);
+}
+
+// ---------------------------------------------------------------------------
+// git
+
+/**
+ * Commits for a revision spec, as checkpatch.pl's --git takes them:
+ * `a..b`, `a...b`, a single rev (that commit), `rev-N` (N commits ending at rev).
+ */
+async function readGit(spec: string, cwd: string): Promise<PatchSeries> {
+  // simple-git only here: --git is not the one-patch hot path, and it costs ~45 ms to import
+  const { simpleGit } = await import('simple-git');
+  const sg = simpleGit({ baseDir: cwd, maxConcurrentProcesses: 1 });
+  const git = async (args: string[]): Promise<string> => {
+    try {
+      return await sg.raw(args);
+    } catch (err) {
+      const msg = String((err as Error).message ?? err).trim().split('\n').find((l) => l.trim()) ?? '';
+      throw new InputError(`git:${spec}`, 'git', msg.replace(/^fatal: /, '') || 'git failed');
+    }
+  };
+  if (spec.startsWith('-')) throw new InputError(`git:${spec}`, 'git', 'is not a revision');
+  let revs: string[];
+  const count = /^(.+)-(\d+)$/.exec(spec);
+  if (spec.includes('..')) revs = (await git(['rev-list', '--no-merges', '--reverse', spec, '--'])).split('\n').filter(Boolean);
+  else if (count && !(await revExists(git, spec))) {
+    revs = (await git(['rev-list', '--no-merges', '--reverse', `-${count[2]}`, count[1]!, '--'])).split('\n').filter(Boolean);
+  } else revs = [(await git(['rev-parse', '--verify', '--end-of-options', `${spec}^{commit}`])).trim()];
+  if (!revs.length) throw new InputError(`git:${spec}`, 'git', 'selects no commits');
+  const patches: Patch[] = [];
+  const errors: InputError[] = [];
+  for (const rev of revs) {
+    const text = await git(['format-patch', '-M', '--stdout', '--no-signature', '-1', rev, '--']);
+    const s = parseInputText(text, `git:${rev.slice(0, 12)}`);
+    for (const p of s.patches) p.commit = rev;
+    patches.push(...s.patches);
+    errors.push(...s.errors.filter((e) => e.kind !== 'not-a-patch'));
+  }
+  return { patches, errors };
+}
+
+async function revExists(git: (a: string[]) => Promise<string>, rev: string): Promise<boolean> {
+  try {
+    await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
