@@ -1,0 +1,242 @@
+// Read-only kernel trees: a directory on disk, a git revision (read through
+// one `git cat-file --batch` process, never touching the work tree), or none.
+
+import { spawn, execFile, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { InputError } from '../patch/types.js';
+import { resolveInside, safeRelPath } from './paths.js';
+import type { SourceTree } from './types.js';
+
+const execFileP = promisify(execFile);
+const DEFAULT_EXTS = ['.c', '.h'];
+
+export class EmptyTree implements SourceTree {
+  readonly kind = 'empty' as const;
+  readonly root = undefined;
+  readonly rev = undefined;
+  async read(): Promise<string | null> {
+    return null;
+  }
+  async exists(): Promise<boolean> {
+    return false;
+  }
+  async list(): Promise<string[]> {
+    return [];
+  }
+  describe(): string {
+    return 'no tree (patch-only, embedded model)';
+  }
+}
+
+export class DiskTree implements SourceTree {
+  readonly kind = 'disk' as const;
+  readonly rev = undefined;
+  constructor(readonly root: string) {}
+  async read(path: string): Promise<string | null> {
+    const rel = safeRelPath(path, this.root);
+    const abs = resolveInside(this.root, rel, this.root);
+    try {
+      return readFileSync(abs, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null;
+      throw new InputError(`${this.root}/${rel}`, 'unreadable', code === 'EACCES' ? 'permission denied' : (err as Error).message);
+    }
+  }
+  async exists(path: string): Promise<boolean> {
+    return (await this.read(path)) !== null;
+  }
+  async list(dirs: string[], exts = DEFAULT_EXTS): Promise<string[]> {
+    const out: string[] = [];
+    const walk = (rel: string): void => {
+      let ents;
+      try {
+        ents = readdirSync(join(this.root, rel), { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of ents) {
+        if (e.name.startsWith('.')) continue;
+        const r = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) walk(r);
+        else if (e.isFile() && exts.some((x) => e.name.endsWith(x))) out.push(r);
+      }
+    };
+    for (const d of dirs) {
+      const rel = d === '' || d === '.' ? '' : safeRelPath(d, this.root);
+      if (rel && statIsFile(join(this.root, rel))) out.push(rel);
+      else walk(rel);
+    }
+    return [...new Set(out)].sort();
+  }
+  describe(): string {
+    return this.root;
+  }
+}
+
+function statIsFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Files of a git repository at a revision, read through one long-lived `git cat-file --batch`. */
+export class GitTree implements SourceTree {
+  readonly kind = 'git' as const;
+  private proc: ChildProcessWithoutNullStreams | undefined;
+  private queue: { resolve: (v: Buffer | null) => void; reject: (e: Error) => void }[] = [];
+  private buf = Buffer.alloc(0);
+  private constructor(
+    readonly root: string,
+    readonly rev: string,
+  ) {}
+
+  static async open(root: string, rev: string): Promise<GitTree> {
+    if (rev.startsWith('-')) throw new InputError(rev, 'git', 'is not a revision');
+    try {
+      const { stdout } = await execFileP('git', ['-C', root, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+      return new GitTree(root, stdout.trim());
+    } catch {
+      throw new InputError(rev, 'git', `is not a commit in ${root}`);
+    }
+  }
+
+  /** Does the repository have this commit? */
+  static async hasCommit(root: string, sha: string): Promise<boolean> {
+    try {
+      await execFileP('git', ['-C', root, 'cat-file', '-e', `${sha}^{commit}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private start(): ChildProcessWithoutNullStreams {
+    if (this.proc) return this.proc;
+    const p = spawn('git', ['-C', this.root, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    p.stdout.on('data', (d: Buffer) => {
+      this.buf = Buffer.concat([this.buf, d]);
+      this.drain();
+    });
+    p.on('error', (e) => this.failAll(e));
+    p.on('exit', () => {
+      this.proc = undefined;
+      this.failAll(new Error('git cat-file exited'));
+    });
+    // never keep the process alive for an idle reader
+    p.unref();
+    (p.stdout as unknown as { unref?: () => void }).unref?.();
+    (p.stdin as unknown as { unref?: () => void }).unref?.();
+    (p.stderr as unknown as { unref?: () => void }).unref?.();
+    this.proc = p;
+    return p;
+  }
+
+  private failAll(e: Error): void {
+    const q = this.queue;
+    this.queue = [];
+    for (const w of q) w.reject(e);
+  }
+
+  private drain(): void {
+    for (;;) {
+      const waiter = this.queue[0];
+      if (!waiter) return;
+      const nl = this.buf.indexOf(10);
+      if (nl < 0) return;
+      const head = this.buf.subarray(0, nl).toString();
+      if (head.endsWith(' missing') || head.endsWith(' ambiguous')) {
+        this.buf = this.buf.subarray(nl + 1);
+        this.queue.shift();
+        waiter.resolve(null);
+        continue;
+      }
+      const size = Number(head.split(' ')[2]);
+      if (this.buf.length < nl + 1 + size + 1) return;
+      const body = this.buf.subarray(nl + 1, nl + 1 + size);
+      const type = head.split(' ')[1];
+      this.buf = this.buf.subarray(nl + 1 + size + 1);
+      this.queue.shift();
+      waiter.resolve(type === 'blob' ? Buffer.from(body) : null);
+    }
+  }
+
+  async read(path: string): Promise<string | null> {
+    const rel = safeRelPath(path, this.root);
+    const p = this.start();
+    const got = new Promise<Buffer | null>((resolve, reject) => this.queue.push({ resolve, reject }));
+    p.stdin.write(`${this.rev}:${rel}\n`);
+    const b = await got;
+    return b ? b.toString('utf8') : null;
+  }
+  async exists(path: string): Promise<boolean> {
+    return (await this.read(path)) !== null;
+  }
+  async list(dirs: string[], exts = DEFAULT_EXTS): Promise<string[]> {
+    const rels = dirs.map((d) => (d === '' || d === '.' ? '.' : safeRelPath(d, this.root)));
+    const { stdout } = await execFileP('git', ['-C', this.root, 'ls-tree', '-r', '--name-only', '-z', this.rev, '--', ...rels], { maxBuffer: 256 << 20 });
+    return stdout.split('\0').filter((f) => f && exts.some((x) => f.endsWith(x))).sort();
+  }
+  describe(): string {
+    return `${this.root} (git ${this.rev.slice(0, 12)})`;
+  }
+  close(): void {
+    this.proc?.stdin.end();
+    this.proc?.kill();
+    this.proc = undefined;
+  }
+}
+
+/** checkpatch.pl's top_of_kernel_tree(): every one of these exists. */
+const KERNEL_TOP = ['COPYING', 'CREDITS', 'Kbuild', 'MAINTAINERS', 'Makefile', 'README', 'Documentation', 'arch', 'include', 'drivers', 'fs', 'init', 'ipc', 'kernel', 'lib', 'scripts'];
+
+export function isTopOfKernelTree(dir: string): boolean {
+  return KERNEL_TOP.every((n) => existsSync(join(dir, n)));
+}
+
+export interface OpenTreeOptions {
+  tree?: string;
+  base?: string;
+  cwd: string;
+}
+
+/**
+ * The tree a check runs against: `--tree DIR` (at `--base REV` through git),
+ * else the current directory when it is the top of a kernel tree, else none.
+ */
+export async function openTree(o: OpenTreeOptions): Promise<SourceTree> {
+  let dir = o.tree ? join(o.cwd, o.tree) : undefined;
+  if (o.tree && o.tree.startsWith('/')) dir = o.tree;
+  if (dir) {
+    let st;
+    try {
+      st = statSync(dir);
+    } catch {
+      throw new InputError(o.tree!, 'unreadable', 'kernel tree not found');
+    }
+    if (!st.isDirectory()) throw new InputError(o.tree!, 'unreadable', 'is not a directory (--tree wants a kernel tree)');
+  } else if (isTopOfKernelTree(o.cwd)) dir = o.cwd;
+  if (!dir) {
+    if (o.base) throw new InputError(o.base, 'git', '--base needs a kernel tree (--tree DIR, or run at the top of one)');
+    return new EmptyTree();
+  }
+  if (o.base) return GitTree.open(dir, o.base);
+  return new DiskTree(dir);
+}
+
+/** Switch to the series' base-commit when the tree is a git repository that has it. */
+export async function baseForSeries(tree: SourceTree, baseCommit: string | undefined): Promise<{ tree: SourceTree; notes: string[] }> {
+  if (!baseCommit || tree.kind === 'empty' || !tree.root) return { tree, notes: [] };
+  if (tree.kind === 'git' && tree.rev?.startsWith(baseCommit)) return { tree, notes: [] };
+  if (!existsSync(join(tree.root, '.git'))) {
+    return { tree, notes: [`base-commit ${baseCommit.slice(0, 12)}: ${tree.root} is not a git repository; applied to its files as they are`] };
+  }
+  if (await GitTree.hasCommit(tree.root, baseCommit)) {
+    return { tree: await GitTree.open(tree.root, baseCommit), notes: [`applied on base-commit ${baseCommit.slice(0, 12)}`] };
+  }
+  return { tree, notes: [`base-commit ${baseCommit.slice(0, 12)} is not in ${tree.root}; applied to ${tree.kind === 'git' ? tree.describe() : 'the working tree'}`] };
+}
