@@ -1,0 +1,433 @@
+// Graph analyses the rules share: where a file or mapping expression came
+// from (def-use through locals, parameters, struct fields), whose credentials
+// are in force at a call (through the callers), and dominance of one call
+// over another. All are "may" analyses bounded in depth and breadth, so they
+// stay fast and their answers come with the evidence (file:line steps).
+
+import type { CallSite, CodeGraph, CredScope, FunctionFacts } from './types.js';
+import { BACKING_NAME_HINT, type Stack, stackFor } from './kb.js';
+
+export interface OriginStep {
+  expr: string;
+  file: string;
+  line: number;
+  /** How we got from the previous expression to this one: `assigned`, `field`, `argument`, `kiocb`. */
+  via: string;
+  fn: string;
+}
+
+export interface Origin {
+  /** The expression as it stands at the start, then each step back towards where it came from. */
+  steps: OriginStep[];
+  /** The last expression reached. */
+  root: string;
+}
+
+export type FileClass =
+  | { kind: 'own'; why: string; origin: Origin }
+  | { kind: 'backing'; stack: Stack | undefined; why: string; strong: boolean; origin: Origin }
+  | { kind: 'unknown'; origin: Origin };
+
+// ---------------------------------------------------------------------------
+// expression helpers
+
+/** Whitespace-collapse and strip what does not change which object an expression names. */
+export function normExpr(e: string): string {
+  let s = e.replace(/\s+/g, ' ').trim();
+  for (;;) {
+    const before = s;
+    s = s.replace(/^&\s*/, '').replace(/^\*\s*/, '');
+    // a cast: (struct file *)x, (void *)x
+    s = s.replace(/^\((?:const\s+)?(?:struct\s+)?\w+(?:\s+\w+)?\s*\*+\s*\)\s*/, '');
+    if (s.startsWith('(') && matchingParen(s, 0) === s.length - 1) s = s.slice(1, -1).trim();
+    s = s.replace(/\s*(->|\.)\s*/g, '$1');
+    if (s === before) return s;
+  }
+}
+
+function matchingParen(s: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    if (s[i] === '(') depth++;
+    else if (s[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+export function sameExpr(a: string, b: string): boolean {
+  return normExpr(a) === normExpr(b);
+}
+
+/** `a->b.c` -> { base: 'a->b', op: '.', field: 'c' } */
+function splitMember(e: string): { base: string; field: string } | undefined {
+  const m = /^(.*\S)(?:->|\.)([A-Za-z_]\w*)$/.exec(e);
+  if (!m) return undefined;
+  // do not split inside an unclosed call: f(a->b) is a call, not a member
+  const base = m[1]!;
+  let depth = 0;
+  for (const ch of base) {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+  }
+  return depth === 0 ? { base, field: m[2]! } : undefined;
+}
+
+function splitCall(e: string): { name: string; args: string[] } | undefined {
+  const m = /^([A-Za-z_]\w*)\s*\(/.exec(e);
+  if (!m) return undefined;
+  const open = m[0].length - 1;
+  if (matchingParen(e, open) !== e.length - 1) return undefined;
+  return { name: m[1]!, args: splitArgs(e.slice(open + 1, -1)) };
+}
+
+function splitArgs(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of s) {
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+const IDENT = /^[A-Za-z_]\w*$/;
+
+/** Functions that return (a reference to) their first argument's file. */
+const FILE_PASSTHROUGH = new Set(['get_file', 'fd_file', 'get_file_rcu', 'file_clone_open']);
+/** Calls whose result is a file some other filesystem owns, opened by this code. */
+const FOREIGN_FILE_SOURCES = new Set([
+  'filp_open',
+  'file_open_root',
+  'file_open_name',
+  'dentry_open',
+  'backing_file_open',
+  'backing_tmpfile_open',
+  'open_with_fake_path',
+  'kernel_file_open',
+  'fget',
+  'fget_raw',
+  'ovl_real_file',
+  'ovl_real_file_meta',
+  'ovl_upper_file',
+  'fuse_file_passthrough',
+  'backing_file',
+]);
+
+// ---------------------------------------------------------------------------
+// origin tracing
+
+interface TraceBudget {
+  depth: number;
+  /** Stop after this many origins in total. */
+  left: number;
+  seen: Set<string>;
+}
+
+/**
+ * Every origin an expression of type `struct file *` may have at `line` of
+ * `fn`: through local assignments, kiocb set-up, parameters (into callers)
+ * and struct fields (anywhere in the graph).
+ */
+export function traceFile(graph: CodeGraph, fn: FunctionFacts, expr: string, line: number, depth = 3): Origin[] {
+  const budget: TraceBudget = { depth, left: 24, seen: new Set() };
+  return trace(graph, fn, normExpr(expr), line, budget, [], 'file');
+}
+
+/** Like traceFile, for an `struct address_space *` expression. */
+export function traceMapping(graph: CodeGraph, fn: FunctionFacts, expr: string, line: number, depth = 3): Origin[] {
+  const budget: TraceBudget = { depth, left: 24, seen: new Set() };
+  return trace(graph, fn, normExpr(expr), line, budget, [], 'mapping');
+}
+
+function trace(
+  graph: CodeGraph,
+  fn: FunctionFacts,
+  expr: string,
+  line: number,
+  budget: TraceBudget,
+  steps: OriginStep[],
+  what: 'file' | 'mapping',
+  via = 'start',
+): Origin[] {
+  const here: OriginStep[] = [...steps, { expr, file: fn.file, line, via, fn: fn.name }];
+  const done = (): Origin[] => [{ steps: here, root: expr }];
+  const seenKey = `${fn.file}:${fn.name}:${expr}`;
+  if (budget.left <= 0 || budget.seen.has(seenKey)) return done();
+  budget.seen.add(seenKey);
+  budget.left--;
+
+  // Stop where the expression already says what it is.
+  if (what === 'file' && isTerminalFile(fn, expr)) return done();
+  if (what === 'mapping' && /(?:->|\.)(?:f_mapping|i_mapping|bd_mapping|i_data)$/.test(expr)) return done();
+
+  // 1. assigned in this function before `line` (latest first)
+  const assigns = fn.assigns.filter((a) => normExpr(a.lhs) === expr && a.line <= line).sort((a, b) => b.line - a.line);
+  if (assigns.length) {
+    const out: Origin[] = [];
+    // The latest assignment at the same block level wins; we cannot see
+    // branches here, so keep every assignment (a may-analysis).
+    for (const a of assigns.slice(0, 4)) {
+      const rhs = normExpr(a.rhs);
+      if (rhs === 'NULL' || rhs === '0' || /^ERR_PTR\(/.test(rhs)) continue;
+      out.push(...trace(graph, fn, rhs, a.line, budget, here, what, 'assigned'));
+    }
+    if (out.length) return out;
+  }
+
+  // 2. a kiocb's file: init_sync_kiocb(&k, file), kiocb_clone(&k, orig, file)
+  const kio = /^(.*)(?:\.|->)ki_filp$/.exec(expr);
+  if (kio && what === 'file') {
+    const k = normExpr(kio[1]!);
+    for (const c of fn.calls) {
+      if (c.line > line) continue;
+      if ((c.callee === 'init_sync_kiocb' && c.args.length >= 2 && normExpr(c.args[0]!) === k) ||
+          (c.callee === 'kiocb_clone' && c.args.length >= 3 && normExpr(c.args[0]!) === k)) {
+        const f = c.callee === 'init_sync_kiocb' ? c.args[1]! : c.args[2]!;
+        return trace(graph, fn, normExpr(f), c.line, budget, here, what, 'kiocb');
+      }
+    }
+  }
+
+  // 3. a parameter: follow into the callers
+  if (IDENT.test(expr)) {
+    const idx = fn.params.findIndex((p) => p.name === expr);
+    if (idx >= 0 && budget.depth > 0) {
+      const callers = graph.callers(fn.name).filter((e) => graph.resolve(fn.name, e.caller.file) === fn);
+      const out: Origin[] = [];
+      budget.depth--;
+      for (const e of callers.slice(0, 6)) {
+        const arg = e.site.args[idx];
+        if (arg === undefined) continue;
+        out.push(...trace(graph, e.caller, normExpr(arg), e.site.line, budget, here, what, `argument ${idx + 1} of ${fn.name}()`));
+      }
+      budget.depth++;
+      if (out.length) return out;
+    }
+    return done();
+  }
+
+  // 4. a call: passthroughs and well-known sources
+  const call = splitCall(expr);
+  if (call) {
+    if (what === 'file' && FILE_PASSTHROUGH.has(call.name) && call.args[0]) {
+      return trace(graph, fn, normExpr(call.args[0]), line, budget, here, what, `${call.name}()`);
+    }
+    return done();
+  }
+
+  // 5. a struct field: every assignment to `->field` in the graph (same file first)
+  const mem = splitMember(expr);
+  if (mem && budget.depth > 0) {
+    const all = graph.fieldAssignments(mem.field);
+    const sorted = [...all].sort((a, b) => Number(b.fn.file === fn.file) - Number(a.fn.file === fn.file));
+    const out: Origin[] = [];
+    budget.depth--;
+    for (const { fn: f2, assign } of sorted.slice(0, 6)) {
+      const rhs = normExpr(assign.rhs);
+      if (rhs === 'NULL' || rhs === '0') continue;
+      // the field assignment is evidence of its own: record it, then keep going from its right side
+      out.push(...trace(graph, f2, rhs, assign.line, budget, here, what, `field ${normExpr(assign.lhs)} =`));
+    }
+    budget.depth++;
+    if (out.length) return out;
+  }
+  return done();
+}
+
+function isTerminalFile(fn: FunctionFacts, expr: string): boolean {
+  const stack = stackFor(fn.file);
+  if (stack && stack.backingFile.some((r) => r.test(expr))) return true;
+  const call = splitCall(expr);
+  if (call && FOREIGN_FILE_SOURCES.has(call.name)) return true;
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// whose file is it?
+
+/** Ops-table slots whose `struct file *`/`struct kiocb *` argument is the file being implemented. */
+const FILE_METHOD_SLOTS = new Set([
+  'read_iter', 'write_iter', 'read', 'write', 'splice_read', 'splice_write', 'mmap', 'fsync', 'llseek',
+  'unlocked_ioctl', 'compat_ioctl', 'open', 'release', 'flush', 'fallocate', 'copy_file_range',
+  'remap_file_range', 'iterate_shared', 'poll', 'fadvise', 'read_folio', 'readahead', 'uring_cmd',
+]);
+
+/**
+ * True when `expr` (at `line` of `fn`) is the file whose method `fn` implements:
+ * the `struct file *` parameter or `iocb->ki_filp` of a read/write-style
+ * method. A method forwarding to itself is not a cross-file call.
+ */
+export function isOwnFileExpr(graph: CodeGraph, fn: FunctionFacts, expr: string): boolean {
+  const e = normExpr(expr);
+  const fileParam = fn.params.find((p) => /\bstruct file\s*\*$/.test(p.type));
+  const kiocbParam = fn.params.find((p) => /\bstruct kiocb\s*\*$/.test(p.type));
+  const isMethod = graph.opsSlots(fn.name).some((s) => FILE_METHOD_SLOTS.has(s.slot)) || looksLikeFileMethod(fn);
+  if (!isMethod) return false;
+  if (fileParam && e === fileParam.name) return true;
+  if (kiocbParam && e === `${kiocbParam.name}->ki_filp`) return true;
+  return false;
+}
+
+/** Without a tree we may not see the ops table: a read_iter/write_iter-shaped signature is a good hint. */
+function looksLikeFileMethod(fn: FunctionFacts): boolean {
+  const p = fn.params;
+  if (p.length === 2 && /struct kiocb\s*\*$/.test(p[0]!.type) && /struct iov_iter\s*\*$/.test(p[1]!.type)) return true;
+  return /_(read_iter|write_iter|splice_read|splice_write|mmap|fsync|read_folio)$/.test(fn.name);
+}
+
+/** Classify what a file expression refers to, with the origin that shows it. */
+export function classifyFile(graph: CodeGraph, fn: FunctionFacts, expr: string, line: number): FileClass {
+  const origins = traceFile(graph, fn, expr, line);
+  let unknown: Origin | undefined;
+  let own: Origin | undefined;
+  for (const o of origins) {
+    const c = classifyRoot(graph, o);
+    if (c.kind === 'backing') return c;
+    if (c.kind === 'own') own ??= o;
+    else unknown ??= o;
+  }
+  if (own && !unknown) return { kind: 'own', why: `${own.root} is the file ${lastFn(own)}() implements`, origin: own };
+  return { kind: 'unknown', origin: unknown ?? own ?? { steps: [], root: normExpr(expr) } };
+}
+
+function lastFn(o: Origin): string {
+  return o.steps[o.steps.length - 1]!.fn;
+}
+
+function classifyRoot(graph: CodeGraph, o: Origin): FileClass {
+  const last = o.steps[o.steps.length - 1]!;
+  const fn = graph.resolve(last.fn, last.file);
+  const root = o.root;
+  const stack = stackFor(last.file) ?? stackFor(o.steps[0]!.file);
+  if (stack && stack.backingFile.some((r) => r.test(root))) {
+    return { kind: 'backing', stack, strong: true, why: `${root} is ${stack.id}'s backing file`, origin: o };
+  }
+  const call = splitCall(root);
+  if (call && FOREIGN_FILE_SOURCES.has(call.name)) {
+    return { kind: 'backing', stack, strong: true, why: `${root} opens a file of another filesystem`, origin: o };
+  }
+  if (BACKING_NAME_HINT.test(root)) {
+    return { kind: 'backing', stack, strong: false, why: `${root} is named like a backing/lower file`, origin: o };
+  }
+  if (fn && isOwnFileExpr(graph, fn, root)) return { kind: 'own', why: `${root} is ${fn.name}()'s own file`, origin: o };
+  return { kind: 'unknown', origin: o };
+}
+
+export type MappingClass =
+  | { kind: 'foreign'; file: FileClass & { kind: 'backing' }; origin: Origin }
+  | { kind: 'own'; why: string; origin: Origin }
+  | { kind: 'unknown'; origin: Origin };
+
+/**
+ * Whose page cache a mapping expression is: foreign when it is a backing
+ * file's f_mapping (or its inode's i_mapping), own for a block device or the
+ * filesystem's own inodes.
+ */
+export function traceMappingClass(graph: CodeGraph, fn: FunctionFacts, expr: string, line: number): MappingClass {
+  const origins = traceMapping(graph, fn, expr, line);
+  let first: MappingClass | undefined;
+  for (const o of origins) {
+    const root = o.root;
+    const last = o.steps[o.steps.length - 1]!;
+    const f2 = graph.resolve(last.fn, last.file) ?? fn;
+    if (/(?:->|\.)bd_mapping$|bd_inode->i_mapping$|s_bdev->/.test(root)) {
+      first ??= { kind: 'own', why: `${root} is a block device's mapping`, origin: o };
+      continue;
+    }
+    let fileExpr: string | undefined;
+    const fm = /^(.*)->f_mapping$/.exec(root);
+    if (fm) fileExpr = fm[1];
+    const im = /^file_inode\((.*)\)->i_mapping$/.exec(root) ?? /^(.*)->f_inode->i_mapping$/.exec(root);
+    if (im) fileExpr = im[1];
+    if (fileExpr) {
+      const fc = classifyFile(graph, f2, fileExpr, last.line);
+      if (fc.kind === 'backing') {
+        return { kind: 'foreign', file: fc, origin: { steps: [...o.steps, ...fc.origin.steps.slice(1)], root: fc.origin.root } };
+      }
+      first ??= fc.kind === 'own' ? { kind: 'own', why: fc.why, origin: o } : { kind: 'unknown', origin: o };
+      continue;
+    }
+    first ??= { kind: 'unknown', origin: o };
+  }
+  return first ?? { kind: 'unknown', origin: { steps: [], root: normExpr(expr) } };
+}
+
+// ---------------------------------------------------------------------------
+// dominance
+
+/** `a` is `b` or an enclosing block of `b`. */
+export function blockEncloses(a: string, b: string): boolean {
+  return a === b || b.startsWith(a + '.');
+}
+
+/** The first call before `site` in `fn`, in a block enclosing it, that satisfies `pred`. */
+export function dominatingCall(fn: FunctionFacts, site: CallSite, pred: (c: CallSite) => boolean): CallSite | undefined {
+  return fn.calls.find((c) => c !== site && c.line < site.line && blockEncloses(c.block, site.block) && pred(c));
+}
+
+// ---------------------------------------------------------------------------
+// credentials along call paths
+
+export interface PathStep {
+  fn: string;
+  file: string;
+  line: number;
+}
+
+export type CredState =
+  /** A scope is in force (innermost): its cred expression says whose. */
+  | { kind: 'scope'; scope: CredScope; in: FunctionFacts; path: PathStep[] }
+  /** Reached from a work function: a kworker, kernel creds. */
+  | { kind: 'kworker'; entry: FunctionFacts; api: string; path: PathStep[] }
+  /** Reached from an entry point that runs with the calling task's creds (an ops method, a syscall). */
+  | { kind: 'caller'; entry: FunctionFacts; how: string; path: PathStep[] }
+  /** No (more) callers known: cannot tell. */
+  | { kind: 'unknown'; entry: FunctionFacts; path: PathStep[] };
+
+/**
+ * The credential state at a call on every known path to it: walks up the
+ * callers until a cred scope, a kworker entry or a method entry, at most
+ * `depth` calls up and `limit` paths.
+ */
+export function credStatesAt(graph: CodeGraph, fn: FunctionFacts, site: { line: number; creds: number[] }, depth = 5, limit = 32): CredState[] {
+  const out: CredState[] = [];
+  const walk = (f: FunctionFacts, s: { line: number; creds: number[] }, path: PathStep[], d: number, seen: Set<FunctionFacts>): void => {
+    if (out.length >= limit) return;
+    const step: PathStep = { fn: f.name, file: f.file, line: s.line };
+    const p = [step, ...path];
+    if (s.creds.length) {
+      out.push({ kind: 'scope', scope: f.credScopes[s.creds[s.creds.length - 1]!]!, in: f, path: p });
+      return;
+    }
+    const work = graph.workRegistrations(f.name);
+    if (work.length) {
+      out.push({ kind: 'kworker', entry: f, api: work[0]!.api, path: p });
+      return;
+    }
+    const slots = graph.opsSlots(f.name);
+    if (slots.length || /^(compat_)?sys_/.test(f.name)) {
+      const how = slots.length ? `${slots[0]!.table.struct}.${slots[0]!.slot}` : 'syscall';
+      out.push({ kind: 'caller', entry: f, how, path: p });
+      return;
+    }
+    const callers = graph.callers(f.name).filter((e) => graph.resolve(f.name, e.caller.file) === f);
+    if (!callers.length || d <= 0) {
+      out.push({ kind: 'unknown', entry: f, path: p });
+      return;
+    }
+    for (const e of callers) {
+      if (seen.has(e.caller)) continue;
+      walk(e.caller, e.site, p, d - 1, new Set([...seen, e.caller]));
+    }
+  };
+  walk(fn, site, [], depth, new Set([fn]));
+  return out;
+}
+
+export { stackFor } from './kb.js';

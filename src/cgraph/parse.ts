@@ -1,0 +1,133 @@
+// tree-sitter set-up and the kernel-idiom preprocessing that keeps it from
+// losing functions (shared/ENGINEERING-NOTES.md, "tree-sitter on kernel C"):
+// attribute macros are blanked to spaces of the same length, so every line
+// and column stays where it was; SYSCALL_DEFINEn(name, ...) becomes a plain
+// `long sys_name(...)` definition on the same line.
+
+import { createRequire } from 'node:module';
+import type ParserT from 'tree-sitter';
+
+const require = createRequire(import.meta.url);
+
+let parser: ParserT | undefined;
+let language: unknown;
+let ParserClass: typeof ParserT | undefined;
+
+export function cParser(): ParserT {
+  if (parser) return parser;
+  ParserClass ??= require('tree-sitter') as typeof ParserT;
+  const p = new ParserClass();
+  p.setLanguage(cLanguage());
+  parser = p;
+  return p;
+}
+
+export function cLanguage(): NonNullable<Parameters<ParserT['setLanguage']>[0]> {
+  language ??= require('tree-sitter-c');
+  return language as NonNullable<Parameters<ParserT['setLanguage']>[0]>;
+}
+
+/** tree-sitter's Query class (a native pass that collects many node kinds at once). */
+export const Query = function (this: unknown, lang: unknown, src: string) {
+  ParserClass ??= require('tree-sitter') as typeof ParserT;
+  return new ParserClass.Query(lang as NonNullable<Parameters<ParserT['setLanguage']>[0]>, src);
+} as unknown as new (lang: unknown, src: string) => ParserT.Query;
+
+export function parseC(text: string): ParserT.Tree {
+  // The binding reads the input through a buffer; give it room for big files.
+  return cParser().parse(text, undefined, { bufferSize: Math.max(32 * 1024, text.length * 2 + 1024) });
+}
+
+/** Attribute-like macros with no arguments, blanked where they stand. */
+const PLAIN_ATTRS = [
+  '__init', '__exit', '__user', '__must_check', '__always_inline', 'noinline', '__cold', '__hot', '__maybe_unused',
+  '__iomem', '__rcu', '__force', '__percpu', '__read_mostly', 'notrace', 'asmlinkage', '__pure', '__weak', '__visible',
+  '__noreturn', '__always_unused', '__ref', '__initdata', '__exitdata', '__latent_entropy', '__randomize_layout',
+  '__packed', '__nocfi', '__kprobes', '__sched', '__bitwise', '__safe', '__ro_after_init', '__initconst', '__refdata',
+  '__mustcheck', '__deprecated', '__flatten', '__noclone', '__used', '__meminit', '__net_init', '__net_exit',
+  '__must_hold_shared', 'noinstr', '__init_or_module', '__section_init', '__noinline_for_stack', 'noinline_for_stack',
+];
+/** Attribute-like macros with an argument list, blanked through their matching `)`. */
+const CALL_ATTRS = [
+  '__releases', '__acquires', '__must_hold', '__free', '__attribute__', '__counted_by', '__cond_acquires',
+  '__printf', '__scanf', '__aligned', '__section', '__alias', '__cond_lock', '__guarded_by', '__pt_guarded_by',
+  '__nonstring_array', '__malloc', '__alloc_size', '__diagnose_as', '__assume_aligned', '__realloc_size',
+  '__cleanup', '__counted_by_le', '__counted_by_be', '__no_sanitize_or_inline', '__no_kcsan', '__must_be_array',
+];
+
+const ATTR_RE = new RegExp(`\\b(?:${[...PLAIN_ATTRS, ...CALL_ATTRS].join('|')}|(?:COMPAT_)?SYSCALL_DEFINE[0-6])\\b`, 'g');
+const CALL_SET = new Set(CALL_ATTRS);
+
+/** Blank attribute macros and rewrite syscall definitions, keeping every newline where it was. */
+export function preprocess(text: string): string {
+  if (!ATTR_RE.test(text)) return text;
+  ATTR_RE.lastIndex = 0;
+  let out = '';
+  let last = 0;
+  for (let m = ATTR_RE.exec(text); m; m = ATTR_RE.exec(text)) {
+    const name = m[0];
+    const start = m.index;
+    if (name.includes('SYSCALL_DEFINE')) {
+      const open = skipSpaces(text, start + name.length);
+      if (text[open] !== '(') continue;
+      const close = matchParen(text, open);
+      if (close < 0) continue;
+      const rewritten = syscallDefinition(name, text.slice(open + 1, close));
+      if (!rewritten) continue;
+      out += text.slice(last, start) + rewritten + '\n'.repeat(count(text, '\n', start, close + 1));
+      last = close + 1;
+      ATTR_RE.lastIndex = last;
+      continue;
+    }
+    let end = start + name.length;
+    if (CALL_SET.has(name)) {
+      const open = skipSpaces(text, end);
+      if (text[open] === '(') {
+        const close = matchParen(text, open);
+        if (close < 0) continue;
+        end = close + 1;
+      }
+    }
+    out += text.slice(last, start) + blank(text.slice(start, end));
+    last = end;
+    ATTR_RE.lastIndex = end;
+  }
+  return out + text.slice(last);
+}
+
+function blank(s: string): string {
+  return s.replace(/[^\n]/g, ' ');
+}
+
+function skipSpaces(s: string, i: number): number {
+  while (i < s.length && (s[i] === ' ' || s[i] === '\t')) i++;
+  return i;
+}
+
+export function matchParen(s: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    const c = s[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+    else if (c === ';' || c === '{') return -1; // not an attribute after all
+  }
+  return -1;
+}
+
+function count(s: string, ch: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (s[i] === ch) n++;
+  return n;
+}
+
+/** `SYSCALL_DEFINE3(read, unsigned int, fd, char __user *, buf, size_t, count)` -> `long sys_read(unsigned int fd, ...)`. */
+function syscallDefinition(macro: string, args: string): string | undefined {
+  const parts = args.split(',').map((p) => p.replace(/\s+/g, ' ').trim());
+  const name = parts.shift();
+  if (!name || !/^\w+$/.test(name)) return undefined;
+  const params: string[] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) params.push(`${parts[i]} ${parts[i + 1]}`);
+  const prefix = macro.startsWith('COMPAT_') ? 'compat_sys_' : 'sys_';
+  return `long ${prefix}${name}(${params.join(', ').replace(/\b__user\b/g, '') || 'void'})`;
+}

@@ -1,0 +1,195 @@
+// The code graph: facts the C indexer extracts per function, and the queries
+// rules ask of them. Facts are plain JSON-able data: they are cached per file
+// and shipped (compacted) as the embedded model.
+
+export interface Variable {
+  name: string;
+  /** Declared type as written, whitespace-normalised: `struct file *`, `const struct cred *`. */
+  type: string;
+  line: number;
+}
+
+export type CallKind =
+  | 'direct' // foo(...)
+  | 'member' // x->f_op->read_iter(...), mapping->a_ops->read_folio(...)
+  | 'pointer'; // (*fn)(...), cb(...) where cb is a variable: callee is the expression text
+
+export interface CallSite {
+  /**
+   * `vfs_iocb_iter_read` for a direct call. For a call through an ops table,
+   * the path from the ops member on: `f_op->read_iter`, `a_ops->read_folio`,
+   * `s_op->statfs`. Otherwise the callee expression text.
+   */
+  callee: string;
+  kind: CallKind;
+  /**
+   * For member calls: the object the ops table hangs off, as written:
+   * `file` for `file->f_op->read_iter(...)`, `iocb->ki_filp` for
+   * `iocb->ki_filp->f_op->write_iter(...)`, `mapping` for
+   * `mapping->a_ops->read_folio(...)`.
+   */
+  receiver?: string;
+  /** Argument texts, whitespace collapsed to single spaces. */
+  args: string[];
+  line: number;
+  /**
+   * Path of the blocks enclosing the call, outermost first, e.g. `0.3.7`.
+   * Every compound statement, if/else branch, loop body, switch case and
+   * macro block gets its own id, unique within the function. A call A
+   * dominates call B (as far as kreview approximates it) when A comes first
+   * and A's block is B's block or an ancestor of it.
+   */
+  block: string;
+  /** Indices into FunctionFacts.credScopes in force at this call, outermost first. */
+  creds: number[];
+}
+
+export type CredScopeKind =
+  /** `old = override_creds(c)` ... `revert_creds(old)`: must be undone on every path. */
+  | 'override'
+  /** Ends with its block: `scoped_with_creds(c) {}`, `with_creds(c);`, `CLASS(override_creds, ..)(c)`, `guard(...)`, the ovl scoped forms. */
+  | 'scoped'
+  /** cachefiles_begin_secure(cache, &saved) ... cachefiles_end_secure(cache, saved). */
+  | 'paired';
+
+export interface CredLeak {
+  /** Line of the `return`, `goto` or closing brace that leaves the region without reverting. */
+  line: number;
+  kind: 'return' | 'goto' | 'end';
+  text: string;
+}
+
+export interface CredScope {
+  /** The API as written: `override_creds`, `scoped_with_creds`, `with_kernel_creds`, `with_ovl_creds`, `CLASS(override_creds)`, ... */
+  api: string;
+  kind: CredScopeKind;
+  /**
+   * The credential expression as written (`buf->file->f_cred`, `ff->cred`,
+   * `ovl_creds(sb)`), or `kernel` for the kernel-cred forms. overlayfs forms
+   * that take a superblock are normalised to `ovl_creds(<sb>)`.
+   */
+  cred: string;
+  /** First and last line the scope covers. */
+  startLine: number;
+  endLine: number;
+  /** For `override`/`paired`: the line of the matching revert, if any. */
+  revertLine?: number;
+  /** The variable that holds the previous credentials (`old_cred`). */
+  saved?: string;
+  /** `put_cred(override_creds(x))` inside another override (overlayfs pre-6.14 idiom): undone by the outer revert. */
+  nested?: boolean;
+  /** Ways out of an `override`/`paired` region that skip the revert. Empty when balanced. */
+  leaks: CredLeak[];
+  /** Block path (see CallSite.block) the scope statement sits in. */
+  block: string;
+}
+
+export interface Assignment {
+  /** Left side as written (`buf->mapping`, `file`, `iocb.ki_filp`). */
+  lhs: string;
+  /** Right side as written, whitespace collapsed. */
+  rhs: string;
+  line: number;
+  /** Set when this is a declaration with an initialiser: the declared type. */
+  declType?: string;
+}
+
+export interface FunctionFacts {
+  name: string;
+  /** Tree-relative path. */
+  file: string;
+  line: number;
+  endLine: number;
+  static: boolean;
+  /** `EXPORT_SYMBOL`, `EXPORT_SYMBOL_GPL`, ... when exported in the same file. */
+  exported?: string;
+  /** Return type as written. */
+  returns: string;
+  params: Variable[];
+  locals: Variable[];
+  calls: CallSite[];
+  credScopes: CredScope[];
+  assigns: Assignment[];
+  /** The body was only partly visible (patch-only mode, a hunk fragment). */
+  partial?: boolean;
+}
+
+export interface IncludeDirective {
+  path: string;
+  system: boolean;
+  line: number;
+}
+
+export interface ExportDirective {
+  name: string;
+  macro: string;
+  line: number;
+}
+
+/** A designated-initialiser ops table: `static const struct file_operations ovl_file_operations = { .read_iter = ovl_read_iter, ... }`. */
+export interface OpsTable {
+  struct: string;
+  name: string;
+  line: number;
+  /** slot -> function name */
+  slots: Record<string, string>;
+}
+
+/** A function handed to the workqueue/kthread APIs: it runs in a kworker, with kernel credentials. */
+export interface WorkFn {
+  fn: string;
+  api: string;
+  line: number;
+  /** The function that registered it. */
+  in?: string;
+}
+
+export interface FileFacts {
+  /** Facts format; bump when extraction changes so caches rebuild. */
+  version: number;
+  path: string;
+  /** sha1 of the text the facts came from. */
+  hash: string;
+  functions: FunctionFacts[];
+  includes: IncludeDirective[];
+  exports: ExportDirective[];
+  opsTables: OpsTable[];
+  workFns: WorkFn[];
+  /** Function prototypes (mostly headers): name and line. */
+  prototypes: { name: string; line: number }[];
+  /** Number of ERROR/MISSING nodes tree-sitter reported (a hint for confidence). */
+  parseErrors: number;
+}
+
+export interface CallerEdge {
+  caller: FunctionFacts;
+  site: CallSite;
+}
+
+export interface CallPath {
+  /** Functions from the start to the end, each with the call site used to reach the next. */
+  steps: { fn: FunctionFacts; site?: CallSite }[];
+}
+
+/** Read-only queries over a set of FileFacts. */
+export interface CodeGraph {
+  /** All definitions of a name (a static function may exist in several files). */
+  functions(name: string): FunctionFacts[];
+  /** The definition in a given file, or the only non-static one. */
+  resolve(name: string, fromFile?: string): FunctionFacts | undefined;
+  allFunctions(): Iterable<FunctionFacts>;
+  file(path: string): FileFacts | undefined;
+  files(): Iterable<FileFacts>;
+  callers(name: string): CallerEdge[];
+  callees(fn: FunctionFacts): { site: CallSite; target: FunctionFacts | undefined }[];
+  /** Call paths from `from` to `to`, at most `maxDepth` calls long. */
+  paths(from: string, to: string, maxDepth: number): CallPath[];
+  /** Every assignment anywhere whose left side ends in `->field` or `.field`. */
+  fieldAssignments(field: string): { fn: FunctionFacts; assign: Assignment }[];
+  /** Ops tables that name this function, with the slot (`read_iter`). */
+  opsSlots(fnName: string): { table: OpsTable; slot: string; file: string }[];
+  /** Registrations that make this function run from a kworker. */
+  workRegistrations(fnName: string): (WorkFn & { file: string })[];
+  /** A graph where these files' facts replace (or add to) the current ones and `removed` paths are gone. Cheap: layers, does not rebuild. */
+  withFiles(replaced: FileFacts[], removed?: string[]): CodeGraph;
+}
