@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// kreview's entry point: stays tiny. Each command module is imported only
+// when it runs (b4 and changesets do the same), so `kreview check` never pays
+// for Ink, React or marked.
+
+import module from 'node:module';
+
+// Node >= 22.1 caches compiled code between runs; on Node 20 this is a no-op.
+(module as unknown as { enableCompileCache?: () => void }).enableCompileCache?.();
+
+const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
+  check: () => import('./commands/check.js'),
+  audit: () => import('./commands/audit.js'),
+};
+
+const HELP = `usage: kreview <command> [options] [args]
+
+Reviews Linux kernel patches for VFS layering bugs: raw ->read_iter()/->write_iter()
+calls that skip rw_verify_area(), VFS-internal helpers used by filesystems, backing
+files touched under the wrong credentials, and reads of another filesystem's page cache.
+
+commands:
+  check [options] INPUT...   check patches (file, mbox, directory, '-' for stdin, --git RANGE)
+  audit [options] PATH...    run the rules over existing code in a kernel tree (no patch)
+
+Run 'kreview <command> --help' for a command's options.
+  -h, --help      this help
+  -V, --version   print the version
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+    process.stdout.write(HELP);
+    return first === undefined ? 2 : 0;
+  }
+  if (first === '-V' || first === '--version') {
+    const { toolVersion } = await import('../src/version.js');
+    process.stdout.write(`kreview ${toolVersion()}\n`);
+    return 0;
+  }
+  const load = COMMANDS[first];
+  if (!load) {
+    process.stderr.write(`kreview: unknown command '${first}' (try 'kreview --help')\n`);
+    return 2;
+  }
+  const cmd = await load();
+  return cmd.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const debug = process.argv.includes('--debug');
+    process.stderr.write(`kreview: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+    if (debug && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+    process.exitCode = 2;
+  },
+);

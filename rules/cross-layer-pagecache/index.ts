@@ -1,0 +1,88 @@
+// CROSS_LAYER_PAGECACHE: a stacked filesystem reading another filesystem's
+// page cache directly (read_mapping_folio() on a backing file's f_mapping,
+// ->read_folio() with a file cookie its owner did not give).
+
+import {
+  classifyFile,
+  defineRule,
+  kb,
+  normExpr,
+  originWitness,
+  traceMappingClass,
+  type WitnessStep,
+} from '../../src/engine/rule-api.js';
+
+export default defineRule({
+  id: 'cross-layer-pagecache',
+  meta: {
+    type: 'CROSS_LAYER_PAGECACHE',
+    level: 'WARNING',
+    confidence: 'high',
+    description: "A stacked filesystem reads another filesystem's page cache directly instead of doing I/O through the checked entry points.",
+    messages: {
+      foreignMapping:
+        "{{api}}() on {{mapping}}, the page cache of {{file}} (another filesystem's file): the owner's locking, invalidation and ->read_folio() cookie rules are bypassed; read through vfs_iocb_iter_read() into a cache the stacked filesystem owns",
+      foreignCookie:
+        "{{api}}() hands {{file}} to another filesystem's ->read_folio() as its file cookie: that argument is private to the mapping's owner",
+    },
+    references: [
+      { title: 'shared/KERNEL-CONTEXT.md: reading another filesystem\'s page cache breaks layering (linux-erofs, May 2026)' },
+      { title: 'fs/erofs/data.c: erofs_bread(), erofs_init_metabuf()' },
+      { title: 'include/linux/pagemap.h: read_mapping_folio()' },
+    ],
+  },
+  create(ctx) {
+    return {
+      function(fn) {
+        // mm/ implements the page cache; the VFS core hands its own files around
+        if (fn.file.startsWith('mm/') || kb.isVfsCore(fn.file)) return;
+        for (const site of fn.calls) {
+          // a hand ->read_folio() call is RAW_RW_ITER's: it reports it with the I/O angle
+          const api = kb.PAGE_CACHE_APIS[site.callee];
+          if (!api) continue;
+          let mappingExpr: string | undefined;
+          if (typeof api.mapping === 'number') mappingExpr = site.args[api.mapping];
+          else {
+            const iocb = site.args[api.mapping.iocbArg];
+            mappingExpr = iocb ? `${normExpr(iocb)}->ki_filp->f_mapping` : undefined;
+          }
+          if (!mappingExpr) continue;
+          const mc = traceMappingClass(ctx.graph, fn, mappingExpr, site.line);
+          if (mc.kind === 'foreign') {
+            const witness: WitnessStep[] = [
+              { kind: 'call', text: `${fn.name}() calls ${site.callee}(${site.args.join(', ')})`, file: fn.file, line: site.line },
+              ...originWitness(mc.origin.steps),
+              { kind: 'note', text: mc.file.why, file: fn.file, line: site.line },
+            ];
+            ctx.report({
+              messageId: 'foreignMapping',
+              data: { api: site.callee, mapping: normExpr(mappingExpr), file: normExpr(mc.file.origin.root), why: mc.file.why },
+              at: { file: fn.file, line: site.line },
+              key: `mapping|${site.callee}|${normExpr(mappingExpr)}`,
+              confidence: mc.file.strong ? 'high' : 'medium',
+              witness,
+            });
+            continue;
+          }
+          // the mapping is not known to be foreign, but the cookie is a backing file
+          const cookie = api.fileArg !== undefined ? site.args[api.fileArg] : undefined;
+          if (!cookie || normExpr(cookie) === 'NULL' || mc.kind === 'own') continue;
+          const fc = classifyFile(ctx.graph, fn, cookie, site.line);
+          if (fc.kind !== 'backing') continue;
+          ctx.report({
+            messageId: 'foreignCookie',
+            data: { api: site.callee, file: normExpr(cookie) },
+            at: { file: fn.file, line: site.line },
+            key: `cookie|${site.callee}|${normExpr(cookie)}`,
+            confidence: 'medium',
+            witness: [
+              { kind: 'call', text: `${fn.name}() calls ${site.callee}(${site.args.join(', ')})`, file: fn.file, line: site.line },
+              ...originWitness(fc.origin.steps),
+              { kind: 'note', text: fc.why, file: fn.file, line: site.line },
+            ],
+          });
+        }
+      },
+    };
+  },
+});

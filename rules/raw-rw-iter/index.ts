@@ -1,0 +1,123 @@
+// RAW_RW_ITER: a direct ->read_iter()/->write_iter() (or ->read, ->write,
+// ->splice_*, __kernel_read/write, call_*_iter, a hand ->read_folio) on a
+// file other than the one being implemented, with no rw_verify_area() on
+// the way: LSM and fanotify permission/pre-content hooks never run.
+
+import {
+  classifyFile,
+  defineRule,
+  dominatingCall,
+  isOwnFileExpr,
+  kb,
+  lower,
+  normExpr,
+  originWitness,
+  traceFile,
+  type CallSite,
+  type CodeGraph,
+  type Confidence,
+  type FunctionFacts,
+  type WitnessStep,
+} from '../../src/engine/rule-api.js';
+
+export default defineRule({
+  id: 'raw-rw-iter',
+  meta: {
+    type: 'RAW_RW_ITER',
+    level: 'ERROR',
+    confidence: 'high',
+    description: "A direct ->read_iter()/->write_iter() call on another filesystem's file skips rw_verify_area(), so LSM and fanotify hooks never run.",
+    messages: {
+      raw: '{{call}} on {{file}} skips rw_verify_area(): security_file_permission() and the fanotify permission/pre-content hooks never run; use {{useInstead}}',
+      rerouted: 'this patch drops {{removed}} on {{file}} and does the I/O with the raw {{call}} here, which skips rw_verify_area() (LSM and fanotify hooks); keep {{removed}} or use {{useInstead}}',
+    },
+    references: [
+      { title: 'shared/KERNEL-CONTEXT.md: raw method calls bypass the VFS checks (linux-fsdevel, May 2026)' },
+      { title: 'loop: "stop using vfs_iter_{read,write} for buffered I/O"' },
+      { title: 'fs/read_write.c: rw_verify_area(), vfs_iocb_iter_read()' },
+    ],
+  },
+  create(ctx) {
+    return {
+      function(fn) {
+        if (kb.VFS_CORE_FILES[fn.file] || fn.file === kb.BACKING_FILE_IMPL) return;
+        for (const site of fn.calls) {
+          const raw = kb.RAW_IO[site.callee];
+          if (!raw) continue;
+          const fileExpr = fileOf(site, raw);
+          if (!fileExpr || /^NULL$/.test(fileExpr)) continue;
+          if (isOwnFileExpr(ctx.graph, fn, fileExpr)) continue;
+          // rw_verify_area() on this file first, in this function
+          const guard = dominatingCall(fn, site, (c) => c.callee === 'rw_verify_area' && sameFile(c.args[1], fileExpr, fn));
+          if (guard) continue;
+          // ...or in every caller (the syscall-level submitters check before they dispatch)
+          if (checkedByAllCallers(ctx.graph, fn, 3, new Set())) continue;
+          if (kb.SYSCALL_SUBMITTER_FILES[fn.file] && fn.calls.some((c) => c.callee === 'rw_verify_area')) continue;
+          const cls = classifyFile(ctx.graph, fn, fileExpr, site.line);
+          if (cls.kind === 'own') continue;
+          const call = callText(site);
+          const witness: WitnessStep[] = [{ kind: 'call', text: `${fn.name}() calls ${call} directly`, file: fn.file, line: site.line }];
+          witness.push(...originWitness(cls.origin.steps));
+          if (cls.kind === 'backing') witness.push({ kind: 'note', text: cls.why, file: fn.file, line: site.line });
+          else witness.push({ kind: 'note', text: `${normExpr(fileExpr)} is not the file ${fn.name}() implements`, file: fn.file, line: fn.line });
+          witness.push({ kind: 'note', text: 'no rw_verify_area() on this file before the call, here or in the callers', file: fn.file, line: fn.line });
+          let confidence: Confidence = cls.kind === 'backing' && cls.strong ? 'high' : 'medium';
+          // a checked call on the same file that this patch removed: the I/O was re-routed to this raw call
+          const roots = new Set(traceFile(ctx.graph, fn, fileExpr, site.line).map((o) => o.root));
+          const removed = ctx.removedCalls.find(({ fn: f, site: s }) => {
+            const io = kb.CHECKED_IO[s.callee];
+            if (!io || io.dir === otherDir(raw.dir)) return false;
+            const arg = s.args[io.fileArg];
+            return !!arg && traceFile(ctx.graph, f, arg, s.line).some((o) => roots.has(o.root));
+          });
+          const data = { call, file: normExpr(fileExpr), useInstead: raw.useInstead };
+          const key = `${site.callee}|${normExpr(fileExpr)}`;
+          if (removed) {
+            ctx.report({
+              messageId: 'rerouted',
+              data: { ...data, removed: `${removed.site.callee}()` },
+              at: { file: fn.file, line: site.line },
+              key: `rerouted|${key}|${removed.site.callee}`,
+              confidence,
+              witness: [{ kind: 'call', text: `removed: ${removed.fn.name}() called ${removed.site.callee}(${removed.site.args.join(', ')})`, file: removed.fn.file, line: removed.site.line }, ...witness],
+            });
+          }
+          ctx.report({ messageId: 'raw', data, at: { file: fn.file, line: site.line }, key, confidence, witness });
+        }
+      },
+    };
+  },
+});
+
+function fileOf(site: CallSite, raw: kb.RawIo): string | undefined {
+  if (raw.file.from === 'receiver') return site.receiver;
+  return site.args[raw.file.index];
+}
+
+function callText(site: CallSite): string {
+  return site.kind === 'member' ? `->${site.callee.split('->').pop()}()` : `${site.callee}()`;
+}
+
+function otherDir(d: 'read' | 'write'): 'read' | 'write' {
+  return d === 'read' ? 'write' : 'read';
+}
+
+function sameFile(arg: string | undefined, fileExpr: string, fn: FunctionFacts): boolean {
+  if (!arg) return false;
+  const a = normExpr(arg);
+  const b = normExpr(fileExpr);
+  if (a === b) return true;
+  // one is a local assigned from the other: struct file *file = req->file;
+  return fn.assigns.some((x) => (normExpr(x.lhs) === a && normExpr(x.rhs) === b) || (normExpr(x.lhs) === b && normExpr(x.rhs) === a));
+}
+
+/** Every caller of `fn` runs rw_verify_area() before calling it (or its own callers do), up to `depth` levels. */
+function checkedByAllCallers(graph: CodeGraph, fn: FunctionFacts, depth: number, seen: Set<FunctionFacts>): boolean {
+  if (depth <= 0) return false;
+  const callers = graph.callers(fn.name).filter((e) => graph.resolve(fn.name, e.caller.file) === fn && !seen.has(e.caller));
+  if (!callers.length) return false;
+  return callers.every(({ caller, site }) => {
+    if (dominatingCall(caller, site, (c) => c.callee === 'rw_verify_area')) return true;
+    return checkedByAllCallers(graph, caller, depth - 1, new Set([...seen, fn]));
+  });
+}

@@ -1,0 +1,255 @@
+// The check pipeline for one series: apply each patch in memory, index the
+// touched files before and after, run every rule on both images, classify
+// (introduced / moved / preexisting), then mark what later patches fix.
+
+import type { CallSite, CodeGraph, FileFacts, FunctionFacts } from '../cgraph/types.js';
+import { extractFileFacts } from '../cgraph/extract.js';
+import type { Finding } from './finding.js';
+import { compareFindings } from './finding.js';
+import { classify, dedupe, exactKey, moveKey, runImage, toFinding, type PostLineInfo, type RawDetection } from './engine.js';
+import type { RuleDefinition, RuleSettings } from './rule-api.js';
+import type { PatchReport } from './result.js';
+import { InputError, isKernelC, type Patch, type PatchSeries } from '../patch/types.js';
+import type { FileApplyResult, SourceTree } from '../tree/types.js';
+import { OverlayTree } from '../tree/overlay.js';
+
+export interface SeriesCheckOptions {
+  rules: RuleDefinition[];
+  /** The tree patches apply to (an EmptyTree in patch-only mode). */
+  tree: SourceTree;
+  /** Facts of the code around the patch: the indexed tree, or the embedded model. */
+  baseGraph: CodeGraph;
+  mode: 'tree' | 'patch-only';
+  settings: (ruleId: string) => RuleSettings;
+  /** Notes about how the tree was chosen (base-commit found or not). */
+  treeNotes?: string[];
+}
+
+interface PatchRun {
+  report: PatchReport;
+  pre: RawDetection[];
+  post: RawDetection[];
+  /** Live findings this patch introduced, with the raw detection. */
+  introduced: { finding: Finding; d: RawDetection }[];
+}
+
+export async function checkSeries(series: PatchSeries, o: SeriesCheckOptions): Promise<PatchReport[]> {
+  const overlay = new OverlayTree(o.tree);
+  let graph = o.baseGraph;
+  const runs: PatchRun[] = [];
+  for (const [i, patch] of series.patches.entries()) {
+    const report: PatchReport = { patch, findings: [], errors: [...patch.errors], notes: i === 0 ? [...(o.treeNotes ?? [])] : [], kernelFiles: 0 };
+    const run: PatchRun = { report, pre: [], post: [], introduced: [] };
+    runs.push(run);
+    if (patch.isCoverLetter) continue;
+    const kernelFiles = patch.files.filter((f) => isKernelC(f.newPath ?? f.oldPath ?? ''));
+    report.kernelFiles = kernelFiles.length;
+    let applied: { files: FileApplyResult[]; errors: InputError[] };
+    try {
+      applied = await overlay.applyPatch(patch);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      report.errors.push(err);
+      continue;
+    }
+    report.errors.push(...applied.errors);
+    if (!kernelFiles.length) {
+      report.notes.push(patch.files.length ? 'touches no kernel C: nothing to check' : 'no diff: nothing to check');
+      continue;
+    }
+    const step = buildImages(patch, applied.files, graph, o);
+    graph = step.post.graph;
+    run.pre = runImage(o.rules, step.pre, o);
+    run.post = runImage(o.rules, step.post, o);
+    const classified = classify(run.pre, run.post, step.lines);
+    const findings = classified.map(({ d, status }) => {
+      const f = toFinding(d, status, step.lines, o.mode === 'patch-only');
+      if (status === 'introduced' || status === 'moved') run.introduced.push({ finding: f, d });
+      return f;
+    });
+    report.findings = dedupe(findings).sort(compareFindings);
+    for (const f of applied.files) {
+      if (f.status === 'fallback' && f.path && isKernelC(f.path) && o.tree.kind !== 'empty') {
+        report.notes.push(`${f.path}: checked from the patch text (${f.preText === null ? 'not in the tree' : 'a hunk did not apply'})`);
+      }
+    }
+  }
+  markFixedLater(runs);
+  return runs.map((r) => r.report);
+}
+
+/** A finding introduced by patch k is fixed later when a later patch changes its function and it is gone afterwards. */
+function markFixedLater(runs: PatchRun[]): void {
+  for (const [k, run] of runs.entries()) {
+    for (const { finding, d } of run.introduced) {
+      for (let j = k + 1; j < runs.length; j++) {
+        const later = runs[j]!;
+        const ek = exactKey(d);
+        if (!later.pre.some((x) => exactKey(x) === ek)) continue;
+        const stillThere = later.post.some((x) => exactKey(x) === ek || moveKey(x) === moveKey(d));
+        if (!stillThere) {
+          finding.status = 'fixed-later';
+          finding.fixedBy = { index: later.report.patch.position.index, subject: later.report.patch.subject };
+          break;
+        }
+      }
+    }
+  }
+}
+
+interface Images {
+  pre: Parameters<typeof runImage>[1];
+  post: Parameters<typeof runImage>[1];
+  lines: PostLineInfo;
+}
+
+function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeGraph, o: SeriesCheckOptions): Images {
+  const preFacts: FileFacts[] = [];
+  const postFacts: FileFacts[] = [];
+  const removedPaths: string[] = [];
+  const byPost = new Map<string, FileApplyResult>();
+  const removedPreLines = new Map<string, Set<number>>();
+  const addedPostLines = new Map<string, Set<number>>();
+  const postTexts = new Map<string, string[]>();
+  const fallback = new Set<string>();
+  for (const r of files) {
+    const path = r.path ?? r.oldPath;
+    if (!path || !isKernelC(path)) continue;
+    const diff = patch.files.find((f) => (f.newPath ?? f.oldPath) === path || f.oldPath === r.oldPath);
+    const sections = (diff?.hunks ?? []).map((h) => ({ startLine: h.newStart, endLine: h.newStart + Math.max(h.newLines, 1) - 1, fn: h.section || undefined }));
+    const preSections = (diff?.hunks ?? []).map((h) => ({ startLine: h.oldStart, endLine: h.oldStart + Math.max(h.oldLines, 1) - 1, fn: h.section || undefined }));
+    const sparse = r.status === 'fallback';
+    if (sparse) fallback.add(path);
+    if (r.preText !== null && r.oldPath) {
+      const pf = extractFileFacts(r.oldPath, r.preText, sparse ? { fragment: { sections: preSections } } : undefined);
+      preFacts.push(sparse ? overModel(pf, graph.file(r.oldPath)) : pf);
+      // lines of the pre-image the patch removed
+      const removed = new Set<number>();
+      const n = r.preText.split('\n').length;
+      for (let l = 1; l <= n; l++) if (r.preToPost(l) === undefined) removed.add(l);
+      removedPreLines.set(r.oldPath, removed);
+    }
+    if (r.postText !== null && r.path) {
+      const pf = extractFileFacts(r.path, r.postText, sparse ? { fragment: { sections } } : undefined);
+      postFacts.push(sparse ? overModel(pf, graph.file(r.oldPath ?? r.path)) : pf);
+      postTexts.set(r.path, r.postText.split('\n'));
+      byPost.set(r.path, r);
+      const added = new Set<number>();
+      for (const [l, origin] of r.postLines) if (origin.kind === 'add') added.add(l);
+      addedPostLines.set(r.path, added);
+    } else if (r.oldPath) removedPaths.push(r.oldPath);
+    if (r.path && r.oldPath && r.path !== r.oldPath && r.status === 'renamed') removedPaths.push(r.oldPath);
+  }
+  const preGraph = graph.withFiles(preFacts);
+  const postGraph = preGraph.withFiles(postFacts, removedPaths);
+
+  // functions the patch changed, in each image
+  const removals = new Map<string, number[]>();
+  for (const [path, r] of byPost) removals.set(path, removalPoints(r));
+  const postChanged = changedFunctions(postFacts, (f) => addedPostLines.get(f.file), (f) =>
+    // a function that only lost lines: a removal sits inside its span
+    (removals.get(f.file) ?? []).some((p) => p >= f.line && p < f.endLine),
+  );
+  const preChanged = changedFunctions(preFacts, (f) => removedPreLines.get(f.file), () => false);
+  // the same functions on the other side, so both images judge the same code
+  const names = new Set([...postChanged, ...preChanged].map((f) => f.name));
+  const postFns = uniq([...postChanged, ...postFacts.flatMap((ff) => ff.functions.filter((f) => names.has(f.name)))]);
+  const preFns = uniq([...preChanged, ...preFacts.flatMap((ff) => ff.functions.filter((f) => names.has(f.name)))]);
+
+  const removedCalls: { fn: FunctionFacts; site: CallSite }[] = [];
+  for (const pf of preFns) {
+    const after = postFns.find((f) => f.name === pf.name);
+    const keep = new Map<string, number>();
+    for (const c of after?.calls ?? []) keep.set(callKey(c), (keep.get(callKey(c)) ?? 0) + 1);
+    for (const c of pf.calls) {
+      const k = callKey(c);
+      const n = keep.get(k) ?? 0;
+      if (n) keep.set(k, n - 1);
+      else removedCalls.push({ fn: pf, site: c });
+    }
+  }
+
+  const lines: PostLineInfo = {
+    lineKind(file, line) {
+      const r = byPost.get(file);
+      const origin = r?.postLines.get(line);
+      if (!origin) return { kind: 'untouched' };
+      const text = postTexts.get(file)?.[line - 1];
+      return { kind: origin.kind, patchLine: origin.patchLine, ...(text !== undefined ? { text } : {}) };
+    },
+    preLineRemoved(file, line) {
+      return removedPreLines.get(file)?.has(line) ?? false;
+    },
+    fromPatchText(file) {
+      return fallback.has(file);
+    },
+    sourceLine(file, line) {
+      return postTexts.get(file)?.[line - 1];
+    },
+  };
+  const fileEntries = (facts: FileFacts[], changed: Map<string, Set<number>>) => facts.map((f) => ({ facts: f, changedLines: changed.get(f.path) }));
+  return {
+    pre: { image: 'pre', mode: o.mode, graph: preGraph, functions: preFns, files: fileEntries(preFacts, removedPreLines), removedCalls: [] },
+    post: { image: 'post', mode: o.mode, graph: postGraph, functions: postFns, files: fileEntries(postFacts, addedPostLines), removedCalls },
+    lines,
+  };
+}
+
+/**
+ * A fragment parsed from the patch text, over what the model (or the tree
+ * before the patch) knows of the same file: the hunks' functions replace
+ * theirs, the file's other functions, ops tables and kworkers stay as
+ * context for callers and field assignments.
+ */
+function overModel(fragment: FileFacts, known: FileFacts | undefined): FileFacts {
+  if (!known) return fragment;
+  const names = new Set(fragment.functions.map((f) => f.name));
+  return {
+    ...fragment,
+    functions: [...known.functions.filter((f) => !names.has(f.name)).map((f) => ({ ...f, file: fragment.path })), ...fragment.functions],
+    opsTables: [...known.opsTables, ...fragment.opsTables],
+    workFns: [...known.workFns, ...fragment.workFns],
+    includes: fragment.includes.length ? fragment.includes : known.includes,
+  };
+}
+
+function callKey(c: CallSite): string {
+  return `${c.callee}(${c.args.join(',')})`;
+}
+
+function uniq<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+
+function changedFunctions(facts: FileFacts[], changed: (f: FunctionFacts) => Set<number> | undefined, other: (f: FunctionFacts) => boolean): FunctionFacts[] {
+  const out: FunctionFacts[] = [];
+  for (const ff of facts) {
+    for (const fn of ff.functions) {
+      const set = changed(fn);
+      let hit = false;
+      if (set) for (const l of set) if (l >= fn.line && l <= fn.endLine) { hit = true; break; }
+      if (hit || other(fn)) out.push(fn);
+    }
+  }
+  return out;
+}
+
+/** Post-image lines after which the patch removed pre-image lines. */
+function removalPoints(r: FileApplyResult): number[] {
+  if (r.preText === null) return [];
+  const out: number[] = [];
+  const n = r.preText.split('\n').length;
+  let lastPost = 0;
+  let inRemoval = false;
+  for (let l = 1; l <= n; l++) {
+    const p = r.preToPost(l);
+    if (p !== undefined) {
+      lastPost = p;
+      inRemoval = false;
+    } else if (!inRemoval) {
+      out.push(lastPost);
+      inRemoval = true;
+    }
+  }
+  return out;
+}

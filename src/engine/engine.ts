@@ -1,0 +1,177 @@
+// Runs rules over one image (pre or post) of the functions under review, and
+// turns the detections of both images into Findings with a status.
+
+import type { CallSite, CodeGraph, FileFacts, FunctionFacts } from '../cgraph/types.js';
+import type { Confidence, Finding, FindingStatus, Level, WitnessStep } from './finding.js';
+import type { Detection, RuleContext, RuleDefinition, RuleSettings } from './rule-api.js';
+
+export interface ImageUnderReview {
+  image: 'pre' | 'post';
+  mode: RuleContext['mode'];
+  graph: CodeGraph;
+  functions: FunctionFacts[];
+  files: { facts: FileFacts; changedLines: ReadonlySet<number> | undefined }[];
+  removedCalls: { fn: FunctionFacts; site: CallSite }[];
+}
+
+/** A detection with the rule that made it, and the function it was found in. */
+export interface RawDetection extends Detection {
+  rule: RuleDefinition;
+  fn?: string;
+  /** Set when the rule threw: the engine's own finding. */
+  internal?: string;
+  /** The function was only partly seen (a hunk fragment). */
+  partial?: boolean;
+}
+
+export interface EngineOptions {
+  settings: (ruleId: string) => RuleSettings;
+}
+
+/** Run every rule over one image. A rule that throws yields one internal detection; the others still run. */
+export function runImage(rules: RuleDefinition[], img: ImageUnderReview, opts: EngineOptions): RawDetection[] {
+  const out: RawDetection[] = [];
+  for (const rule of rules) {
+    let current: FunctionFacts | undefined;
+    let currentFile: string | undefined;
+    const ctx: RuleContext = {
+      image: img.image,
+      mode: img.mode,
+      graph: img.graph,
+      settings: opts.settings(rule.id),
+      removedCalls: img.removedCalls,
+      report(d: Detection) {
+        out.push({ ...d, rule, fn: d.function ?? current?.name, ...(current?.partial ? { partial: true } : {}) });
+      },
+    };
+    try {
+      const v = rule.create(ctx);
+      if (v.file) for (const f of img.files) { currentFile = f.facts.path; v.file(f.facts, f.changedLines); }
+      currentFile = undefined;
+      if (v.function) for (const fn of img.functions) { current = fn; v.function(fn); }
+    } catch (err) {
+      const where = current ? `${current.file}:${current.line}` : currentFile ?? '';
+      out.push({
+        rule,
+        internal: `rule ${rule.id} failed${where ? ` at ${where}` : ''}: ${(err as Error)?.message ?? String(err)}`,
+        messageId: 'internal',
+        at: { file: current?.file ?? currentFile ?? '', line: current?.line ?? 0 },
+        key: `internal|${(err as Error)?.message ?? ''}`,
+        witness: [],
+      });
+    }
+  }
+  return out;
+}
+
+export interface PostLineInfo {
+  /** Is this post-image line added by the patch, context in a hunk, or untouched? */
+  lineKind(file: string, line: number): { kind: 'add' | 'context' | 'untouched'; patchLine?: number; text?: string };
+  /** Pre-image detections on removed lines can explain a "moved" post detection. */
+  preLineRemoved(file: string, line: number): boolean;
+  /** Whether the file's post-image was rebuilt from the patch text. */
+  fromPatchText(file: string): boolean;
+  /** The post-image source line, for files that have one. */
+  sourceLine(file: string, line: number): string | undefined;
+}
+
+export function exactKey(d: RawDetection): string {
+  return `${d.rule.id}|${d.fn ?? ''}|${d.key}`;
+}
+export function moveKey(d: RawDetection): string {
+  return `${d.rule.id}|${d.key}`;
+}
+
+/**
+ * Classify post-image detections against pre-image ones:
+ * same rule+function+key before -> preexisting (or moved, if its line is new);
+ * same rule+key on a removed line of another function -> moved;
+ * otherwise introduced.
+ */
+export function classify(pre: RawDetection[], post: RawDetection[], lines: PostLineInfo): { d: RawDetection; status: FindingStatus }[] {
+  const exact = multiset(pre.filter((d) => !d.internal).map(exactKey));
+  const movable = multiset(pre.filter((d) => !d.internal && lines.preLineRemoved(d.at.file, d.at.line)).map(moveKey));
+  const out: { d: RawDetection; status: FindingStatus }[] = [];
+  // exact matches first so a moved match cannot steal them
+  const pending: RawDetection[] = [];
+  for (const d of post) {
+    if (d.internal) {
+      out.push({ d, status: 'introduced' });
+      continue;
+    }
+    if (take(exact, exactKey(d))) {
+      const k = lines.lineKind(d.at.file, d.at.line).kind;
+      out.push({ d, status: k === 'add' ? 'moved' : 'preexisting' });
+    } else pending.push(d);
+  }
+  for (const d of pending) {
+    const k = lines.lineKind(d.at.file, d.at.line).kind;
+    if (k === 'add' && take(movable, moveKey(d))) out.push({ d, status: 'moved' });
+    else out.push({ d, status: 'introduced' });
+  }
+  return out;
+}
+
+function multiset(keys: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+  return m;
+}
+function take(m: Map<string, number>, k: string): boolean {
+  const n = m.get(k) ?? 0;
+  if (!n) return false;
+  m.set(k, n - 1);
+  return true;
+}
+
+/** Render `{{name}}` placeholders. */
+export function renderMessage(template: string, data: Record<string, string> | undefined): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => data?.[k] ?? `{{${k}}}`);
+}
+
+export function toFinding(d: RawDetection, status: FindingStatus, lines: PostLineInfo, lowerConfidence: boolean): Finding {
+  const info = lines.lineKind(d.at.file, d.at.line);
+  const level: Level = d.internal ? 'ERROR' : d.level ?? d.rule.meta.level;
+  let confidence: Confidence = d.internal ? 'high' : d.confidence ?? d.rule.meta.confidence;
+  const fromPatch = lines.fromPatchText(d.at.file) || !!d.partial;
+  // one step lower when only the patch text (no whole function, no tree) backs it
+  if (lowerConfidence || fromPatch) confidence = confidence === 'high' ? 'medium' : 'low';
+  const message = d.internal ?? renderMessage(d.rule.meta.messages[d.messageId] ?? d.messageId, d.data);
+  const text = info.text ?? lines.sourceLine(d.at.file, d.at.line);
+  const witness: WitnessStep[] = d.witness;
+  return {
+    rule: d.internal ? 'internal' : d.rule.id,
+    type: d.internal ? 'KREVIEW_INTERNAL' : d.rule.meta.type,
+    level,
+    messageId: d.messageId,
+    message,
+    data: d.data ?? {},
+    file: d.at.file,
+    line: d.at.line,
+    ...(info.patchLine !== undefined ? { patchLine: info.patchLine } : {}),
+    ...(text !== undefined ? { lineText: info.kind === 'add' ? `+${text}` : info.kind === 'context' ? ` ${text}` : text } : {}),
+    ...(d.fn ? { function: d.fn } : {}),
+    confidence,
+    status,
+    ...(fromPatch ? { fromPatchText: true } : {}),
+    witness,
+    related: d.related ?? [],
+    key: exactKey(d),
+  };
+}
+
+/**
+ * One finding per rule and line: the first reported with the best status wins
+ * (a rule reports its most specific detection first), so an introduced
+ * finding hides a preexisting shadow of itself.
+ */
+export function dedupe(findings: Finding[]): Finding[] {
+  const rank: Record<FindingStatus, number> = { introduced: 0, moved: 1, 'fixed-later': 2, preexisting: 3 };
+  const best = new Map<string, Finding>();
+  for (const f of findings) {
+    const site = `${f.rule}|${f.file}|${f.line}`;
+    const prev = best.get(site);
+    if (!prev || rank[f.status] < rank[prev.status]) best.set(site, f);
+  }
+  return [...best.values()];
+}

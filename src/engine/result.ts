@@ -1,0 +1,62 @@
+// What a check run produces: per input, per patch, findings and errors.
+// Formatters (src/report) and the TUI read this; nothing here prints.
+
+import type { InputError, Patch } from '../patch/types.js';
+import type { Finding, FindingStatus, Level } from './finding.js';
+
+export interface PatchReport {
+  patch: Patch;
+  /** Every finding, whatever its status; formatters filter (see `visibleFindings`). */
+  findings: Finding[];
+  errors: InputError[];
+  /** Things the user should know: "touches no kernel C: nothing to check", "applied with fuzz 2", ... */
+  notes: string[];
+  /** Kernel C files the patch touches (0: nothing to check). */
+  kernelFiles: number;
+}
+
+export interface InputReport {
+  input: string;
+  patches: PatchReport[];
+  /** The input or some of its messages could not be read. */
+  errors: InputError[];
+}
+
+export interface CheckResult {
+  mode: 'tree' | 'patch-only' | 'audit';
+  /** The tree the series was applied to, described. */
+  tree?: string;
+  inputs: InputReport[];
+}
+
+export interface Filter {
+  /** Show preexisting and fixed-later findings too. */
+  all: boolean;
+  /** Show CHECK level. */
+  strict: boolean;
+  /** Only these TYPEs (empty: all). */
+  types: Set<string>;
+  ignore: Set<string>;
+}
+
+export const COUNTED: ReadonlySet<FindingStatus> = new Set(['introduced', 'moved']);
+
+export function visibleFindings(r: PatchReport, f: Filter): Finding[] {
+  return r.findings.filter(
+    (x) =>
+      (f.all || COUNTED.has(x.status)) &&
+      (f.strict || x.level !== 'CHECK') &&
+      (!f.types.size || f.types.has(x.type)) &&
+      !f.ignore.has(x.type),
+  );
+}
+
+export function levelAtLeast(l: Level, min: Level): boolean {
+  const order: Record<Level, number> = { ERROR: 0, WARNING: 1, CHECK: 2 };
+  return order[l] <= order[min];
+}
+
+/** Findings that make the exit status 1: introduced/moved (never preexisting or fixed-later), at or above the fail level. */
+export function failing(r: PatchReport, f: Filter, failLevel: Level): Finding[] {
+  return visibleFindings(r, f).filter((x) => COUNTED.has(x.status) && levelAtLeast(x.level, failLevel));
+}

@@ -1,0 +1,81 @@
+// One check run over many inputs: read them, pick the tree and the base
+// graph, check each series. Used by `kreview check`, `reply` and `review`.
+
+import { readInputs } from '../patch/index.js';
+import { InputError, isKernelC } from '../patch/types.js';
+import type { SourceTree } from '../tree/types.js';
+import { baseForSeries, EmptyTree, openTree } from '../tree/index.js';
+import type { CodeGraph } from '../cgraph/types.js';
+import { loadRules } from './registry.js';
+import { checkSeries } from './check.js';
+import type { CheckResult, InputReport } from './result.js';
+import type { RuleSettings } from './rule-api.js';
+import { baseGraphFor } from './base-graph.js';
+import { MemoryCodeGraph } from '../cgraph/graph.js';
+
+export interface RunOptions {
+  inputs: string[];
+  cwd: string;
+  /** Treat inputs as git revisions/ranges in the repo at cwd (or --tree). */
+  git: boolean;
+  tree?: string;
+  base?: string;
+  /** Never use a tree, even at the top of one. */
+  noTree: boolean;
+  stdin?: NodeJS.ReadableStream;
+  /** Only these rule TYPEs run (empty: all). The engine runs only what an enabled rule needs. */
+  types: Set<string>;
+  ignore: Set<string>;
+  /** TYPE -> allow patterns. */
+  allow: Map<string, string[]>;
+  /** Progress for long work (indexing a tree); optional. */
+  progress?: (msg: string) => void;
+}
+
+export async function runCheck(o: RunOptions): Promise<CheckResult> {
+  const allRules = await loadRules();
+  const rules = allRules.filter((r) => (!o.types.size || o.types.has(r.meta.type)) && !o.ignore.has(r.meta.type));
+  const settings = (id: string): RuleSettings => {
+    const r = allRules.find((x) => x.id === id);
+    return { allow: (r && o.allow.get(r.meta.type)) ?? [] };
+  };
+  const loaded = await readInputs(o.inputs, { git: o.git, cwd: o.git && o.tree ? o.tree : o.cwd, ...(o.stdin ? { stdin: o.stdin } : {}) });
+
+  let tree: SourceTree = new EmptyTree();
+  const inputs: InputReport[] = [];
+  try {
+    if (!o.noTree) tree = await openTree({ tree: o.tree, base: o.base, cwd: o.cwd });
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    // a bad --tree is a usage problem for every input
+    return { mode: 'patch-only', inputs: loaded.map(({ input, series }) => ({ input, patches: [], errors: [err, ...series.errors] })) };
+  }
+  const mode = tree.kind === 'empty' ? 'patch-only' : 'tree';
+  const touched = [
+    ...new Set(loaded.flatMap(({ series }) => series.patches.flatMap((p) => p.files.flatMap((f) => [f.oldPath, f.newPath]))).filter((p): p is string => !!p && isKernelC(p))),
+  ];
+  const graphs = new Map<string, CodeGraph>();
+  const graphFor = async (t: SourceTree): Promise<CodeGraph> => {
+    const k = t.describe();
+    let g = graphs.get(k);
+    if (!g) graphs.set(k, (g = await baseGraphFor(t, mode, touched, o.progress)));
+    return g;
+  };
+  for (const { input, series } of loaded) {
+    if (!series.patches.length) {
+      inputs.push({ input, patches: [], errors: series.errors });
+      continue;
+    }
+    const { tree: seriesTree, notes } = await baseForSeries(tree, series.patches.find((p) => p.baseCommit)?.baseCommit);
+    const patches = await checkSeries(series, {
+      rules,
+      tree: seriesTree,
+      baseGraph: touched.length ? await graphFor(seriesTree) : MemoryCodeGraph.fromFiles([]),
+      mode,
+      settings,
+      treeNotes: notes,
+    });
+    inputs.push({ input, patches, errors: series.errors });
+  }
+  return { mode, ...(tree.kind !== 'empty' ? { tree: tree.describe() } : {}), inputs };
+}

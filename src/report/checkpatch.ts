@@ -1,0 +1,150 @@
+// The default text output, shaped like scripts/checkpatch.pl's so that
+// people, editors, b4 and CI scripts that read checkpatch read kreview too:
+//   LEVEL:TYPE: message
+//   #N: FILE: path:line:
+//   +the offending line
+//   <witness, indented>
+//   (blank)
+//   total: N errors, N warnings, [N checks, ]N lines checked
+// checkpatch.pl report() and process() are the reference for every flag.
+
+import type { Finding, Level } from '../engine/finding.js';
+import type { CheckResult, Filter, PatchReport } from '../engine/result.js';
+import { failing, visibleFindings } from '../engine/result.js';
+import { sanitize, sanitizeLine } from './sanitize.js';
+import type { Patch } from '../patch/types.js';
+
+export interface TextOptions extends Filter {
+  quiet: boolean;
+  terse: boolean;
+  showfile: boolean;
+  emacs: boolean;
+  summary: boolean;
+  mailback: boolean;
+  showTypes: boolean;
+  color: boolean;
+  /** Print the witness under each finding (default on; --terse drops it). */
+  witness: boolean;
+  failLevel: Level;
+}
+
+const C = { RED: '\x1b[31m', YELLOW: '\x1b[33m', GREEN: '\x1b[32m', BLUE: '\x1b[34m', RESET: '\x1b[0m' };
+
+export interface Unit {
+  /** checkpatch's $vname: the name printed in headers and closing sentences. */
+  vname: string;
+  /** The file name used by --emacs/--terse prefixes. */
+  filename: string;
+  report: PatchReport;
+  /** Line offset of this message inside its input (mbox), so `#N` is an input line. */
+  lineOffset: number;
+}
+
+/** One unit per patch, as checkpatch.pl treats each file (or commit) it is given. */
+export function units(result: CheckResult): Unit[] {
+  const out: Unit[] = [];
+  for (const inp of result.inputs) {
+    const many = inp.patches.length > 1;
+    for (const r of inp.patches) {
+      const p = r.patch;
+      out.push({ vname: vname(inp.input, p, many), filename: inp.input, report: r, lineOffset: (p.startLine ?? 1) - 1 });
+    }
+  }
+  return out;
+}
+
+function vname(input: string, p: Patch, many: boolean): string {
+  if (p.commit && p.source.startsWith('git:')) return `Commit ${p.commit.slice(0, 12)} ("${sanitizeLine(p.subject)}")`;
+  if (input === '-') return p.subject ? `"${sanitizeLine(p.subject)}"` : 'Your patch';
+  if (many) return `${input} (${positionText(p)}"${sanitizeLine(p.subject)}")`;
+  return input;
+}
+
+function positionText(p: Patch): string {
+  const pos = p.position;
+  return pos.total > 1 || pos.index !== 1 ? `${pos.index}/${pos.total} ` : '';
+}
+
+/** Lines checkpatch counts as checked: every line inside a hunk (measured against checkpatch.pl on the erofs archive). */
+export function linesChecked(p: Patch): number {
+  let n = 0;
+  for (const f of p.files) for (const h of f.hunks) n += h.lines.length;
+  return n;
+}
+
+export function formatText(result: CheckResult, o: TextOptions): { stdout: string; exit: 0 | 1 } {
+  const all = units(result);
+  let out = '';
+  let exit: 0 | 1 = 0;
+  const multi = all.length > 1;
+  for (const u of all) {
+    const shown = visibleFindings(u.report, o);
+    const fails = failing(u.report, o, o.failLevel);
+    if (fails.length) exit = 1;
+    const clean = shown.length === 0;
+    if (o.mailback && clean) continue;
+    if (multi && !o.quiet && !o.terse) {
+      const dash = '-'.repeat(u.vname.length);
+      out += `${dash}\n${u.vname}\n${dash}\n`;
+    }
+    for (const f of shown) out += finding(f, u, o);
+    const counts = { ERROR: 0, WARNING: 0, CHECK: 0 };
+    for (const f of shown) counts[f.level]++;
+    if (o.summary && !(clean && (o.quiet || o.terse))) {
+      out +=
+        `total: ${counts.ERROR} errors, ${counts.WARNING} warnings, ` +
+        (o.strict ? `${counts.CHECK} checks, ` : '') +
+        `${linesChecked(u.report.patch)} lines checked\n`;
+    }
+    if (!o.quiet && !o.terse) {
+      for (const n of u.report.notes) out += `\nNOTE: ${sanitizeLine(n)}\n`;
+      out += '\n';
+      out += clean
+        ? `${u.vname} has no obvious style problems and is ready for submission.\n`
+        : `${u.vname} has style problems, please review.\n`;
+    }
+  }
+  if (exit && !o.quiet && !o.terse) {
+    out += '\nNOTE: If any of the errors are false positives, please report\n      them to the kreview maintainers; `kreview explain TYPE` lists known false-positive shapes.\n';
+  }
+  return { stdout: out, exit };
+}
+
+function finding(f: Finding, u: Unit, o: TextOptions): string {
+  const color = (s: string, c: string): string => (o.color ? c + s + C.RESET : s);
+  const levelColor = f.level === 'ERROR' ? C.RED : f.level === 'WARNING' ? C.YELLOW : C.GREEN;
+  const patchLine = f.patchLine !== undefined ? f.patchLine + u.lineOffset : undefined;
+  let prefix = '';
+  if (o.showfile) prefix = `${f.file}:${f.line}: `;
+  else if (o.emacs || o.terse) prefix = `${u.filename}:${patchLine ?? f.line}: `;
+  const type = o.showTypes || o.terse ? (o.color ? `${C.BLUE}${f.type}:` : `${f.type}:`) : '';
+  const head = o.color ? `${levelColor}${prefix}${f.level}:${type}${C.RESET}` : `${prefix}${f.level}:${type}`;
+  const msg = sanitizeLine(f.message) + statusSuffix(f);
+  let s = `${head} ${msg}\n`;
+  if (o.terse) return s;
+  if (!o.showfile) s += `${patchLine !== undefined ? `#${patchLine}: ` : ''}FILE: ${f.file}:${f.line}:\n`;
+  if (f.lineText !== undefined) s += `${sanitize(f.lineText)}\n`;
+  if (o.witness) s += witness(f, color);
+  return s + '\n';
+}
+
+function statusSuffix(f: Finding): string {
+  switch (f.status) {
+    case 'introduced':
+      return '';
+    case 'moved':
+      return ' [moved by this patch]';
+    case 'preexisting':
+      return ' [pre-existing]';
+    case 'fixed-later':
+      return f.fixedBy ? ` [fixed later in the series by patch ${f.fixedBy.index}]` : ' [fixed later in the series]';
+  }
+}
+
+function witness(f: Finding, color: (s: string, c: string) => string): string {
+  let s = '';
+  for (const w of f.witness) s += `    ${w.kind.padEnd(6)} ${sanitizeLine(w.text)}  ${color(`${w.file}:${w.line}`, C.BLUE)}\n`;
+  for (const r of f.related) s += `    see    ${sanitizeLine(r.message)}  ${r.file}:${r.line}\n`;
+  s += `    confidence: ${f.confidence}${f.fromPatchText ? ' (judged from the patch text and the embedded model, not a full tree)' : ''}\n`;
+  return s;
+}
