@@ -78,6 +78,7 @@ export default defineRule({
               data: { ...data, removed: `${removed.site.callee}()` },
               at: { file: fn.file, line: site.line },
               key: `rerouted|${key}|${removed.site.callee}`,
+              siteKey: key,
               confidence,
               witness: [{ kind: 'call', text: `removed: ${removed.fn.name}() called ${removed.site.callee}(${removed.site.args.join(', ')})`, file: removed.fn.file, line: removed.site.line }, ...witness],
             });

@@ -46,9 +46,11 @@ const WORK_APIS: Record<string, number> = {
 
 const SCOPED_BLOCK_FORMS = new Set(['scoped_with_creds', 'scoped_with_kernel_creds']);
 
+// Few captures: each one becomes a JS object, which costs more than matching.
+// Callees, arguments, assignment sides and labels are cut from the text.
 const QUERY_SRC = `
-(function_definition declarator: (_) @fdecl body: (compound_statement) @body) @fn
-(call_expression function: (_) @callee arguments: (argument_list) @args) @call
+(function_definition body: (compound_statement) @body) @fn
+(call_expression) @call
 (compound_statement) @block
 (if_statement consequence: (_) @block)
 (else_clause) @block
@@ -61,12 +63,11 @@ const QUERY_SRC = `
 (binary_expression operator: "&&" right: (_) @block)
 (binary_expression operator: "||" right: (_) @block)
 (return_statement) @ret
-(goto_statement label: (_) @glabel) @goto
-(labeled_statement label: (_) @llabel) @label
-(assignment_expression left: (_) @lhs right: (_) @rhs) @assign
-(init_declarator declarator: (_) @idecl value: (_) @ival) @init
+(goto_statement) @goto
+(labeled_statement) @label
+(assignment_expression) @assign
+(init_declarator) @init
 (declaration) @decl
-(parameter_declaration) @param
 (ERROR) @err
 `;
 
@@ -142,114 +143,119 @@ interface Captures {
   rets: N[];
   gotos: { g: N; label: string }[];
   labels: { l: N; label: string }[];
-  assigns: { a: N; lhs: N; rhs: N }[];
+  assigns: { a: N; lhs: N; rhs: N; op: string }[];
   inits: { i: N; decl: N; val: N }[];
   decls: N[];
-  params: N[];
   errors: number;
 }
 
-function capture(root: ParserT.SyntaxNode): Captures {
-  const c: Captures = { fns: [], calls: [], blocks: [], rets: [], gotos: [], labels: [], assigns: [], inits: [], decls: [], params: [], errors: 0 };
-  const caps = theQuery().captures(root);
-  // captures come in pattern order within a match; collect each match's parts
-  let fn: Partial<{ fn: N; decl: N; body: N }> = {};
-  let call: Partial<{ call: N; callee: N; args: N }> = {};
-  let assign: Partial<{ a: N; lhs: N; rhs: N }> = {};
-  let init: Partial<{ i: N; decl: N; val: N }> = {};
-  let gotoLabel: string | undefined;
-  for (const cap of caps) {
+function capture(root: ParserT.SyntaxNode, text: string): Captures {
+  const c: Captures = { fns: [], calls: [], blocks: [], rets: [], gotos: [], labels: [], assigns: [], inits: [], decls: [], errors: 0 };
+  for (const cap of theQuery().captures(root)) {
     const n = cap.node;
     const x: N = { s: n.startIndex, e: n.endIndex };
     switch (cap.name) {
       case 'fn':
-        fn.fn = x;
+        c.fns.push({ fn: x, decl: x, body: x });
         break;
-      case 'fdecl':
-        fn.decl = x;
+      case 'body': {
+        // the declarator is the text between the definition's start and its body
+        const f = c.fns[c.fns.length - 1];
+        if (f) {
+          f.body = x;
+          f.decl = { s: f.fn.s, e: x.s };
+        }
         break;
-      case 'body':
-        fn.body = x;
+      }
+      case 'call': {
+        const parts = splitCall(text, x);
+        if (parts) c.calls.push({ call: x, ...parts });
         break;
-      case 'call':
-        call.call = x;
-        break;
-      case 'callee':
-        call.callee = x;
-        break;
-      case 'args':
-        call.args = x;
-        break;
+      }
       case 'block':
         c.blocks.push(x);
         break;
       case 'ret':
         c.rets.push(x);
         break;
-      case 'glabel':
-        gotoLabel = n.text;
-        break;
       case 'goto':
-        c.gotos.push({ g: x, label: gotoLabel ?? '' });
-        gotoLabel = undefined;
-        break;
-      case 'llabel':
-        c.labels.push({ l: { s: x.s, e: x.e }, label: n.text });
+        c.gotos.push({ g: x, label: /^goto\s+(\w+)/.exec(text.slice(x.s, x.e))?.[1] ?? '' });
         break;
       case 'label':
-        if (c.labels.length) c.labels[c.labels.length - 1]!.l = x;
+        c.labels.push({ l: x, label: /^(\w+)\s*:/.exec(text.slice(x.s, x.e))?.[1] ?? '' });
         break;
-      case 'assign':
-        assign.a = x;
+      case 'assign': {
+        const eq = topLevelAssign(text, x);
+        if (eq) c.assigns.push({ a: x, lhs: { s: x.s, e: eq.s }, rhs: { s: eq.e, e: x.e }, op: text.slice(eq.s, eq.e) });
         break;
-      case 'lhs':
-        assign.lhs = x;
+      }
+      case 'init': {
+        const eq = topLevelAssign(text, x);
+        if (eq) c.inits.push({ i: x, decl: { s: x.s, e: eq.s }, val: { s: eq.e, e: x.e } });
         break;
-      case 'rhs':
-        assign.rhs = x;
-        break;
-      case 'init':
-        init.i = x;
-        break;
-      case 'idecl':
-        init.decl = x;
-        break;
-      case 'ival':
-        init.val = x;
-        break;
+      }
       case 'decl':
         c.decls.push(x);
-        break;
-      case 'param':
-        c.params.push(x);
         break;
       case 'err':
         c.errors++;
         break;
     }
-    if (fn.fn && fn.decl && fn.body) {
-      c.fns.push(fn as { fn: N; decl: N; body: N });
-      fn = {};
-    }
-    if (call.call && call.callee && call.args) {
-      c.calls.push(call as { call: N; callee: N; args: N });
-      call = {};
-    }
-    if (assign.a && assign.lhs && assign.rhs) {
-      c.assigns.push(assign as { a: N; lhs: N; rhs: N });
-      assign = {};
-    }
-    if (init.i && init.decl && init.val) {
-      c.inits.push(init as { i: N; decl: N; val: N });
-      init = {};
-    }
   }
   return c;
 }
 
+/** `f(a, b)` -> callee `f`, arguments `(a, b)`: the last top-level parenthesised group. */
+function splitCall(text: string, x: N): { callee: N; args: N } | undefined {
+  let end = x.e;
+  while (end > x.s && /\s/.test(text[end - 1]!)) end--;
+  if (text[end - 1] !== ')') return undefined;
+  let depth = 0;
+  for (let i = end - 1; i >= x.s; i--) {
+    const ch = text[i];
+    if (ch === ')') depth++;
+    else if (ch === '(' && --depth === 0) {
+      let ce = i;
+      while (ce > x.s && /\s/.test(text[ce - 1]!)) ce--;
+      return ce > x.s ? { callee: { s: x.s, e: ce }, args: { s: i, e: end } } : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The first `=` (or compound assignment) at nesting depth 0, as an offset range. */
+function topLevelAssign(text: string, x: N): N | undefined {
+  let depth = 0;
+  let quote = '';
+  for (let i = x.s; i < x.e; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = '';
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    else if (ch === '=' && depth === 0) {
+      const prev = text[i - 1]!;
+      if (text[i + 1] === '=') {
+        i++;
+        continue;
+      }
+      if (prev === '=' || prev === '!' || ((prev === '<' || prev === '>') && text[i - 2] !== prev)) continue;
+      // compound assignments (+=, |=, <<=) keep their operator
+      let s = i;
+      while (s > x.s && /[+\-*/%&|^<>]/.test(text[s - 1]!)) s--;
+      return { s, e: i + 1 };
+    }
+  }
+  return undefined;
+}
+
 function extractUnit(text: string, lineOffset: number, facts: FileFacts, path: string, section: FragmentSection | undefined, unitId: string): void {
   const tree = parseC(text);
-  const cap = capture(tree.rootNode);
+  const cap = capture(tree.rootNode, text);
   facts.parseErrors += cap.errors;
   const lineAt = lineIndex(text);
   const L = (off: number): number => lineAt(off) + lineOffset;
@@ -499,10 +505,12 @@ function norm(s: string): string {
 
 function functionFacts(f: { fn: N; decl: N; body: N }, path: string, ctx: Ctx, _section: FragmentSection | undefined): FunctionFacts | undefined {
   const declText = ctx.T(f.decl);
-  const name = functionName(declText);
-  if (!name) return undefined;
-  const head = ctx.text.slice(f.fn.s, f.decl.s);
-  const stars = /^\s*(\*+)/.exec(declText)?.[1] ?? '';
+  const m = /([A-Za-z_]\w*)\s*\(/.exec(declText);
+  const name = m ? functionName(declText) : undefined;
+  if (!name || !m) return undefined;
+  // `static struct file *foo(`: storage class and return type come before the name
+  const head = declText.slice(0, m.index);
+  const stars = '';
   return {
     name,
     file: path,
@@ -575,31 +583,37 @@ function callSite(c: { call: N; callee: N; args: N }, ctx: Ctx, blockPath: (off:
     if (chain && opsAt >= 0) {
       kind = 'member';
       callee = chain.fields.slice(opsAt).join('->');
-      receiver = chain.base + chain.fields.slice(0, opsAt).map((x) => `->${x}`).join('');
+      receiver = chainPrefix(chain, opsAt);
     } else {
       kind = 'pointer';
-      if (chain) receiver = chain.base + chain.fields.slice(0, -1).map((x) => `->${x}`).join('');
+      if (chain) receiver = chainPrefix(chain, chain.fields.length - 1);
     }
   }
   return { callee, kind, ...(receiver !== undefined ? { receiver } : {}), args, line: ctx.L(c.call.s), block: blockPath(c.call.s), creds: [] };
 }
 
-/** `a->b.c->d` -> base `a`, fields [b, c, d] (member access written as `.` kept in the base when first). */
-function memberChain(e: string): { base: string; fields: string[] } | undefined {
-  const parts: string[] = [];
-  let i = e.length;
+/** `a->b.c->d` -> base `a`, fields [b, c, d] with the operator before each (`->` or `.`). */
+function memberChain(e: string): { base: string; fields: string[]; ops: string[] } | undefined {
+  const fields: string[] = [];
+  const ops: string[] = [];
   let rest = e;
   for (;;) {
     const m = /(->|\.)\s*([A-Za-z_]\w*)\s*$/.exec(rest);
     if (!m) break;
-    parts.unshift(m[2]!);
+    fields.unshift(m[2]!);
+    ops.unshift(m[1]!);
     rest = rest.slice(0, m.index).trimEnd();
-    i = rest.length;
     if (!rest) return undefined;
   }
-  void i;
-  if (!parts.length) return undefined;
-  return { base: rest.replace(/^\(\s*|\s*\)$/g, (x) => (rest.startsWith('(') && rest.endsWith(')') ? '' : x)), fields: parts };
+  if (!fields.length) return undefined;
+  return { base: rest, fields, ops };
+}
+
+/** The chain's text up to (not including) field `k`. */
+function chainPrefix(c: { base: string; fields: string[]; ops: string[] }, k: number): string {
+  let s = c.base;
+  for (let i = 0; i < k; i++) s += c.ops[i]! + c.fields[i]!;
+  return s;
 }
 
 // ---------------------------------------------------------------------------
@@ -761,8 +775,7 @@ function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawCall | u
 function assignments(b: Bucket, ctx: Ctx): Assignment[] {
   const out: Assignment[] = [];
   for (const a of b.assigns) {
-    const op = ctx.text.slice(a.lhs.e, a.rhs.s).trim();
-    if (op !== '=') continue;
+    if (a.op !== '=') continue;
     const lhs = norm(ctx.T(a.lhs));
     const rhsText = ctx.T(a.rhs);
     if (/^\(\s*[\w\s]+\*?\s*\)\s*\{/.test(rhsText) || rhsText.startsWith('{')) designated(lhs, rhsText, ctx.L(a.a.s), out);

@@ -6,7 +6,7 @@ import type { CallSite, CodeGraph, FileFacts, FunctionFacts } from '../cgraph/ty
 import { extractFileFacts } from '../cgraph/extract.js';
 import type { Finding } from './finding.js';
 import { compareFindings } from './finding.js';
-import { classify, dedupe, exactKey, moveKey, runImage, toFinding, type PostLineInfo, type RawDetection } from './engine.js';
+import { classify, dedupe, moveKey, runImage, toFinding, type PostLineInfo, type RawDetection } from './engine.js';
 import type { RuleDefinition, RuleSettings } from './rule-api.js';
 import type { PatchReport } from './result.js';
 import { InputError, isKernelC, type Patch, type PatchSeries } from '../patch/types.js';
@@ -78,15 +78,20 @@ export async function checkSeries(series: PatchSeries, o: SeriesCheckOptions): P
   return runs.map((r) => r.report);
 }
 
+/** The hazard's identity across patches: the site, whatever story a rule told about it. */
+function siteKey(d: RawDetection): string {
+  return `${d.rule.id}|${d.fn ?? ''}|${d.siteKey ?? d.key}`;
+}
+
 /** A finding introduced by patch k is fixed later when a later patch changes its function and it is gone afterwards. */
 function markFixedLater(runs: PatchRun[]): void {
   for (const [k, run] of runs.entries()) {
     for (const { finding, d } of run.introduced) {
       for (let j = k + 1; j < runs.length; j++) {
         const later = runs[j]!;
-        const ek = exactKey(d);
-        if (!later.pre.some((x) => exactKey(x) === ek)) continue;
-        const stillThere = later.post.some((x) => exactKey(x) === ek || moveKey(x) === moveKey(d));
+        const site = siteKey(d);
+        if (!later.pre.some((x) => siteKey(x) === site)) continue;
+        const stillThere = later.post.some((x) => siteKey(x) === site || moveKey(x) === moveKey(d));
         if (!stillThere) {
           finding.status = 'fixed-later';
           finding.fixedBy = { index: later.report.patch.position.index, subject: later.report.patch.subject };
@@ -151,8 +156,14 @@ function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeGraph, o
     (removals.get(f.file) ?? []).some((p) => p >= f.line && p < f.endLine),
   );
   const preChanged = changedFunctions(preFacts, (f) => removedPreLines.get(f.file), () => false);
+  // Also judge what the changed functions call in the same file: a patch
+  // that re-routes I/O to an existing raw call changes the caller, not the
+  // function that holds the raw call.
+  const neighbours = (fns: FunctionFacts[], g: CodeGraph): FunctionFacts[] =>
+    fns.flatMap((f) => f.calls.filter((c) => c.kind === 'direct').map((c) => g.resolve(c.callee, f.file))).filter((t): t is FunctionFacts => !!t && touchedPaths.has(t.file));
+  const touchedPaths = new Set([...preFacts, ...postFacts].map((f) => f.path));
   // the same functions on the other side, so both images judge the same code
-  const names = new Set([...postChanged, ...preChanged].map((f) => f.name));
+  const names = new Set([...postChanged, ...preChanged, ...neighbours(postChanged, postGraph), ...neighbours(preChanged, preGraph)].map((f) => f.name));
   const postFns = uniq([...postChanged, ...postFacts.flatMap((ff) => ff.functions.filter((f) => names.has(f.name)))]);
   const preFns = uniq([...preChanged, ...preFacts.flatMap((ff) => ff.functions.filter((f) => names.has(f.name)))]);
 

@@ -58,6 +58,12 @@ export interface Detection {
    * The engine scopes it by rule (and by function for exact matches).
    */
   key: string;
+  /**
+   * The key of the plain hazard at this site when `key` names a more
+   * specific story about it (a re-route onto an existing raw call): later
+   * patches are matched on this to tell whether the hazard was fixed.
+   */
+  siteKey?: string;
   /** The function the finding is in (defaults to the visited function). */
   function?: string;
   confidence?: Confidence;

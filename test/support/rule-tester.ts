@@ -1,0 +1,128 @@
+// A RuleTester in the spirit of ESLint's: a case is a series of edits to the
+// synthetic kernel tree (test/fixtures/ktree); the tester turns them into
+// format-patch text, checks the series the way `kreview check` does, and
+// returns the findings and the rendered text.
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { extractFileFacts } from '../../src/cgraph/extract.js';
+import { MemoryCodeGraph } from '../../src/cgraph/graph.js';
+import { checkSeries } from '../../src/engine/check.js';
+import type { Finding } from '../../src/engine/finding.js';
+import { loadRules } from '../../src/engine/registry.js';
+import type { CheckResult, PatchReport } from '../../src/engine/result.js';
+import { parseInputText } from '../../src/patch/input.js';
+import { formatText } from '../../src/report/checkpatch.js';
+import { EmptyTree } from '../../src/tree/trees.js';
+import { makePatch, type PatchMeta } from './make-patch.js';
+import { MemoryTree } from './memory-tree.js';
+
+const KTREE = fileURLToPath(new URL('../fixtures/ktree', import.meta.url));
+
+let ktree: Record<string, string> | undefined;
+export function loadKtree(): Record<string, string> {
+  if (ktree) return ktree;
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.[ch]$/.test(n)) out[relative(KTREE, p)] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(KTREE);
+  return (ktree = out);
+}
+
+/** One patch of a case: edits as (path, text transform) pairs, or whole new files. */
+export interface PatchSpec extends PatchMeta {
+  edit: Record<string, ((text: string) => string) | string | null>;
+}
+
+export interface RuleCase {
+  /** The kernel idiom the case covers. */
+  name: string;
+  /** Extra or replaced files in the synthetic tree. */
+  tree?: Record<string, string>;
+  patches: PatchSpec[];
+  /** tree (default): the series applies to the synthetic tree; patch-only: no tree, the tree serves as the model. */
+  mode?: 'tree' | 'patch-only';
+}
+
+export interface CaseResult {
+  patches: string[];
+  reports: PatchReport[];
+  findings: Finding[];
+  text: string;
+}
+
+/** Build the series of a case as patch texts, each against the state the previous ones left. */
+export function casePatches(c: RuleCase): string[] {
+  const state: Record<string, string | null> = { ...loadKtree(), ...(c.tree ?? {}) };
+  const total = c.patches.length;
+  return c.patches.map((p, i) => {
+    const edits = Object.entries(p.edit).map(([path, how]) => {
+      const before = state[path] ?? null;
+      let after: string | null;
+      if (how === null) after = null;
+      else if (typeof how === 'string') after = how;
+      else {
+        if (before === null) throw new Error(`case "${c.name}": ${path} is not in the tree`);
+        after = how(before);
+        if (after === before) throw new Error(`case "${c.name}": the edit of ${path} changed nothing`);
+      }
+      state[path] = after;
+      return { path, before, after };
+    });
+    return makePatch(edits, { ...p, index: total > 1 ? i + 1 : 1, total });
+  });
+}
+
+export async function runCase(ruleIds: string[], c: RuleCase): Promise<CaseResult> {
+  const files = { ...loadKtree(), ...(c.tree ?? {}) };
+  const patches = casePatches(c);
+  const series = { patches: patches.map((t, i) => parseInputText(t, `${String(i + 1).padStart(4, '0')}.patch`).patches[0]!), errors: [] };
+  const facts = Object.entries(files)
+    .filter(([p]) => /\.[ch]$/.test(p))
+    .map(([p, t]) => extractFileFacts(p, t));
+  const rules = (await loadRules()).filter((r) => ruleIds.includes(r.id));
+  const mode = c.mode ?? 'tree';
+  const reports = await checkSeries(series, {
+    rules,
+    tree: mode === 'tree' ? new MemoryTree(files) : new EmptyTree(),
+    baseGraph: MemoryCodeGraph.fromFiles(facts),
+    mode,
+    settings: () => ({ allow: [] }),
+  });
+  const result: CheckResult = { mode, inputs: reports.map((r, i) => ({ input: `${String(i + 1).padStart(4, '0')}.patch`, patches: [r], errors: [] })) };
+  const { stdout } = formatText(result, {
+    all: true,
+    strict: true,
+    types: new Set(),
+    ignore: new Set(),
+    quiet: true,
+    terse: false,
+    showfile: false,
+    emacs: false,
+    summary: false,
+    mailback: false,
+    showTypes: true,
+    color: false,
+    witness: true,
+    failLevel: 'WARNING',
+  });
+  return { patches, reports, findings: reports.flatMap((r) => r.findings), text: stdout };
+}
+
+/** A compact, readable line per finding for table assertions: `introduced fs/x.c:12 messageId (high)`. */
+export function brief(f: Finding): string {
+  return `${f.status} ${f.file}:${f.line} ${f.messageId} (${f.confidence})`;
+}
+
+/** Fixture file name for case N: `./fixtures/NN-short-name.patch` (STYLE.md). */
+export function fixtureName(n: number, name: string): string {
+  const full = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const short = full.length <= 48 ? full : full.slice(0, 48).replace(/-[^-]*$/, '');
+  return `./fixtures/${String(n).padStart(2, '0')}-${short}.patch`;
+}
