@@ -182,6 +182,7 @@ function judge(s: CredState, stack: kb.Stack): Verdict | undefined {
   const entry = s.path[0] ? `${s.path[0].fn}()` : '';
   switch (s.kind) {
     case 'unknown':
+    case 'mounter':
       return undefined;
     case 'caller':
       return { messageId: 'callerCreds', state: s, entry: `${entry}, ${s.how}`, cred: 'the calling task' };

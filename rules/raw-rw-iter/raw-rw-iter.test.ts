@@ -112,8 +112,8 @@ const valid: (RuleCase & { expect: string[] })[] = [
   {
     name: "a ->read method implemented with the file's own ->read_iter",
     patches: [{ subject: 'erofs: add a read method', edit: { 'fs/erofs/data.c': (t) => t.replace(
-      'static const struct fs_context_operations',
-      'static ssize_t erofs_dir_read(struct file *file, char __user *buf, size_t len, loff_t *ppos)\n{\n\tstruct kiocb kiocb;\n\tstruct iov_iter iter;\n\n\tinit_sync_kiocb(&kiocb, file);\n\treturn file->f_op->read_iter(&kiocb, &iter);\n}\n\nconst struct file_operations erofs_dir_fops = {\n\t.read = erofs_dir_read,\n};\n\nstatic const struct fs_context_operations',
+      'static int erofs_fill_super(',
+      'static ssize_t erofs_dir_read(struct file *file, char __user *buf, size_t len, loff_t *ppos)\n{\n\tstruct kiocb kiocb;\n\tstruct iov_iter iter;\n\n\tinit_sync_kiocb(&kiocb, file);\n\treturn file->f_op->read_iter(&kiocb, &iter);\n}\n\nconst struct file_operations erofs_dir_fops = {\n\t.read = erofs_dir_read,\n};\n\nstatic int erofs_fill_super(',
     ) } }],
     expect: [],
   },

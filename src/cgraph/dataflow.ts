@@ -221,10 +221,18 @@ function trace(
     return done();
   }
 
-  // 5. a struct field: every assignment to `->field` in the graph (same file first)
+  // 5. a struct field: every assignment to `->field` in the graph (same file
+  // first), when the struct is one of the filesystem's own (its fields are
+  // set in few places); the kernel's generic structures are set everywhere.
   const mem = splitMember(expr);
-  if (mem && budget.depth > 0) {
-    const all = graph.fieldAssignments(mem.field);
+  const myType = mem ? baseType(fn, mem.base) : undefined;
+  if (mem && budget.depth > 0 && !(myType && GENERIC_STRUCTS.test(myType))) {
+    const all = graph.fieldAssignments(mem.field).filter(({ fn: f2, assign }) => {
+      if (!myType) return true;
+      const theirs = splitMember(normExpr(assign.lhs));
+      const t = theirs ? baseType(f2, theirs.base) : undefined;
+      return !t || t === myType;
+    });
     const sorted = [...all].sort((a, b) => Number(b.fn.file === fn.file) - Number(a.fn.file === fn.file));
     const out: Origin[] = [];
     budget.depth--;
@@ -238,6 +246,17 @@ function trace(
     if (out.length) return out;
   }
   return done();
+}
+
+/** Kernel structures whose fields are assigned all over the tree: tracing them by field name finds strangers. */
+const GENERIC_STRUCTS = /^struct (kiocb|folio|page|inode|file|address_space|super_block|dentry|path|bio|request|iov_iter|work_struct)$/;
+
+/** The struct type of a plain variable (`struct erofs_buf`), from the function's parameters and locals. */
+function baseType(fn: FunctionFacts, base: string): string | undefined {
+  if (!IDENT.test(base)) return undefined;
+  const v = fn.params.find((p) => p.name === base) ?? fn.locals.find((l) => l.name === base) ?? fn.assigns.find((a) => a.lhs === base && a.declType);
+  const t = v ? ('type' in v ? v.type : (v as { declType?: string }).declType) : undefined;
+  return t ? t.replace(/\bconst\b|\*/g, '').replace(/\s+/g, ' ').trim() : undefined;
 }
 
 function isTerminalFile(fn: FunctionFacts, expr: string): boolean {
@@ -283,6 +302,9 @@ function looksLikeFileMethod(fn: FunctionFacts): boolean {
 
 /** Classify what a file expression refers to, with the origin that shows it. */
 export function classifyFile(graph: CodeGraph, fn: FunctionFacts, expr: string, line: number): FileClass {
+  if (isOwnFileExpr(graph, fn, expr)) {
+    return { kind: 'own', why: `${normExpr(expr)} is the file ${fn.name}() implements`, origin: { steps: [{ expr: normExpr(expr), file: fn.file, line, via: 'start', fn: fn.name }], root: normExpr(expr) } };
+  }
   const origins = traceFile(graph, fn, expr, line);
   let unknown: Origin | undefined;
   let own: Origin | undefined;
@@ -374,6 +396,9 @@ export function dominatingCall(fn: FunctionFacts, site: CallSite, pred: (c: Call
 // ---------------------------------------------------------------------------
 // credentials along call paths
 
+/** Ops run while mounting, by the mounter itself (include/linux/fs_context.h). */
+const MOUNT_TIME_OPS = new Set(['fs_context_operations', 'file_system_type']);
+
 export interface PathStep {
   fn: string;
   file: string;
@@ -387,6 +412,8 @@ export type CredState =
   | { kind: 'kworker'; entry: FunctionFacts; api: string; path: PathStep[] }
   /** Reached from an entry point that runs with the calling task's creds (an ops method, a syscall). */
   | { kind: 'caller'; entry: FunctionFacts; how: string; path: PathStep[] }
+  /** Reached from mount-time code (fs_context_operations): the calling task is the mounter. */
+  | { kind: 'mounter'; entry: FunctionFacts; how: string; path: PathStep[] }
   /** No (more) callers known: cannot tell. */
   | { kind: 'unknown'; entry: FunctionFacts; path: PathStep[] };
 
@@ -411,6 +438,11 @@ export function credStatesAt(graph: CodeGraph, fn: FunctionFacts, site: { line: 
       return;
     }
     const slots = graph.opsSlots(f.name);
+    const mount = slots.find((s) => MOUNT_TIME_OPS.has(s.table.struct));
+    if (mount) {
+      out.push({ kind: 'mounter', entry: f, how: `${mount.table.struct}.${mount.slot}`, path: p });
+      return;
+    }
     if (slots.length || /^(compat_)?sys_/.test(f.name)) {
       const how = slots.length ? `${slots[0]!.table.struct}.${slots[0]!.slot}` : 'syscall';
       out.push({ kind: 'caller', entry: f, how, path: p });

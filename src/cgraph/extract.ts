@@ -777,7 +777,7 @@ function assignments(b: Bucket, ctx: Ctx): Assignment[] {
   for (const a of b.assigns) {
     if (a.op !== '=') continue;
     const lhs = norm(ctx.T(a.lhs));
-    const rhsText = ctx.T(a.rhs);
+    const rhsText = ctx.T(a.rhs).trim();
     if (/^\(\s*[\w\s]+\*?\s*\)\s*\{/.test(rhsText) || rhsText.startsWith('{')) designated(lhs, rhsText, ctx.L(a.a.s), out);
     else out.push({ lhs, rhs: norm(rhsText), line: ctx.L(a.a.s) });
   }
@@ -785,7 +785,7 @@ function assignments(b: Bucket, ctx: Ctx): Assignment[] {
     const decl = declarationAround(b.decls, i.i);
     const v = declaredVar(decl ? ctx.text.slice(decl.s, decl.e) : '', ctx.T(i.decl), ctx.L(i.i.s));
     if (!v) continue;
-    const val = ctx.T(i.val);
+    const val = ctx.T(i.val).trim();
     if (val.startsWith('{')) designated(v.name, val, ctx.L(i.i.s), out);
     else out.push({ lhs: v.name, rhs: norm(val), line: ctx.L(i.i.s), declType: v.type });
   }

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { brief, fixtureName, runCase, type RuleCase } from '../../test/support/rule-tester.js';
+
+const RULE = ['backing-file-creds'];
+
+const READ_FOLIO_RAW =
+  'static int erofs_fileio_read_raw(struct erofs_fileio_rq *rq, void *buf, size_t len)\n{\n\tloff_t pos = 0;\n\n\treturn kernel_read(rq->iocb.ki_filp, buf, len, &pos);\n}\n\n';
+
+const invalid: (RuleCase & { expect: string[] })[] = [
+  {
+    name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
+    patches: [{ subject: 'erofs: read small folios with kernel_read', edit: { 'fs/erofs/fileio.c': (t) => t.replace(
+      'static int erofs_fileio_read_folio(',
+      READ_FOLIO_RAW + 'static int erofs_fileio_read_folio(',
+    ).replace('\terofs_fileio_rq_submit(rq);\n\treturn 0;', '\tif (folio_size(folio) < PAGE_SIZE)\n\t\treturn erofs_fileio_read_raw(rq, folio_address(folio), folio_size(folio));\n\terofs_fileio_rq_submit(rq);\n\treturn 0;') } }],
+    // the read the patch adds, and (pre-existing) the one the tree already had
+    expect: ['preexisting fs/erofs/fileio.c:19 callerCreds (high)', 'introduced fs/erofs/fileio.c:28 callerCreds (high)'],
+  },
+  {
+    name: "erofs: the backing file read under kernel creds instead of the mounter's",
+    patches: [{ subject: 'erofs: read as the kernel', edit: { 'fs/erofs/fileio.c': (t) => t.replace(
+      '\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);',
+      '\tscoped_with_kernel_creds()\n\t\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);',
+    ) } }],
+    expect: ['introduced fs/erofs/fileio.c:20 wrongPrincipal (high)'],
+  },
+  {
+    name: "erofs: override_creds() with an early return that skips revert_creds()",
+    patches: [{ subject: 'erofs: impersonate the mounter for data reads', edit: { 'fs/erofs/fileio.c': (t) => t.replace(
+      '\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);\n\tif (ret != -EIOCBQUEUED)\n\t\terofs_fileio_ki_complete(&rq->iocb, ret);',
+      '\told_cred = override_creds(rq->iocb.ki_filp->f_cred);\n\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);\n\tif (ret == -EIOCBQUEUED)\n\t\treturn;\n\trevert_creds(old_cred);\n\terofs_fileio_ki_complete(&rq->iocb, ret);',
+    ).replace('\tssize_t ret;\n\n\tiov_iter_bvec', '\tconst struct cred *old_cred;\n\tssize_t ret;\n\n\tiov_iter_bvec') } }],
+    expect: ['introduced fs/erofs/fileio.c:23 unbalanced (high)'],
+  },
+  {
+    name: 'fuse: backing_file ctx.cred set to the current task',
+    patches: [{ subject: 'fuse: use the caller creds for passthrough', edit: { 'fs/fuse/passthrough.c': (t) => t.replace('\t\t.cred = ff->cred,', '\t\t.cred = current_cred(),') } }],
+    expect: ['introduced fs/fuse/passthrough.c:10 ctxCred (high)'],
+  },
+  {
+    name: 'loop: the backing file read straight from an ioctl, not from the kworker',
+    patches: [{ subject: 'loop: add a synchronous read ioctl', edit: { 'drivers/block/loop.c': (t) => t + '\nstatic int lo_ioctl(struct block_device *bdev, blk_mode_t mode, unsigned int cmd, unsigned long arg)\n{\n\tstruct loop_device *lo = bdev->bd_disk->private_data;\n\n\treturn lo_read_simple(lo, NULL, 0);\n}\n\nstatic const struct block_device_operations lo_fops = {\n\t.ioctl = lo_ioctl,\n};\n' } }],
+    expect: ['introduced drivers/block/loop.c:14 callerCreds (high)'],
+  },
+  {
+    name: 'overlayfs: an early return between ovl_override_creds() and revert_creds()',
+    patches: [{ subject: 'ovl: skip fsync of clean files', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);',
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tif (!datasync && !(realfile->f_mode & FMODE_WRITE))\n\t\treturn 0;\n\tret = vfs_fsync_range(realfile, start, end, datasync);',
+    ) } }],
+    expect: ['introduced fs/overlayfs/file.c:32 unbalanced (high)'],
+  },
+  {
+    name: 'overlayfs: a goto to a label after revert_creds()',
+    patches: [{ subject: 'ovl: report fsync errors once', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\tret = vfs_fsync_range(realfile, start, end, datasync);\n\trevert_creds(old_cred);\n\treturn ret;',
+      '\tret = vfs_fsync_range(realfile, start, end, datasync);\n\tif (ret)\n\t\tgoto out;\n\trevert_creds(old_cred);\nout:\n\treturn ret;',
+    ) } }],
+    expect: ['introduced fs/overlayfs/file.c:33 unbalanced (high)'],
+  },
+  {
+    name: 'cachefiles: cachefiles_begin_secure() not ended on the error path',
+    patches: [{ subject: 'cachefiles: bail out early on short reads', edit: { 'fs/cachefiles/io.c': (t) => t.replace(
+      '\tret = vfs_iocb_iter_read(object->file, &kiocb, iter);\n',
+      '\tret = vfs_iocb_iter_read(object->file, &kiocb, iter);\n\tif (ret < 0)\n\t\treturn ret;\n',
+    ) } }],
+    expect: ['introduced fs/cachefiles/io.c:17 unbalanced (high)'],
+  },
+  {
+    name: 'override_creds() never reverted before the end of the function',
+    patches: [{ subject: 'ovl: add ovl_sync_real', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      'const struct file_operations ovl_file_operations',
+      'static int ovl_sync_real(struct file *realfile, struct super_block *sb)\n{\n\tconst struct cred *old_cred = ovl_override_creds(sb);\n\n\treturn vfs_fsync(realfile, 0);\n}\n\nconst struct file_operations ovl_file_operations',
+    ) } }],
+    expect: ['introduced fs/overlayfs/file.c:41 unbalanced (high)'],
+  },
+];
+
+const valid: (RuleCase & { expect: string[] })[] = [
+  {
+    name: "erofs: scoped_with_creds() with the backing file's f_cred",
+    patches: [{ subject: 'erofs: impersonate the mounter', edit: { 'fs/erofs/fileio.c': (t) => t.replace(
+      '\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);',
+      '\tscoped_with_creds(rq->iocb.ki_filp->f_cred)\n\t\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);',
+    ) } }],
+    expect: [],
+  },
+  {
+    name: 'an early return inside a scoped form is balanced',
+    patches: [{ subject: 'erofs: impersonate the mounter, return early', edit: { 'fs/erofs/fileio.c': (t) => t.replace(
+      '\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);\n\tif (ret != -EIOCBQUEUED)\n\t\terofs_fileio_ki_complete(&rq->iocb, ret);',
+      '\tscoped_with_creds(rq->iocb.ki_filp->f_cred) {\n\t\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);\n\t\tif (ret == -EIOCBQUEUED)\n\t\t\treturn;\n\t}\n\terofs_fileio_ki_complete(&rq->iocb, ret);',
+    ) } }],
+    expect: [],
+  },
+  {
+    name: 'overlayfs: put_cred(override_creds()) for a second layer, one revert',
+    patches: [{ subject: 'ovl: fsync with prepared creds', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);',
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tput_cred(override_creds(ovl_prepare_fsync_creds(file)));\n\tret = vfs_fsync_range(realfile, start, end, datasync);',
+    ) } }],
+    expect: [],
+  },
+  {
+    name: 'a goto to a label before revert_creds() is balanced',
+    patches: [{ subject: 'ovl: skip datasync on read-only files', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\tret = vfs_fsync_range(realfile, start, end, datasync);\n\trevert_creds(old_cred);',
+      '\tret = 0;\n\tif (!(realfile->f_mode & FMODE_WRITE))\n\t\tgoto out;\n\tret = vfs_fsync_range(realfile, start, end, datasync);\nout:\n\trevert_creds(old_cred);',
+    ) } }],
+    expect: [],
+  },
+  {
+    name: 'overlayfs: a helper whose only caller holds the mounter creds',
+    patches: [{ subject: 'ovl: factor out ovl_do_fsync', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\tret = vfs_fsync_range(realfile, start, end, datasync);',
+      '\tret = ovl_do_fsync(realfile, start, end, datasync);',
+    ).replace('static int ovl_fsync(', 'static int ovl_do_fsync(struct file *realfile, loff_t start, loff_t end, int datasync)\n{\n\treturn vfs_fsync_range(realfile, start, end, datasync);\n}\n\nstatic int ovl_fsync(') } }],
+    expect: [],
+  },
+  {
+    name: 'loop: raw I/O from the kworker runs with kernel creds, as loop should',
+    patches: [{ subject: 'loop: set the I/O priority', edit: { 'drivers/block/loop.c': (t) => t.replace('\tcmd->iocb.ki_flags = IOCB_DIRECT;\n', '\tcmd->iocb.ki_flags = IOCB_DIRECT;\n\tcmd->iocb.ki_ioprio = IOPRIO_DEFAULT;\n') } }],
+    expect: [],
+  },
+  {
+    name: 'fuse: backing_file ctx.cred is the daemon creds ff->cred',
+    patches: [{ subject: 'fuse: check the backing file', edit: { 'fs/fuse/passthrough.c': (t) => t.replace('\treturn backing_file_read_iter(', '\tif (!backing_file)\n\t\treturn -EIO;\n\treturn backing_file_read_iter(') } }],
+    expect: [],
+  },
+  {
+    name: 'cachefiles: begin/end secure balanced on every path',
+    patches: [{ subject: 'cachefiles: end secure before bailing out', edit: { 'fs/cachefiles/io.c': (t) => t.replace(
+      '\tret = vfs_iocb_iter_read(object->file, &kiocb, iter);\n',
+      '\tret = vfs_iocb_iter_read(object->file, &kiocb, iter);\n\tif (ret < 0) {\n\t\tcachefiles_end_secure(cache, saved_cred);\n\t\treturn ret;\n\t}\n',
+    ) } }],
+    expect: [],
+  },
+  {
+    name: 'erofs: mount-time access runs as the mounter',
+    patches: [{ subject: 'erofs: stat the source at mount', edit: { 'fs/erofs/super.c': (t) => t.replace(
+      '\tsbi->dif0.file = file;\n',
+      '\tsbi->dif0.file = file;\n\terr = vfs_getattr(&sbi->dif0.file->f_path, &stat, STATX_SIZE, 0);\n\tif (err)\n\t\treturn err;\n',
+    ) } }],
+    expect: [],
+  },
+];
+
+describe('BACKING_FILE_CREDS', () => {
+  for (const [i, c] of invalid.entries()) {
+    it(`reports: ${c.name}`, async () => {
+      const r = await runCase(RULE, c);
+      await expect(r.patches.join('')).toMatchFileSnapshot(fixtureName(i + 1, c.name));
+      expect(r.findings.map(brief)).toEqual(c.expect);
+    });
+  }
+  for (const [i, c] of valid.entries()) {
+    it(`stays silent: ${c.name}`, async () => {
+      const r = await runCase(RULE, c);
+      await expect(r.patches.join('')).toMatchFileSnapshot(fixtureName(50 + i, c.name));
+      expect(r.findings.filter((f) => f.status !== 'preexisting').map(brief)).toEqual(c.expect);
+    });
+  }
+  it('renders the call path and the scope state', async () => {
+    const r = await runCase(RULE, invalid[0]!);
+    await expect(r.text).toMatchFileSnapshot('./fixtures/rendered.txt');
+  });
+});

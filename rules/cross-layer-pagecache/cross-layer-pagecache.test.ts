@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { brief, fixtureName, runCase, type RuleCase } from '../../test/support/rule-tester.js';
+
+const RULE = ['cross-layer-pagecache'];
+
+const helper = (body: string): ((t: string) => string) => (t) => t.replace('static int erofs_fill_super(', body + '\nstatic int erofs_fill_super(');
+
+const invalid: (RuleCase & { expect: string[] })[] = [
+  {
+    name: "erofs: read_mapping_folio() on buf->mapping, assigned from the backing file's f_mapping",
+    patches: [{ subject: 'erofs: read the metabuf page by page', edit: { 'fs/erofs/data.c': (t) => t.replace('\tfolio = read_mapping_folio(buf->mapping, index, buf->file);\n', '\tfolio = read_mapping_folio(buf->mapping, index, buf->file);\n\tif (IS_ERR(folio))\n\t\tfolio = read_mapping_folio(buf->mapping, index, buf->file);\n') } }],
+    expect: ['preexisting fs/erofs/data.c:23 foreignMapping (high)', 'introduced fs/erofs/data.c:25 foreignMapping (high)'],
+  },
+  {
+    name: "erofs: the backing file's i_mapping through file_inode()",
+    patches: [{ subject: 'erofs: peek at the backing page cache', edit: { 'fs/erofs/data.c': helper('static struct folio *erofs_peek(struct erofs_sb_info *sbi, pgoff_t index)\n{\n\treturn filemap_get_folio(file_inode(sbi->dif0.file)->i_mapping, index);\n}\n') } }],
+    expect: ['introduced fs/erofs/data.c:51 foreignMapping (high)'],
+  },
+  {
+    name: 'erofs: a local mapping variable taken from the backing file',
+    patches: [{ subject: 'erofs: cache the backing mapping', edit: { 'fs/erofs/data.c': helper('static struct folio *erofs_grab(struct erofs_sb_info *sbi, pgoff_t index)\n{\n\tstruct address_space *mapping = sbi->dif0.file->f_mapping;\n\n\treturn read_cache_folio(mapping, index, NULL, NULL);\n}\n') } }],
+    expect: ['introduced fs/erofs/data.c:53 foreignMapping (high)'],
+  },
+  {
+    name: "overlayfs: find_get_page() on the real file's mapping",
+    patches: [{ subject: 'ovl: look up cached pages of the real file', edit: { 'fs/overlayfs/file.c': (t) => t.replace('const struct file_operations ovl_file_operations', 'static bool ovl_page_cached(struct file *file, pgoff_t index)\n{\n\tstruct file *realfile = ovl_real_file(file);\n\tstruct page *page = find_get_page(realfile->f_mapping, index);\n\n\tif (page)\n\t\tput_page(page);\n\treturn page != NULL;\n}\n\nconst struct file_operations ovl_file_operations') } }],
+    expect: ['introduced fs/overlayfs/file.c:39 foreignMapping (high)'],
+  },
+  {
+    name: 'fuse: filemap_read() through a kiocb on the backing file',
+    patches: [{ subject: 'fuse: read cached backing pages', edit: { 'fs/fuse/passthrough.c': (t) => t + '\nssize_t fuse_passthrough_cached_read(struct kiocb *iocb, struct iov_iter *iter)\n{\n\tstruct fuse_file *ff = iocb->ki_filp->private_data;\n\tstruct kiocb bkiocb;\n\n\tkiocb_clone(&bkiocb, iocb, fuse_file_passthrough(ff));\n\treturn filemap_read(&bkiocb, iter, 0);\n}\n' } }],
+    expect: ['introduced fs/fuse/passthrough.c:24 foreignMapping (high)'],
+  },
+  {
+    name: 'a lower file named as such, its mapping read with read_mapping_page()',
+    tree: { 'fs/ecryptfs/read_write.c': '// synthetic\n#include "ecryptfs_kernel.h"\n\nint ecryptfs_read_lower_page(struct inode *inode, pgoff_t index)\n{\n\treturn 0;\n}\n' },
+    patches: [{ subject: 'ecryptfs: read the lower page', edit: { 'fs/ecryptfs/read_write.c': (t) => t.replace('\treturn 0;\n', '\tstruct file *lower_file = ecryptfs_inode_to_private(inode)->lower_file;\n\tstruct page *page = read_mapping_page(lower_file->f_mapping, index, NULL);\n\n\treturn PTR_ERR_OR_ZERO(page);\n') } }],
+    expect: ['introduced fs/ecryptfs/read_write.c:7 foreignMapping (medium)'],
+  },
+  {
+    name: "the backing file handed to read_cache_folio() as another filesystem's ->read_folio cookie",
+    patches: [{ subject: 'erofs: read folios with the backing file as cookie', edit: { 'fs/erofs/data.c': helper('static struct folio *erofs_cookie(struct erofs_sb_info *sbi, struct address_space *mapping, pgoff_t index)\n{\n\treturn read_cache_folio(mapping, index, NULL, sbi->dif0.file);\n}\n') } }],
+    expect: ['introduced fs/erofs/data.c:51 foreignCookie (medium)'],
+  },
+  {
+    name: 'patch-only: erofs metadata read through the backing mapping, no tree',
+    mode: 'patch-only',
+    patches: [{ subject: 'erofs: read metadata through the page cache', edit: { 'fs/erofs/data.c': helper('static void *erofs_meta(struct erofs_sb_info *sbi, pgoff_t index)\n{\n\tstruct folio *folio = read_mapping_folio(sbi->dif0.file->f_mapping, index, NULL);\n\n\treturn folio_address(folio);\n}\n') } }],
+    expect: ['introduced fs/erofs/data.c:51 foreignMapping (medium)'],
+  },
+];
+
+const valid: (RuleCase & { expect: string[] })[] = [
+  {
+    name: 'erofs: its own block device mapping',
+    patches: [{ subject: 'erofs: read the bdev page cache', edit: { 'fs/erofs/data.c': helper('static struct folio *erofs_bdev_folio(struct super_block *sb, pgoff_t index)\n{\n\treturn read_mapping_folio(sb->s_bdev->bd_mapping, index, NULL);\n}\n') } }],
+    expect: [],
+  },
+  {
+    name: "a filesystem's own inode mapping",
+    patches: [{ subject: 'erofs: read an inode page', edit: { 'fs/erofs/data.c': helper('static struct folio *erofs_inode_folio(struct inode *inode, pgoff_t index)\n{\n\treturn read_mapping_folio(inode->i_mapping, index, NULL);\n}\n') } }],
+    expect: [],
+  },
+  {
+    name: 'a read_iter method reading its own file through filemap_read()',
+    patches: [{ subject: 'erofs: buffered read_iter', edit: { 'fs/erofs/data.c': helper('static ssize_t erofs_file_read_iter(struct kiocb *iocb, struct iov_iter *to)\n{\n\treturn filemap_read(iocb, to, 0);\n}\n') } }],
+    expect: [],
+  },
+  {
+    name: 'mm/ implements the page cache',
+    tree: { 'mm/filemap.c': '// synthetic\n#include <linux/pagemap.h>\n\nstruct folio *read_cache_folio(struct address_space *mapping, pgoff_t index, filler_t filler, struct file *file)\n{\n\treturn do_read_cache_folio(mapping, index, filler, file, mapping_gfp_mask(mapping));\n}\n' },
+    patches: [{ subject: 'mm: read through the file mapping', edit: { 'mm/filemap.c': (t) => t + '\nstruct folio *read_file_folio(struct file *file, pgoff_t index)\n{\n\treturn read_cache_folio(file->f_mapping, index, NULL, file);\n}\n' } }],
+    expect: [],
+  },
+  {
+    name: 'the I/O goes through vfs_iocb_iter_read() into a buffer erofs owns',
+    patches: [{ subject: 'erofs: read metadata with vfs_iocb_iter_read', edit: { 'fs/erofs/data.c': helper('static ssize_t erofs_meta_read(struct erofs_sb_info *sbi, struct kiocb *kiocb, struct iov_iter *iter)\n{\n\tinit_sync_kiocb(kiocb, sbi->dif0.file);\n\treturn vfs_iocb_iter_read(sbi->dif0.file, kiocb, iter);\n}\n') } }],
+    expect: [],
+  },
+  {
+    name: "a mapping parameter whose callers pass the filesystem's own inodes",
+    patches: [{ subject: 'erofs: add erofs_get_folio', edit: { 'fs/erofs/data.c': helper('static struct folio *erofs_get_folio(struct address_space *mapping, pgoff_t index)\n{\n\treturn filemap_get_folio(mapping, index);\n}\n\nstatic struct folio *erofs_inode_get(struct inode *inode, pgoff_t index)\n{\n\treturn erofs_get_folio(inode->i_mapping, index);\n}\n') } }],
+    expect: [],
+  },
+  {
+    name: 'a mapping from a folio being read is not a file mapping',
+    patches: [{ subject: 'erofs: re-read a folio', edit: { 'fs/erofs/data.c': helper('static struct folio *erofs_reread(struct folio *folio)\n{\n\treturn read_mapping_folio(folio->mapping, folio->index, NULL);\n}\n') } }],
+    expect: [],
+  },
+  {
+    name: 'a NULL ->read_folio cookie on its own mapping',
+    patches: [{ subject: 'erofs: own mapping, no cookie', edit: { 'fs/erofs/data.c': helper('static struct folio *erofs_own(struct super_block *sb, pgoff_t index)\n{\n\treturn read_cache_folio(sb->s_bdev->bd_mapping, index, NULL, NULL);\n}\n') } }],
+    expect: [],
+  },
+];
+
+describe('CROSS_LAYER_PAGECACHE', () => {
+  for (const [i, c] of invalid.entries()) {
+    it(`reports: ${c.name}`, async () => {
+      const r = await runCase(RULE, c);
+      await expect(r.patches.join('')).toMatchFileSnapshot(fixtureName(i + 1, c.name));
+      expect(r.findings.map(brief)).toEqual(c.expect);
+    });
+  }
+  for (const [i, c] of valid.entries()) {
+    it(`stays silent: ${c.name}`, async () => {
+      const r = await runCase(RULE, c);
+      await expect(r.patches.join('')).toMatchFileSnapshot(fixtureName(50 + i, c.name));
+      expect(r.findings.filter((f) => f.status !== 'preexisting').map(brief)).toEqual(c.expect);
+    });
+  }
+  it('renders where the mapping came from', async () => {
+    const r = await runCase(RULE, invalid[0]!);
+    await expect(r.text).toMatchFileSnapshot('./fixtures/rendered.txt');
+  });
+});
