@@ -38,9 +38,15 @@ const invalid: (RuleCase & { expect: string[] })[] = [
     expect: ['introduced fs/fuse/passthrough.c:10 ctxCred (high)'],
   },
   {
-    name: 'loop: the backing file read straight from an ioctl, not from the kworker',
-    patches: [{ subject: 'loop: add a synchronous read ioctl', edit: { 'drivers/block/loop.c': (t) => t + '\nstatic int lo_ioctl(struct block_device *bdev, blk_mode_t mode, unsigned int cmd, unsigned long arg)\n{\n\tstruct loop_device *lo = bdev->bd_disk->private_data;\n\n\treturn lo_read_simple(lo, NULL, 0);\n}\n\nstatic const struct block_device_operations lo_fops = {\n\t.ioctl = lo_ioctl,\n};\n' } }],
-    expect: ['introduced drivers/block/loop.c:14 callerCreds (high)'],
+    name: 'loop: requests served inline from ->queue_rq(), in the submitter, not from the kworker',
+    patches: [{ subject: 'loop: serve small requests inline', edit: { 'drivers/block/loop.c': (t) => t + '\nstatic blk_status_t loop_queue_rq(struct blk_mq_hw_ctx *hctx, const struct blk_mq_queue_data *bd)\n{\n\tstruct request *rq = bd->rq;\n\tstruct loop_device *lo = rq->q->queuedata;\n\n\treturn errno_to_blk_status(do_req_filebacked(lo, rq));\n}\n\nstatic const struct blk_mq_ops loop_mq_ops = {\n\t.queue_rq = loop_queue_rq,\n};\n' } }],
+    // unchanged functions, newly reachable from the submitter: the buffered read and both raw calls
+    expect: ['introduced drivers/block/loop.c:14 callerCreds (high)', 'introduced drivers/block/loop.c:31 callerCreds (high)', 'introduced drivers/block/loop.c:33 callerCreds (high)'],
+  },
+  {
+    name: 'loop: a config ioctl is the administrator setting the device up (silent)',
+    patches: [{ subject: 'loop: sync the backing file on LOOP_CLR_FD', edit: { 'drivers/block/loop.c': (t) => t + '\nstatic int lo_ioctl(struct block_device *bdev, blk_mode_t mode, unsigned int cmd, unsigned long arg)\n{\n\tstruct loop_device *lo = bdev->bd_disk->private_data;\n\n\treturn vfs_fsync(lo->lo_backing_file, 0);\n}\n\nstatic const struct block_device_operations lo_fops = {\n\t.ioctl = lo_ioctl,\n};\n' } }],
+    expect: [],
   },
   {
     name: 'overlayfs: an early return between ovl_override_creds() and revert_creds()',

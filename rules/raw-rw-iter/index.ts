@@ -55,6 +55,10 @@ export default defineRule({
           if (kb.SYSCALL_SUBMITTER_FILES[fn.file] && fn.calls.some((c) => c.callee === 'rw_verify_area')) continue;
           const cls = classifyFile(ctx.graph, fn, fileExpr, site.line);
           if (cls.kind === 'own') continue;
+          // __kernel_read()/__kernel_write() are the VFS's deliberate unchecked helpers for files the
+          // kernel opened for itself (core dumps, process accounting, autofs's pipe): report them only
+          // on another filesystem's file
+          if (site.callee.startsWith('__kernel_') && !(cls.kind === 'backing' && kb.stackFor(fn.file))) continue;
           const call = callText(site);
           const witness: WitnessStep[] = [{ kind: 'call', text: `${fn.name}() calls ${call} directly`, file: fn.file, line: site.line }];
           witness.push(...originWitness(cls.origin.steps));

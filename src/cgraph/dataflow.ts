@@ -227,11 +227,15 @@ function trace(
   const mem = splitMember(expr);
   const myType = mem ? baseType(fn, mem.base) : undefined;
   if (mem && budget.depth > 0 && !(myType && GENERIC_STRUCTS.test(myType))) {
+    // Same struct type when both are known; otherwise only assignments in the
+    // same directory (a subsystem's own structures live there): `->file` and
+    // `->mapping` are common field names across the tree.
+    const dir = fn.file.slice(0, fn.file.lastIndexOf('/') + 1);
     const all = graph.fieldAssignments(mem.field).filter(({ fn: f2, assign }) => {
-      if (!myType) return true;
       const theirs = splitMember(normExpr(assign.lhs));
       const t = theirs ? baseType(f2, theirs.base) : undefined;
-      return !t || t === myType;
+      if (myType && t) return t === myType;
+      return f2.file.startsWith(dir) && !f2.file.slice(dir.length).includes('/');
     });
     const sorted = [...all].sort((a, b) => Number(b.fn.file === fn.file) - Number(a.fn.file === fn.file));
     const out: Origin[] = [];
@@ -398,6 +402,11 @@ export function dominatingCall(fn: FunctionFacts, site: CallSite, pred: (c: Call
 
 /** Ops run while mounting, by the mounter itself (include/linux/fs_context.h). */
 const MOUNT_TIME_OPS = new Set(['fs_context_operations', 'file_system_type']);
+/**
+ * Block device configuration (loop's LOOP_SET_FD, LOOP_CHANGE_FD...): the
+ * caller is the administrator who set the backing file up, like a mounter.
+ */
+const CONFIG_SLOTS = new Map([['block_device_operations', new Set(['ioctl', 'compat_ioctl', 'open', 'release'])]]);
 
 export interface PathStep {
   fn: string;
@@ -438,7 +447,7 @@ export function credStatesAt(graph: CodeGraph, fn: FunctionFacts, site: { line: 
       return;
     }
     const slots = graph.opsSlots(f.name);
-    const mount = slots.find((s) => MOUNT_TIME_OPS.has(s.table.struct));
+    const mount = slots.find((s) => MOUNT_TIME_OPS.has(s.table.struct) || CONFIG_SLOTS.get(s.table.struct)?.has(s.slot));
     if (mount) {
       out.push({ kind: 'mounter', entry: f, how: `${mount.table.struct}.${mount.slot}`, path: p });
       return;

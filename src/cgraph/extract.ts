@@ -656,14 +656,30 @@ function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket, ctx: 
     if (/\breturn\s*$/.test(before)) continue; // a wrapper handing the old creds to its caller
     const nested = /\bput_cred\s*\(\s*$/.test(before);
     let saved: string | undefined;
-    if (form.kind === 'paired') saved = r.site.args[1]?.replace(/^&\s*/, '');
-    else {
+    // the old creds kept in a plain local can be checked here; through a pointer
+    // (`*saved = override_creds(..)`, `cachefiles_begin_secure(cache, _saved)`) the
+    // revert belongs to another function
+    let local = true;
+    if (form.kind === 'paired') {
+      const a1 = r.site.args[1] ?? '';
+      local = a1.startsWith('&');
+      saved = a1.replace(/^&\s*/, '');
+    } else {
       const m = /([A-Za-z_][\w.>-]*(?:\[[^\]]*\])?)\s*=\s*$/.exec(before);
-      if (m) saved = m[1]!.replace(/\s+/g, '');
+      if (m) {
+        saved = m[1]!.replace(/\s+/g, '');
+        // `*saved = ...` at the start of a statement stores through a pointer; `struct cred *old = ...` declares a local
+        const deref = /(?:^|[;{}]|\n)\s*\*\s*[A-Za-z_][\w.>-]*\s*=\s*$/.test(before);
+        local = !deref && /^\w+$/.test(saved);
+      }
     }
     const revertName = form.kind === 'paired' ? 'cachefiles_end_secure' : 'revert_creds';
     const revertArg = form.kind === 'paired' ? 1 : 0;
-    const reverts = raw.filter((x) => x.n.s > r.n.e && x.site.callee === revertName && (saved === undefined || norm(x.site.args[revertArg] ?? '') === saved));
+    // the region ends before the same variable is overridden again
+    const reOverride = raw.find((x) => x.n.s > r.n.e && x !== r && formKey(x.site.callee, x.site.args) === key && sameSaved(ctx.text, body, x, form.kind, saved));
+    const reverts = raw.filter(
+      (x) => x.n.s > r.n.e && (!reOverride || x.n.s < reOverride.n.s) && x.site.callee === revertName && (saved === undefined || norm(x.site.args[revertArg] ?? '').replace(/^\*\s*/, '') === saved),
+    );
     const last = reverts[reverts.length - 1];
     const scope: CredScope = {
       api: key,
@@ -684,10 +700,25 @@ function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket, ctx: 
       continue;
     }
     // leaks only make sense for a plain local; `*saved = ...`/`cc->old = ...` is undone by another function
-    if (saved && /^\w+$/.test(saved)) scope.leaks = leaks(body, r, reverts, last, b, ctx, blockPath);
+    if (saved && local) scope.leaks = leaks(body, r, reverts, last, b, ctx, blockPath);
     add(scope, r.n.e, last ? last.n.s : body.e, r.n);
   }
   return { scopes, ranges };
+}
+
+/** The plain local an override's result is stored in, if any. */
+function savedName(text: string, body: N, x: RawCall): string | undefined {
+  const before = text.slice(Math.max(body.s, x.n.s - 120), x.n.s);
+  return /([A-Za-z_]\w*)\s*=\s*$/.exec(before)?.[1];
+}
+
+/** Does this later override store into the same variable? */
+function sameSaved(text: string, body: N, x: RawCall, kind: string, saved: string | undefined): boolean {
+  if (!saved) return true;
+  if (kind === 'paired') return (x.site.args[1] ?? '').replace(/^&\s*/, '') === saved;
+  const before = text.slice(Math.max(body.s, x.n.s - 120), x.n.s);
+  const m = /([A-Za-z_][\w.>-]*)\s*=\s*$/.exec(before);
+  return !!m && m[1]!.replace(/\s+/g, '') === saved;
 }
 
 /** The statement right after offset `from`: a block `{...}` or one statement up to its `;`. */
@@ -747,6 +778,9 @@ function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawCall | u
   const out: CredLeak[] = [];
   const start = override.n.e;
   if (!last) {
+    // `return old_cred;` hands the saved creds to the caller, who reverts (fs/open.c access_override_creds())
+    const saved = savedName(ctx.text, body, override);
+    if (saved && b.rets.some((x) => x.s > start && new RegExp(`^return\\s*\\(?\\s*${saved}\\s*\\)?\\s*;`).test(ctx.T(x)))) return out;
     out.push({ line: ctx.L(body.e - 1), kind: 'end', text: 'no revert before the end of the function' });
     return out;
   }
@@ -760,11 +794,33 @@ function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawCall | u
     if (!revertedBefore(ret.s)) out.push({ line: ctx.L(ret.s), kind: 'return', text: norm(ctx.T(ret)).slice(0, 80) });
   }
   const labels = new Map(b.labels.map((l) => [l.label, l.l]));
+  // Where does code reached at a label go? Walk forward: a revert first is
+  // fine, a goto is followed (error paths often `goto out` back to the
+  // revert), a return or the end of the function first is a leak.
+  const revertsAfterLabel = (at: number, depth: number): boolean => {
+    if (depth > 4) return true; // give up quietly: precision over recall
+    const nextRevert = reverts.find((r) => r.n.s > at);
+    const nextRet = b.rets.find((x) => x.s > at);
+    const nextGoto = b.gotos.find((g) => g.g.s > at);
+    const first = Math.min(nextRevert?.n.s ?? Infinity, nextRet?.s ?? Infinity, nextGoto?.g.s ?? Infinity);
+    if (first === Infinity) return false;
+    if (nextRevert && first === nextRevert.n.s) return true;
+    if (nextGoto && first === nextGoto.g.s) {
+      const t = labels.get(nextGoto.label);
+      if (!t) return true;
+      if (t.s > start && t.s <= end) return true; // back into the region, before the revert
+      if (t.s <= start) return true; // a retry loop through the override again
+      return revertsAfterLabel(t.s, depth + 1);
+    }
+    return false;
+  };
   for (const g of b.gotos) {
     if (g.g.s <= start || g.g.s >= end) continue;
     const target = labels.get(g.label);
-    // jumping to a label after the last revert skips it; a label inside the region is fine
-    if (target && target.s > end && !revertedBefore(g.g.s)) out.push({ line: ctx.L(g.g.s), kind: 'goto', text: norm(ctx.T(g.g)) });
+    // jumping to a label after the last revert skips it unless that code reverts or jumps back
+    if (target && target.s > end && !revertedBefore(g.g.s) && !revertsAfterLabel(target.s, 0)) {
+      out.push({ line: ctx.L(g.g.s), kind: 'goto', text: norm(ctx.T(g.g)) });
+    }
   }
   return out.sort((x, y) => x.line - y.line);
 }

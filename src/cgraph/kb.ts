@@ -249,7 +249,7 @@ export const STACKS: Stack[] = [
   {
     id: 'cachefiles',
     paths: ['fs/cachefiles/'],
-    backingFile: [/\bobject->file\b/, /\bcache_file\b/, /\bcres->cache_priv2\b/],
+    backingFile: [/\bobject->file\b/, /\bcache_file\b/, /\bcres->cache_priv2\b/, /\bcachefiles_cres_file\(/],
     principal: 'stack',
     goodCreds: [/cache_cred\b/, /^kernel$/],
     credHint: 'the cache daemon creds, cache->cache_cred (cachefiles_begin_secure())',

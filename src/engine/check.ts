@@ -159,8 +159,27 @@ function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeGraph, o
   // Also judge what the changed functions call in the same file: a patch
   // that re-routes I/O to an existing raw call changes the caller, not the
   // function that holds the raw call.
-  const neighbours = (fns: FunctionFacts[], g: CodeGraph): FunctionFacts[] =>
-    fns.flatMap((f) => f.calls.filter((c) => c.kind === 'direct').map((c) => g.resolve(c.callee, f.file))).filter((t): t is FunctionFacts => !!t && touchedPaths.has(t.file));
+  // A new caller can also change the credentials an unchanged callee runs
+  // under, so follow the calls a few levels down (within the touched files).
+  const neighbours = (fns: FunctionFacts[], g: CodeGraph): FunctionFacts[] => {
+    const seen = new Set(fns);
+    let frontier = fns;
+    for (let depth = 0; depth < 3 && frontier.length; depth++) {
+      const next: FunctionFacts[] = [];
+      for (const f of frontier) {
+        for (const c of f.calls) {
+          if (c.kind !== 'direct') continue;
+          const t = g.resolve(c.callee, f.file);
+          if (t && touchedPaths.has(t.file) && !seen.has(t)) {
+            seen.add(t);
+            next.push(t);
+          }
+        }
+      }
+      frontier = next;
+    }
+    return [...seen].filter((f) => !fns.includes(f));
+  };
   const touchedPaths = new Set([...preFacts, ...postFacts].map((f) => f.path));
   // the same functions on the other side, so both images judge the same code
   const names = new Set([...postChanged, ...preChanged, ...neighbours(postChanged, postGraph), ...neighbours(preChanged, preGraph)].map((f) => f.name));

@@ -13,6 +13,8 @@ export interface PatchReport {
   notes: string[];
   /** Kernel C files the patch touches (0: nothing to check). */
   kernelFiles: number;
+  /** Lines checked when it is not the patch's hunk lines (an audit: the source lines read). */
+  linesChecked?: number;
 }
 
 export interface InputReport {

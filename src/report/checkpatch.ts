@@ -94,7 +94,7 @@ export function formatText(result: CheckResult, o: TextOptions): { stdout: strin
       out +=
         `total: ${counts.ERROR} errors, ${counts.WARNING} warnings, ` +
         (o.strict ? `${counts.CHECK} checks, ` : '') +
-        `${linesChecked(u.report.patch)} lines checked\n`;
+        `${u.report.linesChecked ?? linesChecked(u.report.patch)} lines checked\n`;
     }
     if (!o.quiet && !o.terse) {
       for (const n of u.report.notes) out += `\nNOTE: ${sanitizeLine(n)}\n`;
@@ -116,7 +116,8 @@ function finding(f: Finding, u: Unit, o: TextOptions): string {
   const patchLine = f.patchLine !== undefined ? f.patchLine + u.lineOffset : undefined;
   let prefix = '';
   if (o.showfile) prefix = `${f.file}:${f.line}: `;
-  else if (o.emacs || o.terse) prefix = `${u.filename}:${patchLine ?? f.line}: `;
+  // a finding on a line the patch does not show has no patch position: name the source line
+  else if (o.emacs || o.terse) prefix = patchLine !== undefined ? `${u.filename}:${patchLine}: ` : `${f.file}:${f.line}: `;
   const type = o.showTypes || o.terse ? (o.color ? `${C.BLUE}${f.type}:` : `${f.type}:`) : '';
   const head = o.color ? `${levelColor}${prefix}${f.level}:${type}${C.RESET}` : `${prefix}${f.level}:${type}`;
   const msg = sanitizeLine(f.message) + statusSuffix(f);

@@ -1,0 +1,171 @@
+// Index many files of a tree: cached facts where the content is known,
+// tree-sitter in worker threads (both cores) for the rest. Workers exit
+// after a batch so the native trees they held are freed (the binding frees
+// them only at GC; one long-lived process can grow to GBs).
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { createHash } from 'node:crypto';
+import { cacheRoot, contentHash, FactsCache, writeAtomic } from './cache.js';
+import { extractFileFacts, FACTS_VERSION } from './extract.js';
+import type { FileFacts } from './types.js';
+import type { SourceTree } from '../tree/types.js';
+import { mkdirSync } from 'node:fs';
+
+/** Where stacked and backing-file I/O lives (issue: the default index scope). */
+export const DEFAULT_SCOPE = ['fs', 'mm', 'block', 'io_uring', 'drivers/block', 'drivers/nvme/target', 'drivers/target', 'include/linux'];
+
+export interface IndexStats {
+  files: number;
+  cached: number;
+  indexed: number;
+  functions: number;
+  seconds: number;
+  workers: number;
+}
+
+export interface IndexOptions {
+  progress?: (done: number, total: number) => void;
+  /** Use worker threads above this many files to index (default 40). */
+  workerThreshold?: number;
+  /** Do not keep the facts in memory (for `kreview index`, which only fills the cache). */
+  discard?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Stat manifest of a disk tree: lets a warm run skip reading and hashing unchanged files. */
+interface TreeManifest {
+  version: number;
+  files: Record<string, [size: number, mtimeMs: number, hash: string]>;
+}
+
+function manifestPath(root: string, env?: NodeJS.ProcessEnv): string {
+  return join(cacheRoot(env), 'trees', `${createHash('sha1').update(root).digest('hex').slice(0, 20)}-v${FACTS_VERSION}.json`);
+}
+
+function loadManifest(root: string, env?: NodeJS.ProcessEnv): TreeManifest {
+  try {
+    const m = JSON.parse(readFileSync(manifestPath(root, env), 'utf8')) as TreeManifest;
+    if (m.version === FACTS_VERSION && m.files) return m;
+  } catch {
+    // none yet, or corrupt: start over
+  }
+  return { version: FACTS_VERSION, files: {} };
+}
+
+export async function indexTree(tree: SourceTree, paths: string[], o: IndexOptions = {}): Promise<{ facts: FileFacts[]; stats: IndexStats }> {
+  const t0 = performance.now();
+  const cache = FactsCache.open(o.env);
+  const files = await tree.list(paths);
+  const facts: FileFacts[] = [];
+  const todo: { path: string; text: string }[] = [];
+  const manifest = tree.kind === 'disk' && tree.root ? loadManifest(tree.root, o.env) : undefined;
+  let manifestDirty = false;
+  let cached = 0;
+  let functions = 0;
+  for (const p of files) {
+    // unchanged on disk since the last run: the manifest knows its hash
+    if (manifest && tree.root) {
+      const known = manifest.files[p];
+      let st;
+      try {
+        st = statSync(join(tree.root, p));
+      } catch {
+        continue;
+      }
+      if (known && known[0] === st.size && known[1] === st.mtimeMs) {
+        if (o.discard) {
+          cached++;
+          continue;
+        }
+        const hit = cache.getByHash(p, known[2]);
+        if (hit) {
+          cached++;
+          functions += hit.functions.length;
+          facts.push(hit);
+          continue;
+        }
+      }
+      const text = await tree.read(p);
+      if (text === null) continue;
+      const hash = contentHash(text);
+      manifest.files[p] = [st.size, st.mtimeMs, hash];
+      manifestDirty = true;
+      const hit = cache.getByHash(p, hash);
+      if (hit) {
+        cached++;
+        functions += hit.functions.length;
+        if (!o.discard) facts.push(hit);
+      } else todo.push({ path: p, text });
+      continue;
+    }
+    const text = await tree.read(p);
+    if (text === null) continue;
+    const hit = cache.get(p, text);
+    if (hit) {
+      cached++;
+      functions += hit.functions.length;
+      if (!o.discard) facts.push(hit);
+    } else todo.push({ path: p, text });
+  }
+  o.progress?.(cached, files.length);
+  const workerFile = fileURLToPath(new URL('./index-worker.js', import.meta.url));
+  const useWorkers = todo.length >= (o.workerThreshold ?? 40) && existsSync(workerFile);
+  let done = cached;
+  const onFacts = (f: FileFacts): void => {
+    cache.put(f);
+    functions += f.functions.length;
+    if (!o.discard) facts.push(f);
+    o.progress?.(++done, files.length);
+  };
+  let workers = 0;
+  if (useWorkers) {
+    workers = Math.max(1, Math.min(availableParallelism(), 4));
+    await runWorkers(workerFile, todo, workers, onFacts);
+  } else {
+    for (const t of todo) onFacts(extractFileFacts(t.path, t.text));
+  }
+  if (manifest && tree.root && manifestDirty) {
+    try {
+      const mp = manifestPath(tree.root, o.env);
+      mkdirSync(join(mp, '..'), { recursive: true });
+      writeAtomic(mp, JSON.stringify(manifest));
+    } catch {
+      // no cache: the next run hashes again
+    }
+  }
+  facts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return {
+    facts,
+    stats: { files: files.length, cached, indexed: todo.length, functions, seconds: (performance.now() - t0) / 1000, workers },
+  };
+}
+
+/** Share the work out in batches; each worker exits after its batch (freeing native trees). */
+async function runWorkers(file: string, todo: { path: string; text: string }[], n: number, onFacts: (f: FileFacts) => void): Promise<void> {
+  const BATCH = 150;
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < todo.length) {
+      const batch = todo.slice(next, next + BATCH);
+      next += BATCH;
+      await new Promise<void>((resolve, reject) => {
+        const w = new Worker(file, { workerData: batch });
+        w.on('message', (m: FileFacts | { error: string; path: string }) => {
+          if ('error' in m) onFacts(emptyFacts(m.path));
+          else onFacts(m);
+        });
+        w.on('error', reject);
+        w.on('exit', () => resolve());
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: n }, lane));
+}
+
+function emptyFacts(path: string): FileFacts {
+  return { version: FACTS_VERSION, path, hash: '', functions: [], includes: [], exports: [], opsTables: [], workFns: [], prototypes: [], parseErrors: 1 };
+}
