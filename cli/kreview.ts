@@ -11,6 +11,7 @@ import module from 'node:module';
 const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
   check: () => import('./commands/check.js'),
   audit: () => import('./commands/audit.js'),
+  model: () => import('./commands/model.js'),
 };
 
 const HELP = `usage: kreview <command> [options] [args]
@@ -22,6 +23,7 @@ files touched under the wrong credentials, and reads of another filesystem's pag
 commands:
   check [options] INPUT...   check patches (file, mbox, directory, '-' for stdin, --git RANGE)
   audit [options] PATH...    run the rules over existing code in a kernel tree (no patch)
+  model build --tree DIR     rebuild the embedded model from a kernel tree
 
 Run 'kreview <command> --help' for a command's options.
   -h, --help      this help

@@ -87,7 +87,8 @@ export default defineRule({
             messageId: bad.messageId,
             data: { what: access.what, file: access.file, entry: bad.entry, stack: stack.id, credHint: stack.credHint, cred: bad.cred },
             at: { file: fn.file, line: site.line },
-            key: `${bad.messageId}|${site.callee}|${access.file}`,
+            // by kind of access, not API: switching read_cache_page() to read_mapping_folio() keeps the hazard
+            key: `${bad.messageId}|${kb.PAGE_CACHE_APIS[site.callee] ? 'pagecache' : kb.CHECKED_IO[site.callee] || kb.RAW_IO[site.callee] ? 'io' : site.callee}|${access.file}`,
             confidence,
             witness,
           });
@@ -98,7 +99,9 @@ export default defineRule({
     function unbalanced(fn: FunctionFacts): void {
       for (const sc of fn.credScopes) {
         if (sc.kind === 'scoped' || sc.nested || !sc.leaks.length) continue;
-        const leak = sc.leaks[0]!;
+        // a fragment (a hunk of a function) may simply not show the revert
+        const leak = sc.leaks.find((l) => !(fn.partial && (l.kind === 'end' || sc.revertLine === undefined)));
+        if (!leak) continue;
         const how = leak.kind === 'return' ? 'return' : leak.kind === 'goto' ? `goto` : 'path (end of function)';
         ctx.report({
           messageId: 'unbalanced',

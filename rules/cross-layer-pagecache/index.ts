@@ -58,7 +58,8 @@ export default defineRule({
               messageId: 'foreignMapping',
               data: { api: site.callee, mapping: normExpr(mappingExpr), file: normExpr(mc.file.origin.root), why: mc.file.why },
               at: { file: fn.file, line: site.line },
-              key: `mapping|${site.callee}|${normExpr(mappingExpr)}`,
+              // the mapping, not the API: a patch that switches read_cache_page() to read_mapping_folio() keeps the hazard
+              key: `mapping|${normExpr(mappingExpr)}`,
               confidence: mc.file.strong ? 'high' : 'medium',
               witness,
             });

@@ -441,6 +441,11 @@ export function credStatesAt(graph: CodeGraph, fn: FunctionFacts, site: { line: 
       out.push({ kind: 'scope', scope: f.credScopes[s.creds[s.creds.length - 1]!]!, in: f, path: p });
       return;
     }
+    // a hunk that starts mid-function may hide an override above it: cannot tell
+    if (f.partial && !f.headSeen) {
+      out.push({ kind: 'unknown', entry: f, path: p });
+      return;
+    }
     const work = graph.workRegistrations(f.name);
     if (work.length) {
       out.push({ kind: 'kworker', entry: f, api: work[0]!.api, path: p });

@@ -11,12 +11,12 @@
 
 import { createHash } from 'node:crypto';
 import type ParserT from 'tree-sitter';
-import { CRED_FORMS } from './kb.js';
+import { CRED_FORMS, credFormFor, isCredRevert } from './kb.js';
 import { cLanguage, parseC, preprocess, Query } from './parse.js';
 import type { Assignment, CallSite, CredLeak, CredScope, FileFacts, FunctionFacts, OpsTable, Variable, WorkFn } from './types.js';
 
 /** Bump when extraction changes: cached facts of an older version are rebuilt. */
-export const FACTS_VERSION = 2;
+export const FACTS_VERSION = 5;
 
 export interface FragmentSection {
   startLine: number;
@@ -295,8 +295,11 @@ function extractUnit(text: string, lineOffset: number, facts: FileFacts, path: s
     const fn = functionFacts(f, path, ctx, section);
     if (!fn) continue;
     fillBody(fn, f.body, byFn.get(i) ?? emptyBucket(), ctx, unitId);
-    // in a fragment, a definition cut off by the hunk's end is only partly seen
-    if (section && f.fn.e >= text.trimEnd().length - 1 && !text.trimEnd().endsWith('}')) fn.partial = true;
+    // in a fragment, a definition cut off by the hunk's end is only partly seen (its head is)
+    if (section && f.fn.e >= text.trimEnd().length - 1 && !text.trimEnd().endsWith('}')) {
+      fn.partial = true;
+      fn.headSeen = true;
+    }
     facts.functions.push(fn);
   }
 
@@ -331,6 +334,7 @@ function extractUnit(text: string, lineOffset: number, facts: FileFacts, path: s
         credScopes: [],
         assigns: [],
         partial: true,
+        ...(g.from > 0 ? { headSeen: true } : {}),
       };
       fillBody(fake, { s: g.from, e: g.to }, part, ctx, unitId);
       facts.functions.push(fake);
@@ -636,7 +640,7 @@ function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket, ctx: 
   const stmts = [...b.blocks].sort((x, y) => x.s - y.s);
   for (const r of raw) {
     const key = formKey(r.site.callee, r.site.args);
-    const form = key ? CRED_FORMS[key] : undefined;
+    const form = key ? credFormFor(key)?.form : undefined;
     if (!form || !key) continue;
     const cred = credText(form, r.site.args, key);
     if (form.kind === 'scoped') {
@@ -673,12 +677,12 @@ function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket, ctx: 
         local = !deref && /^\w+$/.test(saved);
       }
     }
-    const revertName = form.kind === 'paired' ? 'cachefiles_end_secure' : 'revert_creds';
+    const isRevert = (callee: string): boolean => (form.kind === 'paired' ? callee === 'cachefiles_end_secure' : isCredRevert(callee) && callee !== 'cachefiles_end_secure');
     const revertArg = form.kind === 'paired' ? 1 : 0;
     // the region ends before the same variable is overridden again
     const reOverride = raw.find((x) => x.n.s > r.n.e && x !== r && formKey(x.site.callee, x.site.args) === key && sameSaved(ctx.text, body, x, form.kind, saved));
     const reverts = raw.filter(
-      (x) => x.n.s > r.n.e && (!reOverride || x.n.s < reOverride.n.s) && x.site.callee === revertName && (saved === undefined || norm(x.site.args[revertArg] ?? '').replace(/^\*\s*/, '') === saved),
+      (x) => x.n.s > r.n.e && (!reOverride || x.n.s < reOverride.n.s) && isRevert(x.site.callee) && (saved === undefined || norm(x.site.args[revertArg] ?? '').replace(/^\*\s*/, '') === saved),
     );
     const last = reverts[reverts.length - 1];
     const scope: CredScope = {
@@ -700,7 +704,8 @@ function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket, ctx: 
       continue;
     }
     // leaks only make sense for a plain local; `*saved = ...`/`cc->old = ...` is undone by another function
-    if (saved && local) scope.leaks = leaks(body, r, reverts, last, b, ctx, blockPath);
+    // only for the forms we know the contract of: a look-alike (access_override_creds()) may revert elsewhere
+    if (saved && local && !credFormFor(key)?.generic) scope.leaks = leaks(body, r, reverts, last, b, ctx, blockPath);
     add(scope, r.n.e, last ? last.n.s : body.e, r.n);
   }
   return { scopes, ranges };
@@ -753,19 +758,16 @@ function innermost(blocks: N[], off: number, body: N, text: string): N {
   return best;
 }
 
-/** The CRED_FORMS key a call site matches, if any. */
+/** The CRED_FORMS key a call site matches, if any (or a variant that reads like one). */
 function formKey(callee: string, a: string[]): string | undefined {
-  if (/^\w+$/.test(callee)) {
-    if (callee === 'scoped_class' && a[0]) {
-      const k = `scoped_class(${a[0]})`;
-      return CRED_FORMS[k] ? k : undefined;
-    }
-    return CRED_FORMS[callee] ? callee : undefined;
+  if (callee === 'scoped_class' && a[0]) {
+    const k = `scoped_class(${a[0]})`;
+    return CRED_FORMS[k] ? k : credFormFor(k)?.key;
   }
-  return CRED_FORMS[callee] ? callee : undefined;
+  return credFormFor(callee)?.key;
 }
 
-function credText(form: (typeof CRED_FORMS)[string], a: string[], key: string): string {
+function credText(form: { cred: (typeof CRED_FORMS)[string]['cred'] }, a: string[], key: string): string {
   if (form.cred === 'kernel') return key === 'cachefiles_begin_secure' ? `${a[0] ?? 'cache'}->cache_cred` : 'kernel';
   // scoped_class(override_creds_ovl, old, sb): the class's own arguments follow the class and variable names
   const offset = key.startsWith('scoped_class(') ? 2 : 0;
@@ -925,6 +927,7 @@ function mergePartials(facts: FileFacts): void {
     prev.line = Math.min(prev.line, f.line);
     prev.endLine = Math.max(prev.endLine, f.endLine);
     prev.partial = true;
+    prev.headSeen = prev.headSeen && prev.line <= f.line;
   }
   facts.functions = out;
 }

@@ -108,20 +108,20 @@ export const VFS_INTERNAL_HELPERS: Record<string, InternalHelper> = {
   },
 };
 
-/** Symbols declared in fs/internal.h (Linux 6.12) that a filesystem might be tempted to use. The model adds the full list of a given tree. */
+/**
+ * Symbols declared in fs/internal.h (Linux 6.12) that a filesystem might be
+ * tempted to use. Only names that stayed internal across versions: some
+ * (vfs_tmpfile) moved between fs.h and internal.h and would mislead on patches
+ * for other versions.
+ */
 export const FS_INTERNAL_H_SYMBOLS: Record<string, Fact> = {
   alloc_empty_file: { source: 'fs/internal.h: alloc_empty_file()' },
   alloc_empty_file_noaccount: { source: 'fs/internal.h: alloc_empty_file_noaccount()' },
   alloc_empty_backing_file: { source: 'fs/internal.h: alloc_empty_backing_file()' },
   backing_file_set_user_path: { source: 'fs/internal.h: backing_file_set_user_path()' },
   do_filp_open: { source: 'fs/internal.h: do_filp_open()' },
-  vfs_open: { source: 'fs/internal.h: vfs_open()' },
-  do_ftruncate: { source: 'fs/internal.h: do_ftruncate()' },
-  vfs_tmpfile: { source: 'fs/internal.h: vfs_tmpfile()' },
   splice_file_to_pipe: { source: 'fs/internal.h: splice_file_to_pipe()' },
   mnt_get_write_access_file: { source: 'fs/internal.h: mnt_get_write_access_file()' },
-  filename_lookup: { source: 'fs/internal.h: filename_lookup()' },
-  do_statx: { source: 'fs/internal.h: do_statx()' },
 };
 
 /** Directories whose code IS the VFS: fs/*.c at the top of fs/ (not in a filesystem's subdirectory). */
@@ -162,8 +162,34 @@ export const CRED_FORMS: Record<string, CredForm> = {
 /** Calls that undo an `override`/`paired` form. */
 export const CRED_REVERTS: Record<string, Fact> = {
   revert_creds: { source: 'kernel/cred.c: revert_creds()' },
+  ovl_revert_creds: { source: 'fs/overlayfs/util.c: ovl_revert_creds() (v6.13+)' },
+  revert_creds_light: { source: 'include/linux/cred.h: revert_creds_light() (v6.13)' },
   cachefiles_end_secure: { source: 'fs/cachefiles/internal.h: cachefiles_end_secure()' },
 };
+
+/**
+ * The credential form of a call: a known one, or one that reads like one.
+ * Patches on the lists carry forms that come and go between versions and RFCs
+ * (override_creds_light(), cred_guard(), ovl_override_creds_light()): treating
+ * them as some scope, of credentials we may not judge, is what keeps a rule
+ * from claiming "no override on this path" when there is one.
+ */
+export function credFormFor(callee: string): { key: string; form: CredForm; generic?: boolean } | undefined {
+  const known = CRED_FORMS[callee];
+  if (known) return { key: callee, form: known };
+  const bare = callee.replace(/\(.*$/, '');
+  if (/override_creds/.test(callee) && !/^(put|get)_/.test(bare)) {
+    return { key: callee, generic: true, form: { kind: 'override', cred: /ovl/.test(callee) ? { ovlSbArg: 0 } : { arg: 0 }, source: 'a variant of override_creds()' } };
+  }
+  if (/cred/.test(callee) && /(^|_|\()(guard|scoped|with)(_|\(|$)|_guard\b/.test(callee)) {
+    return { key: callee, generic: true, form: { kind: 'scoped', cred: { arg: 0 }, source: 'a scoped credential guard' } };
+  }
+  return undefined;
+}
+
+export function isCredRevert(callee: string): boolean {
+  return !!CRED_REVERTS[callee] || /revert_creds/.test(callee);
+}
 
 // ---------------------------------------------------------------------------
 // Page cache

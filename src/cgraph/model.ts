@@ -9,10 +9,14 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { packageRoot } from '../engine/registry.js';
 import { FACTS_VERSION } from './extract.js';
 import type { FileFacts, FunctionFacts } from './types.js';
+import { CHECKED_IO, CRED_FORMS, CRED_REVERTS, PAGE_CACHE_APIS, RAW_IO, VFS_INTERNAL_HELPERS } from './kb.js';
+
+/** API names whose arguments the rules read. */
+const kbNames = new Set([...Object.keys(CHECKED_IO), ...Object.keys(RAW_IO), ...Object.keys(PAGE_CACHE_APIS), ...Object.keys(CRED_FORMS), ...Object.keys(CRED_REVERTS), ...Object.keys(VFS_INTERNAL_HELPERS), 'init_sync_kiocb', 'kiocb_clone', 'vfs_getattr', 'vfs_fsync', 'vfs_fsync_range', 'get_file', 'fd_file']);
 
 export const MODEL_FORMAT = 1;
 
@@ -109,12 +113,21 @@ export function loadModelFacts(touched: string[], dir = modelDir()): FileFacts[]
   return out;
 }
 
-/** What the model keeps of a file: everything the rules ask of callers and callees, not the locals. */
-export function compact(f: FileFacts): FileFacts {
+/**
+ * What the model keeps of a file: the facts the rules ask of callers and
+ * callees. Argument texts only where the dataflow reads them (calls into the
+ * model's own functions and the APIs the knowledge base names); no locals.
+ */
+export function compact(f: FileFacts, keepArgs: (callee: string) => boolean = () => true): FileFacts {
   return {
     ...f,
     includes: f.includes.filter((i) => !i.system),
-    functions: f.functions.map((fn) => ({ ...fn, locals: [], assigns: fn.assigns.filter(relevantAssign) })),
+    functions: f.functions.map((fn) => ({
+      ...fn,
+      locals: [],
+      assigns: fn.assigns.filter(relevantAssign),
+      calls: fn.calls.map((c) => (c.kind === 'direct' && !keepArgs(c.callee) ? { ...c, args: [] } : c)),
+    })),
   };
 }
 
@@ -130,4 +143,36 @@ function inflate(f: FileFacts): FileFacts {
     fn.credScopes ??= [];
   }
   return f;
+}
+
+/** Tree paths (for SourceTree.list) the model is built from. */
+export function modelPaths(): string[] {
+  return [...new Set(MODEL_SCOPE.flatMap((s) => (s.name === 'vfs' ? ['fs'] : s.prefixes)))];
+}
+
+/**
+ * Group indexed facts into shards (only files inside the model's scope; of fs/
+ * only the top-level VFS files) and produce the files to write.
+ */
+export function buildModel(facts: FileFacts[], kernel: string): { manifest: ModelManifest; shards: { file: string; data: Buffer }[] } {
+  const inScope = facts.filter((f) => shardFor(f.path));
+  const defined = new Set(inScope.flatMap((f) => f.functions.map((fn) => fn.name)));
+  const keepArgs = (callee: string): boolean => defined.has(callee) || kbNames.has(callee);
+  const groups = new Map<string, FileFacts[]>();
+  for (const f of inScope) {
+    const s = shardFor(f.path)!;
+    const list = groups.get(s) ?? [];
+    list.push(compact(f, keepArgs));
+    groups.set(s, list);
+  }
+  const shards: { file: string; data: Buffer }[] = [];
+  const entries: ModelShard[] = [];
+  for (const s of MODEL_SCOPE) {
+    const list = (groups.get(s.name) ?? []).sort((a, b) => (a.path < b.path ? -1 : 1));
+    if (!list.length) continue;
+    const file = `${s.name}.json.gz`;
+    shards.push({ file, data: gzipSync(JSON.stringify(list), { level: 9 }) });
+    entries.push({ name: s.name, prefixes: s.prefixes, file, files: list.length, functions: list.reduce((n, f) => n + f.functions.length, 0) });
+  }
+  return { manifest: { format: MODEL_FORMAT, factsVersion: FACTS_VERSION, kernel, built: new Date().toISOString().slice(0, 10), shards: entries }, shards };
 }

@@ -112,6 +112,8 @@ export interface FunctionFacts {
   assigns: Assignment[];
   /** The body was only partly visible (patch-only mode, a hunk fragment). */
   partial?: boolean;
+  /** For a partial function: the fragment starts at the function's head, so nothing above the visible code is missing. */
+  headSeen?: boolean;
 }
 
 export interface IncludeDirective {

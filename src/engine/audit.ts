@@ -37,6 +37,7 @@ export async function runAudit(o: AuditOptions): Promise<CheckResult> {
   const lines: PostLineInfo = {
     lineKind: () => ({ kind: 'untouched' }),
     preLineRemoved: () => false,
+    removedSameText: () => false,
     fromPatchText: () => false,
     sourceLine: (file, line) => texts.get(file)?.[line - 1],
   };

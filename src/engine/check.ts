@@ -67,7 +67,10 @@ export async function checkSeries(series: PatchSeries, o: SeriesCheckOptions): P
       if (status === 'introduced' || status === 'moved') run.introduced.push({ finding: f, d });
       return f;
     });
-    report.findings = dedupe(findings).sort(compareFindings);
+    // Without a tree, functions the patch does not show come from the model of
+    // another kernel version: their pre-existing findings say nothing about this patch.
+    const shown = o.mode === 'patch-only' ? findings.filter((f) => f.status !== 'preexisting' || f.patchLine !== undefined) : findings;
+    report.findings = dedupe(shown).sort(compareFindings);
     for (const f of applied.files) {
       if (f.status === 'fallback' && f.path && isKernelC(f.path) && o.tree.kind !== 'empty') {
         report.notes.push(`${f.path}: checked from the patch text (${f.preText === null ? 'not in the tree' : 'a hunk did not apply'})`);
@@ -199,6 +202,8 @@ function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeGraph, o
     }
   }
 
+  const removedTexts = new Set<string>();
+  for (const f of patch.files) for (const h of f.hunks) for (const l of h.lines) if (l.kind === 'del') removedTexts.add(l.text.replace(/\s+/g, ' ').trim());
   const lines: PostLineInfo = {
     lineKind(file, line) {
       const r = byPost.get(file);
@@ -209,6 +214,9 @@ function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeGraph, o
     },
     preLineRemoved(file, line) {
       return removedPreLines.get(file)?.has(line) ?? false;
+    },
+    removedSameText(text) {
+      return removedTexts.has(text.replace(/\s+/g, ' ').trim());
     },
     fromPatchText(file) {
       return fallback.has(file);

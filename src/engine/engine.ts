@@ -69,6 +69,8 @@ export interface PostLineInfo {
   lineKind(file: string, line: number): { kind: 'add' | 'context' | 'untouched'; patchLine?: number; text?: string };
   /** Pre-image detections on removed lines can explain a "moved" post detection. */
   preLineRemoved(file: string, line: number): boolean;
+  /** Did the patch remove a line that reads like this one (white space aside)? Then an added line was moved, not written. */
+  removedSameText(text: string): boolean;
   /** Whether the file's post-image was rebuilt from the patch text. */
   fromPatchText(file: string): boolean;
   /** The post-image source line, for files that have one. */
@@ -100,13 +102,16 @@ export function classify(pre: RawDetection[], post: RawDetection[], lines: PostL
       continue;
     }
     if (take(exact, exactKey(d))) {
-      const k = lines.lineKind(d.at.file, d.at.line).kind;
-      out.push({ d, status: k === 'add' ? 'moved' : 'preexisting' });
+      // the hazard was there before: moved when the patch moved or re-indented its line,
+      // pre-existing when the patch only edited around it
+      const info = lines.lineKind(d.at.file, d.at.line);
+      out.push({ d, status: info.kind === 'add' && info.text !== undefined && lines.removedSameText(info.text) ? 'moved' : 'preexisting' });
     } else pending.push(d);
   }
   for (const d of pending) {
-    const k = lines.lineKind(d.at.file, d.at.line).kind;
-    if (k === 'add' && take(movable, moveKey(d))) out.push({ d, status: 'moved' });
+    const info = lines.lineKind(d.at.file, d.at.line);
+    // carried into another function (factored out, renamed): moved, even if the line was edited on the way
+    if (info.kind === 'add' && take(movable, moveKey(d))) out.push({ d, status: 'moved' });
     else out.push({ d, status: 'introduced' });
   }
   return out;
