@@ -30,6 +30,7 @@ export default defineRule({
     messages: {
       raw: '{{call}} on {{file}} skips rw_verify_area(): security_file_permission() and the fanotify permission/pre-content hooks never run; use {{useInstead}}',
       rerouted: 'this patch drops {{removed}} on {{file}} and does the I/O with the raw {{call}} here, which skips rw_verify_area() (LSM and fanotify hooks); keep {{removed}} or use {{useInstead}}',
+      reroutedKeep: 'this patch drops {{removed}} on {{file}} and does the I/O with the raw {{call}} here, which skips rw_verify_area() (LSM and fanotify hooks); keep {{removed}}',
     },
     references: [
       { title: 'shared/KERNEL-CONTEXT.md: raw method calls bypass the VFS checks (linux-fsdevel, May 2026)' },
@@ -78,7 +79,7 @@ export default defineRule({
           const key = `${site.callee}|${normExpr(fileExpr)}`;
           if (removed) {
             ctx.report({
-              messageId: 'rerouted',
+              messageId: `${removed.site.callee}()` === raw.useInstead ? 'reroutedKeep' : 'rerouted',
               data: { ...data, removed: `${removed.site.callee}()` },
               at: { file: fn.file, line: site.line },
               key: `rerouted|${key}|${removed.site.callee}`,

@@ -169,7 +169,7 @@ describe('RAW_RW_ITER', () => {
       ],
     });
     await expect(r.patches.join('')).toMatchFileSnapshot(fixtureName(90, 'series fixed later'));
-    expect(r.reports.map((p) => p.findings.map(brief))).toEqual([['fixed-later fs/erofs/fileio.c:19 rerouted (high)'], [], []]);
+    expect(r.reports.map((p) => p.findings.map(brief))).toEqual([['fixed-later fs/erofs/fileio.c:19 reroutedKeep (high)'], [], []]);
     expect(r.reports[0]!.findings[0]!.fixedBy).toEqual({ index: 3, subject: 'erofs: go back to vfs_iocb_iter_read' });
   });
 

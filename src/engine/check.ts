@@ -9,7 +9,7 @@ import { compareFindings } from './finding.js';
 import { classify, dedupe, moveKey, runImage, toFinding, type PostLineInfo, type RawDetection } from './engine.js';
 import type { RuleDefinition, RuleSettings } from './rule-api.js';
 import type { PatchReport } from './result.js';
-import { InputError, isKernelC, type Patch, type PatchSeries } from '../patch/types.js';
+import { InputError, isKernelC, userspaceProject, type Patch, type PatchSeries } from '../patch/types.js';
 import type { FileApplyResult, SourceTree } from '../tree/types.js';
 import { OverlayTree } from '../tree/overlay.js';
 
@@ -42,7 +42,8 @@ export async function checkSeries(series: PatchSeries, o: SeriesCheckOptions): P
     const run: PatchRun = { report, pre: [], post: [], introduced: [] };
     runs.push(run);
     if (patch.isCoverLetter) continue;
-    const kernelFiles = patch.files.filter((f) => isKernelC(f.newPath ?? f.oldPath ?? ''));
+    const project = userspaceProject(patch);
+    const kernelFiles = project ? [] : patch.files.filter((f) => isKernelC(f.newPath ?? f.oldPath ?? ''));
     report.kernelFiles = kernelFiles.length;
     let applied: { files: FileApplyResult[]; errors: InputError[] };
     try {
@@ -54,7 +55,7 @@ export async function checkSeries(series: PatchSeries, o: SeriesCheckOptions): P
     }
     report.errors.push(...applied.errors);
     if (!kernelFiles.length) {
-      report.notes.push(patch.files.length ? 'touches no kernel C: nothing to check' : 'no diff: nothing to check');
+      report.notes.push(project ? `an ${project} patch (userspace): nothing to check` : patch.files.length ? 'touches no kernel C: nothing to check' : 'no diff: nothing to check');
       continue;
     }
     const step = buildImages(patch, applied.files, graph, o);

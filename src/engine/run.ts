@@ -2,7 +2,7 @@
 // graph, check each series. Used by `kreview check`, `reply` and `review`.
 
 import { readInputs } from '../patch/index.js';
-import { InputError, isKernelC } from '../patch/types.js';
+import { InputError, isKernelC, userspaceProject } from '../patch/types.js';
 import type { SourceTree } from '../tree/types.js';
 import { baseForSeries, EmptyTree, openTree } from '../tree/index.js';
 import type { CodeGraph } from '../cgraph/types.js';
@@ -52,7 +52,11 @@ export async function runCheck(o: RunOptions): Promise<CheckResult> {
   }
   const mode = tree.kind === 'empty' ? 'patch-only' : 'tree';
   const touched = [
-    ...new Set(loaded.flatMap(({ series }) => series.patches.flatMap((p) => p.files.flatMap((f) => [f.oldPath, f.newPath]))).filter((p): p is string => !!p && isKernelC(p))),
+    ...new Set(
+      loaded
+        .flatMap(({ series }) => series.patches.filter((p) => !userspaceProject(p)).flatMap((p) => p.files.flatMap((f) => [f.oldPath, f.newPath])))
+        .filter((p): p is string => !!p && isKernelC(p)),
+    ),
   ];
   const graphs = new Map<string, CodeGraph>();
   const graphFor = async (t: SourceTree): Promise<CodeGraph> => {

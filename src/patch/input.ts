@@ -212,7 +212,8 @@ async function readGit(spec: string, cwd: string): Promise<PatchSeries> {
 
 async function revExists(git: (a: string[]) => Promise<string>, rev: string): Promise<boolean> {
   try {
-    await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+    // no --quiet: simple-git rejects only when git writes to stderr
+    await git(['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`]);
     return true;
   } catch {
     return false;

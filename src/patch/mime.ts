@@ -171,7 +171,8 @@ export function unflow(text: string, delsp: boolean): string {
     const depth = /^>*/.exec(raw)![0].length;
     let line = raw.slice(depth);
     if (line.startsWith(' ')) line = line.slice(1); // space-stuffing
-    const flowed = line.endsWith(' ') && line !== '-- ';
+    // a line that is only white space (a diff's empty context line) is never a soft break
+    const flowed = line.endsWith(' ') && line !== '-- ' && line.trim() !== '';
     if (pending !== undefined && depth === pendingDepth) {
       line = pending + line;
     } else if (pending !== undefined) {

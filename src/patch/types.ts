@@ -157,3 +157,13 @@ export function isKernelC(path: string): boolean {
   // userspace and test code that lives in the kernel tree
   return !/^(tools|scripts|samples|Documentation|usr)\//.test(path) && !/(^|\/)selftests\//.test(path);
 }
+
+/** Userspace projects whose patches share the kernel lists (their lib/, include/ are not the kernel's). */
+const USERSPACE = /^(erofs-utils|fstests|xfstests|e2fsprogs|xfsprogs|btrfs-progs|libfuse|fuse-overlayfs|squashfs-tools|util-linux|mtools|composefs|lcfs)\b/i;
+
+/** The name of the userspace project a patch is for, from its subject or `[PATCH project]` tag. */
+export function userspaceProject(p: { subject: string; position: { tags: string[] } }): string | undefined {
+  const tag = p.position.tags.find((t) => USERSPACE.test(t));
+  if (tag) return tag;
+  return USERSPACE.exec(p.subject)?.[1];
+}

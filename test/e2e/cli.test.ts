@@ -1,0 +1,135 @@
+// The built CLI, run the way people, CI jobs and b4 run it: argv in,
+// stdout/stderr/exit status out. `npm test` builds dist/ first.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'dist/cli/kreview.js');
+const FIX = 'test/fixtures/patch';
+const CACHE = mkdtempSync(join(tmpdir(), 'kreview-e2e-cache-'));
+
+function kreview(args: string[], opts: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv } = {}): { stdout: string; stderr: string; status: number } {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    env: { ...process.env, KREVIEW_CACHE_DIR: CACHE, NO_COLOR: '', HOME: CACHE, ...opts.env },
+  });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 };
+}
+
+describe('kreview (built CLI)', () => {
+  it('--version and --help', () => {
+    expect(kreview(['--version']).stdout).toMatch(/^kreview \d+\.\d+\.\d+\n$/);
+    const h = kreview(['--help']);
+    expect(h.status).toBe(0);
+    expect(h.stdout).toContain('check [options] INPUT...');
+    expect(kreview(['check', '--help']).stdout).toContain('--terse');
+  });
+
+  it('the demo patch: one RAW_RW_ITER error, checkpatch-shaped, exit 1', () => {
+    const r = kreview(['check', 'examples/0001-loop-raw-read-iter.patch']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^ERROR: this patch drops vfs_iter_read\(\) on lo->lo_backing_file/m);
+    expect(r.stdout).toContain('#36: FILE: drivers/block/loop.c:275:\n+\t\tlen = lo->lo_backing_file->f_op->read_iter(&kiocb, &i);\n');
+    expect(r.stdout).toContain('total: 1 errors, 0 warnings, 21 lines checked');
+    expect(r.stdout).toContain('examples/0001-loop-raw-read-iter.patch has style problems, please review.');
+    expect(r.stderr).toBe('');
+  });
+
+  it('a clean patch: exit 0 and the closing sentence', () => {
+    const r = kreview(['check', `${FIX}/format-patch.patch`]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`total: 0 errors, 0 warnings, 7 lines checked\n\n${FIX}/format-patch.patch has no obvious style problems and is ready for submission.\n`);
+  });
+
+  it('--terse, --show-types, --showfile, -q, --no-summary', () => {
+    const demo = 'examples/0001-loop-raw-read-iter.patch';
+    expect(kreview(['check', '--terse', demo]).stdout).toBe(
+      `${demo}:36: ERROR:RAW_RW_ITER: this patch drops vfs_iter_read() on lo->lo_backing_file and does the I/O with the raw ->read_iter() here, which skips rw_verify_area() (LSM and fanotify hooks); keep vfs_iter_read() or use vfs_iocb_iter_read()\ntotal: 1 errors, 0 warnings, 21 lines checked\n`,
+    );
+    const sf = kreview(['check', '--showfile', '--no-witness', '--no-summary', '-q', demo]).stdout;
+    expect(sf).toBe('drivers/block/loop.c:275: ERROR: this patch drops vfs_iter_read() on lo->lo_backing_file and does the I/O with the raw ->read_iter() here, which skips rw_verify_area() (LSM and fanotify hooks); keep vfs_iter_read() or use vfs_iocb_iter_read()\n+\t\tlen = lo->lo_backing_file->f_op->read_iter(&kiocb, &i);\n\n');
+    expect(kreview(['check', '-q', `${FIX}/format-patch.patch`]).stdout).toBe('');
+  });
+
+  it('--types and --ignore pick the TYPEs, --mailback is silent when clean', () => {
+    const demo = 'examples/0001-loop-raw-read-iter.patch';
+    expect(kreview(['check', '--ignore', 'RAW_RW_ITER', demo]).status).toBe(0);
+    expect(kreview(['check', '--types', 'raw_rw_iter', demo]).status).toBe(1);
+    const mb = kreview(['check', '--mailback', `${FIX}/format-patch.patch`]);
+    expect(mb).toMatchObject({ status: 0, stdout: '' });
+  });
+
+  it('--color=always colours the level like checkpatch; never by default on a pipe', () => {
+    expect(kreview(['check', '--color=always', '--terse', 'examples/0001-loop-raw-read-iter.patch']).stdout).toContain('\x1b[31m');
+    expect(kreview(['check', 'examples/0001-loop-raw-read-iter.patch']).stdout).not.toContain('\x1b[');
+  });
+
+  it('--format json: one document with schemaVersion, tool, patches and findings', () => {
+    const r = kreview(['check', '--format', 'json', 'examples/0001-loop-raw-read-iter.patch', `${FIX}/format-patch.patch`]);
+    expect(r.status).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.tool.name).toBe('kreview');
+    expect(doc.inputs).toHaveLength(2);
+    expect(doc.inputs[0].patches[0].findings[0]).toMatchObject({ type: 'RAW_RW_ITER', level: 'ERROR', file: 'drivers/block/loop.c', line: 275, patchLine: 36, status: 'introduced', confidence: 'medium' });
+    expect(doc.inputs[1].patches[0]).toMatchObject({ subject: 'loop: read through a helper', messageId: '20261103090000.1-ada@example.org', findings: [] });
+  });
+
+  it('bad input: one line on stderr naming it, exit 2, the other inputs still checked', () => {
+    const r = kreview(['check', 'no-such.patch', `${FIX}/bad-counts.patch`, 'examples/0001-loop-raw-read-iter.patch']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      'kreview: no-such.patch: no such file or directory\n' +
+        `kreview: ${FIX}/bad-counts.patch:21: fs/erofs/data.c: hunk at line 21 says 5 old and 6 new lines, found 2 and 3\n`,
+    );
+    expect(r.stdout).toContain('ERROR: this patch drops vfs_iter_read()');
+    expect(r.stdout).not.toContain('    at '); // no stack trace
+  });
+
+  it('usage errors exit 2', () => {
+    expect(kreview(['check']).status).toBe(2);
+    expect(kreview(['check', '--bogus', 'x']).status).toBe(2);
+    expect(kreview(['frobnicate']).status).toBe(2);
+  });
+
+  it('stdin as "-", named by its subject', () => {
+    const r = kreview(['check', '-'], { input: readFileSync(join(ROOT, 'examples/0001-loop-raw-read-iter.patch')) });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('"loop: call ->read_iter directly for buffered reads" has style problems, please review.');
+  });
+
+  it('patches that touch no kernel C are read and reported as having nothing to check', () => {
+    const r = kreview(['check', `${FIX}/userspace.patch`]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('NOTE: an erofs-utils patch (userspace): nothing to check');
+  });
+
+  it('patch text never reaches the terminal raw, and paths that escape the tree are refused', () => {
+    const r = kreview(['check', '--tree', 'test/fixtures/ktree', `${FIX}/evil.patch`]);
+    expect(r.stdout + r.stderr).not.toContain('\x1b');
+    expect(r.stderr).toContain("escapes the tree");
+    expect(r.status).toBe(2);
+  });
+
+  it('a series that introduces a raw call and fixes it in patch 3 exits 0; --all shows it as fixed later', () => {
+    const args = ['check', '--tree', 'test/fixtures/ktree', 'test/fixtures/series/fixed-later.mbox'];
+    expect(kreview(args).status).toBe(0);
+    const all = kreview([...args, '--all', '--terse', '--show-types']);
+    expect(all.stdout).toContain('ERROR:RAW_RW_ITER: this patch drops vfs_iocb_iter_read() on rq->iocb.ki_filp and does the I/O with the raw ->read_iter() here, which skips rw_verify_area() (LSM and fanotify hooks); keep vfs_iocb_iter_read() [fixed later in the series by patch 3]');
+  });
+
+  it('reads options from .kreview.conf, as checkpatch reads .checkpatch.conf', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kreview-conf-'));
+    writeFileSync(join(dir, '.kreview.conf'), '# house style\n--terse --show-types\n');
+    writeFileSync(join(dir, 'p.patch'), readFileSync(join(ROOT, 'examples/0001-loop-raw-read-iter.patch')));
+    const r = kreview(['check', 'p.patch'], { cwd: dir });
+    expect(r.stdout.split('\n')[0]).toMatch(/^p\.patch:36: ERROR:RAW_RW_ITER: /);
+  });
+});
