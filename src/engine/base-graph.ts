@@ -16,7 +16,9 @@ export async function baseGraphFor(tree: SourceTree, mode: 'tree' | 'patch-only'
   if (mode !== 'tree') return MemoryCodeGraph.fromFiles(model);
   // the directories of the touched files, from the tree: callers and field assignments live there
   const dirs = [...new Set(touched.filter(isKernelC).map((p) => posix.dirname(p)))];
-  const paths = await tree.list(dirs);
+  // the directory itself, not its subdirectories (fs/ would be all of fs/)
+  const dirSet = new Set(dirs);
+  const paths = (await tree.list(dirs)).filter((p) => dirSet.has(posix.dirname(p)));
   const cache = FactsCache.open();
   const local: FileFacts[] = [];
   let n = 0;
