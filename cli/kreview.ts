@@ -12,6 +12,9 @@ const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   check: () => import('./commands/check.js'),
   audit: () => import('./commands/audit.js'),
   model: () => import('./commands/model.js'),
+  explain: () => import('./commands/explain.js'),
+  reply: () => import('./commands/reply.js'),
+  hook: () => import('./commands/hook.js'),
 };
 
 const HELP = `usage: kreview <command> [options] [args]
@@ -23,6 +26,9 @@ files touched under the wrong credentials, and reads of another filesystem's pag
 commands:
   check [options] INPUT...   check patches (file, mbox, directory, '-' for stdin, --git RANGE)
   audit [options] PATH...    run the rules over existing code in a kernel tree (no patch)
+  reply [options] INPUT...   draft the review email for the findings
+  explain [TYPE]             a rule's documentation, or the list of rules
+  hook install|uninstall     a git sendemail-validate hook that runs kreview check
   model build --tree DIR     rebuild the embedded model from a kernel tree
 
 Run 'kreview <command> --help' for a command's options.

@@ -47,6 +47,12 @@ export default defineRule({
       ctxCred: 'backing_file ctx.cred is {{cred}} here: the backing file would be accessed with the calling task\'s credentials; {{stack}} must use {{credHint}}',
       unbalanced: '{{api}}({{cred}}) on line {{start}} is not reverted when this {{how}} leaves {{fn}}(): the task keeps the overridden credentials',
     },
+    questions: {
+      callerCreds: "Whose credentials are in force when {{what}} touches the backing file {{file}} here? As far as I can tell this is reached from {{entry}} with the calling task's creds; shouldn't {{stack}} use {{credHint}}?",
+      wrongPrincipal: "This accesses the backing file {{file}} under {{cred}}. Shouldn't {{stack}} use {{credHint}} here?",
+      ctxCred: "Setting ctx.cred to {{cred}} makes the backing file I/O run as the calling task. Shouldn't {{stack}} use {{credHint}}?",
+      unbalanced: "Doesn't this {{how}} leave {{fn}}() with the credentials from {{api}}() still overridden? It looks like the revert is skipped on this path.",
+    },
     references: [
       { title: 'shared/KERNEL-CONTEXT.md: whose credentials reach the backing file (linux-erofs, May 2026)' },
       { title: 'fs/backing-file.c: backing_file_read_iter() switches to ctx->cred' },

@@ -25,6 +25,10 @@ export default defineRule({
       foreignCookie:
         "{{api}}() hands {{file}} to another filesystem's ->read_folio() as its file cookie: that argument is private to the mapping's owner",
     },
+    questions: {
+      foreignMapping: "This reads {{file}}'s page cache directly with {{api}}(). That page cache belongs to the backing filesystem (its locking, invalidation and ->read_folio() cookie rules); could this read through vfs_iocb_iter_read() into a cache owned by this filesystem instead?",
+      foreignCookie: "This hands {{file}} to another filesystem's ->read_folio() as its file cookie through {{api}}(). Isn't that argument private to the mapping's owner?",
+    },
     references: [
       { title: 'shared/KERNEL-CONTEXT.md: reading another filesystem\'s page cache breaks layering (linux-erofs, May 2026)' },
       { title: 'fs/erofs/data.c: erofs_bread(), erofs_init_metabuf()' },

@@ -31,6 +31,12 @@ export default defineRule({
       include: '{{file}} includes fs/internal.h ({{spelled}}): VFS internals are not an interface for filesystems',
       exported: 'exporting {{name}}() makes a VFS-internal helper available to modules; filesystems should use {{useInstead}}',
     },
+    questions: {
+      helper: "Why does this need {{name}}()? It is meant for the VFS's own read/write implementation; wouldn't {{useInstead}} do the checks for you?",
+      internalSymbol: "{{name}}() is declared in fs/internal.h. Is there a public VFS interface that could be used instead, or should this be discussed with the VFS maintainers first?",
+      include: "This includes fs/internal.h. Which VFS internals does it need, and could they be reached through a public interface instead?",
+      exported: "Does {{name}}() need to be exported for modules? It is VFS-internal; filesystems could use {{useInstead}}.",
+    },
     references: [
       { title: 'shared/KERNEL-CONTEXT.md: "rw_verify_area() belongs to the VFS" (linux-fsdevel, May 2026)' },
       { title: 'include/linux/fs.h: rw_verify_area() declaration (fs/internal.h before ~v5.18)' },

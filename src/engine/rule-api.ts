@@ -44,6 +44,11 @@ export interface RuleMeta {
   description: string;
   /** Message templates, keyed by messageId; `{{name}}` is replaced by data.name. */
   messages: Record<string, string>;
+  /**
+   * The same findings asked as a reviewer would in a reply (no line numbers),
+   * keyed by messageId; used by `kreview reply` and the TUI's reply draft.
+   */
+  questions?: Record<string, string>;
   references: RuleReference[];
 }
 

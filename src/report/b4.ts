@@ -6,23 +6,24 @@ import { failing, visibleFindings } from '../engine/result.js';
 import { TOOL_NAME } from '../version.js';
 
 export function formatB4(result: CheckResult, f: Filter, failLevel: Level): { stdout: string; exit: 0 | 1 } {
-  const out: { tool: string; status: 'pass' | 'warn' | 'fail'; summary: string; url: string | null; details: string | null }[] = [];
+  // b4 (src/b4/review/checks.py _run_external_cmd) keeps tool/status/summary/url/details as text
+  const out: { tool: string; status: 'pass' | 'warn' | 'fail'; summary: string; url: string; details: string }[] = [];
   let exit: 0 | 1 = 0;
   for (const inp of result.inputs) {
     for (const r of inp.patches) {
-      const fails = new Set(failing(r, f, failLevel));
-      if (fails.size) exit = 1;
+      if (failing(r, f, failLevel).length) exit = 1;
       for (const x of visibleFindings(r, f)) {
         out.push({
           tool: TOOL_NAME,
-          status: fails.has(x) ? 'fail' : 'warn',
+          // as b4's own checkpatch runner maps them: ERROR fails, WARNING and CHECK warn
+          status: x.level === 'ERROR' ? 'fail' : 'warn',
           summary: `${x.level}:${x.type}: ${x.message}`,
-          url: null,
+          url: '',
           details: [`${x.file}:${x.line}${x.function ? ` (${x.function})` : ''}`, ...x.witness.map((w) => `${w.kind}: ${w.text} (${w.file}:${w.line})`), `confidence: ${x.confidence}; ${x.status}`].join('\n'),
         });
       }
     }
   }
-  if (!out.length) out.push({ tool: TOOL_NAME, status: 'pass', summary: 'no VFS layering problems found', url: null, details: null });
+  if (!out.length) out.push({ tool: TOOL_NAME, status: 'pass', summary: 'no VFS layering problems found', url: '', details: '' });
   return { stdout: JSON.stringify(out) + '\n', exit };
 }

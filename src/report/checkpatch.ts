@@ -118,7 +118,7 @@ function finding(f: Finding, u: Unit, o: TextOptions): string {
   if (o.showfile) prefix = `${f.file}:${f.line}: `;
   // a finding on a line the patch does not show has no patch position: name the source line
   else if (o.emacs || o.terse) prefix = patchLine !== undefined ? `${u.filename}:${patchLine}: ` : `${f.file}:${f.line}: `;
-  const type = o.showTypes || o.terse ? (o.color ? `${C.BLUE}${f.type}:` : `${f.type}:`) : '';
+  const type = o.showTypes ? (o.color ? `${C.BLUE}${f.type}:` : `${f.type}:`) : '';
   const head = o.color ? `${levelColor}${prefix}${f.level}:${type}${C.RESET}` : `${prefix}${f.level}:${type}`;
   const msg = sanitizeLine(f.message) + statusSuffix(f);
   let s = `${head} ${msg}\n`;

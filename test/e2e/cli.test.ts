@@ -51,7 +51,7 @@ describe('kreview (built CLI)', () => {
   it('--terse, --show-types, --showfile, -q, --no-summary', () => {
     const demo = 'examples/0001-loop-raw-read-iter.patch';
     expect(kreview(['check', '--terse', demo]).stdout).toBe(
-      `${demo}:36: ERROR:RAW_RW_ITER: this patch drops vfs_iter_read() on lo->lo_backing_file and does the I/O with the raw ->read_iter() here, which skips rw_verify_area() (LSM and fanotify hooks); keep vfs_iter_read() or use vfs_iocb_iter_read()\ntotal: 1 errors, 0 warnings, 21 lines checked\n`,
+      `${demo}:36: ERROR: this patch drops vfs_iter_read() on lo->lo_backing_file and does the I/O with the raw ->read_iter() here, which skips rw_verify_area() (LSM and fanotify hooks); keep vfs_iter_read() or use vfs_iocb_iter_read()\ntotal: 1 errors, 0 warnings, 21 lines checked\n`,
     );
     const sf = kreview(['check', '--showfile', '--no-witness', '--no-summary', '-q', demo]).stdout;
     expect(sf).toBe('drivers/block/loop.c:275: ERROR: this patch drops vfs_iter_read() on lo->lo_backing_file and does the I/O with the raw ->read_iter() here, which skips rw_verify_area() (LSM and fanotify hooks); keep vfs_iter_read() or use vfs_iocb_iter_read()\n+\t\tlen = lo->lo_backing_file->f_op->read_iter(&kiocb, &i);\n\n');
@@ -130,6 +130,25 @@ describe('kreview (built CLI)', () => {
     writeFileSync(join(dir, '.kreview.conf'), '# house style\n--terse --show-types\n');
     writeFileSync(join(dir, 'p.patch'), readFileSync(join(ROOT, 'examples/0001-loop-raw-read-iter.patch')));
     const r = kreview(['check', 'p.patch'], { cwd: dir });
-    expect(r.stdout.split('\n')[0]).toMatch(/^p\.patch:36: ERROR:RAW_RW_ITER: /);
+    expect(r.stdout.split('\n')[0]).toMatch(/^p\.patch:36: ERROR:RAW_RW_ITER: /); // --show-types from the file
+  });
+});
+
+describe('as b4 runs it: one message on stdin, from the top of the tree', () => {
+  const msg = (): Buffer => readFileSync(join(ROOT, 'examples/0001-loop-raw-read-iter.patch'));
+  it('b4.prep-perpatch-check-cmd / am-perpatch-check-cmd: terse lines b4 reads line by line', () => {
+    const r = kreview(['check', '-q', '--terse', '--no-summary', '--mailback', '--showfile', '-'], { input: msg(), cwd: join(ROOT, 'test/fixtures/ktree') });
+    expect(r.status).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^drivers\/block\/loop\.c:275: ERROR: /);
+    const clean = kreview(['check', '-q', '--terse', '--no-summary', '--mailback', '--showfile', '-'], { input: readFileSync(join(ROOT, FIX, 'format-patch.patch')) });
+    expect(clean).toMatchObject({ status: 0, stdout: '' });
+  });
+  it('b4.review-perpatch-check-cmd with --format b4: the JSON array b4 stores', () => {
+    const r = kreview(['check', '--format', 'b4', '-'], { input: msg() });
+    const arr = JSON.parse(r.stdout);
+    expect(arr).toEqual([expect.objectContaining({ tool: 'kreview', status: 'fail', url: '' })]);
+    expect(typeof arr[0].details).toBe('string');
   });
 });

@@ -1,0 +1,76 @@
+// `kreview reply INPUT... [-o FILE]`: draft the review email(s) for the
+// findings a check raises. One message per patch that has something to say;
+// several messages are written as an mbox, which mutt and git send-email read.
+
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { parseCommon } from '../options.js';
+
+const HELP = `usage: kreview reply [options] INPUT... [-o FILE]
+
+Drafts the reply a reviewer would send for each patch with findings: threaded
+headers (To the author, Cc the original recipients, In-Reply-To/References),
+only the hunks with findings quoted, each finding asked as a question. Never
+adds a Reviewed-by. Takes check's options (--tree, --types, --ignore, ...).
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const o = parseCommon('reply', argv, HELP);
+  if (typeof o === 'number') return o;
+  if (!o.positionals.length) {
+    process.stderr.write('kreview reply: no input given\n');
+    return 2;
+  }
+  const { runCheck } = await import('../../src/engine/run.js');
+  const { draftReply } = await import('../../src/report/reply.js');
+  const { loadRules } = await import('../../src/engine/registry.js');
+  const rules = await loadRules();
+  const result = await runCheck({
+    inputs: o.positionals,
+    cwd: process.cwd(),
+    git: !!o.flags.git,
+    ...(o.tree ? { tree: o.tree } : {}),
+    ...(o.base ? { base: o.base } : {}),
+    noTree: o.flags.tree === false,
+    stdin: process.stdin,
+    types: o.types,
+    ignore: o.ignore,
+    allow: o.allow,
+  });
+  let bad = false;
+  for (const inp of result.inputs) for (const e of [...inp.errors, ...inp.patches.flatMap((p) => p.errors.filter((x) => x.kind !== 'apply'))]) {
+    bad = true;
+    process.stderr.write(`kreview: ${e.oneLine()}\n`);
+  }
+  const me = identity();
+  const mails: string[] = [];
+  for (const inp of result.inputs) {
+    for (const r of inp.patches) {
+      const m = draftReply(r, { me, questions: (rule, id) => rules.find((x) => x.id === rule)?.meta.questions?.[id] });
+      if (m) mails.push(m);
+    }
+  }
+  if (!mails.length) {
+    process.stderr.write('kreview reply: nothing to reply about (no findings)\n');
+    return bad ? 2 : 0;
+  }
+  const text = mails.length === 1 ? mails[0]! : mails.map((m) => `From kreview Thu Jan  1 00:00:00 1970\n${m.replace(/^(>*From )/gm, '>$1')}`).join('\n');
+  if (o.output) writeFileSync(o.output, text);
+  else process.stdout.write(text);
+  return bad ? 2 : 0;
+}
+
+/** From: git config, as git send-email would use it. */
+function identity(): { name: string; email: string } {
+  const get = (k: string): string => {
+    try {
+      return execFileSync('git', ['config', '--get', k], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return '';
+    }
+  };
+  return {
+    name: get('user.name') || process.env.GIT_AUTHOR_NAME || 'A Reviewer',
+    email: get('user.email') || process.env.GIT_AUTHOR_EMAIL || 'reviewer@localhost',
+  };
+}
