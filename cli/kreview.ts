@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   explain: () => import('./commands/explain.js'),
   reply: () => import('./commands/reply.js'),
   hook: () => import('./commands/hook.js'),
+  index: () => import('./commands/index.js'),
+  graph: () => import('./commands/graph.js'),
 };
 
 const HELP = `usage: kreview <command> [options] [args]
@@ -29,6 +31,8 @@ commands:
   reply [options] INPUT...   draft the review email for the findings
   explain [TYPE]             a rule's documentation, or the list of rules
   hook install|uninstall     a git sendemail-validate hook that runs kreview check
+  index [--tree DIR]         index a kernel tree into the cache (both cores)
+  graph callers|callees|path|show NAME   what the code graph knows
   model build --tree DIR     rebuild the embedded model from a kernel tree
 
 Run 'kreview <command> --help' for a command's options.

@@ -152,3 +152,24 @@ describe('as b4 runs it: one message on stdin, from the top of the tree', () => 
     expect(typeof arr[0].details).toBe('string');
   });
 });
+
+describe('kreview graph and index', () => {
+  it('answers callers, paths and show on a tree', () => {
+    const t = ['--tree', 'test/fixtures/ktree'];
+    expect(kreview(['graph', 'callers', 'erofs_bread', ...t]).stdout).toBe('erofs_read_metabuf  fs/erofs/data.c:34\n');
+    expect(kreview(['graph', 'callers', 'loop_workfn', ...t]).stdout).toContain('(INIT_WORK in loop_queue_work(): a kworker)');
+    expect(kreview(['graph', 'path', 'loop_workfn', 'lo_rw_aio', ...t]).stdout).toBe(
+      'loop_workfn (drivers/block/loop.c:59) -> loop_handle_cmd (drivers/block/loop.c:52) -> do_req_filebacked (drivers/block/loop.c:43) -> lo_rw_aio\n',
+    );
+    const show = kreview(['graph', 'show', 'ovl_fsync', ...t]).stdout;
+    expect(show).toContain('cred scope ovl_override_creds(ovl_creds(file_inode(file)->i_sb)) lines 30-32');
+    expect(show).toContain('creds: ovl_creds(file_inode(file)->i_sb)');
+    expect(kreview(['graph', 'show', 'no_such_fn', ...t]).status).toBe(1);
+  });
+  it('index fills the cache; the second run is warm', () => {
+    const a = kreview(['index', '--tree', 'test/fixtures/ktree', 'fs', 'drivers']);
+    expect(a.status).toBe(0);
+    const b = kreview(['index', '--tree', 'test/fixtures/ktree', 'fs', 'drivers']);
+    expect(b.stdout).toMatch(/: 10 files \(10 cached, 0 indexed\)/);
+  });
+});
