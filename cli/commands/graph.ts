@@ -71,7 +71,7 @@ export async function run(argv: string[]): Promise<number> {
         for (const s of fn.credScopes) out(`  cred scope ${s.api}(${s.cred}) lines ${s.startLine}-${s.endLine}${s.leaks.length ? `  LEAKS: ${s.leaks.map((l) => `${l.kind}@${l.line}`).join(', ')}` : ''}`);
         for (const c of fn.calls) {
           const tags = [kb.CHECKED_IO[c.callee] && 'checked I/O', kb.RAW_IO[c.callee] && 'raw I/O', kb.PAGE_CACHE_APIS[c.callee] && 'page cache', kb.VFS_INTERNAL_HELPERS[c.callee] && 'VFS-internal'].filter(Boolean);
-          if (tags.length || c.kind === 'member') out(`  ${c.line}: ${c.callee}(${c.args.join(', ')})${c.receiver ? ` on ${c.receiver}` : ''}  [${tags.join(', ') || c.kind}]${c.creds.length ? `  creds: ${c.creds.map((i) => fn.credScopes[i]!.cred).join(' > ')}` : ''}`);
+          if (tags.length || c.kind === 'member' || c.creds.length) out(`  ${c.line}: ${c.callee}(${c.args.join(', ')})${c.receiver ? ` on ${c.receiver}` : ''}  [${tags.join(', ') || c.kind}]${c.creds.length ? `  creds: ${c.creds.map((i) => fn.credScopes[i]!.cred).join(' > ')}` : ''}`);
         }
         for (const a of fn.assigns.filter((x) => /file|filp|mapping|cred|ki_filp/.test(x.lhs + x.rhs))) out(`  ${a.line}: ${a.lhs} = ${a.rhs}`);
       }
