@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   hook: () => import('./commands/hook.js'),
   index: () => import('./commands/index.js'),
   graph: () => import('./commands/graph.js'),
+  review: () => import('./commands/review.js'),
 };
 
 const HELP = `usage: kreview <command> [options] [args]
@@ -28,6 +29,7 @@ files touched under the wrong credentials, and reads of another filesystem's pag
 commands:
   check [options] INPUT...   check patches (file, mbox, directory, '-' for stdin, --git RANGE)
   audit [options] PATH...    run the rules over existing code in a kernel tree (no patch)
+  review [options] INPUT...  review a series interactively (Ink TUI)
   reply [options] INPUT...   draft the review email for the findings
   explain [TYPE]             a rule's documentation, or the list of rules
   hook install|uninstall     a git sendemail-validate hook that runs kreview check

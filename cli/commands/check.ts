@@ -10,6 +10,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const { runCheck } = await import('../../src/engine/run.js');
+  const { TriageStore } = await import('../../src/engine/triage.js');
   const result = await runCheck({
     inputs: o.positionals,
     cwd: process.cwd(),
@@ -21,6 +22,7 @@ export async function run(argv: string[]): Promise<number> {
     types: o.types,
     ignore: o.ignore,
     allow: o.allow,
+    triage: new TriageStore(),
     ...(process.stderr.isTTY && !o.flags.quiet ? { progress: (m: string) => process.stderr.write(`\r\x1b[K${m}`) } : {}),
   });
   return emit(result, o);

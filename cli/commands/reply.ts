@@ -2,8 +2,8 @@
 // findings a check raises. One message per patch that has something to say;
 // several messages are written as an mbox, which mutt and git send-email read.
 
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { gitIdentity } from '../git-identity.js';
 import { parseCommon } from '../options.js';
 
 const HELP = `usage: kreview reply [options] INPUT... [-o FILE]
@@ -42,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
     bad = true;
     process.stderr.write(`kreview: ${e.oneLine()}\n`);
   }
-  const me = identity();
+  const me = gitIdentity();
   const mails: string[] = [];
   for (const inp of result.inputs) {
     for (const r of inp.patches) {
@@ -58,19 +58,4 @@ export async function run(argv: string[]): Promise<number> {
   if (o.output) writeFileSync(o.output, text);
   else process.stdout.write(text);
   return bad ? 2 : 0;
-}
-
-/** From: git config, as git send-email would use it. */
-function identity(): { name: string; email: string } {
-  const get = (k: string): string => {
-    try {
-      return execFileSync('git', ['config', '--get', k], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    } catch {
-      return '';
-    }
-  };
-  return {
-    name: get('user.name') || process.env.GIT_AUTHOR_NAME || 'A Reviewer',
-    email: get('user.email') || process.env.GIT_AUTHOR_EMAIL || 'reviewer@localhost',
-  };
 }

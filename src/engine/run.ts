@@ -11,6 +11,7 @@ import { checkSeries } from './check.js';
 import type { CheckResult, InputReport } from './result.js';
 import type { RuleSettings } from './rule-api.js';
 import { baseGraphFor } from './base-graph.js';
+import type { TriageStore } from './triage.js';
 import { MemoryCodeGraph } from '../cgraph/graph.js';
 
 export interface RunOptions {
@@ -30,6 +31,8 @@ export interface RunOptions {
   allow: Map<string, string[]>;
   /** Progress for long work (indexing a tree); optional. */
   progress?: (msg: string) => void;
+  /** Leave out findings marked as false positives in `kreview review`. */
+  triage?: TriageStore;
 }
 
 export async function runCheck(o: RunOptions): Promise<CheckResult> {
@@ -79,6 +82,14 @@ export async function runCheck(o: RunOptions): Promise<CheckResult> {
       settings,
       treeNotes: notes,
     });
+    if (o.triage) {
+      for (const r of patches) {
+        const fp = o.triage.falsePositives(r.patch);
+        const before = r.findings.length;
+        r.findings = r.findings.filter((f) => !fp.has(f.key));
+        if (r.findings.length < before) r.notes.push(`${before - r.findings.length} finding(s) marked as false positives in kreview review are not shown`);
+      }
+    }
     inputs.push({ input, patches, errors: series.errors });
   }
   return { mode, ...(tree.kind !== 'empty' ? { tree: tree.describe() } : {}), inputs };

@@ -1,0 +1,112 @@
+// `kreview review INPUT...`: the interactive review of a series. The only
+// command that loads Ink and React.
+
+import { openSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ReadStream } from 'node:tty';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { gitIdentity } from '../git-identity.js';
+import { parseCommon } from '../options.js';
+
+const HELP = `usage: kreview review [options] INPUT...
+
+Opens a series (any input 'kreview check' takes, '-' included) in an
+interactive reviewer: the patches, each diff with its findings marked, the
+evidence and the rule's documentation. Triage decisions (a accept, f false
+positive) and comments are kept per patch under ~/.local/state/kreview; 'w'
+writes the reply draft (-o FILE, default ./kreview-reply.txt). Press ? inside
+for the keys. Takes check's options (--tree, --types, --ignore, --all, ...).
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const o = parseCommon('review', argv, HELP);
+  if (typeof o === 'number') return o;
+  if (!o.positionals.length) {
+    process.stderr.write('kreview review: no input given\n');
+    return 2;
+  }
+  // a series piped in: read it now, and take keys from the terminal itself
+  let inputs = o.positionals;
+  let stdin: NodeJS.ReadStream = process.stdin;
+  if (inputs.includes('-')) {
+    const dir = mkdtempSync(join(tmpdir(), 'kreview-review-'));
+    const file = join(dir, 'stdin.mbox');
+    writeFileSync(file, readFileSync(0));
+    inputs = inputs.map((i) => (i === '-' ? file : i));
+    try {
+      stdin = new ReadStream(openSync('/dev/tty', 'r'));
+    } catch {
+      process.stderr.write('kreview review: needs a terminal to read keys from\n');
+      return 2;
+    }
+  }
+  if (!stdin.isTTY || !process.stdout.isTTY) {
+    process.stderr.write('kreview review: needs a terminal (use kreview check or kreview reply in scripts)\n');
+    return 2;
+  }
+  const [{ render }, React, { App }, { TriageStore }, { draftReply }, { loadRules, ruleDoc }, { renderMarkdown }] = await Promise.all([
+    import('ink'),
+    import('react'),
+    import('../tui/App.js'),
+    import('../../src/engine/triage.js'),
+    import('../../src/report/reply.js'),
+    import('../../src/engine/registry.js'),
+    import('../render-markdown.js'),
+  ]);
+  const rules = await loadRules();
+  const docs = new Map<string, string>();
+  for (const r of rules) {
+    const md = ruleDoc(r.id);
+    if (md) docs.set(r.meta.type, await renderMarkdown(md, { tty: true, width: process.stdout.columns ?? 80 }));
+  }
+  const store = new TriageStore();
+  const workerFile = fileURLToPath(new URL('../tui/check-worker.js', import.meta.url));
+  const check = (progress: (m: string) => void) =>
+    new Promise<import('../../src/engine/result.js').CheckResult>((resolve, reject) => {
+      const w = new Worker(workerFile, {
+        workerData: {
+          inputs,
+          cwd: process.cwd(),
+          git: !!o.flags.git,
+          ...(o.tree ? { tree: o.tree } : {}),
+          ...(o.base ? { base: o.base } : {}),
+          noTree: o.flags.tree === false,
+          types: [...o.types],
+          ignore: [...o.ignore],
+          allow: [...o.allow],
+        },
+      });
+      w.on('message', (m: { progress?: string; result?: import('../../src/engine/result.js').CheckResult; error?: string }) => {
+        if (m.progress !== undefined) progress(m.progress);
+        if (m.result) resolve(m.result);
+        if (m.error) reject(new Error(m.error));
+      });
+      w.on('error', reject);
+    });
+  const me = gitIdentity();
+  const outFile = o.output ?? 'kreview-reply.txt';
+  const app = render(
+    React.createElement(App, {
+      check,
+      docs: (t: string) => docs.get(t),
+      triage: {
+        load: (id: string) => store.load(id),
+        save: (id: string, subject: string, decisions, comments) => store.save({ messageId: id, subject, decisions, comments }),
+      },
+      writeReply: async (s) => {
+        const skip = new Set(Object.entries(s.decisions).filter(([, d]) => d.decision === 'false-positive').map(([k]) => k));
+        const mails = s.patches
+          .map((p) => draftReply(p.report, { me, questions: (rule, id) => rules.find((x) => x.id === rule)?.meta.questions?.[id], skip, comments: s.comments.filter((c) => c.messageId === p.id) }))
+          .filter((m): m is string => !!m);
+        if (!mails.length) return 'nothing to reply about';
+        writeFileSync(outFile, mails.length === 1 ? mails[0]! : mails.map((m) => `From kreview Thu Jan  1 00:00:00 1970\n${m}`).join('\n'));
+        return `reply draft (${mails.length} message${mails.length > 1 ? 's' : ''}) written to ${outFile}`;
+      },
+    }),
+    { stdin, exitOnCtrlC: true },
+  );
+  await app.waitUntilExit();
+  return 0;
+}

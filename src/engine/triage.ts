@@ -1,0 +1,76 @@
+// Triage decisions from `kreview review`, kept per patch (keyed by its
+// Message-ID) under the user's state directory, so reopening a series shows
+// them and `kreview check` leaves out findings marked as false positives.
+
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { writeAtomic } from '../cgraph/cache.js';
+import type { Patch } from '../patch/types.js';
+
+export interface TriageDecision {
+  decision: 'accepted' | 'false-positive';
+  reason?: string;
+}
+
+export interface TriageComment {
+  file: string;
+  line: number;
+  text: string;
+}
+
+export interface PatchTriage {
+  messageId: string;
+  subject: string;
+  decisions: Record<string, TriageDecision>;
+  comments: TriageComment[];
+}
+
+/**
+ * What triage is keyed by: the patch's Message-ID, or for a patch file
+ * without one, a hash of its diff (like git patch-id: stable when re-sent).
+ */
+export function triageKey(p: Patch): string {
+  if (p.messageId) return p.messageId;
+  const h = createHash('sha1');
+  for (const f of p.files) {
+    h.update(`${f.oldPath ?? ''}\0${f.newPath ?? ''}\n`);
+    for (const hk of f.hunks) for (const l of hk.lines) if (l.kind !== 'context') h.update(`${l.kind === 'add' ? '+' : '-'}${l.text.replace(/\s+/g, '')}\n`);
+  }
+  return `diff:${h.digest('hex')}`;
+}
+
+export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.KREVIEW_STATE_DIR) return env.KREVIEW_STATE_DIR;
+  const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+  return join(base, 'kreview');
+}
+
+export class TriageStore {
+  constructor(readonly dir: string = join(stateDir(), 'triage')) {}
+
+  private path(messageId: string): string {
+    return join(this.dir, `${createHash('sha1').update(messageId).digest('hex')}.json`);
+  }
+
+  load(messageId: string): PatchTriage | undefined {
+    try {
+      const t = JSON.parse(readFileSync(this.path(messageId), 'utf8')) as PatchTriage;
+      return t.messageId === messageId ? t : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  save(t: PatchTriage): void {
+    mkdirSync(this.dir, { recursive: true });
+    writeAtomic(this.path(t.messageId), JSON.stringify(t, null, 2) + '\n');
+  }
+
+  /** Finding keys marked as false positives for this patch. */
+  falsePositives(patch: Patch): Set<string> {
+    const t = this.load(triageKey(patch));
+    return new Set(Object.entries(t?.decisions ?? {}).filter(([, d]) => d.decision === 'false-positive').map(([k]) => k));
+  }
+}
