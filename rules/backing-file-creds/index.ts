@@ -22,7 +22,7 @@ import {
 } from '../../src/engine/rule-api.js';
 
 /** Accesses to a file other than read/write I/O that run permission checks or reach the filesystem. */
-const OTHER_ACCESS: Record<string, { fileArg: number; what: string; path?: boolean }> = {
+const OTHER_ACCESS: Record<string, { fileArg: number; what: string; path?: boolean }> = kb.table({
   rw_verify_area: { fileArg: 1, what: 'permission check' },
   vfs_getattr: { fileArg: 0, what: 'getattr', path: true },
   vfs_getattr_nosec: { fileArg: 0, what: 'getattr', path: true },
@@ -30,7 +30,7 @@ const OTHER_ACCESS: Record<string, { fileArg: number; what: string; path?: boole
   vfs_fsync_range: { fileArg: 0, what: 'fsync' },
   vfs_fallocate: { fileArg: 0, what: 'fallocate' },
   vfs_truncate: { fileArg: 0, what: 'truncate', path: true },
-};
+});
 
 const CURRENT_CRED = /^(current_cred\(\)|get_current_cred\(\)|current->cred|current_real_cred\(\)|prepare_creds\(\))$/;
 

@@ -11,12 +11,12 @@
 
 import { createHash } from 'node:crypto';
 import type ParserT from 'tree-sitter';
-import { CRED_FORMS, credFormFor, isCredRevert } from './kb.js';
+import { CRED_FORMS, credFormFor, isCredRevert, table } from './kb.js';
 import { cLanguage, parseC, preprocess, Query } from './parse.js';
 import type { Assignment, CallSite, CredLeak, CredScope, FileFacts, FunctionFacts, OpsTable, Variable, WorkFn } from './types.js';
 
 /** Bump when extraction changes: cached facts of an older version are rebuilt. */
-export const FACTS_VERSION = 5;
+export const FACTS_VERSION = 6;
 
 export interface FragmentSection {
   startLine: number;
@@ -31,7 +31,7 @@ export interface ExtractOptions {
 }
 
 /** Functions whose argument runs from a kworker (workqueue and kthread APIs): name -> argument index. */
-const WORK_APIS: Record<string, number> = {
+const WORK_APIS: Record<string, number> = table({
   INIT_WORK: 1,
   INIT_WORK_ONSTACK: 1,
   INIT_DELAYED_WORK: 1,
@@ -42,7 +42,7 @@ const WORK_APIS: Record<string, number> = {
   kthread_init_work: 1,
   kthread_run: 0,
   kthread_create: 0,
-};
+});
 
 const SCOPED_BLOCK_FORMS = new Set(['scoped_with_creds', 'scoped_with_kernel_creds']);
 
@@ -108,6 +108,21 @@ export function extractFileFacts(path: string, text: string, opts?: ExtractOptio
     mergePartials(facts);
   }
   return facts;
+}
+
+/**
+ * extractFileFacts that never throws: a bug in the indexer on one strange
+ * file must not stop a check; the file gets no facts and the error is returned.
+ */
+export function extractFileFactsSafe(path: string, text: string, opts?: ExtractOptions): { facts: FileFacts; error?: string } {
+  try {
+    return { facts: extractFileFacts(path, text, opts) };
+  } catch (err) {
+    return {
+      facts: { version: FACTS_VERSION, path, hash: createHash('sha1').update(text).digest('hex'), functions: [], includes: [], exports: [], opsTables: [], workFns: [], prototypes: [], parseErrors: 1 },
+      error: `indexing ${path} failed: ${(err as Error)?.message ?? String(err)}`,
+    };
+  }
 }
 
 /** #include and EXPORT_SYMBOL*(): line-oriented, so they survive any parse trouble. */

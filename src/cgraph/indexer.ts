@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { cacheRoot, contentHash, FactsCache, writeAtomic } from './cache.js';
-import { extractFileFacts, FACTS_VERSION } from './extract.js';
+import { extractFileFactsSafe, FACTS_VERSION } from './extract.js';
 import type { FileFacts } from './types.js';
 import type { SourceTree } from '../tree/types.js';
 import { mkdirSync } from 'node:fs';
@@ -126,7 +126,7 @@ export async function indexTree(tree: SourceTree, paths: string[], o: IndexOptio
     workers = Math.max(1, Math.min(availableParallelism(), 4));
     await runWorkers(workerFile, todo, workers, onFacts);
   } else {
-    for (const t of todo) onFacts(extractFileFacts(t.path, t.text));
+    for (const t of todo) onFacts(extractFileFactsSafe(t.path, t.text).facts);
   }
   if (manifest && tree.root && manifestDirty) {
     try {

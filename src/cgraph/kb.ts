@@ -11,6 +11,14 @@ export interface Fact {
   source: string;
 }
 
+/**
+ * Tables are looked up with names taken from C code: without a prototype,
+ * a function called `constructor` or `toString` is not mistaken for an entry.
+ */
+export function table<T>(entries: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
 // ---------------------------------------------------------------------------
 // I/O entry points
 
@@ -25,7 +33,7 @@ export interface CheckedIo extends Fact {
 }
 
 /** Entry points that run rw_verify_area() (LSM + fanotify permission hooks) before calling the method. */
-export const CHECKED_IO: Record<string, CheckedIo> = {
+export const CHECKED_IO: Record<string, CheckedIo> = table({
   vfs_read: { fileArg: 0, dir: 'read', source: 'fs/read_write.c: vfs_read()' },
   vfs_write: { fileArg: 0, dir: 'write', source: 'fs/read_write.c: vfs_write()' },
   kernel_read: { fileArg: 0, dir: 'read', source: 'fs/read_write.c: kernel_read()' },
@@ -44,7 +52,7 @@ export const CHECKED_IO: Record<string, CheckedIo> = {
   backing_file_splice_read: { fileArg: 0, dir: 'read', credCtxArg: 5, source: 'fs/backing-file.c: backing_file_splice_read()' },
   backing_file_splice_write: { fileArg: 1, dir: 'write', credCtxArg: 5, source: 'fs/backing-file.c: backing_file_splice_write()' },
   backing_file_mmap: { fileArg: 0, dir: 'both', credCtxArg: 2, source: 'fs/backing-file.c: backing_file_mmap()' },
-};
+});
 
 export interface RawIo extends Fact {
   /** How the file is found: the receiver of the member call, or an argument. */
@@ -58,7 +66,7 @@ export interface RawIo extends Fact {
  * Calls that go straight to a file's method, skipping rw_verify_area().
  * Member calls are keyed by the member path the indexer records (CallSite.callee).
  */
-export const RAW_IO: Record<string, RawIo> = {
+export const RAW_IO: Record<string, RawIo> = table({
   'f_op->read_iter': { file: { from: 'receiver' }, dir: 'read', useInstead: 'vfs_iocb_iter_read()', source: 'include/linux/fs.h: struct file_operations' },
   'f_op->write_iter': { file: { from: 'receiver' }, dir: 'write', useInstead: 'vfs_iocb_iter_write()', source: 'include/linux/fs.h: struct file_operations' },
   'f_op->read': { file: { from: 'receiver' }, dir: 'read', useInstead: 'kernel_read()', source: 'include/linux/fs.h: struct file_operations' },
@@ -72,19 +80,19 @@ export const RAW_IO: Record<string, RawIo> = {
   __kernel_write_iter: { file: { from: 'arg', index: 0 }, dir: 'write', useInstead: 'vfs_iocb_iter_write()', source: 'fs/read_write.c: __kernel_write_iter()' },
   // A hand call of ->read_folio(): its file argument is the owner's private cookie.
   'a_ops->read_folio': { file: { from: 'arg', index: 0 }, dir: 'read', useInstead: 'vfs_iocb_iter_read() into a buffer the stacked filesystem owns', source: 'include/linux/fs.h: struct address_space_operations; lore: "->read_folio()\'s file is a filesystem-private cookie"' },
-};
+});
 
 /** Where raw method calls are the implementation itself (shared/KERNEL-CONTEXT.md, "Legitimate raw callers"). */
-export const VFS_CORE_FILES: Record<string, Fact> = {
+export const VFS_CORE_FILES: Record<string, Fact> = table({
   'fs/read_write.c': { source: 'fs/read_write.c: the VFS read/write implementation (vfs_read(), do_iter_readv_writev(), ...)' },
   'fs/splice.c': { source: 'fs/splice.c: vfs_splice_read(), do_splice_from()' },
-};
+});
 
 /** Syscall-level submitters: raw calls there are fine after rw_verify_area() on the same file. */
-export const SYSCALL_SUBMITTER_FILES: Record<string, Fact> = {
+export const SYSCALL_SUBMITTER_FILES: Record<string, Fact> = table({
   'fs/aio.c': { source: 'fs/aio.c: aio_read()/aio_write() call rw_verify_area() before ->read_iter()/->write_iter()' },
   'io_uring/rw.c': { source: 'io_uring/rw.c: __io_read()/io_write() call rw_verify_area() before ->read_iter()/->write_iter()' },
-};
+});
 
 /** fs/backing-file.c runs raw ->splice_write between file_start_write()/file_end_write() under ctx->cred. */
 export const BACKING_FILE_IMPL = 'fs/backing-file.c';
@@ -97,7 +105,7 @@ export interface InternalHelper extends Fact {
   useInstead: string;
 }
 
-export const VFS_INTERNAL_HELPERS: Record<string, InternalHelper> = {
+export const VFS_INTERNAL_HELPERS: Record<string, InternalHelper> = table({
   rw_verify_area: {
     useInstead: 'vfs_iocb_iter_read()/vfs_iocb_iter_write(), kernel_read()/kernel_write() or the backing_file_*() helpers, which run it for you',
     source: 'fs/read_write.c: rw_verify_area(); declared in include/linux/fs.h since ~v5.18 (fs/internal.h before); lore: "rw_verify_area() belongs to the VFS"',
@@ -106,7 +114,7 @@ export const VFS_INTERNAL_HELPERS: Record<string, InternalHelper> = {
     useInstead: 'vfs_clone_file_range()/vfs_dedupe_file_range(), which run it for you',
     source: 'fs/remap_range.c: remap_verify_area()',
   },
-};
+});
 
 /**
  * Symbols declared in fs/internal.h (Linux 6.12) that a filesystem might be
@@ -114,7 +122,7 @@ export const VFS_INTERNAL_HELPERS: Record<string, InternalHelper> = {
  * (vfs_tmpfile) moved between fs.h and internal.h and would mislead on patches
  * for other versions.
  */
-export const FS_INTERNAL_H_SYMBOLS: Record<string, Fact> = {
+export const FS_INTERNAL_H_SYMBOLS: Record<string, Fact> = table({
   alloc_empty_file: { source: 'fs/internal.h: alloc_empty_file()' },
   alloc_empty_file_noaccount: { source: 'fs/internal.h: alloc_empty_file_noaccount()' },
   alloc_empty_backing_file: { source: 'fs/internal.h: alloc_empty_backing_file()' },
@@ -122,7 +130,7 @@ export const FS_INTERNAL_H_SYMBOLS: Record<string, Fact> = {
   do_filp_open: { source: 'fs/internal.h: do_filp_open()' },
   splice_file_to_pipe: { source: 'fs/internal.h: splice_file_to_pipe()' },
   mnt_get_write_access_file: { source: 'fs/internal.h: mnt_get_write_access_file()' },
-};
+});
 
 /** Directories whose code IS the VFS: fs/*.c at the top of fs/ (not in a filesystem's subdirectory). */
 export function isVfsCore(path: string): boolean {
@@ -143,7 +151,7 @@ export interface CredForm extends Fact {
  * call site; `CLASS(override_creds, x)(c)` and `scoped_class(override_creds, ...)`
  * are matched by their first argument.
  */
-export const CRED_FORMS: Record<string, CredForm> = {
+export const CRED_FORMS: Record<string, CredForm> = table({
   override_creds: { kind: 'override', cred: { arg: 0 }, source: 'kernel/cred.c: override_creds() returns the old cred; revert_creds() restores it' },
   ovl_override_creds: { kind: 'override', cred: { ovlSbArg: 0 }, source: 'fs/overlayfs/util.c: ovl_override_creds() = override_creds(ofs->creator_cred)' },
   scoped_with_creds: { kind: 'scoped', cred: { arg: 0 }, source: 'include/linux/cred.h: scoped_with_creds() (v6.18+)' },
@@ -157,15 +165,15 @@ export const CRED_FORMS: Record<string, CredForm> = {
   'scoped_class(override_creds_ovl)': { kind: 'scoped', cred: { ovlSbArg: 0 }, source: 'fs/overlayfs: scoped_class(override_creds_ovl, old, sb)' },
   'guard(cred)': { kind: 'scoped', cred: { arg: 0 }, source: 'include/linux/cleanup.h guard() over a cred class' },
   cachefiles_begin_secure: { kind: 'paired', cred: 'kernel', source: 'fs/cachefiles/internal.h: cachefiles_begin_secure() = override_creds(cache->cache_cred)' },
-};
+});
 
 /** Calls that undo an `override`/`paired` form. */
-export const CRED_REVERTS: Record<string, Fact> = {
+export const CRED_REVERTS: Record<string, Fact> = table({
   revert_creds: { source: 'kernel/cred.c: revert_creds()' },
   ovl_revert_creds: { source: 'fs/overlayfs/util.c: ovl_revert_creds() (v6.13+)' },
   revert_creds_light: { source: 'include/linux/cred.h: revert_creds_light() (v6.13)' },
   cachefiles_end_secure: { source: 'fs/cachefiles/internal.h: cachefiles_end_secure()' },
-};
+});
 
 /**
  * The credential form of a call: a known one, or one that reads like one.
@@ -202,7 +210,7 @@ export interface PageCacheApi extends Fact {
   reads: boolean;
 }
 
-export const PAGE_CACHE_APIS: Record<string, PageCacheApi> = {
+export const PAGE_CACHE_APIS: Record<string, PageCacheApi> = table({
   read_mapping_folio: { mapping: 0, fileArg: 2, reads: true, source: 'include/linux/pagemap.h: read_mapping_folio()' },
   read_cache_folio: { mapping: 0, fileArg: 3, reads: true, source: 'mm/filemap.c: read_cache_folio()' },
   mapping_read_folio_gfp: { mapping: 0, reads: true, source: 'mm/filemap.c: mapping_read_folio_gfp()' },
@@ -217,7 +225,7 @@ export const PAGE_CACHE_APIS: Record<string, PageCacheApi> = {
   find_get_page_flags: { mapping: 0, reads: false, source: 'include/linux/pagemap.h: find_get_page_flags()' },
   pagecache_get_page: { mapping: 0, reads: false, source: 'mm/folio-compat.c: pagecache_get_page()' },
   filemap_read: { mapping: { iocbArg: 0 }, reads: true, source: 'mm/filemap.c: filemap_read() reads iocb->ki_filp->f_mapping' },
-};
+});
 
 // ---------------------------------------------------------------------------
 // Backing files and their stacks

@@ -58,8 +58,32 @@ const CALL_ATTRS = [
 const ATTR_RE = new RegExp(`\\b(?:${[...PLAIN_ATTRS, ...CALL_ATTRS].join('|')}|(?:COMPAT_)?SYSCALL_DEFINE[0-6])\\b`, 'g');
 const CALL_SET = new Set(CALL_ATTRS);
 
+/**
+ * Macros that take a type as an argument (`container_of(p, struct T, m)`): the
+ * `struct` keyword there makes tree-sitter drop the call around them.
+ */
+const TYPE_ARG_RE = /\b(?:container_of|container_of_const|list_entry|list_first_entry|list_last_entry|list_first_entry_or_null|list_next_entry|hlist_entry|hlist_entry_safe|rb_entry|rb_entry_safe|offsetof|sizeof_field|struct_size_t)\s*\(/g;
+
+function blankTypeKeywords(text: string): string {
+  if (!TYPE_ARG_RE.test(text)) return text;
+  TYPE_ARG_RE.lastIndex = 0;
+  let out = '';
+  let last = 0;
+  for (let m = TYPE_ARG_RE.exec(text); m; m = TYPE_ARG_RE.exec(text)) {
+    const open = m.index + m[0].length - 1;
+    const close = matchParen(text, open);
+    if (close < 0) continue;
+    out += text.slice(last, open) + text.slice(open, close).replace(/\b(struct|union|enum)([ \t]+)/g, (w) => ' '.repeat(w.length));
+    last = close;
+    TYPE_ARG_RE.lastIndex = close;
+  }
+  return out + text.slice(last);
+}
+
 /** Blank attribute macros and rewrite syscall definitions, keeping every newline where it was. */
-export function preprocess(text: string): string {
+export function preprocess(input: string): string {
+  const text = blankTypeKeywords(input);
+  ATTR_RE.lastIndex = 0;
   if (!ATTR_RE.test(text)) return text;
   ATTR_RE.lastIndex = 0;
   let out = '';

@@ -3,7 +3,7 @@
 // (introduced / moved / preexisting), then mark what later patches fix.
 
 import type { CallSite, CodeGraph, FileFacts, FunctionFacts } from '../cgraph/types.js';
-import { extractFileFacts } from '../cgraph/extract.js';
+import { extractFileFactsSafe, type ExtractOptions } from '../cgraph/extract.js';
 import type { Finding } from './finding.js';
 import { compareFindings } from './finding.js';
 import { classify, dedupe, moveKey, runImage, toFinding, type PostLineInfo, type RawDetection } from './engine.js';
@@ -58,7 +58,7 @@ export async function checkSeries(series: PatchSeries, o: SeriesCheckOptions): P
       report.notes.push(project ? `an ${project} patch (userspace): nothing to check` : patch.files.length ? 'touches no kernel C: nothing to check' : 'no diff: nothing to check');
       continue;
     }
-    const step = buildImages(patch, applied.files, graph, o);
+    const step = buildImages(patch, applied.files, graph, o, report.errors);
     graph = step.post.graph;
     run.pre = runImage(o.rules, step.pre, o);
     run.post = runImage(o.rules, step.post, o);
@@ -112,7 +112,12 @@ interface Images {
   lines: PostLineInfo;
 }
 
-function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeGraph, o: SeriesCheckOptions): Images {
+function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeGraph, o: SeriesCheckOptions, errors: InputError[]): Images {
+  const extract = (path: string, text: string, opts?: ExtractOptions): FileFacts => {
+    const r = extractFileFactsSafe(path, text, opts);
+    if (r.error) errors.push(new InputError(patch.source, 'internal', r.error));
+    return r.facts;
+  };
   const preFacts: FileFacts[] = [];
   const postFacts: FileFacts[] = [];
   const removedPaths: string[] = [];
@@ -130,7 +135,7 @@ function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeGraph, o
     const sparse = r.status === 'fallback';
     if (sparse) fallback.add(path);
     if (r.preText !== null && r.oldPath) {
-      const pf = extractFileFacts(r.oldPath, r.preText, sparse ? { fragment: { sections: preSections } } : undefined);
+      const pf = extract(r.oldPath, r.preText, sparse ? { fragment: { sections: preSections } } : undefined);
       preFacts.push(sparse ? overModel(pf, graph.file(r.oldPath)) : pf);
       // lines of the pre-image the patch removed
       const removed = new Set<number>();
@@ -139,7 +144,7 @@ function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeGraph, o
       removedPreLines.set(r.oldPath, removed);
     }
     if (r.postText !== null && r.path) {
-      const pf = extractFileFacts(r.path, r.postText, sparse ? { fragment: { sections } } : undefined);
+      const pf = extract(r.path, r.postText, sparse ? { fragment: { sections } } : undefined);
       postFacts.push(sparse ? overModel(pf, graph.file(r.oldPath ?? r.path)) : pf);
       postTexts.set(r.path, r.postText.split('\n'));
       byPost.set(r.path, r);

@@ -1,0 +1,189 @@
+// The indexer on small invented kernel-like snippets: each idiom from
+// shared/ENGINEERING-NOTES.md and KERNEL-CONTEXT.md that must not be lost.
+
+import { describe, expect, it } from 'vitest';
+import { extractFileFacts, extractFileFactsSafe } from './extract.js';
+import { MemoryCodeGraph } from './graph.js';
+import type { FunctionFacts } from './types.js';
+
+function fn(text: string, name: string, path = 'fs/x/a.c'): FunctionFacts {
+  const f = extractFileFacts(path, text).functions.find((x) => x.name === name);
+  if (!f) throw new Error(`no ${name} in:\n${text}`);
+  return f;
+}
+
+const calls = (f: FunctionFacts): string[] => f.calls.map((c) => c.callee);
+
+describe('functions kernel macros would hide', () => {
+  it('keeps names behind attribute macros, same line numbers', () => {
+    const t = 'static int __init __must_check erofs_module_init(void)\n{\n\treturn register_filesystem(&erofs_fs_type);\n}\n\nstatic void __exit __cold erofs_module_exit(void) __releases(&lock)\n{\n\tunregister_filesystem(&erofs_fs_type);\n}\n';
+    const f = extractFileFacts('fs/erofs/super.c', t);
+    expect(f.functions.map((x) => `${x.name}:${x.line}-${x.endLine}:${x.static}`)).toEqual(['erofs_module_init:1-4:true', 'erofs_module_exit:6-9:true']);
+  });
+  it('indexes SYSCALL_DEFINEn bodies as sys_NAME', () => {
+    const t = 'SYSCALL_DEFINE3(read, unsigned int, fd, char __user *, buf,\n\t\tsize_t, count)\n{\n\treturn ksys_read(fd, buf, count);\n}\n';
+    const f = fn(t, 'sys_read');
+    expect([f.line, f.endLine, calls(f)]).toEqual([1, 5, ['ksys_read']]);
+  });
+  it('a file over 32 KB keeps every function', () => {
+    const body = Array.from({ length: 900 }, (_, i) => `static int f${i}(struct file *file)\n{\n\treturn vfs_fsync(file, ${i});\n}\n`).join('\n');
+    expect(body.length).toBeGreaterThan(32 * 1024);
+    const f = extractFileFacts('fs/big.c', body);
+    expect(f.functions).toHaveLength(900);
+    expect(f.functions[899]!.line).toBe(899 * 5 + 1);
+  });
+  it('C names that are also JavaScript object keys are plain calls', () => {
+    const f = fn('static int g(struct file *f)\n{\n\tconstructor(f);\n\treturn toString(f) + __proto__(f);\n}\n', 'g');
+    expect(calls(f)).toEqual(['constructor', 'toString', '__proto__']);
+    expect(f.credScopes).toEqual([]);
+  });
+});
+
+describe('calls', () => {
+  it('member calls through ops tables, with their receiver', () => {
+    const f = fn('static int lo_rw(struct loop_device *lo, struct kiocb *iocb, struct iov_iter *iter)\n{\n\tstruct file *file = lo->lo_backing_file;\n\n\tif (iocb->ki_filp->f_op->write_iter)\n\t\treturn iocb->ki_filp->f_op->write_iter(iocb, iter);\n\treturn file->f_op->read_iter(iocb, iter) + file->f_mapping->a_ops->read_folio(file, NULL);\n}\n', 'lo_rw');
+    expect(f.calls.map((c) => `${c.kind} ${c.callee} ${c.receiver ?? ''} (${c.args.join(', ')})`)).toEqual([
+      'member f_op->write_iter iocb->ki_filp (iocb, iter)',
+      'member f_op->read_iter file (iocb, iter)',
+      'member a_ops->read_folio file->f_mapping (file, NULL)',
+    ]);
+    expect(f.assigns).toEqual([{ lhs: 'file', rhs: 'lo->lo_backing_file', line: 3, declType: 'struct file *' }]);
+  });
+  it('calls inside macro blocks, guards, loops and container_of arguments are kept', () => {
+    const f = fn(
+      'static void g(struct super_block *sb)\n{\n\tguard(mutex)(&sb->s_lock);\n\tlist_for_each_entry(d, &sb->list, node) {\n\t\tsync_one(d);\n\t}\n\tscoped_guard(spinlock, &sb->lock) {\n\t\tkick(sb);\n\t}\n\tput(container_of(sb, struct my_sb, vfs), 1);\n}\n',
+      'g',
+    );
+    expect(calls(f)).toEqual(['guard(mutex)', 'guard', 'list_for_each_entry', 'sync_one', 'scoped_guard', 'kick', 'put', 'container_of']);
+  });
+  it('blocks: a call in an if branch does not dominate what follows; one before it does', () => {
+    const f = fn('static int g(struct file *f)\n{\n\tint r = rw_verify_area(READ, f, NULL, 1);\n\n\tif (r)\n\t\treturn r;\n\tif (x)\n\t\tprep(f);\n\treturn f->f_op->read_iter(NULL, NULL);\n}\n', 'g');
+    const [verify, prep, read] = [f.calls[0]!, f.calls[1]!, f.calls[2]!];
+    expect(verify.block).toBe('0');
+    expect(read.block).toBe('0');
+    expect(prep.block.startsWith('0.')).toBe(true);
+  });
+});
+
+describe('credential scopes', () => {
+  const scopes = (f: FunctionFacts): string[] => f.credScopes.map((s) => `${s.api}(${s.cred}) ${s.startLine}-${s.endLine}${s.nested ? ' nested' : ''}${s.leaks.map((l) => ` ${l.kind}@${l.line}`).join('')}`);
+  const credsAt = (f: FunctionFacts, callee: string): string[] => f.calls.find((c) => c.callee === callee)!.creds.map((i) => f.credScopes[i]!.cred);
+
+  it('override/revert, balanced', () => {
+    const f = fn('static int g(struct file *real, struct super_block *sb)\n{\n\tconst struct cred *old = ovl_override_creds(sb);\n\tint r = vfs_fsync(real, 0);\n\n\trevert_creds(old);\n\treturn r + after(real);\n}\n', 'g');
+    expect(scopes(f)).toEqual(['ovl_override_creds(ovl_creds(sb)) 3-6']);
+    expect(credsAt(f, 'vfs_fsync')).toEqual(['ovl_creds(sb)']);
+    expect(credsAt(f, 'after')).toEqual([]);
+  });
+  it('an early return between override and revert leaks; a return after the revert on its path does not', () => {
+    const f = fn('static int g(struct file *real)\n{\n\tconst struct cred *old = override_creds(real->f_cred);\n\tint r = vfs_fsync(real, 0);\n\n\tif (r == -EAGAIN)\n\t\treturn r;\n\tif (r) {\n\t\trevert_creds(old);\n\t\treturn r;\n\t}\n\trevert_creds(old);\n\treturn 0;\n}\n', 'g');
+    expect(scopes(f)).toEqual(['override_creds(real->f_cred) 3-12 return@7']);
+  });
+  it('goto to a label before the revert is balanced; past it leaks, unless that path jumps back', () => {
+    const ok = fn('static int g(struct file *f)\n{\n\tconst struct cred *old = override_creds(f->f_cred);\n\tint r = one(f);\n\n\tif (r)\n\t\tgoto out;\n\tr = two(f);\nout:\n\trevert_creds(old);\n\treturn r;\n}\n', 'g');
+    expect(scopes(ok)).toEqual(['override_creds(f->f_cred) 3-10']);
+    const bad = fn('static int g(struct file *f)\n{\n\tconst struct cred *old = override_creds(f->f_cred);\n\tint r = one(f);\n\n\tif (r)\n\t\tgoto fail;\n\trevert_creds(old);\n\treturn 0;\nfail:\n\treturn r;\n}\n', 'g');
+    expect(scopes(bad)).toEqual(['override_creds(f->f_cred) 3-8 goto@7']);
+    const back = fn('static int g(struct file *f)\n{\n\tconst struct cred *old = override_creds(f->f_cred);\n\tint r = one(f);\n\n\tif (r)\n\t\tgoto err;\nout:\n\trevert_creds(old);\n\treturn r;\nerr:\n\tr = -EIO;\n\tgoto out;\n}\n', 'g');
+    expect(scopes(back)).toEqual(['override_creds(f->f_cred) 3-9']);
+  });
+  it('falling off the end without a revert leaks; returning the old creds hands them to the caller', () => {
+    expect(scopes(fn('static void g(struct cred *c)\n{\n\tconst struct cred *old = override_creds(c);\n\n\twork();\n}\n', 'g'))).toEqual(['override_creds(c) 3-6 end@6']);
+    expect(scopes(fn('static const struct cred *g(struct cred *c)\n{\n\tconst struct cred *old = override_creds(c);\n\n\tput_cred(c);\n\treturn old;\n}\n', 'g'))).toEqual(['override_creds(c) 3-7']);
+  });
+  it("overlayfs's put_cred(override_creds()) inside an override is nested, not a leak", () => {
+    const f = fn('static int g(struct dentry *d, struct cred *prep)\n{\n\tconst struct cred *old = ovl_override_creds(d->d_sb);\n\n\tput_cred(override_creds(prep));\n\tcreate(d);\n\trevert_creds(old);\n\treturn 0;\n}\n', 'g');
+    expect(scopes(f)).toEqual(['ovl_override_creds(ovl_creds(d->d_sb)) 3-7', 'override_creds(prep) 5-7 nested']);
+    expect(credsAt(f, 'create')).toEqual(['ovl_creds(d->d_sb)', 'prep']);
+  });
+  it('scoped forms: a block, one statement, to the end of the block; a return inside is fine', () => {
+    const f = fn(
+      'static int g(struct erofs_buf *buf)\n{\n\tscoped_with_creds(buf->file->f_cred) {\n\t\tif (a(buf))\n\t\t\treturn -EIO;\n\t\tb(buf);\n\t}\n\tscoped_with_creds(buf->file->f_cred)\n\t\tc(buf);\n\td(buf);\n\tif (x) {\n\t\twith_kernel_creds();\n\t\te(buf);\n\t}\n\tCLASS(override_creds, old)(buf->cred);\n\tf(buf);\n\treturn 0;\n}\n',
+      'g',
+    );
+    expect(f.credScopes.every((s) => !s.leaks.length)).toBe(true);
+    expect(credsAt(f, 'b')).toEqual(['buf->file->f_cred']);
+    expect(credsAt(f, 'c')).toEqual(['buf->file->f_cred']);
+    expect(credsAt(f, 'd')).toEqual([]);
+    expect(credsAt(f, 'e')).toEqual(['kernel']);
+    expect(credsAt(f, 'f')).toEqual(['buf->cred']);
+  });
+  it('cachefiles begin/end secure pair, and an unpaired one on an error path', () => {
+    const f = fn('static int g(struct cachefiles_cache *cache, struct file *file)\n{\n\tconst struct cred *saved;\n\tint r;\n\n\tcachefiles_begin_secure(cache, &saved);\n\tr = vfs_fsync(file, 0);\n\tif (r < 0)\n\t\treturn r;\n\tcachefiles_end_secure(cache, saved);\n\treturn 0;\n}\n', 'g');
+    expect(scopes(f)).toEqual(['cachefiles_begin_secure(cache->cache_cred) 6-10 return@9']);
+  });
+});
+
+describe('file-level facts', () => {
+  const t = [
+    '#include <linux/fs.h>',
+    '#include "../internal.h"',
+    'int helper(struct file *f);',
+    'static void my_workfn(struct work_struct *w)',
+    '{',
+    '\tdo_io(w);',
+    '}',
+    'static void setup(struct my_dev *d)',
+    '{',
+    '\tINIT_WORK(&d->work, my_workfn);',
+    '}',
+    'static const struct file_operations my_fops = {',
+    '\t.read_iter\t= my_read_iter,',
+    '\t.owner\t\t= THIS_MODULE,',
+    '};',
+    'EXPORT_SYMBOL_GPL(setup);',
+  ].join('\n');
+  it('includes, prototypes, ops tables, work functions, exports', () => {
+    const f = extractFileFacts('fs/my/a.c', t);
+    expect(f.includes).toEqual([{ path: 'linux/fs.h', system: true, line: 1 }, { path: '../internal.h', system: false, line: 2 }]);
+    expect(f.prototypes).toEqual([{ name: 'helper', line: 3 }]);
+    expect(f.opsTables).toEqual([{ struct: 'file_operations', name: 'my_fops', line: 12, slots: { read_iter: 'my_read_iter' } }]);
+    expect(f.workFns).toEqual([{ fn: 'my_workfn', api: 'INIT_WORK', line: 10, in: 'setup' }]);
+    expect(f.exports).toEqual([{ name: 'setup', macro: 'EXPORT_SYMBOL_GPL', line: 16 }]);
+  });
+});
+
+describe('fragments (patch-only mode)', () => {
+  it('a hunk that starts mid-function belongs to the function git named; a head inside the hunk starts a new one', () => {
+    const text = ['', '', '', '\tstruct file *file = lo->lo_backing_file;', '\tret = file->f_op->read_iter(&cmd->iocb, &iter);', '\treturn ret;', '}', '', 'static int lo_other(struct loop_device *lo)', '{', '\tif (x) {', '\t\treturn vfs_fsync(lo->lo_backing_file, 0);', ''].join('\n');
+    const f = extractFileFacts('drivers/block/loop.c', text, { fragment: { sections: [{ startLine: 4, endLine: 12, fn: 'static int lo_rw_aio(struct loop_device *lo, struct loop_cmd *cmd,' }] } });
+    const byName = Object.fromEntries(f.functions.map((x) => [x.name, x]));
+    expect(Object.keys(byName).sort()).toEqual(['lo_other', 'lo_rw_aio']);
+    expect(byName.lo_rw_aio!.partial).toBe(true);
+    expect(byName.lo_rw_aio!.headSeen).toBeFalsy();
+    expect(byName.lo_rw_aio!.params.map((p) => p.name)).toEqual(['lo', 'cmd']);
+    expect(byName.lo_rw_aio!.calls.map((c) => `${c.callee}@${c.line}`)).toEqual(['f_op->read_iter@5']);
+    expect(byName.lo_other!.headSeen).toBe(true);
+    expect(byName.lo_other!.calls.map((c) => `${c.callee}@${c.line}`)).toEqual(['vfs_fsync@12']);
+  });
+  it('never throws on garbage', () => {
+    const r = extractFileFactsSafe('fs/x.c', '}}}} static ((( int { "unterminated \n#define X(');
+    expect(r.error).toBeUndefined();
+  });
+});
+
+describe('graph', () => {
+  const a = extractFileFacts('fs/a/a.c', 'static int helper(struct file *f)\n{\n\treturn vfs_fsync(f, 0);\n}\nint entry(struct my *m)\n{\n\tm->file = open_it();\n\treturn helper(m->file);\n}\n');
+  const b = extractFileFacts('fs/b/b.c', 'static int helper(void)\n{\n\treturn 0;\n}\nint other(struct my *m)\n{\n\treturn entry(m) + helper();\n}\n');
+  const g = MemoryCodeGraph.fromFiles([a, b]);
+  it('resolves a static name to the same file first', () => {
+    expect(g.resolve('helper', 'fs/b/b.c')?.file).toBe('fs/b/b.c');
+    expect(g.resolve('helper', 'fs/a/a.c')?.file).toBe('fs/a/a.c');
+    expect(g.callers('entry').map((e) => e.caller.name)).toEqual(['other']);
+  });
+  it('paths and field assignments', () => {
+    expect(g.paths('other', 'vfs_fsync', 4)).toHaveLength(0); // vfs_fsync is not defined here
+    expect(g.paths('other', 'helper', 4).map((p) => p.steps.map((s) => `${s.fn.name}@${s.fn.file}`).join(' > '))).toEqual([
+      'other@fs/b/b.c > entry@fs/a/a.c > helper@fs/a/a.c',
+      'other@fs/b/b.c > helper@fs/b/b.c',
+    ]);
+    expect(g.fieldAssignments('file').map((x) => x.assign.rhs)).toEqual(['open_it()']);
+  });
+  it('withFiles replaces a file without touching the base', () => {
+    const a2 = extractFileFacts('fs/a/a.c', 'int entry(struct my *m)\n{\n\treturn 0;\n}\n');
+    const g2 = g.withFiles([a2]);
+    expect(g2.functions('helper').map((f) => f.file)).toEqual(['fs/b/b.c']);
+    expect(g.functions('helper')).toHaveLength(2);
+    expect(g2.withFiles([], ['fs/b/b.c']).functions('other')).toEqual([]);
+  });
+});
