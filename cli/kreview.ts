@@ -3,21 +3,25 @@
 // when it runs (b4 and changesets do the same), so `kreview check` never pays
 // for Ink, React or marked.
 
+import { existsSync } from 'node:fs';
 import module from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 // Node >= 22.1 caches compiled code between runs; on Node 20 this is a no-op.
 (module as unknown as { enableCompileCache?: () => void }).enableCompileCache?.();
 
-const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
-  check: () => import('./commands/check.js'),
-  audit: () => import('./commands/audit.js'),
-  model: () => import('./commands/model.js'),
-  explain: () => import('./commands/explain.js'),
-  reply: () => import('./commands/reply.js'),
-  hook: () => import('./commands/hook.js'),
-  index: () => import('./commands/index.js'),
-  graph: () => import('./commands/graph.js'),
-  review: () => import('./commands/review.js'),
+/**
+ * Commands, loaded only when run. The path is built at run time on purpose:
+ * the bundler leaves it alone, so each command stays its own bundle.
+ */
+const COMMANDS = new Set(['check', 'audit', 'model', 'explain', 'reply', 'hook', 'index', 'graph', 'review']);
+const load = (name: string): Promise<{ run(argv: string[]): Promise<number> }> => {
+  // bundled commands are .cjs (review and explain .js: Ink and marked are ES modules)
+  for (const ext of ['.cjs', '.js']) {
+    const u = new URL(`./commands/${name}${ext}`, import.meta.url);
+    if (existsSync(fileURLToPath(u))) return import(u.href);
+  }
+  return import(new URL(`./commands/${name}.js`, import.meta.url).href);
 };
 
 const HELP = `usage: kreview <command> [options] [args]
@@ -53,12 +57,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`kreview ${toolVersion()}\n`);
     return 0;
   }
-  const load = COMMANDS[first];
-  if (!load) {
+  if (!COMMANDS.has(first)) {
     process.stderr.write(`kreview: unknown command '${first}' (try 'kreview --help')\n`);
     return 2;
   }
-  const cmd = await load();
+  const cmd = await load(first);
   return cmd.run(rest);
 }
 

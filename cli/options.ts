@@ -8,6 +8,8 @@ import { readConfigWords } from './config.js';
 import type { Level } from '../src/engine/finding.js';
 import type { CheckResult } from '../src/engine/result.js';
 import { sanitizeLine } from '../src/report/sanitize.js';
+import { formatSarif } from '../src/report/sarif.js';
+import { formatB4 } from '../src/report/b4.js';
 import { formatText } from '../src/report/checkpatch.js';
 import { formatJson } from '../src/report/json.js';
 
@@ -199,16 +201,12 @@ export async function emit(result: CheckResult, o: CommonOptions, extra: { all?:
     case 'json':
       out = formatJson(result, filter, o.failLevel);
       break;
-    case 'sarif': {
-      const { formatSarif } = await import('../src/report/sarif.js');
+    case 'sarif':
       out = await formatSarif(result, filter, o.failLevel);
       break;
-    }
-    case 'b4': {
-      const { formatB4 } = await import('../src/report/b4.js');
+    case 'b4':
       out = formatB4(result, filter, o.failLevel);
       break;
-    }
     default:
       out = formatText(result, {
         ...filter,

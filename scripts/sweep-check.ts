@@ -7,60 +7,108 @@
 
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { runCheck } from '../src/engine/run.js';
 import { findingJson } from '../src/report/json.js';
+
+interface Counts {
+  inputs: number;
+  patches: number;
+  kernelPatches: number;
+  inputErrors: number;
+  findings: number;
+  byType: Record<string, number>;
+  byStatus: Record<string, number>;
+  exceptions: number;
+}
+
+function newCounts(): Counts {
+  return { inputs: 0, patches: 0, kernelPatches: 0, inputErrors: 0, findings: 0, byType: {}, byStatus: {}, exceptions: 0 };
+}
+
+/** Check these files one by one; count, and collect one JSON line per finding. */
+async function checkFiles(files: string[], tree: string | undefined, counts: Counts, lines: string[], progress: boolean): Promise<void> {
+  for (const input of files) {
+    counts.inputs++;
+    try {
+      const r = await runCheck({ inputs: [input], cwd: process.cwd(), git: false, ...(tree ? { tree } : {}), noTree: !tree, types: new Set(), ignore: new Set(), allow: new Map() });
+      for (const inp of r.inputs) {
+        counts.inputErrors += inp.errors.length;
+        for (const p of inp.patches) {
+          counts.patches++;
+          if (p.kernelFiles) counts.kernelPatches++;
+          for (const f of p.findings) {
+            counts.findings++;
+            counts.byType[f.type] = (counts.byType[f.type] ?? 0) + 1;
+            counts.byStatus[f.status] = (counts.byStatus[f.status] ?? 0) + 1;
+            lines.push(JSON.stringify({ input, subject: p.patch.subject, ...findingJson(f) }));
+          }
+        }
+      }
+    } catch (err) {
+      counts.exceptions++;
+      process.stderr.write(`${input}: ${(err as Error)?.stack ?? err}\n`);
+    }
+    if (progress && counts.inputs % 500 === 0) process.stderr.write(`${counts.inputs} inputs, ${counts.findings} findings\n`);
+  }
+}
+
+function merge(a: Counts, b: Counts): void {
+  for (const k of ['inputs', 'patches', 'kernelPatches', 'inputErrors', 'findings', 'exceptions'] as const) a[k] += b[k];
+  for (const [k, v] of Object.entries(b.byType)) a.byType[k] = (a.byType[k] ?? 0) + v;
+  for (const [k, v] of Object.entries(b.byStatus)) a.byStatus[k] = (a.byStatus[k] ?? 0) + v;
+}
+
+async function worker(): Promise<void> {
+  const { files, tree } = workerData as { files: string[]; tree?: string };
+  const counts = newCounts();
+  const lines: string[] = [];
+  await checkFiles(files, tree, counts, lines, false);
+  parentPort!.postMessage({ counts, lines, maxRss: process.resourceUsage().maxRSS });
+}
+
+if (!isMainThread) void worker();
 
 async function main(argv: string[]): Promise<number> {
   let tree: string | undefined;
   let out: string | undefined;
+  let jobs = 1;
   const dirs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--tree') tree = argv[++i];
     else if (argv[i] === '--out') out = argv[++i];
+    else if (argv[i] === '--jobs') jobs = Math.max(1, Number(argv[++i]));
     else dirs.push(argv[i]!);
   }
+  const files = dirs.flatMap((d) => readdirSync(d).sort().map((n) => join(d, n)));
   const t0 = performance.now();
+  const counts = newCounts();
   const lines: string[] = [];
-  const counts = { inputs: 0, patches: 0, kernelPatches: 0, inputErrors: 0, findings: 0, byType: {} as Record<string, number>, byStatus: {} as Record<string, number>, exceptions: 0 };
-  for (const dir of dirs) {
-    for (const name of readdirSync(dir).sort()) {
-      const input = join(dir, name);
-      counts.inputs++;
-      try {
-        const r = await runCheck({
-          inputs: [input],
-          cwd: process.cwd(),
-          git: false,
-          ...(tree ? { tree } : {}),
-          noTree: !tree,
-          types: new Set(),
-          ignore: new Set(),
-          allow: new Map(),
-        });
-        for (const inp of r.inputs) {
-          counts.inputErrors += inp.errors.length;
-          for (const p of inp.patches) {
-            counts.patches++;
-            if (p.kernelFiles) counts.kernelPatches++;
-            for (const f of p.findings) {
-              counts.findings++;
-              counts.byType[f.type] = (counts.byType[f.type] ?? 0) + 1;
-              counts.byStatus[f.status] = (counts.byStatus[f.status] ?? 0) + 1;
-              lines.push(JSON.stringify({ input, subject: p.patch.subject, ...findingJson(f) }));
-            }
-          }
-        }
-      } catch (err) {
-        counts.exceptions++;
-        process.stderr.write(`${input}: ${(err as Error)?.stack ?? err}\n`);
-      }
-      if (counts.inputs % 500 === 0) process.stderr.write(`${counts.inputs} inputs, ${counts.findings} findings\n`);
-    }
+  if (jobs === 1) await checkFiles(files, tree, counts, lines, true);
+  else {
+    // interleaved slices, so both workers see old and new messages alike
+    const me = fileURLToPath(import.meta.url);
+    await Promise.all(
+      Array.from({ length: jobs }, (_, j) =>
+        new Promise<void>((resolve, reject) => {
+          const w = new Worker(me, { workerData: { files: files.filter((_, i) => i % jobs === j), ...(tree ? { tree } : {}) } });
+          w.on('message', (m: { counts: Counts; lines: string[] }) => {
+            merge(counts, m.counts);
+            lines.push(...m.lines);
+          });
+          w.on('error', reject);
+          w.on('exit', () => resolve());
+        }),
+      ),
+    );
   }
   if (out) writeFileSync(out, lines.join('\n') + '\n');
   const secs = (performance.now() - t0) / 1000;
-  process.stdout.write(JSON.stringify({ ...counts, seconds: Number(secs.toFixed(1)), perSecond: Math.round(counts.inputs / secs) }, null, 2) + '\n');
+  // maxRSS covers the whole process, worker threads included
+  const maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+  process.stdout.write(JSON.stringify({ ...counts, seconds: Number(secs.toFixed(1)), perSecond: Math.round(counts.inputs / secs), maxRssMB }, null, 2) + '\n');
   return counts.exceptions ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then((c) => (process.exitCode = c));
+if (isMainThread) main(process.argv.slice(2)).then((c) => (process.exitCode = c));

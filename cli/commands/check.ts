@@ -1,5 +1,7 @@
 // `kreview check`: checkpatch.pl's interface, kreview's rules.
 
+import { runCheck } from '../../src/engine/run.js';
+import { TriageStore } from '../../src/engine/triage.js';
 import { CHECK_HELP, emit, parseCommon } from '../options.js';
 
 export async function run(argv: string[]): Promise<number> {
@@ -9,8 +11,6 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`kreview check: no input given (use '-' for stdin)\n`);
     return 2;
   }
-  const { runCheck } = await import('../../src/engine/run.js');
-  const { TriageStore } = await import('../../src/engine/triage.js');
   const result = await runCheck({
     inputs: o.positionals,
     cwd: process.cwd(),

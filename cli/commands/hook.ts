@@ -85,7 +85,8 @@ export async function run(argv: string[]): Promise<number> {
 
 /** The hook: POSIX sh, absolute paths to this node and this kreview, check options baked in. */
 function script(passOn: string[]): string {
-  const cli = fileURLToPath(new URL('../kreview.js', import.meta.url));
+  // the kreview that is running now (the bundle or the tsc build), by absolute path
+  const cli = resolve(process.argv[1] ?? fileURLToPath(new URL('../kreview.js', import.meta.url)));
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   return `#!/bin/sh
 ${MARK}: checks each patch before git send-email sends it.

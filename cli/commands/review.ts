@@ -1,7 +1,7 @@
 // `kreview review INPUT...`: the interactive review of a series. The only
 // command that loads Ink and React.
 
-import { openSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReadStream } from 'node:tty';
@@ -62,7 +62,8 @@ export async function run(argv: string[]): Promise<number> {
     if (md) docs.set(r.meta.type, await renderMarkdown(md, { tty: true, width: process.stdout.columns ?? 80 }));
   }
   const store = new TriageStore();
-  const workerFile = fileURLToPath(new URL('../tui/check-worker.js', import.meta.url));
+  // next to this bundle (dist/bin/commands), or in the tsc layout (dist/cli/tui)
+  const workerFile = ['./check-worker.cjs', './check-worker.js', '../tui/check-worker.js'].map((f) => fileURLToPath(new URL(f, import.meta.url))).find((f) => existsSync(f))!;
   const check = (progress: (m: string) => void) =>
     new Promise<import('../../src/engine/result.js').CheckResult>((resolve, reject) => {
       const w = new Worker(workerFile, {

@@ -4,7 +4,7 @@
 // concurrent runs never see half an entry; an unreadable or corrupt entry is
 // rebuilt silently; an unwritable cache only costs speed.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { randomHex, sha1 } from './hash.js';
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function contentHash(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
+  return sha1(text);
 }
 
 /** Temp files this process is writing: removed on Ctrl-C so no partial file is left behind. */
@@ -37,7 +37,7 @@ export function removeInFlight(): void {
 
 /** Write a file atomically: a temp file next to it, then rename. */
 export function writeAtomic(path: string, data: string): void {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const tmp = `${path}.tmp-${process.pid}-${randomHex(4)}`;
   inFlight.add(tmp);
   try {
     writeFileSync(tmp, data);
@@ -62,7 +62,7 @@ export class FactsCache {
   }
 
   private entry(path: string, hash: string): { dir: string; file: string } {
-    const ph = createHash('sha1').update(path).digest('hex').slice(0, 16);
+    const ph = sha1(path).slice(0, 16);
     const dir = join(this.dir, hash.slice(0, 2));
     return { dir, file: join(dir, `${ph}-${hash}.json`) };
   }

@@ -9,7 +9,7 @@
 // kernel's macro idioms (scoped_with_creds() { }, CLASS(..)(..)) are
 // recognised on top of what it makes of them.
 
-import { createHash } from 'node:crypto';
+import { sha1 } from './hash.js';
 import type ParserT from 'tree-sitter';
 import { CRED_FORMS, credFormFor, isCredRevert, table } from './kb.js';
 import { cLanguage, parseC, preprocess, Query } from './parse.js';
@@ -87,7 +87,7 @@ export function extractFileFacts(path: string, text: string, opts?: ExtractOptio
   const facts: FileFacts = {
     version: FACTS_VERSION,
     path,
-    hash: createHash('sha1').update(text).digest('hex'),
+    hash: sha1(text),
     functions: [],
     includes: [],
     exports: [],
@@ -119,7 +119,7 @@ export function extractFileFactsSafe(path: string, text: string, opts?: ExtractO
     return { facts: extractFileFacts(path, text, opts) };
   } catch (err) {
     return {
-      facts: { version: FACTS_VERSION, path, hash: createHash('sha1').update(text).digest('hex'), functions: [], includes: [], exports: [], opsTables: [], workFns: [], prototypes: [], parseErrors: 1 },
+      facts: { version: FACTS_VERSION, path, hash: sha1(text), functions: [], includes: [], exports: [], opsTables: [], workFns: [], prototypes: [], parseErrors: 1 },
       error: `indexing ${path} failed: ${(err as Error)?.message ?? String(err)}`,
     };
   }

@@ -7,8 +7,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { sha1 } from './hash.js';
 import { cacheRoot, contentHash, FactsCache, writeAtomic } from './cache.js';
 import { extractFileFactsSafe, FACTS_VERSION } from './extract.js';
 import type { FileFacts } from './types.js';
@@ -43,7 +43,7 @@ interface TreeManifest {
 }
 
 function manifestPath(root: string, env?: NodeJS.ProcessEnv): string {
-  return join(cacheRoot(env), 'trees', `${createHash('sha1').update(root).digest('hex').slice(0, 20)}-v${FACTS_VERSION}.json`);
+  return join(cacheRoot(env), 'trees', `${sha1(root).slice(0, 20)}-v${FACTS_VERSION}.json`);
 }
 
 function loadManifest(root: string, env?: NodeJS.ProcessEnv): TreeManifest {
@@ -112,8 +112,9 @@ export async function indexTree(tree: SourceTree, paths: string[], o: IndexOptio
     } else todo.push({ path: p, text });
   }
   o.progress?.(cached, files.length);
-  const workerFile = fileURLToPath(new URL('./index-worker.js', import.meta.url));
-  const useWorkers = todo.length >= (o.workerThreshold ?? 40) && existsSync(workerFile);
+  // next to this module: index-worker.cjs in the bundle, index-worker.js from tsc
+  const workerFile = ['./index-worker.cjs', './index-worker.js'].map((f) => fileURLToPath(new URL(f, import.meta.url))).find((f) => existsSync(f));
+  const useWorkers = !!workerFile && todo.length >= (o.workerThreshold ?? 40);
   let done = cached;
   const onFacts = (f: FileFacts): void => {
     cache.put(f);
@@ -124,7 +125,7 @@ export async function indexTree(tree: SourceTree, paths: string[], o: IndexOptio
   let workers = 0;
   if (useWorkers) {
     workers = Math.max(1, Math.min(availableParallelism(), 4));
-    await runWorkers(workerFile, todo, workers, onFacts);
+    await runWorkers(workerFile!, todo, workers, onFacts);
   } else {
     for (const t of todo) onFacts(extractFileFactsSafe(t.path, t.text).facts);
   }
@@ -146,6 +147,8 @@ export async function indexTree(tree: SourceTree, paths: string[], o: IndexOptio
 
 /** Share the work out in batches; each worker exits after its batch (freeing native trees). */
 async function runWorkers(file: string, todo: { path: string; text: string }[], n: number, onFacts: (f: FileFacts) => void): Promise<void> {
+  // loaded here: a check of one patch never starts workers
+  const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
   const BATCH = 150;
   let next = 0;
   const lane = async (): Promise<void> => {

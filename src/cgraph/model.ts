@@ -9,7 +9,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
 import { packageRoot } from '../engine/registry.js';
 import { FACTS_VERSION } from './extract.js';
 import type { FileFacts, FunctionFacts } from './types.js';
@@ -19,6 +19,11 @@ import { CHECKED_IO, CRED_FORMS, CRED_REVERTS, PAGE_CACHE_APIS, RAW_IO, VFS_INTE
 const kbNames = new Set([...Object.keys(CHECKED_IO), ...Object.keys(RAW_IO), ...Object.keys(PAGE_CACHE_APIS), ...Object.keys(CRED_FORMS), ...Object.keys(CRED_REVERTS), ...Object.keys(VFS_INTERNAL_HELPERS), 'init_sync_kiocb', 'kiocb_clone', 'vfs_getattr', 'vfs_fsync', 'vfs_fsync_range', 'get_file', 'fd_file']);
 
 export const MODEL_FORMAT = 1;
+
+/** node:zlib, loaded when a model shard is read or written. */
+function zlib(): typeof import('node:zlib') {
+  return createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
+}
 
 export interface ModelShard {
   name: string;
@@ -102,7 +107,7 @@ export function loadModelFacts(touched: string[], dir = modelDir()): FileFacts[]
     let facts = shardCache.get(key);
     if (!facts) {
       try {
-        facts = (JSON.parse(gunzipSync(readFileSync(key)).toString('utf8')) as FileFacts[]).map(inflate);
+        facts = (JSON.parse(zlib().gunzipSync(readFileSync(key)).toString('utf8')) as FileFacts[]).map(inflate);
       } catch {
         facts = []; // a damaged model only costs context, never a crash
       }
@@ -171,7 +176,7 @@ export function buildModel(facts: FileFacts[], kernel: string): { manifest: Mode
     const list = (groups.get(s.name) ?? []).sort((a, b) => (a.path < b.path ? -1 : 1));
     if (!list.length) continue;
     const file = `${s.name}.json.gz`;
-    shards.push({ file, data: gzipSync(JSON.stringify(list), { level: 9 }) });
+    shards.push({ file, data: zlib().gzipSync(JSON.stringify(list), { level: 9 }) });
     entries.push({ name: s.name, prefixes: s.prefixes, file, files: list.length, functions: list.reduce((n, f) => n + f.functions.length, 0) });
   }
   return { manifest: { format: MODEL_FORMAT, factsVersion: FACTS_VERSION, kernel, built: new Date().toISOString().slice(0, 10), shards: entries }, shards };

@@ -1,42 +1,33 @@
-// Rule discovery: every folder under rules/ with an index module is a rule.
-// No hand-kept list (STYLE.md: registries that drift from the folders).
+// The rules: every folder under rules/ with an index module, listed in
+// rules.generated.ts by scripts/gen-rules.mjs (no hand-kept registry; a test
+// checks the list matches the folders).
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { RuleDefinition } from './rule-api.js';
+import { RULES } from './rules.generated.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** rules/ next to this build: dist/rules when compiled, ./rules under vitest. */
-const rulesDir = join(here, '..', '..', 'rules');
-/** The package root, where the rule READMEs live (they are not compiled). */
-export const packageRoot = existsSync(join(here, '..', '..', 'package.json')) ? join(here, '..', '..') : join(here, '..', '..', '..');
+/** The package root (package.json, the rule READMEs, model/), found upwards from this module. */
+export const packageRoot = findRoot(dirname(fileURLToPath(import.meta.url)));
 
-let cache: Promise<RuleDefinition[]> | undefined;
-
-export function loadRules(): Promise<RuleDefinition[]> {
-  cache ??= discover();
-  return cache;
+function findRoot(from: string): string {
+  for (let d = from; ; d = dirname(d)) {
+    const p = join(d, 'package.json');
+    if (existsSync(p)) {
+      try {
+        if ((JSON.parse(readFileSync(p, 'utf8')) as { name?: string }).name === 'kreview') return d;
+      } catch {
+        // keep looking
+      }
+    }
+    if (dirname(d) === d) return from;
+  }
 }
 
-async function discover(): Promise<RuleDefinition[]> {
-  if (!existsSync(rulesDir)) return [];
-  const ids = readdirSync(rulesDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
-  const out: RuleDefinition[] = [];
-  for (const id of ids) {
-    const js = join(rulesDir, id, 'index.js');
-    const ts = join(rulesDir, id, 'index.ts');
-    const file = existsSync(js) ? js : existsSync(ts) ? ts : undefined;
-    if (!file) continue;
-    const mod = (await import(pathToFileURL(file).href)) as { default?: RuleDefinition };
-    const def = mod.default;
-    if (!def || def.id !== id) throw new Error(`rules/${id}: index must default-export defineRule({ id: '${id}', ... })`);
-    out.push(def);
-  }
-  return out;
+export async function loadRules(): Promise<RuleDefinition[]> {
+  for (const r of RULES) if (!r || !r.id) throw new Error('a rule module must default-export defineRule({ id, ... })');
+  return RULES;
 }
 
 /** The rule's README.md (its documentation), or undefined. */

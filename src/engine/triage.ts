@@ -2,11 +2,12 @@
 // Message-ID) under the user's state directory, so reopening a series shows
 // them and `kreview check` leaves out findings marked as false positives.
 
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeAtomic } from '../cgraph/cache.js';
+import { sha1 } from '../cgraph/hash.js';
 import type { Patch } from '../patch/types.js';
 
 export interface TriageDecision {
@@ -33,7 +34,7 @@ export interface PatchTriage {
  */
 export function triageKey(p: Patch): string {
   if (p.messageId) return p.messageId;
-  const h = createHash('sha1');
+  const h = (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash('sha1');
   for (const f of p.files) {
     h.update(`${f.oldPath ?? ''}\0${f.newPath ?? ''}\n`);
     for (const hk of f.hunks) for (const l of hk.lines) if (l.kind !== 'context') h.update(`${l.kind === 'add' ? '+' : '-'}${l.text.replace(/\s+/g, '')}\n`);
@@ -51,7 +52,7 @@ export class TriageStore {
   constructor(readonly dir: string = join(stateDir(), 'triage')) {}
 
   private path(messageId: string): string {
-    return join(this.dir, `${createHash('sha1').update(messageId).digest('hex')}.json`);
+    return join(this.dir, `${sha1(messageId)}.json`);
   }
 
   load(messageId: string): PatchTriage | undefined {

@@ -1,15 +1,24 @@
 // Read-only kernel trees: a directory on disk, a git revision (read through
 // one `git cat-file --batch` process, never touching the work tree), or none.
 
-import { spawn, execFile, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { InputError } from '../patch/types.js';
 import { resolveInside, safeRelPath } from './paths.js';
 import type { SourceTree } from './types.js';
 
-const execFileP = promisify(execFile);
+/** node:child_process, loaded when a git tree is opened (never for a disk tree or none). */
+function cp(): typeof import('node:child_process') {
+  return createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+}
+
+function execFileP(cmd: string, args: string[], opts: { maxBuffer?: number } = {}): Promise<{ stdout: string }> {
+  return new Promise((resolve, reject) => {
+    cp().execFile(cmd, args, { encoding: 'utf8', ...opts }, (err, stdout) => (err ? reject(err) : resolve({ stdout })));
+  });
+}
 const DEFAULT_EXTS = ['.c', '.h'];
 
 export class EmptyTree implements SourceTree {
@@ -117,7 +126,7 @@ export class GitTree implements SourceTree {
 
   private start(): ChildProcessWithoutNullStreams {
     if (this.proc) return this.proc;
-    const p = spawn('git', ['-C', this.root, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = cp().spawn('git', ['-C', this.root, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'] });
     p.stdout.on('data', (d: Buffer) => {
       this.buf = Buffer.concat([this.buf, d]);
       this.drain();

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'dist/cli/kreview.js');
+const BIN = join(ROOT, 'dist/bin/kreview.cjs');
 const FIX = 'test/fixtures/patch';
 const CACHE = mkdtempSync(join(tmpdir(), 'kreview-e2e-cache-'));
 

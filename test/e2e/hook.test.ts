@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'dist/cli/kreview.js');
+const BIN = join(ROOT, 'dist/bin/kreview.cjs');
 const CACHE = mkdtempSync(join(tmpdir(), 'kreview-hook-cache-'));
 const env = { ...process.env, KREVIEW_CACHE_DIR: CACHE };
 
