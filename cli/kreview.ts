@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { installInterruptHandler } from '../src/interrupt.js';
 
 // Node >= 22.1 caches compiled code between runs; on Node 20 this is a no-op.
 (module as unknown as { enableCompileCache?: () => void }).enableCompileCache?.();
@@ -64,6 +65,9 @@ async function main(argv: string[]): Promise<number> {
   const cmd = await load(first);
   return cmd.run(rest);
 }
+
+// Ctrl-C: stop workers, remove partly written cache files, exit 130 like other tools
+installInterruptHandler();
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { FACTS_VERSION } from './extract.js';
 import type { FileFacts } from './types.js';
+import { onInterruptCleanup } from '../interrupt.js';
 
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   if (env.KREVIEW_CACHE_DIR) return env.KREVIEW_CACHE_DIR;
@@ -23,6 +24,7 @@ export function contentHash(text: string): string {
 
 /** Temp files this process is writing: removed on Ctrl-C so no partial file is left behind. */
 const inFlight = new Set<string>();
+onInterruptCleanup(() => removeInFlight());
 
 export function removeInFlight(): void {
   for (const p of inFlight) {

@@ -14,6 +14,7 @@ import { extractFileFactsSafe, FACTS_VERSION } from './extract.js';
 import type { FileFacts } from './types.js';
 import type { SourceTree } from '../tree/types.js';
 import { mkdirSync } from 'node:fs';
+import { onInterruptStop } from '../interrupt.js';
 
 /** Where stacked and backing-file I/O lives (issue: the default index scope). */
 export const DEFAULT_SCOPE = ['fs', 'mm', 'block', 'io_uring', 'drivers/block', 'drivers/nvme/target', 'drivers/target', 'include/linux'];
@@ -150,13 +151,14 @@ async function runWorkers(file: string, todo: { path: string; text: string }[], 
   // loaded here: a check of one patch never starts workers
   const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
   const BATCH = 150;
+  const stop = new Int32Array(new SharedArrayBuffer(4));
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < todo.length) {
+    while (next < todo.length && !Atomics.load(stop, 0)) {
       const batch = todo.slice(next, next + BATCH);
       next += BATCH;
       await new Promise<void>((resolve, reject) => {
-        const w = new Worker(file, { workerData: batch });
+        const w = new Worker(file, { workerData: { batch, stop } });
         w.on('message', (m: FileFacts | { error: string; path: string }) => {
           if ('error' in m) onFacts(emptyFacts(m.path));
           else onFacts(m);
@@ -166,7 +168,19 @@ async function runWorkers(file: string, todo: { path: string; text: string }[], 
       });
     }
   };
-  await Promise.all(Array.from({ length: n }, lane));
+  const lanes = Promise.all(Array.from({ length: n }, lane));
+  // Ctrl-C: workers finish the file they are on and exit; then the CLI exits 130
+  const unregister = onInterruptStop(() => {
+    Atomics.store(stop, 0, 1);
+    return lanes;
+  });
+  try {
+    await lanes;
+  } finally {
+    unregister();
+  }
+  // interrupted: the CLI is exiting; write nothing more (no manifest of a partial index)
+  if (Atomics.load(stop, 0)) await new Promise<never>(() => {});
 }
 
 function emptyFacts(path: string): FileFacts {

@@ -10,6 +10,7 @@ import { classify, dedupe, moveKey, runImage, toFinding, type PostLineInfo, type
 import type { RuleDefinition, RuleSettings } from './rule-api.js';
 import type { PatchReport } from './result.js';
 import { InputError, isKernelC, userspaceProject, type Patch, type PatchSeries } from '../patch/types.js';
+import { threadGroups } from '../patch/input.js';
 import type { FileApplyResult, SourceTree } from '../tree/types.js';
 import { OverlayTree } from '../tree/overlay.js';
 
@@ -27,19 +28,30 @@ export interface SeriesCheckOptions {
 
 interface PatchRun {
   report: PatchReport;
-  pre: RawDetection[];
-  post: RawDetection[];
+  /** Site keys of the detections before and after this patch (what fixed-later needs, not the detections). */
+  preSites: Set<string>;
+  postSites: Set<string>;
+  postMoves: Set<string>;
   /** Live findings this patch introduced, with the raw detection. */
-  introduced: { finding: Finding; d: RawDetection }[];
+  introduced: { finding: Finding; site: string; move: string }[];
 }
 
 export async function checkSeries(series: PatchSeries, o: SeriesCheckOptions): Promise<PatchReport[]> {
+  const reports = new Map<Patch, PatchReport>();
+  // each thread (and version) of an mbox applies to the base on its own
+  for (const group of threadGroups(series.patches)) {
+    for (const r of await checkThread(group, o, reports.size === 0)) reports.set(r.patch, r);
+  }
+  return series.patches.map((p) => reports.get(p)!);
+}
+
+async function checkThread(patches: Patch[], o: SeriesCheckOptions, first: boolean): Promise<PatchReport[]> {
   const overlay = new OverlayTree(o.tree);
   let graph = o.baseGraph;
   const runs: PatchRun[] = [];
-  for (const [i, patch] of series.patches.entries()) {
-    const report: PatchReport = { patch, findings: [], errors: [...patch.errors], notes: i === 0 ? [...(o.treeNotes ?? [])] : [], kernelFiles: 0 };
-    const run: PatchRun = { report, pre: [], post: [], introduced: [] };
+  for (const [i, patch] of patches.entries()) {
+    const report: PatchReport = { patch, findings: [], errors: [...patch.errors], notes: i === 0 && first ? [...(o.treeNotes ?? [])] : [], kernelFiles: 0 };
+    const run: PatchRun = { report, preSites: new Set(), postSites: new Set(), postMoves: new Set(), introduced: [] };
     runs.push(run);
     if (patch.isCoverLetter) continue;
     const project = userspaceProject(patch);
@@ -60,12 +72,17 @@ export async function checkSeries(series: PatchSeries, o: SeriesCheckOptions): P
     }
     const step = buildImages(patch, applied.files, graph, o, report.errors);
     graph = step.post.graph;
-    run.pre = runImage(o.rules, step.pre, o);
-    run.post = runImage(o.rules, step.post, o);
-    const classified = classify(run.pre, run.post, step.lines);
+    const pre = runImage(o.rules, step.pre, o);
+    const post = runImage(o.rules, step.post, o);
+    for (const d of pre) run.preSites.add(siteKey(d));
+    for (const d of post) {
+      run.postSites.add(siteKey(d));
+      run.postMoves.add(moveKey(d));
+    }
+    const classified = classify(pre, post, step.lines);
     const findings = classified.map(({ d, status }) => {
       const f = toFinding(d, status, step.lines, o.mode === 'patch-only');
-      if (status === 'introduced' || status === 'moved') run.introduced.push({ finding: f, d });
+      if (status === 'introduced' || status === 'moved') run.introduced.push({ finding: f, site: siteKey(d), move: moveKey(d) });
       return f;
     });
     // Without a tree, functions the patch does not show come from the model of
@@ -90,13 +107,11 @@ function siteKey(d: RawDetection): string {
 /** A finding introduced by patch k is fixed later when a later patch changes its function and it is gone afterwards. */
 function markFixedLater(runs: PatchRun[]): void {
   for (const [k, run] of runs.entries()) {
-    for (const { finding, d } of run.introduced) {
+    for (const { finding, site, move } of run.introduced) {
       for (let j = k + 1; j < runs.length; j++) {
         const later = runs[j]!;
-        const site = siteKey(d);
-        if (!later.pre.some((x) => siteKey(x) === site)) continue;
-        const stillThere = later.post.some((x) => siteKey(x) === site || moveKey(x) === moveKey(d));
-        if (!stillThere) {
+        if (!later.preSites.has(site)) continue;
+        if (!later.postSites.has(site) && !later.postMoves.has(move)) {
           finding.status = 'fixed-later';
           finding.fixedBy = { index: later.report.patch.position.index, subject: later.report.patch.subject };
           break;

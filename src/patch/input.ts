@@ -62,8 +62,34 @@ export function parseInputText(data: Buffer | string, source: string): PatchSeri
   return { patches: seriesOrder(patches), errors };
 }
 
-/** Series order (version, then index) when every patch says where it belongs; otherwise input order. */
+/**
+ * The series an input holds. An mbox saved from a list (or a directory of
+ * mails) can carry many threads: patches group by the thread they belong to
+ * (the first `References:` entry, else `In-Reply-To:`, else their own
+ * Message-ID) and by version, so that a v2 is not applied on top of its v1
+ * and unrelated patches are not applied on top of each other. Patches with no
+ * threading headers at all (plain `git format-patch` output) form one group.
+ * Groups keep the order in which they first appear.
+ */
+export function threadGroups(patches: Patch[]): Patch[][] {
+  const groups = new Map<string, Patch[]>();
+  for (const p of patches) {
+    const root = p.references[0] ?? p.inReplyTo ?? p.messageId;
+    const key = root === undefined ? '' : `${root}\0${p.position.version}`;
+    const g = groups.get(key);
+    if (g) g.push(p);
+    else groups.set(key, [p]);
+  }
+  return [...groups.values()];
+}
+
+/** Series order within each thread (version, then index) when every patch says where it belongs; otherwise input order. */
 export function seriesOrder(patches: Patch[]): Patch[] {
+  if (patches.length < 2) return patches;
+  return threadGroups(patches).flatMap(orderOne);
+}
+
+function orderOne(patches: Patch[]): Patch[] {
   if (patches.length < 2) return patches;
   const isSeries = patches.every((p) => p.position.total > 1 || p.isCoverLetter);
   if (!isSeries) return patches;
@@ -140,10 +166,7 @@ async function readDir(input: string, path: string): Promise<PatchSeries> {
     errors.push(...s.errors.filter((e) => e.kind !== 'not-a-patch' && e.kind !== 'empty'));
   }
   if (!patches.length && !errors.length) errors.push(new InputError(input, 'empty', 'holds no patches'));
-  const ordered = patches.every((p) => p.position.total > 1 || p.isCoverLetter)
-    ? [...patches].sort((a, b) => a.position.version - b.position.version || a.position.index - b.position.index)
-    : patches;
-  return { patches: ordered, errors };
+  return { patches: seriesOrder(patches), errors };
 }
 
 function numPrefix(name: string): number {

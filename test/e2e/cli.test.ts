@@ -125,6 +125,19 @@ describe('kreview (built CLI)', () => {
     expect(all.stdout).toContain('ERROR:RAW_RW_ITER: this patch drops vfs_iocb_iter_read() on rq->iocb.ki_filp and does the I/O with the raw ->read_iter() here, which skips rw_verify_area() (LSM and fanotify hooks); keep vfs_iocb_iter_read() [fixed later in the series by patch 3]');
   });
 
+  it('an mbox of two threads (a list archive): each series applies to the base on its own, in its own order', () => {
+    const one = readFileSync(join(ROOT, 'test/fixtures/series/fixed-later.mbox'), 'utf8');
+    const dir = mkdtempSync(join(tmpdir(), 'kreview-threads-'));
+    const two = join(dir, 'two.mbox');
+    writeFileSync(two, [one, one.replace(/erofs@example\.org/g, 'erofs2@example.org')].join('\n'));
+    const r = kreview(['check', '--tree', 'test/fixtures/ktree', '--all', '--format', 'json', two]);
+    expect(r.status).toBe(0);
+    const patches = JSON.parse(r.stdout).inputs[0].patches as { messageId: string; notes: string[]; findings: { type: string; status: string }[] }[];
+    expect(patches.map((p) => p.messageId)).toEqual(['p1.erofs', 'p2.erofs', 'p3.erofs', 'p1.erofs2', 'p2.erofs2', 'p3.erofs2'].map((m) => `${m}@example.org`));
+    expect(patches.flatMap((p) => p.notes)).toEqual([]);
+    for (const i of [0, 3]) expect(patches[i]!.findings.find((f) => f.type === 'RAW_RW_ITER')?.status).toBe('fixed-later');
+  });
+
   it('reads options from .kreview.conf, as checkpatch reads .checkpatch.conf', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kreview-conf-'));
     writeFileSync(join(dir, '.kreview.conf'), '# house style\n--terse --show-types\n');

@@ -1,0 +1,117 @@
+// Failure handling end to end: corrupt and shared caches, trees without the
+// base commit, odd files, huge inputs, Ctrl-C.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'dist/bin/kreview.cjs');
+const KTREE = join(ROOT, 'test/fixtures/ktree');
+
+function run(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 28 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function files(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath ?? (d as unknown as { path: string }).path, d.name));
+}
+
+describe('failure handling', () => {
+  it('a corrupt or partly written cache is rebuilt silently', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'kreview-cache-'));
+    const env = { KREVIEW_CACHE_DIR: cache };
+    expect(run(['index', '--tree', KTREE, 'fs', 'drivers'], env).status).toBe(0);
+    const entries = files(cache).filter((f) => f.includes('facts-v'));
+    expect(entries.length).toBeGreaterThan(5);
+    entries.forEach((f, i) => writeFileSync(f, i % 2 ? '{"version":' : '\0\0garbage'));
+    for (const f of files(cache).filter((x) => x.includes('/trees/'))) writeFileSync(f, 'not json');
+    const again = run(['index', '--tree', KTREE, 'fs', 'drivers'], env);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/\(0 cached, 10 indexed\)/);
+    const audit = run(['audit', '--tree', KTREE, '--terse', 'drivers'], env);
+    expect(audit.stdout).toContain('drivers/block/loop.c');
+  });
+
+  it('two concurrent runs sharing a cache both succeed and leave no temporary files', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'kreview-cache-'));
+    const tree = mkdtempSync(join(tmpdir(), 'kreview-tree-'));
+    cpSync(KTREE, tree, { recursive: true });
+    for (let i = 0; i < 120; i++) writeFileSync(join(tree, 'fs', `gen${i}.c`), `static int gen${i}(struct file *f)\n{\n\treturn vfs_fsync(f, ${i});\n}\n`);
+    const go = (): Promise<number | null> =>
+      new Promise((resolve) => {
+        const p = spawn(process.execPath, [BIN, 'index', '-q', '--tree', tree], { env: { ...process.env, KREVIEW_CACHE_DIR: cache }, stdio: 'ignore' });
+        p.on('exit', (code) => resolve(code));
+      });
+    expect(await Promise.all([go(), go()])).toEqual([0, 0]);
+    expect(files(cache).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('base-commit: a tree that is not a git repository, and a repository that lacks the commit, are said so', () => {
+    const tree = mkdtempSync(join(tmpdir(), 'kreview-tree-'));
+    cpSync(KTREE, tree, { recursive: true });
+    const patch = readFileSync(join(ROOT, 'examples/0001-loop-raw-read-iter.patch'), 'utf8').replace('\n-- \n', '\nbase-commit: 1234567890abcdef1234567890abcdef12345678\n-- \n');
+    const p = join(tree, 'x.patch');
+    writeFileSync(p, patch);
+    expect(run(['check', '--tree', tree, p], {}).stdout).toContain('NOTE: base-commit 1234567890ab: ' + tree + ' is not a git repository; applied to its files as they are');
+    execFileSync('git', ['-C', tree, 'init', '-q']);
+    execFileSync('git', ['-C', tree, '-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-q', '--allow-empty', '-m', 'x']);
+    expect(run(['check', '--tree', tree, p], {}).stdout).toContain(`NOTE: base-commit 1234567890ab is not in ${tree}; applied to the working tree`);
+  });
+
+  it('a file that cannot be read is one clear line; the others are still checked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kreview-odd-'));
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    const r = run(['check', join(dir, 'fifo'), 'examples/0001-loop-raw-read-iter.patch'], {});
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`kreview: ${join(dir, 'fifo')}: is not a regular file\n`);
+    expect(r.stdout).toContain('ERROR: this patch drops vfs_iter_read()');
+    if (process.getuid?.() !== 0) {
+      const locked = join(dir, 'locked.patch');
+      writeFileSync(locked, 'x', { mode: 0o000 });
+      expect(run(['check', locked], {}).stderr).toBe(`kreview: ${locked}: permission denied\n`);
+    }
+  });
+
+  it('a 50 MB mbox and a 200 kB line are read and reported', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kreview-big-'));
+    const one = readFileSync(join(ROOT, 'test/fixtures/series/fixed-later.mbox'), 'utf8');
+    // a list archive: threads of patches and the (longer) discussion around them
+    const reply = (i: number): string =>
+      `From reviewer@example.org Mon Sep 2 10:00:00 2024\nFrom: Reviewer <reviewer@example.org>\nSubject: Re: [PATCH 1/3] erofs: read the backing file directly\n` +
+      `Message-Id: <r${i}@example.org>\nIn-Reply-To: <p1.erofs${i}@example.org>\nReferences: <cover.erofs${i}@example.org> <p1.erofs${i}@example.org>\n\n` +
+      `${'> quoted review text that runs on for a while, as replies on the lists do\n'.repeat(300)}\nLooks wrong to me.\n`;
+    const big = join(dir, 'big.mbox');
+    const chunk = one.length + reply(0).length;
+    const copies = Math.ceil((50 * 1024 * 1024) / chunk);
+    writeFileSync(big, Array.from({ length: copies }, (_, i) => `${one.replace(/erofs@example\.org/g, `erofs${i}@example.org`)}\n${reply(i)}`).join('\n'));
+    expect(statSync(big).size).toBeGreaterThan(50 * 1024 * 1024);
+    const r = run(['check', '--format', 'json', '--no-tree', big], {});
+    expect(r.status).toBe(0);
+    const patches = JSON.parse(r.stdout).inputs[0].patches as { messageId: string }[];
+    expect(patches.length).toBe(copies * 3);
+    expect(patches.at(-1)!.messageId).toBe(`p3.erofs${copies - 1}@example.org`);
+    const long = join(dir, 'long.patch');
+    writeFileSync(long, readFileSync(join(ROOT, 'examples/0001-loop-raw-read-iter.patch'), 'utf8').replace('+\tstruct kiocb kiocb;', `+\tstruct kiocb kiocb; /* ${'x'.repeat(200_000)} */`));
+    expect(run(['check', '--no-tree', '-q', long], {}).status).toBe(1);
+  }, 120_000);
+
+  it('Ctrl-C exits 130 and leaves no partial cache files', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'kreview-cache-'));
+    const tree = mkdtempSync(join(tmpdir(), 'kreview-tree-'));
+    mkdirSync(join(tree, 'fs'));
+    const body = Array.from({ length: 60 }, (_, i) => `static int f${i}(struct file *f)\n{\n\tif (f)\n\t\treturn vfs_fsync(f, ${i});\n\treturn 0;\n}\n`).join('\n');
+    for (let i = 0; i < 3000; i++) writeFileSync(join(tree, 'fs', `f${i}.c`), body);
+    const p = spawn(process.execPath, [BIN, 'index', '-q', '--tree', tree, 'fs'], { env: { ...process.env, KREVIEW_CACHE_DIR: cache }, stdio: 'ignore' });
+    const exited = new Promise<number | string>((resolve) => p.on('exit', (code, signal) => resolve(code ?? `killed by ${signal}`)));
+    // wait until it is writing cache entries, then interrupt
+    for (let i = 0; i < 400 && files(cache).length < 20; i++) await new Promise((r) => setTimeout(r, 25));
+    p.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(files(cache).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  }, 60_000);
+});
