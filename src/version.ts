@@ -1,7 +1,7 @@
 // The tool's name and version, read once from package.json (the one place it lives).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from './engine/registry.js';
+import { packageRoot } from './package-root.js';
 
 let v: string | undefined;
 export const TOOL_NAME = 'kreview';

@@ -1,5 +1,6 @@
 // `kreview check`: checkpatch.pl's interface, kreview's rules.
 
+import { isatty } from 'node:tty';
 import { runCheck } from '../../src/engine/run.js';
 import { TriageStore } from '../../src/engine/triage.js';
 import { CHECK_HELP, emit, parseCommon } from '../options.js';
@@ -18,12 +19,12 @@ export async function run(argv: string[]): Promise<number> {
     ...(o.tree ? { tree: o.tree } : {}),
     ...(o.base ? { base: o.base } : {}),
     noTree: o.flags.tree === false,
-    stdin: process.stdin,
+    ...(o.positionals.includes('-') ? { stdin: process.stdin } : {}),
     types: o.types,
     ignore: o.ignore,
     allow: o.allow,
     triage: new TriageStore(),
-    ...(process.stderr.isTTY && !o.flags.quiet ? { progress: (m: string) => process.stderr.write(`\r\x1b[K${m}`) } : {}),
+    ...(isatty(2) && !o.flags.quiet ? { progress: (m: string) => process.stderr.write(`\r\x1b[K${m}`) } : {}),
   });
   return emit(result, o);
 }

@@ -32,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(o.tree ? { tree: o.tree } : {}),
     ...(o.base ? { base: o.base } : {}),
     noTree: o.flags.tree === false,
-    stdin: process.stdin,
+    ...(o.positionals.includes('-') ? { stdin: process.stdin } : {}),
     types: o.types,
     ignore: o.ignore,
     allow: o.allow,

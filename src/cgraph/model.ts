@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { packageRoot } from '../engine/registry.js';
+import { packageRoot } from '../package-root.js';
 import { FACTS_VERSION } from './extract.js';
 import type { FileFacts, FunctionFacts } from './types.js';
 import { CHECKED_IO, CRED_FORMS, CRED_REVERTS, PAGE_CACHE_APIS, RAW_IO, VFS_INTERNAL_HELPERS } from './kb.js';

@@ -3,27 +3,13 @@
 // checks the list matches the folders).
 
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { RuleDefinition } from './rule-api.js';
 import { RULES } from './rules.generated.js';
 
-/** The package root (package.json, the rule READMEs, model/), found upwards from this module. */
-export const packageRoot = findRoot(dirname(fileURLToPath(import.meta.url)));
+import { packageRoot } from '../package-root.js';
 
-function findRoot(from: string): string {
-  for (let d = from; ; d = dirname(d)) {
-    const p = join(d, 'package.json');
-    if (existsSync(p)) {
-      try {
-        if ((JSON.parse(readFileSync(p, 'utf8')) as { name?: string }).name === 'kreview') return d;
-      } catch {
-        // keep looking
-      }
-    }
-    if (dirname(d) === d) return from;
-  }
-}
+export { packageRoot };
 
 export async function loadRules(): Promise<RuleDefinition[]> {
   for (const r of RULES) if (!r || !r.id) throw new Error('a rule module must default-export defineRule({ id, ... })');

@@ -84,6 +84,7 @@ export async function runCheck(o: RunOptions): Promise<CheckResult> {
     });
     if (o.triage) {
       for (const r of patches) {
+        if (!r.findings.length) continue; // nothing to suppress: no need to hash and look up
         const fp = o.triage.falsePositives(r.patch);
         const before = r.findings.length;
         r.findings = r.findings.filter((f) => !fp.has(f.key));

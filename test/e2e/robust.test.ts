@@ -37,6 +37,20 @@ describe('failure handling', () => {
     expect(audit.stdout).toContain('drivers/block/loop.c');
   });
 
+  it('the compiled-code cache: written on the first run, a damaged entry is ignored and rewritten', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'kreview-cache-'));
+    const env = { KREVIEW_CACHE_DIR: cache, NODE_DISABLE_COMPILE_CACHE: '' };
+    const args = ['check', '--no-tree', 'examples/0001-loop-raw-read-iter.patch'];
+    const first = run(args, env);
+    expect(first.status).toBe(1);
+    const entries = files(join(cache, 'v8'));
+    expect(entries.length).toBeGreaterThan(0);
+    for (const f of entries) writeFileSync(f, 'not V8 code');
+    const again = run(args, env);
+    expect(again).toEqual(first);
+    expect(files(join(cache, 'v8')).every((f) => readFileSync(f, 'latin1') !== 'not V8 code')).toBe(true);
+  });
+
   it('two concurrent runs sharing a cache both succeed and leave no temporary files', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'kreview-cache-'));
     const tree = mkdtempSync(join(tmpdir(), 'kreview-tree-'));
