@@ -90,6 +90,11 @@ export function loadManifest(dir = modelDir()): ModelManifest | undefined {
 
 const shardCache = new Map<string, FileFacts[]>();
 
+/** Names the shards loadModelFacts() reads for these paths: a key for reusing what is built from them. */
+export function modelShardKey(touched: string[]): string {
+  return [...new Set(touched.map(shardFor).filter((s) => s !== undefined))].sort().join(',');
+}
+
 /** Facts of the shards that hold these paths (and the VFS core, which every stack calls into). */
 export function loadModelFacts(touched: string[], dir = modelDir()): FileFacts[] {
   const m = loadManifest(dir);

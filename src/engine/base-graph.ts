@@ -5,15 +5,30 @@
 import { posix } from 'node:path';
 import { extractFileFactsSafe } from '../cgraph/extract.js';
 import { MemoryCodeGraph } from '../cgraph/graph.js';
-import { loadModelFacts } from '../cgraph/model.js';
+import { loadModelFacts, modelShardKey } from '../cgraph/model.js';
 import type { CodeGraph, FileFacts } from '../cgraph/types.js';
 import type { SourceTree } from '../tree/types.js';
 import { isKernelC } from '../patch/types.js';
 import { FactsCache } from '../cgraph/cache.js';
 
+/**
+ * Graphs over model shards alone (patch-only mode), by shard set, the most
+ * recently used kept: a sweep or a long mbox mostly touches the same few sets.
+ */
+const modelGraphs = new Map<string, MemoryCodeGraph>();
+const MODEL_GRAPHS_KEPT = 4;
+
 export async function baseGraphFor(tree: SourceTree, mode: 'tree' | 'patch-only', touched: string[], progress?: (msg: string) => void): Promise<CodeGraph> {
+  if (mode !== 'tree') {
+    // graphs are never changed in place (withFiles() layers a new one), so one can be shared
+    const key = modelShardKey(touched);
+    const g = modelGraphs.get(key) ?? MemoryCodeGraph.fromFiles(loadModelFacts(touched));
+    modelGraphs.delete(key);
+    modelGraphs.set(key, g);
+    if (modelGraphs.size > MODEL_GRAPHS_KEPT) modelGraphs.delete(modelGraphs.keys().next().value!);
+    return g;
+  }
   const model = loadModelFacts(touched);
-  if (mode !== 'tree') return MemoryCodeGraph.fromFiles(model);
   // the directories of the touched files, from the tree: callers and field assignments live there
   const dirs = [...new Set(touched.filter(isKernelC).map((p) => posix.dirname(p)))];
   // the directory itself, not its subdirectories (fs/ would be all of fs/)

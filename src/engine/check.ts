@@ -50,6 +50,10 @@ async function checkThread(patches: Patch[], o: SeriesCheckOptions, first: boole
   let graph = o.baseGraph;
   const runs: PatchRun[] = [];
   for (const [i, patch] of patches.entries()) {
+    // let the event loop turn: tree-sitter frees a tree's native memory in a
+    // callback that runs there (a long mbox grew by 700 MB without it), and
+    // Ctrl-C is handled there
+    await new Promise((resolve) => setImmediate(resolve));
     const report: PatchReport = { patch, findings: [], errors: [...patch.errors], notes: i === 0 && first ? [...(o.treeNotes ?? [])] : [], kernelFiles: 0 };
     const run: PatchRun = { report, preSites: new Set(), postSites: new Set(), postMoves: new Set(), introduced: [] };
     runs.push(run);
