@@ -171,11 +171,18 @@ function tree(a: Args): void {
   if (spatch.status === 0) {
     const cocci = join(cache, 'raw.cocci');
     writeFileSync(cocci, '@@\nexpression F, A, B;\n@@\n(\n* F->f_op->read_iter(A, B)\n|\n* F->f_op->write_iter(A, B)\n)\n');
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync('spatch', ['--sp-file', cocci, '--dir', 'fs', '--dir', 'drivers/block', '--jobs', String(cpus().length), '--very-quiet', '--no-includes'], { cwd: a.tree, encoding: 'utf8', maxBuffer: 1 << 28 });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    const matches = (r.stdout.match(/^\+\+\+ /gm) ?? []).length;
-    say(`- Coccinelle ${spatch.stdout.split('\n')[0]?.replace(/\s+/g, ' ')}, one pattern (raw ->read_iter/->write_iter) over the same directories on ${cpus().length} jobs: **${(ms / 1000).toFixed(1)} s** (${matches} files matched)`);
+    // spatch takes one --dir: one run per directory, times added up
+    let ms = 0;
+    let matches = 0;
+    let files = 0;
+    for (const dir of ['fs', 'drivers/block']) {
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync('spatch', ['--sp-file', cocci, '--dir', dir, '--jobs', String(cpus().length), '--very-quiet', '--no-includes'], { cwd: a.tree, encoding: 'utf8', maxBuffer: 1 << 28 });
+      ms += Number(process.hrtime.bigint() - t0) / 1e6;
+      matches += (r.stdout.match(/^\+\+\+ /gm) ?? []).length;
+      files += Number(/(\d+) files match/.exec(r.stderr)?.[1] ?? 0);
+    }
+    say(`- Coccinelle ${spatch.stdout.split('\n')[0]?.replace(/\s+/g, ' ')}, one pattern (raw ->read_iter/->write_iter) over the same directories on ${cpus().length} jobs: **${(ms / 1000).toFixed(2)} s** (its token prefilter leaves ${files} files to parse; ${matches} files matched)`);
   } else say('- Coccinelle: spatch not installed (Debian package coccinelle), comparison skipped');
   rmSync(cache, { recursive: true, force: true });
 }
