@@ -80,6 +80,14 @@ const invalid: (RuleCase & { expect: string[] })[] = [
     ) } }],
     expect: ['introduced fs/overlayfs/file.c:41 unbalanced (high)'],
   },
+  {
+    name: 'overlayfs: out-parameter override form, a goto skips the two-argument revert',
+    patches: [{ subject: 'ovl: let the creds hook deny fsync', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\trevert_creds(old_cred);\n\treturn ret;',
+      '\tret = ovl_override_creds(file_inode(file)->i_sb, &old_cred);\n\tif (ret)\n\t\treturn ret;\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\tif (ret)\n\t\tgoto out;\n\tovl_revert_creds(file_inode(file)->i_sb, old_cred);\nout:\n\treturn ret;',
+    ) } }],
+    expect: ['introduced fs/overlayfs/file.c:35 unbalanced (high)'],
+  },
 ];
 
 const valid: (RuleCase & { expect: string[] })[] = [
@@ -104,6 +112,22 @@ const valid: (RuleCase & { expect: string[] })[] = [
     patches: [{ subject: 'ovl: fsync with prepared creds', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
       '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);',
       '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tput_cred(override_creds(ovl_prepare_fsync_creds(file)));\n\tret = vfs_fsync_range(realfile, start, end, datasync);',
+    ) } }],
+    expect: [],
+  },
+  {
+    name: 'overlayfs: a two-argument ovl_revert_creds(sb, old_cred) undoes the override',
+    patches: [{ subject: 'ovl: pass the super block to ovl_revert_creds', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\trevert_creds(old_cred);\n\treturn ret;',
+      '\tovl_revert_creds(file_inode(file)->i_sb, old_cred);\n\treturn ret;',
+    ) } }],
+    expect: [],
+  },
+  {
+    name: 'overlayfs: out-parameter override, reverted on every path',
+    patches: [{ subject: 'ovl: let the creds hook deny fsync', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\trevert_creds(old_cred);',
+      '\tret = ovl_override_creds(file_inode(file)->i_sb, &old_cred);\n\tif (ret)\n\t\treturn ret;\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\tovl_revert_creds(file_inode(file)->i_sb, old_cred ?: NULL);',
     ) } }],
     expect: [],
   },

@@ -16,7 +16,7 @@ import { cLanguage, parseC, preprocess, Query } from './parse.js';
 import type { Assignment, CallSite, CredLeak, CredScope, FileFacts, FunctionFacts, OpsTable, Variable, WorkFn } from './types.js';
 
 /** Bump when extraction changes: cached facts of an older version are rebuilt. */
-export const FACTS_VERSION = 6;
+export const FACTS_VERSION = 7;
 
 export interface FragmentSection {
   startLine: number;
@@ -697,6 +697,10 @@ function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket, ctx: 
       const a1 = r.site.args[1] ?? '';
       local = a1.startsWith('&');
       saved = a1.replace(/^&\s*/, '');
+    } else if (r.site.args.length >= 2 && /^&\s*\w+$/.test(r.site.args[r.site.args.length - 1]!)) {
+      // an out-parameter variant, `err = ovl_override_creds(sb, &old_cred)` (proposed in
+      // 2019): the old creds are in old_cred, the result is an error code
+      saved = r.site.args[r.site.args.length - 1]!.replace(/^&\s*/, '');
     } else {
       const m = /([A-Za-z_][\w.>-]*(?:\[[^\]]*\])?)\s*=\s*$/.exec(before);
       if (m) {
@@ -710,9 +714,7 @@ function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket, ctx: 
     const revertArg = form.kind === 'paired' ? 1 : 0;
     // the region ends before the same variable is overridden again
     const reOverride = raw.find((x) => x.n.s > r.n.e && x !== r && formKey(x.site.callee, x.site.args) === key && sameSaved(ctx.text, body, x, form.kind, saved));
-    const reverts = raw.filter(
-      (x) => x.n.s > r.n.e && (!reOverride || x.n.s < reOverride.n.s) && isRevert(x.site.callee) && (saved === undefined || norm(x.site.args[revertArg] ?? '').replace(/^\*\s*/, '') === saved),
-    );
+    const reverts = raw.filter((x) => x.n.s > r.n.e && (!reOverride || x.n.s < reOverride.n.s) && isRevert(x.site.callee) && (saved === undefined || revertsSaved(x.site.args, revertArg, saved)));
     const last = reverts[reverts.length - 1];
     const scope: CredScope = {
       api: key,
@@ -740,6 +742,51 @@ function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket, ctx: 
   return { scopes, ranges };
 }
 
+/**
+ * Does a revert call undo the creds saved in `saved`? The usual argument
+ * (`revert_creds(old_cred)`), or, for wrappers that take more, any argument
+ * that is or names it: `ovl_revert_creds(sb, old_cred)`,
+ * `ovl_revert_creds(sb, old_cred ?: hold_cred)`.
+ */
+function revertsSaved(args: string[], usual: number, saved: string): boolean {
+  if (norm(args[usual] ?? '').replace(/^\*\s*/, '') === saved) return true;
+  if (args.length < 2) return false;
+  const word = new RegExp(`(?:^|[^\\w.>])${saved.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}(?![\\w])`);
+  return args.some((a) => word.test(norm(a)));
+}
+
+/**
+ * For an out-parameter override (`ret = ovl_override_creds(sb, &old_cred)`),
+ * the statement guarded by an `if (ret ...)` right after it: the error path,
+ * where no creds were overridden.
+ */
+function outParamErrorGuard(text: string, body: N, x: RawCall): N | undefined {
+  const args = x.site.args;
+  if (args.length < 2 || !/^&/.test(args[args.length - 1] ?? '')) return undefined;
+  const res = savedName(text, body, x);
+  if (!res) return undefined;
+  const m = new RegExp(`^\\s*;\\s*if\\s*\\(`).exec(text.slice(x.n.e, Math.min(body.e, x.n.e + 80)));
+  if (!m) return undefined;
+  // the condition, through its matching parenthesis; it must test the result
+  let i = x.n.e + m[0].length;
+  const condStart = i;
+  for (let depth = 1; i < body.e && depth; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')') depth--;
+  }
+  if (!new RegExp(`\\b${res}\\b`).test(text.slice(condStart, i))) return undefined;
+  // the guarded statement: a block, or one statement up to its ';'
+  let j = i;
+  while (j < body.e && /\s/.test(text[j]!)) j++;
+  if (text[j] === '{') {
+    for (let depth = 0; j < body.e; j++) {
+      if (text[j] === '{') depth++;
+      else if (text[j] === '}' && --depth === 0) break;
+    }
+  } else j = text.indexOf(';', j);
+  return j < 0 ? undefined : { s: i, e: j + 1 };
+}
+
 /** The plain local an override's result is stored in, if any. */
 function savedName(text: string, body: N, x: RawCall): string | undefined {
   const before = text.slice(Math.max(body.s, x.n.s - 120), x.n.s);
@@ -750,6 +797,7 @@ function savedName(text: string, body: N, x: RawCall): string | undefined {
 function sameSaved(text: string, body: N, x: RawCall, kind: string, saved: string | undefined): boolean {
   if (!saved) return true;
   if (kind === 'paired') return (x.site.args[1] ?? '').replace(/^&\s*/, '') === saved;
+  if (x.site.args.length >= 2 && (x.site.args[x.site.args.length - 1] ?? '').replace(/^&\s*/, '') === saved) return true;
   const before = text.slice(Math.max(body.s, x.n.s - 120), x.n.s);
   const m = /([A-Za-z_][\w.>-]*)\s*=\s*$/.exec(before);
   return !!m && m[1]!.replace(/\s+/g, '') === saved;
@@ -816,13 +864,16 @@ function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawCall | u
     return out;
   }
   const end = last.n.s;
+  // `ret = ovl_override_creds(sb, &old); if (ret) return ret;`: nothing was overridden on that path
+  const guard = outParamErrorGuard(ctx.text, body, override);
+  const unguarded = (off: number): boolean => !guard || off < guard.s || off >= guard.e;
   const revertedBefore = (off: number): boolean => {
     const bp = blockPath(off);
     return reverts.some((r) => r.n.s < off && r.n.s > start && (r.site.block === bp || bp.startsWith(r.site.block + '.')));
   };
   for (const ret of b.rets) {
     if (ret.s <= start || ret.s >= end) continue;
-    if (!revertedBefore(ret.s)) out.push({ line: ctx.L(ret.s), kind: 'return', text: norm(ctx.T(ret)).slice(0, 80) });
+    if (!revertedBefore(ret.s) && unguarded(ret.s)) out.push({ line: ctx.L(ret.s), kind: 'return', text: norm(ctx.T(ret)).slice(0, 80) });
   }
   const labels = new Map(b.labels.map((l) => [l.label, l.l]));
   // Where does code reached at a label go? Walk forward: a revert first is
@@ -849,7 +900,7 @@ function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawCall | u
     if (g.g.s <= start || g.g.s >= end) continue;
     const target = labels.get(g.label);
     // jumping to a label after the last revert skips it unless that code reverts or jumps back
-    if (target && target.s > end && !revertedBefore(g.g.s) && !revertsAfterLabel(target.s, 0)) {
+    if (target && target.s > end && !revertedBefore(g.g.s) && unguarded(g.g.s) && !revertsAfterLabel(target.s, 0)) {
       out.push({ line: ctx.L(g.g.s), kind: 'goto', text: norm(ctx.T(g.g)) });
     }
   }
