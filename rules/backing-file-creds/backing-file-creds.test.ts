@@ -132,6 +132,14 @@ const valid: (RuleCase & { expect: string[] })[] = [
     expect: [],
   },
   {
+    name: 'overlayfs: out-parameter override as an if condition, its error path returns',
+    patches: [{ subject: 'ovl: let the creds hook deny fsync', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\trevert_creds(old_cred);',
+      '\tif (ovl_override_creds(file_inode(file)->i_sb, &old_cred))\n\t\treturn -EPERM;\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\tovl_revert_creds(file_inode(file)->i_sb, old_cred);',
+    ) } }],
+    expect: [],
+  },
+  {
     name: 'a goto to a label before revert_creds() is balanced',
     patches: [{ subject: 'ovl: skip datasync on read-only files', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
       '\tret = vfs_fsync_range(realfile, start, end, datasync);\n\trevert_creds(old_cred);',

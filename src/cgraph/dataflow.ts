@@ -441,8 +441,9 @@ export function credStatesAt(graph: CodeGraph, fn: FunctionFacts, site: { line: 
       out.push({ kind: 'scope', scope: f.credScopes[s.creds[s.creds.length - 1]!]!, in: f, path: p });
       return;
     }
-    // a hunk that starts mid-function may hide an override above it: cannot tell
-    if (f.partial && !f.headSeen) {
+    // a hunk that starts mid-function, or lines between two hunks above the
+    // site, may hide an override: cannot tell
+    if (f.partial && (!f.headSeen || f.hidden?.some((g) => g.from < s.line))) {
       out.push({ kind: 'unknown', entry: f, path: p });
       return;
     }

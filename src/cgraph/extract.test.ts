@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { extractFileFacts, extractFileFactsSafe } from './extract.js';
 import { MemoryCodeGraph } from './graph.js';
 import type { FunctionFacts } from './types.js';
+import { credStatesAt } from './dataflow.js';
 
 function fn(text: string, name: string, path = 'fs/x/a.c'): FunctionFacts {
   const f = extractFileFacts(path, text).functions.find((x) => x.name === name);
@@ -155,6 +156,27 @@ describe('fragments (patch-only mode)', () => {
     expect(byName.lo_rw_aio!.calls.map((c) => `${c.callee}@${c.line}`)).toEqual(['f_op->read_iter@5']);
     expect(byName.lo_other!.headSeen).toBe(true);
     expect(byName.lo_other!.calls.map((c) => `${c.callee}@${c.line}`)).toEqual(['vfs_fsync@12']);
+  });
+  it('two hunks of one function: the lines between them are hidden, so the creds at a site below the gap are unknown', () => {
+    const lines: string[] = Array(40).fill('');
+    const put = (at: number, ls: string[]): void => ls.forEach((l, i) => (lines[at - 1 + i] = l));
+    put(10, ['static ssize_t ovl_read_iter(struct kiocb *iocb, struct iov_iter *iter)', '{', '\tstruct file *file = iocb->ki_filp;', '\tssize_t ret;']);
+    // lines 14..19 (where ovl_override_creds() is) are not in the patch
+    put(20, ['\tret = vfs_iocb_iter_read(real.file, iocb, iter);', '\treturn ret;', '}']);
+    put(30, ['const struct file_operations ovl_file_operations = {', '\t.read_iter\t= ovl_read_iter,', '};']);
+    const f = extractFileFacts('fs/overlayfs/file.c', lines.join('\n'), {
+      fragment: { sections: [{ startLine: 10, endLine: 13, fn: '' }, { startLine: 20, endLine: 22, fn: 'static ssize_t ovl_read_iter(struct kiocb *iocb, struct iov_iter *iter)' }, { startLine: 30, endLine: 32, fn: '' }] },
+    });
+    const fn = f.functions.find((x) => x.name === 'ovl_read_iter')!;
+    expect(fn.headSeen).toBe(true);
+    expect(fn.hidden).toEqual([{ from: 14, to: 19 }]);
+    const site = fn.calls.find((c) => c.callee === 'vfs_iocb_iter_read')!;
+    const graph = MemoryCodeGraph.fromFiles([f]);
+    expect(credStatesAt(graph, fn, site).map((s) => s.kind)).toEqual(['unknown']);
+    // the same site seen with its whole function above it is judged: no override
+    const whole = extractFileFacts('fs/overlayfs/file.c', lines.map((l, i) => (i >= 13 && i < 19 ? '' : l)).join('\n'));
+    const wfn = whole.functions.find((x) => x.name === 'ovl_read_iter')!;
+    expect(credStatesAt(MemoryCodeGraph.fromFiles([whole]), wfn, wfn.calls.find((c) => c.callee === 'vfs_iocb_iter_read')!).map((s) => s.kind)).toEqual(['caller']);
   });
   it('never throws on garbage', () => {
     const r = extractFileFactsSafe('fs/x.c', '}}}} static ((( int { "unterminated \n#define X(');

@@ -763,18 +763,30 @@ function revertsSaved(args: string[], usual: number, saved: string): boolean {
 function outParamErrorGuard(text: string, body: N, x: RawCall): N | undefined {
   const args = x.site.args;
   if (args.length < 2 || !/^&/.test(args[args.length - 1] ?? '')) return undefined;
-  const res = savedName(text, body, x);
-  if (!res) return undefined;
-  const m = new RegExp(`^\\s*;\\s*if\\s*\\(`).exec(text.slice(x.n.e, Math.min(body.e, x.n.e + 80)));
-  if (!m) return undefined;
-  // the condition, through its matching parenthesis; it must test the result
-  let i = x.n.e + m[0].length;
-  const condStart = i;
-  for (let depth = 1; i < body.e && depth; i++) {
-    if (text[i] === '(') depth++;
-    else if (text[i] === ')') depth--;
+  const before = text.slice(Math.max(body.s, x.n.s - 40), x.n.s);
+  let i: number;
+  const inCond = /\bif\s*\((\s*unlikely\s*\()?\s*$/.exec(before);
+  if (inCond) {
+    // `if (ovl_override_creds(sb, &old)) return NULL;`: the rest of the condition
+    i = x.n.e;
+    for (let depth = inCond[1] ? 2 : 1; i < body.e && depth; i++) {
+      if (text[i] === '(') depth++;
+      else if (text[i] === ')') depth--;
+    }
+  } else {
+    const res = savedName(text, body, x);
+    if (!res) return undefined;
+    const m = /^\s*;\s*if\s*\(/.exec(text.slice(x.n.e, Math.min(body.e, x.n.e + 80)));
+    if (!m) return undefined;
+    // the condition, through its matching parenthesis; it must test the result
+    i = x.n.e + m[0].length;
+    const condStart = i;
+    for (let depth = 1; i < body.e && depth; i++) {
+      if (text[i] === '(') depth++;
+      else if (text[i] === ')') depth--;
+    }
+    if (!new RegExp(`\\b${res}\\b`).test(text.slice(condStart, i))) return undefined;
   }
-  if (!new RegExp(`\\b${res}\\b`).test(text.slice(condStart, i))) return undefined;
   // the guarded statement: a block, or one statement up to its ';'
   let j = i;
   while (j < body.e && /\s/.test(text[j]!)) j++;
@@ -998,6 +1010,8 @@ function mergePartials(facts: FileFacts): void {
       out.push(f);
       continue;
     }
+    // the lines between the two hunks are not shown: an override or a revert may hide there
+    if (f.line > prev.endLine + 1) (prev.hidden ??= []).push({ from: prev.endLine + 1, to: f.line - 1 });
     const shift = prev.credScopes.length;
     prev.calls.push(...f.calls.map((c) => ({ ...c, creds: c.creds.map((i) => i + shift) })));
     prev.credScopes.push(...f.credScopes);

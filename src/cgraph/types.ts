@@ -114,6 +114,8 @@ export interface FunctionFacts {
   partial?: boolean;
   /** For a partial function: the fragment starts at the function's head, so nothing above the visible code is missing. */
   headSeen?: boolean;
+  /** For a partial function seen in several hunks: the lines between them, which the patch does not show. */
+  hidden?: { from: number; to: number }[];
 }
 
 export interface IncludeDirective {
