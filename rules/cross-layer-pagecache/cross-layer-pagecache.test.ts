@@ -48,6 +48,15 @@ const invalid: (RuleCase & { expect: string[] })[] = [
     patches: [{ subject: 'erofs: read metadata through the page cache', edit: { 'fs/erofs/data.c': helper('static void *erofs_meta(struct erofs_sb_info *sbi, pgoff_t index)\n{\n\tstruct folio *folio = read_mapping_folio(sbi->dif0.file->f_mapping, index, NULL);\n\n\treturn folio_address(folio);\n}\n') } }],
     expect: ['introduced fs/erofs/data.c:51 foreignMapping (medium)'],
   },
+  {
+    name: 'reported where the filesystem calls the API, not inside the generic inline wrapper',
+    tree: { 'include/linux/pagemap.h': '/* synthetic */\nstatic inline struct folio *read_mapping_folio(struct address_space *mapping, pgoff_t index, struct file *file)\n{\n\treturn read_cache_folio(mapping, index, NULL, file);\n}\n' },
+    patches: [{ subject: 'erofs: read a lower folio', edit: {
+      'fs/erofs/data.c': helper('static struct folio *erofs_lower_folio(struct erofs_buf *buf, pgoff_t index)\n{\n\treturn read_mapping_folio(file_inode(buf->file)->i_mapping, index, NULL);\n}\n'),
+      'include/linux/pagemap.h': (t) => t.replace('\treturn read_cache_folio(', '\t/* the filler is the owner\'s ->read_folio() */\n\treturn read_cache_folio('),
+    } }],
+    expect: ['introduced fs/erofs/data.c:51 foreignMapping (high)'],
+  },
 ];
 
 const valid: (RuleCase & { expect: string[] })[] = [

@@ -38,8 +38,11 @@ export default defineRule({
   create(ctx) {
     return {
       function(fn) {
-        // mm/ implements the page cache; the VFS core hands its own files around
-        if (fn.file.startsWith('mm/') || kb.isVfsCore(fn.file)) return;
+        // mm/ implements the page cache; the VFS core hands its own files around;
+        // the generic wrappers in include/ (read_mapping_folio() around
+        // read_cache_folio()) are not a stacked filesystem: their callers are
+        // reported where they call them
+        if (fn.file.startsWith('mm/') || fn.file.startsWith('include/') || kb.isVfsCore(fn.file)) return;
         for (const site of fn.calls) {
           // a hand ->read_folio() call is RAW_RW_ITER's: it reports it with the I/O angle
           const api = kb.PAGE_CACHE_APIS[site.callee];
