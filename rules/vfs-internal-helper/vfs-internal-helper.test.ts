@@ -96,6 +96,12 @@ const valid: (RuleCase & { expect: string[] })[] = [
     patches: [{ subject: 'fs: export backing_file_user_file', edit: { 'fs/file_table.c': (t) => t + 'EXPORT_SYMBOL_GPL(backing_file_user_file);\n' } }],
     expect: [],
   },
+  {
+    name: 'block/bdev.c, the bdev pseudo-filesystem, includes fs/internal.h',
+    tree: { 'block/bdev.c': '// synthetic\n#include <linux/fs.h>\n\nint bdev_init(void)\n{\n\treturn 0;\n}\n' },
+    patches: [{ subject: 'block: use the VFS inode helpers', edit: { 'block/bdev.c': (t) => t.replace('#include <linux/fs.h>\n', '#include <linux/fs.h>\n#include "../fs/internal.h"\n') } }],
+    expect: [],
+  },
 ];
 
 describe('VFS_INTERNAL_HELPER', () => {
