@@ -20,7 +20,7 @@ function main(dirs: string[]): number {
   const bump = (kind: string, where: string, msg: string): void => {
     const e = errors.get(kind) ?? { n: 0, examples: [] };
     e.n++;
-    if (e.examples.length < 3) e.examples.push(`${where}: ${msg}`);
+    if (e.examples.length < (process.env.KREVIEW_CORPUS_ALL ? Infinity : 3)) e.examples.push(`${where}: ${msg}`);
     errors.set(kind, e);
   };
   for (const dir of dirs) {

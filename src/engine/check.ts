@@ -71,7 +71,10 @@ async function checkThread(patches: Patch[], o: SeriesCheckOptions, first: boole
     }
     report.errors.push(...applied.errors);
     if (!kernelFiles.length) {
-      report.notes.push(project ? `an ${project} patch (userspace): nothing to check` : patch.files.length ? 'touches no kernel C: nothing to check' : 'no diff: nothing to check');
+      // a diff that could not be read is reported as an error, not as "no diff"
+      if (project || patch.files.length || !report.errors.length) {
+        report.notes.push(project ? `an ${project} patch (userspace): nothing to check` : patch.files.length ? 'touches no kernel C: nothing to check' : 'no diff: nothing to check');
+      }
       continue;
     }
     const step = buildImages(patch, applied.files, graph, o, report.errors);

@@ -4,12 +4,17 @@ import type { Level } from '../engine/finding.js';
 import type { CheckResult, Filter } from '../engine/result.js';
 import { failing, visibleFindings } from '../engine/result.js';
 import { TOOL_NAME } from '../version.js';
+import { sanitizeLine } from './sanitize.js';
 
 export function formatB4(result: CheckResult, f: Filter, failLevel: Level): { stdout: string; exit: 0 | 1 } {
   // b4 (src/b4/review/checks.py _run_external_cmd) keeps tool/status/summary/url/details as text
   const out: { tool: string; status: 'pass' | 'warn' | 'fail'; summary: string; url: string; details: string }[] = [];
   let exit: 0 | 1 = 0;
   for (const inp of result.inputs) {
+    const problems = [...inp.errors, ...inp.patches.flatMap((r) => r.errors)].filter((e) => e.kind !== 'apply' && e.kind !== 'not-a-patch');
+    for (const e of problems) {
+      out.push({ tool: TOOL_NAME, status: 'warn', summary: `not fully checked: ${sanitizeLine(e.message)}`, url: '', details: sanitizeLine(e.oneLine()) });
+    }
     for (const r of inp.patches) {
       if (failing(r, f, failLevel).length) exit = 1;
       for (const x of visibleFindings(r, f)) {

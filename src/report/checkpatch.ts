@@ -82,7 +82,9 @@ export function formatText(result: CheckResult, o: TextOptions): { stdout: strin
     const fails = failing(u.report, o, o.failLevel);
     if (fails.length) exit = 1;
     const clean = shown.length === 0;
-    if (o.mailback && clean) continue;
+    // a corrupt patch (a line-wrapped hunk, bad MIME) was not fully read: never "ready for submission"
+    const broken = u.report.errors.some((e) => e.kind !== 'apply');
+    if (o.mailback && clean && !broken) continue;
     if (multi && !o.quiet && !o.terse) {
       const dash = '-'.repeat(u.vname.length);
       out += `${dash}\n${u.vname}\n${dash}\n`;
@@ -99,9 +101,11 @@ export function formatText(result: CheckResult, o: TextOptions): { stdout: strin
     if (!o.quiet && !o.terse) {
       for (const n of u.report.notes) out += `\nNOTE: ${sanitizeLine(n)}\n`;
       out += '\n';
-      out += clean
-        ? `${u.vname} has no obvious style problems and is ready for submission.\n`
-        : `${u.vname} has style problems, please review.\n`;
+      out += broken
+        ? `${u.vname} is malformed (see the errors on stderr) and was not fully checked, please review.\n`
+        : clean
+          ? `${u.vname} has no obvious style problems and is ready for submission.\n`
+          : `${u.vname} has style problems, please review.\n`;
     }
   }
   if (exit && !o.quiet && !o.terse) {

@@ -91,6 +91,9 @@ describe('kreview (built CLI)', () => {
     );
     expect(r.stdout).toContain('ERROR: this patch drops vfs_iter_read()');
     expect(r.stdout).not.toContain('    at '); // no stack trace
+    // a corrupt patch is never "ready for submission"
+    expect(r.stdout).toContain(`${FIX}/bad-counts.patch is malformed (see the errors on stderr) and was not fully checked, please review.`);
+    expect(r.stdout).not.toContain(`${FIX}/bad-counts.patch has no obvious style problems`);
   });
 
   it('usage errors exit 2', () => {
@@ -163,6 +166,14 @@ describe('as b4 runs it: one message on stdin, from the top of the tree', () => 
     const arr = JSON.parse(r.stdout);
     expect(arr).toEqual([expect.objectContaining({ tool: 'kreview', status: 'fail', url: '' })]);
     expect(typeof arr[0].details).toBe('string');
+  });
+
+  it('--format b4 on a corrupt message: a warning that it was not fully checked, not a pass', () => {
+    const r = kreview(['check', '--format', 'b4', '-'], { input: readFileSync(join(ROOT, FIX, 'bad-counts.patch')) });
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { tool: 'kreview', status: 'warn', summary: 'not fully checked: fs/erofs/data.c: hunk at line 21 says 5 old and 6 new lines, found 2 and 3', url: '', details: '-:21: fs/erofs/data.c: hunk at line 21 says 5 old and 6 new lines, found 2 and 3' },
+    ]);
   });
 });
 
