@@ -59,6 +59,8 @@ export default defineRule({
       { title: 'kernel/cred.c: override_creds(), revert_creds()' },
     ],
   },
+  // an override to balance, or an access to a stack's backing file
+  relevant: (f) => f.credScopes || (!!kb.stackFor(f.path) && f.callees.some((c) => !!kb.CHECKED_IO[c] || !!kb.RAW_IO[c] || !!OTHER_ACCESS[c] || !!kb.PAGE_CACHE_APIS[c])),
   create(ctx) {
     return {
       function(fn) {

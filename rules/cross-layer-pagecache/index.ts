@@ -35,6 +35,8 @@ export default defineRule({
       { title: 'include/linux/pagemap.h: read_mapping_folio()' },
     ],
   },
+  // it reports only at a page-cache API call
+  relevant: (f) => f.callees.some((c) => !!kb.PAGE_CACHE_APIS[c]),
   create(ctx) {
     return {
       function(fn) {

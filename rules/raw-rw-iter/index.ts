@@ -43,6 +43,8 @@ export default defineRule({
       { title: 'fs/read_write.c: rw_verify_area(), vfs_iocb_iter_read()' },
     ],
   },
+  // it reports only at a raw I/O call
+  relevant: (f) => f.callees.some((c) => !!kb.RAW_IO[c]),
   create(ctx) {
     return {
       function(fn) {

@@ -44,6 +44,10 @@ export default defineRule({
       { title: 'include/linux/fs.h: rw_verify_area() declaration (fs/internal.h before ~v5.18)' },
     ],
   },
+  // includes, exports, and calls of the helpers and fs/internal.h symbols
+  relevant: (f) =>
+    f.localIncludes.some((i) => posix.normalize(posix.join(posix.dirname(f.path), i)) === 'fs/internal.h') ||
+    [...f.exports, ...f.callees].some((n) => !!kb.VFS_INTERNAL_HELPERS[n] || !!kb.FS_INTERNAL_H_SYMBOLS[n]),
   create(ctx) {
     const allowed = (file: string, fn?: string): boolean => isAllowed(ctx.settings, file, fn);
     return {

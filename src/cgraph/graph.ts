@@ -3,7 +3,7 @@
 // image is the base graph with a few files replaced: `withFiles()` layers a
 // small index over the big one instead of rebuilding it.
 
-import type { Assignment, CallPath, CallerEdge, CallSite, CodeGraph, FileFacts, FunctionFacts, OpsTable, WorkFn } from './types.js';
+import type { Assignment, CallPath, CallerEdge, CallSite, CodeGraph, FileFacts, FileSummary, FunctionFacts, OpsTable, WorkFn } from './types.js';
 
 class Index {
   readonly files = new Map<string, FileFacts>();
@@ -13,32 +13,112 @@ class Index {
   readonly slots = new Map<string, { table: OpsTable; slot: string; file: string }[]>();
   readonly work = new Map<string, (WorkFn & { file: string })[]>();
 
-  constructor(files: Iterable<FileFacts>) {
+  /**
+   * `rank`, for a graph that loads files lazily: entries stay in the order
+   * they would have had with every file loaded up front (by file rank, then
+   * as they stand in the file), so answers do not depend on what was asked first.
+   */
+  constructor(files: Iterable<FileFacts>, private readonly rank?: (path: string) => number) {
     for (const f of files) this.add(f);
   }
 
-  private add(f: FileFacts): void {
+  add(f: FileFacts): void {
     this.files.set(f.path, f);
+    const r = this.rank ? this.rank(f.path) : 0;
+    const put = <V>(m: Map<string, V[]>, k: string, v: V, file: (v: V) => string): void => {
+      const l = m.get(k);
+      if (!l) m.set(k, [v]);
+      else if (!this.rank) l.push(v);
+      else if (file(l[l.length - 1]!) === f.path || this.rank(file(l[l.length - 1]!)) <= r) l.push(v);
+      else {
+        // after every entry of a file ranked at or before this one
+        let i = l.length;
+        while (i > 0 && this.rank(file(l[i - 1]!)) > r) i--;
+        l.splice(i, 0, v);
+      }
+    };
     for (const fn of f.functions) {
-      push(this.byName, fn.name, fn);
-      for (const site of fn.calls) if (site.kind === 'direct') push(this.callers, site.callee, { caller: fn, site });
+      put(this.byName, fn.name, fn, (x) => x.file);
+      for (const site of fn.calls) if (site.kind === 'direct') put(this.callers, site.callee, { caller: fn, site }, (x) => x.caller.file);
       for (const a of fn.assigns) {
-        const m = /(?:->|\.)([A-Za-z_]\w*)$/.exec(a.lhs);
-        if (m) push(this.fields, m[1]!, { fn, assign: a });
+        const m = FIELD.exec(a.lhs);
+        if (m) put(this.fields, m[1]!, { fn, assign: a }, (x) => x.fn.file);
       }
     }
-    for (const t of f.opsTables) for (const [slot, name] of Object.entries(t.slots)) push(this.slots, name, { table: t, slot, file: f.path });
-    for (const w of f.workFns) push(this.work, w.fn, { ...w, file: f.path });
+    for (const t of f.opsTables) for (const [slot, name] of Object.entries(t.slots)) put(this.slots, name, { table: t, slot, file: f.path }, (x) => x.file);
+    for (const w of f.workFns) put(this.work, w.fn, { ...w, file: f.path }, (x) => x.file);
   }
 }
 
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const l = m.get(k);
-  if (l) l.push(v);
-  else m.set(k, [v]);
+/** The field an assignment's left side ends in: `buf->mapping` -> `mapping`. */
+const FIELD = /(?:->|\.)([A-Za-z_]\w*)$/;
+
+/** The summary of a file's facts (see FileSummary). */
+export function summarize(f: FileFacts): FileSummary {
+  const callees = new Set<string>();
+  const fields = new Set<string>();
+  let credScopes = false;
+  for (const fn of f.functions) {
+    for (const site of fn.calls) callees.add(site.callee);
+    for (const a of fn.assigns) {
+      const m = FIELD.exec(a.lhs);
+      if (m) fields.add(m[1]!);
+    }
+    if (fn.credScopes.length) credScopes = true;
+  }
+  return {
+    path: f.path,
+    defs: [...new Set(f.functions.map((fn) => fn.name))],
+    callees: [...callees],
+    fields: [...fields],
+    slots: [...new Set(f.opsTables.flatMap((t) => Object.values(t.slots)))],
+    work: [...new Set(f.workFns.map((w) => w.fn))],
+    localIncludes: f.includes.filter((i) => !i.system).map((i) => i.path),
+    exports: f.exports.map((e) => e.name),
+    credScopes,
+    lines: f.functions.length ? f.functions[f.functions.length - 1]!.endLine : 0,
+    functions: f.functions.length,
+  };
+}
+
+/** Files not loaded yet, found by the names a query asks for. */
+export interface LazyFiles {
+  summaries: Iterable<FileSummary>;
+  load(path: string): FileFacts | undefined;
+}
+
+/** Files a lazy graph has not loaded yet, by the names that would need them. */
+class Pending {
+  readonly byDef = new Map<string, string[]>();
+  readonly byCallee = new Map<string, string[]>();
+  readonly byField = new Map<string, string[]>();
+  readonly bySlot = new Map<string, string[]>();
+  readonly byWork = new Map<string, string[]>();
+  readonly paths = new Set<string>();
+
+  constructor(readonly source: LazyFiles) {
+    const add = (m: Map<string, string[]>, keys: string[], path: string): void => {
+      for (const k of keys) {
+        const l = m.get(k);
+        if (l) l.push(path);
+        else m.set(k, [path]);
+      }
+    };
+    for (const s of source.summaries) {
+      this.paths.add(s.path);
+      add(this.byDef, s.defs, s.path);
+      add(this.byCallee, s.callees, s.path);
+      add(this.byField, s.fields, s.path);
+      add(this.bySlot, s.slots, s.path);
+      add(this.byWork, s.work, s.path);
+    }
+  }
 }
 
 export class MemoryCodeGraph implements CodeGraph {
+  /** For a lazy graph: what is still on disk. Loading mutates `base`, which only a lazy graph does. */
+  private pending: Pending | undefined;
+
   private constructor(
     private readonly base: Index,
     /** Files replacing (or adding to) the base; empty for a plain graph. */
@@ -51,6 +131,34 @@ export class MemoryCodeGraph implements CodeGraph {
     return new MemoryCodeGraph(new Index(files), undefined, new Set());
   }
 
+  /**
+   * A graph over `loaded` that loads the files in `deferred` when a query
+   * names something they define, call, assign or register. `rank` is the
+   * order of all files (loaded and deferred) as fromFiles() would have added
+   * them, so every answer is the same as with everything loaded up front.
+   */
+  static lazy(loaded: FileFacts[], deferred: LazyFiles, rank: (path: string) => number): MemoryCodeGraph {
+    const g = new MemoryCodeGraph(new Index(loaded, rank), undefined, new Set());
+    g.pending = new Pending(deferred);
+    for (const f of loaded) g.pending.paths.delete(f.path);
+    return g;
+  }
+
+  /** Load the deferred files a query needs. */
+  private need(m: 'byDef' | 'byCallee' | 'byField' | 'bySlot' | 'byWork', key: string): void {
+    const p = this.pending;
+    const paths = p?.[m].get(key);
+    if (!p || !paths) return;
+    for (const path of paths) this.loadPath(path);
+  }
+
+  private loadPath(path: string): void {
+    const p = this.pending;
+    if (!p || !p.paths.delete(path)) return;
+    const f = p.source.load(path);
+    if (f) this.base.add(f);
+  }
+
   withFiles(replaced: FileFacts[], removed: string[] = []): MemoryCodeGraph {
     if (!replaced.length && !removed.length) return this;
     const topFiles = new Map(this.top?.files ?? []);
@@ -59,7 +167,9 @@ export class MemoryCodeGraph implements CodeGraph {
     const hidden = new Set(this.hidden);
     for (const f of replaced) hidden.add(f.path);
     for (const p of removed) hidden.add(p);
-    return new MemoryCodeGraph(this.base, new Index(topFiles.values()), hidden);
+    const g = new MemoryCodeGraph(this.base, new Index(topFiles.values()), hidden);
+    g.pending = this.pending;
+    return g;
   }
 
   private visible<T>(fromBase: T[] | undefined, fromTop: T[] | undefined, file: (t: T) => string): T[] {
@@ -68,6 +178,7 @@ export class MemoryCodeGraph implements CodeGraph {
   }
 
   functions(name: string): FunctionFacts[] {
+    this.need('byDef', name);
     return this.visible(this.base.byName.get(name), this.top?.byName.get(name), (f) => f.file);
   }
 
@@ -84,19 +195,23 @@ export class MemoryCodeGraph implements CodeGraph {
   }
 
   *allFunctions(): Iterable<FunctionFacts> {
+    for (const p of [...(this.pending?.paths ?? [])]) this.loadPath(p);
     for (const f of this.files()) yield* f.functions;
   }
 
   file(path: string): FileFacts | undefined {
+    this.loadPath(path);
     return this.top?.files.get(path) ?? (this.hidden.has(path) ? undefined : this.base.files.get(path));
   }
 
   *files(): Iterable<FileFacts> {
+    for (const p of [...(this.pending?.paths ?? [])]) this.loadPath(p);
     for (const [p, f] of this.base.files) if (!this.hidden.has(p)) yield f;
     if (this.top) yield* this.top.files.values();
   }
 
   callers(name: string): CallerEdge[] {
+    this.need('byCallee', name);
     return this.visible(this.base.callers.get(name), this.top?.callers.get(name), (e) => e.caller.file);
   }
 
@@ -129,14 +244,17 @@ export class MemoryCodeGraph implements CodeGraph {
   }
 
   fieldAssignments(field: string): { fn: FunctionFacts; assign: Assignment }[] {
+    this.need('byField', field);
     return this.visible(this.base.fields.get(field), this.top?.fields.get(field), (x) => x.fn.file);
   }
 
   opsSlots(fnName: string): { table: OpsTable; slot: string; file: string }[] {
+    this.need('bySlot', fnName);
     return this.visible(this.base.slots.get(fnName), this.top?.slots.get(fnName), (x) => x.file);
   }
 
   workRegistrations(fnName: string): (WorkFn & { file: string })[] {
+    this.need('byWork', fnName);
     return this.visible(this.base.work.get(fnName), this.top?.work.get(fnName), (x) => x.file);
   }
 }

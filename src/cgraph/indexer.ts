@@ -11,7 +11,8 @@ import { createRequire } from 'node:module';
 import { sha1 } from './hash.js';
 import { cacheRoot, contentHash, FactsCache, writeAtomic } from './cache.js';
 import { extractFileFactsSafe, FACTS_VERSION } from './extract.js';
-import type { FileFacts } from './types.js';
+import type { FileFacts, FileSummary } from './types.js';
+import { summarize, type LazyFiles } from './graph.js';
 import type { SourceTree } from '../tree/types.js';
 import { mkdirSync } from 'node:fs';
 import { onInterruptStop } from '../interrupt.js';
@@ -35,12 +36,19 @@ export interface IndexOptions {
   /** Do not keep the facts in memory (for `kreview index`, which only fills the cache). */
   discard?: boolean;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Load the facts of only the files this accepts (from their summaries, kept
+   * in the tree manifest); the others are returned as `deferred`, to be
+   * loaded when a graph query needs them. Files without a summary yet are
+   * loaded.
+   */
+  select?: (s: FileSummary) => boolean;
 }
 
 /** Stat manifest of a disk tree: lets a warm run skip reading and hashing unchanged files. */
 interface TreeManifest {
   version: number;
-  files: Record<string, [size: number, mtimeMs: number, hash: string]>;
+  files: Record<string, [size: number, mtimeMs: number, hash: string, summary?: FileSummary]>;
 }
 
 function manifestPath(root: string, env?: NodeJS.ProcessEnv): string {
@@ -57,7 +65,7 @@ function loadManifest(root: string, env?: NodeJS.ProcessEnv): TreeManifest {
   return { version: FACTS_VERSION, files: {} };
 }
 
-export async function indexTree(tree: SourceTree, paths: string[], o: IndexOptions = {}): Promise<{ facts: FileFacts[]; stats: IndexStats }> {
+export async function indexTree(tree: SourceTree, paths: string[], o: IndexOptions = {}): Promise<{ facts: FileFacts[]; stats: IndexStats; deferred?: LazyFiles }> {
   const t0 = performance.now();
   const cache = FactsCache.open(o.env);
   const files = await tree.list(paths);
@@ -65,6 +73,15 @@ export async function indexTree(tree: SourceTree, paths: string[], o: IndexOptio
   const todo: { path: string; text: string }[] = [];
   const manifest = tree.kind === 'disk' && tree.root ? loadManifest(tree.root, o.env) : undefined;
   let manifestDirty = false;
+  const deferred: { summary: FileSummary; hash: string }[] = [];
+  // keep a file's summary in the manifest, for the next selective run
+  const remember = (f: FileFacts): void => {
+    const e = manifest?.files[f.path];
+    if (e && e[2] === f.hash && !e[3]) {
+      e[3] = summarize(f);
+      manifestDirty = true;
+    }
+  };
   let cached = 0;
   let functions = 0;
   for (const p of files) {
@@ -82,11 +99,18 @@ export async function indexTree(tree: SourceTree, paths: string[], o: IndexOptio
           cached++;
           continue;
         }
+        if (o.select && known[3] && !o.select(known[3])) {
+          cached++;
+          functions += known[3].functions;
+          deferred.push({ summary: known[3], hash: known[2] });
+          continue;
+        }
         const hit = cache.getByHash(p, known[2]);
         if (hit) {
           cached++;
           functions += hit.functions.length;
           facts.push(hit);
+          remember(hit);
           continue;
         }
       }
@@ -100,6 +124,7 @@ export async function indexTree(tree: SourceTree, paths: string[], o: IndexOptio
         cached++;
         functions += hit.functions.length;
         if (!o.discard) facts.push(hit);
+        remember(hit);
       } else todo.push({ path: p, text });
       continue;
     }
@@ -119,6 +144,7 @@ export async function indexTree(tree: SourceTree, paths: string[], o: IndexOptio
   let done = cached;
   const onFacts = (f: FileFacts): void => {
     cache.put(f);
+    remember(f);
     functions += f.functions.length;
     if (!o.discard) facts.push(f);
     o.progress?.(++done, files.length);
@@ -140,8 +166,10 @@ export async function indexTree(tree: SourceTree, paths: string[], o: IndexOptio
     }
   }
   facts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const hashes = new Map(deferred.map((d) => [d.summary.path, d.hash]));
   return {
     facts,
+    ...(o.select ? { deferred: { summaries: deferred.map((d) => d.summary), load: (path: string) => cache.getByHash(path, hashes.get(path) ?? '') } } : {}),
     stats: { files: files.length, cached, indexed: todo.length, functions, seconds: (performance.now() - t0) / 1000, workers },
   };
 }

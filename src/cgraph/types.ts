@@ -165,6 +165,35 @@ export interface FileFacts {
   parseErrors: number;
 }
 
+/**
+ * What a file offers the graph and the rules, without its facts: the names
+ * under which a graph query would need the file, and what a rule's
+ * `relevant()` test looks at. Kept per file in the tree manifest, so a warm
+ * audit loads the facts of only the files it needs.
+ */
+export interface FileSummary {
+  path: string;
+  /** Functions defined. */
+  defs: string[];
+  /** Direct callees and member calls (`f_op->read_iter`), each once. */
+  callees: string[];
+  /** Fields assigned (`->mapping`, `.file`). */
+  fields: string[];
+  /** Functions named in ops tables. */
+  slots: string[];
+  /** Functions registered as kworkers. */
+  work: string[];
+  /** Non-system #include paths. */
+  localIncludes: string[];
+  /** EXPORT_SYMBOL*() names. */
+  exports: string[];
+  /** Some function overrides credentials. */
+  credScopes: boolean;
+  /** The last line of the last function (lines checked). */
+  lines: number;
+  functions: number;
+}
+
 export interface CallerEdge {
   caller: FunctionFacts;
   site: CallSite;

@@ -12,7 +12,7 @@ import { compareFindings } from './finding.js';
 import { dedupe, runImage, toFinding, type PostLineInfo } from './engine.js';
 import { loadRules } from './registry.js';
 import type { CheckResult } from './result.js';
-import type { RuleSettings } from './rule-api.js';
+import type { FileSummary, RuleSettings } from './rule-api.js';
 
 export interface AuditOptions {
   tree: SourceTree;
@@ -28,11 +28,22 @@ export async function runAudit(o: AuditOptions): Promise<CheckResult> {
   const rules = all.filter((r) => (!o.types.size || o.types.has(r.meta.type)) && !o.ignore.has(r.meta.type));
   const settings = (id: string): RuleSettings => ({ allow: o.allow.get(all.find((r) => r.id === id)?.meta.type ?? '') ?? [] });
   const paths = o.paths.map((p) => safeRelPath(p, p));
-  const { facts } = await indexTree(o.tree, paths, o.progress ? { progress: o.progress } : {});
+  // Only the files some enabled rule could report in are loaded up front; the
+  // rest (most of fs/) are loaded when the graph needs them as callers, ops
+  // tables or field assignments (their summaries are in the tree manifest).
+  const everyFile = rules.some((r) => !r.relevant);
+  const select = everyFile ? undefined : (s: FileSummary): boolean => rules.some((r) => r.relevant!(s));
+  const { facts, deferred } = await indexTree(o.tree, paths, { ...(o.progress ? { progress: o.progress } : {}), ...(select ? { select } : {}) });
+  const summaries = deferred ? [...deferred.summaries] : [];
+  const treePaths = [...facts.map((f) => f.path), ...summaries.map((s) => s.path)].sort();
   // the model supplies callers and ops tables outside the audited paths
-  const known = new Set(facts.map((f) => f.path));
-  const model = loadModelFacts(facts.map((f) => f.path)).filter((f) => !known.has(f.path));
-  const graph = MemoryCodeGraph.fromFiles([...model, ...facts]);
+  const known = new Set(treePaths);
+  const model = loadModelFacts(treePaths).filter((f) => !known.has(f.path));
+  // the order fromFiles([...model, ...all tree files]) would have used
+  const rank = new Map<string, number>();
+  for (const f of model) rank.set(f.path, rank.size);
+  for (const p of treePaths) rank.set(p, rank.size);
+  const graph = deferred ? MemoryCodeGraph.lazy([...model, ...facts], { summaries, load: deferred.load }, (p) => rank.get(p) ?? rank.size) : MemoryCodeGraph.fromFiles([...model, ...facts]);
   const texts = new Map<string, string[]>();
   const lines: PostLineInfo = {
     lineKind: () => ({ kind: 'untouched' }),
@@ -56,6 +67,7 @@ export async function runAudit(o: AuditOptions): Promise<CheckResult> {
   // source lines only for the files that have findings; the line count of all
   let totalLines = 0;
   for (const f of facts) totalLines += f.functions.length ? f.functions[f.functions.length - 1]!.endLine : 0;
+  for (const f of summaries) totalLines += f.lines;
   for (const d of detections) {
     if (!texts.has(d.at.file)) {
       const t = await o.tree.read(d.at.file);
@@ -83,6 +95,6 @@ export async function runAudit(o: AuditOptions): Promise<CheckResult> {
   return {
     mode: 'audit',
     tree: o.tree.describe(),
-    inputs: [{ input: paths.join(' '), patches: [{ patch, findings, errors: [], notes: [`${facts.length} files, ${facts.reduce((n, f) => n + f.functions.length, 0)} functions audited`], kernelFiles: facts.length, linesChecked: totalLines }], errors: [] }],
+    inputs: [{ input: paths.join(' '), patches: [{ patch, findings, errors: [], notes: [`${facts.length + summaries.length} files, ${facts.reduce((n, f) => n + f.functions.length, 0) + summaries.reduce((n, f) => n + f.functions, 0)} functions audited`], kernelFiles: facts.length + summaries.length, linesChecked: totalLines }], errors: [] }],
   };
 }

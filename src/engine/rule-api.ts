@@ -2,11 +2,11 @@
 // knowledge base, the graph analyses, and defineRule(). Nothing from the
 // engine's internals leaks through here (ESLint's create(context) model).
 
-import type { CallSite, CodeGraph, FileFacts, FunctionFacts } from '../cgraph/types.js';
+import type { CallSite, CodeGraph, FileFacts, FileSummary, FunctionFacts } from '../cgraph/types.js';
 import type { Confidence, Level, Related, WitnessStep } from './finding.js';
 import type { OriginStep } from '../cgraph/dataflow.js';
 
-export type { CallSite, CodeGraph, CredScope, FileFacts, FunctionFacts, Assignment } from '../cgraph/types.js';
+export type { CallSite, CodeGraph, CredScope, FileFacts, FileSummary, FunctionFacts, Assignment } from '../cgraph/types.js';
 export type { Confidence, Level, Related, WitnessStep } from './finding.js';
 export * as kb from '../cgraph/kb.js';
 export {
@@ -108,6 +108,13 @@ export interface RuleDefinition {
   id: string;
   meta: RuleMeta;
   create(ctx: RuleContext): RuleVisitor;
+  /**
+   * Could this rule report anything in this file? A cheap test on the file's
+   * summary; the audit skips files no enabled rule finds relevant (they are
+   * still loaded when the graph needs them as callers, ops tables, ...).
+   * Must be true whenever unsure; a rule without it sees every file.
+   */
+  relevant?(file: FileSummary): boolean;
 }
 
 export function defineRule(def: RuleDefinition): RuleDefinition {

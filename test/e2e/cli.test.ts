@@ -2,7 +2,7 @@
 // stdout/stderr/exit status out. `npm test` builds dist/ first.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -195,5 +195,23 @@ describe('kreview graph and index', () => {
     expect(a.status).toBe(0);
     const b = kreview(['index', '--tree', 'test/fixtures/ktree', 'fs', 'drivers']);
     expect(b.stdout).toMatch(/: 10 files \(10 cached, 0 indexed\)/);
+  });
+  it('audit: the warm run, which loads only the files the rules and the graph need, reports exactly what the cold run does', () => {
+    const env = { KREVIEW_CACHE_DIR: mkdtempSync(join(tmpdir(), 'kreview-audit-')) };
+    const tree = mkdtempSync(join(tmpdir(), 'kreview-audit-tree-'));
+    cpSync(join(ROOT, 'test/fixtures/ktree'), tree, { recursive: true });
+    // a backing-file read whose only caller is in a file no rule looks at: the warm run must load it to judge the read
+    writeFileSync(join(tree, 'fs/erofs/x.c'), '#include "internal.h"\n\nssize_t erofs_x_read(struct erofs_sb_info *sbi, struct kiocb *kiocb, struct iov_iter *iter)\n{\n\treturn vfs_iocb_iter_read(sbi->dif0.file, kiocb, iter);\n}\n');
+    writeFileSync(join(tree, 'fs/erofs/y.c'), '#include "internal.h"\n\nstatic ssize_t erofs_y_read_iter(struct kiocb *iocb, struct iov_iter *to)\n{\n\treturn erofs_x_read(EROFS_I_SB(file_inode(iocb->ki_filp)), iocb, to);\n}\n\nconst struct file_operations erofs_y_fops = {\n\t.read_iter = erofs_y_read_iter,\n};\n');
+    const args = ['audit', '--tree', tree, '--format', 'json', 'fs', 'drivers', 'io_uring'];
+    const cold = kreview(args, { env });
+    const warm = kreview(args, { env });
+    expect(cold.status).toBe(1);
+    const strip = (out: string): unknown => ({ ...JSON.parse(out), tool: undefined });
+    expect(strip(warm.stdout)).toEqual(strip(cold.stdout));
+    const types = (JSON.parse(warm.stdout).inputs[0].patches[0].findings as { type: string; file: string }[]).map((f) => `${f.type} ${f.file}`);
+    expect(types).toContain('RAW_RW_ITER drivers/block/loop.c');
+    expect(types).not.toContain('RAW_RW_ITER io_uring/rw.c');
+    expect(warm.stdout).toContain('erofs_y_read_iter() (file_operations.read_iter, runs as the calling task)');
   });
 });
