@@ -12,6 +12,7 @@ import { formatSarif } from '../src/report/sarif.js';
 import { formatB4 } from '../src/report/b4.js';
 import { formatText } from '../src/report/checkpatch.js';
 import { formatJson } from '../src/report/json.js';
+import { isTTY, writeOut } from './io.js';
 
 export const CHECK_SPECS: Specs = {
   help: { kind: 'flag', short: 'h' },
@@ -182,20 +183,20 @@ export async function emit(result: CheckResult, o: CommonOptions, extra: { all?:
   for (const inp of result.inputs) {
     for (const e of inp.errors) {
       bad = true;
-      process.stderr.write(`kreview: ${sanitizeLine(e.oneLine())}\n`);
+      writeOut(2, `kreview: ${sanitizeLine(e.oneLine())}\n`);
     }
     for (const r of inp.patches) {
       for (const e of r.errors) {
         if (e.kind === 'apply') continue; // a hunk that did not apply is a note, not bad input
         bad = true;
-        process.stderr.write(`kreview: ${sanitizeLine(e.oneLine())}\n`);
+        writeOut(2, `kreview: ${sanitizeLine(e.oneLine())}\n`);
       }
     }
   }
   const filter = { all: !!o.flags.all || !!extra.all, strict: o.strict, types: o.types, ignore: o.ignore };
   if (extra.countPreexisting) for (const inp of result.inputs) for (const r of inp.patches) for (const f of r.findings) if (f.status === 'preexisting') f.status = 'introduced';
   const colorWhen = o.color ?? 'auto';
-  const color = colorWhen === 'always' || (colorWhen === 'auto' && !!process.stdout.isTTY && !process.env.NO_COLOR);
+  const color = colorWhen === 'always' || (colorWhen === 'auto' && !process.env.NO_COLOR && isTTY(1));
   let out: { stdout: string; exit: 0 | 1 };
   switch (o.format) {
     case 'json':
@@ -223,7 +224,7 @@ export async function emit(result: CheckResult, o: CommonOptions, extra: { all?:
       });
   }
   if (o.output) writeFileSync(o.output, out.stdout);
-  else process.stdout.write(out.stdout);
+  else writeOut(1, out.stdout);
   if (bad) return 2;
   return out.exit;
 }

@@ -1,9 +1,9 @@
 // `kreview check`: checkpatch.pl's interface, kreview's rules.
 
-import { isatty } from 'node:tty';
 import { runCheck } from '../../src/engine/run.js';
 import { TriageStore } from '../../src/engine/triage.js';
 import { CHECK_HELP, emit, parseCommon } from '../options.js';
+import { isTTY, writeOut } from '../io.js';
 
 export async function run(argv: string[]): Promise<number> {
   const o = parseCommon('check', argv, CHECK_HELP);
@@ -24,7 +24,7 @@ export async function run(argv: string[]): Promise<number> {
     ignore: o.ignore,
     allow: o.allow,
     triage: new TriageStore(),
-    ...(isatty(2) && !o.flags.quiet ? { progress: (m: string) => process.stderr.write(`\r\x1b[K${m}`) } : {}),
+    ...(!o.flags.quiet && isTTY(2) ? { progress: (m: string) => writeOut(2, `\r\x1b[K${m}`) } : {}),
   });
   return emit(result, o);
 }

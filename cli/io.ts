@@ -1,0 +1,39 @@
+// Terminal output without Node's stdio streams. Creating process.stdout or
+// process.stderr on a pipe loads node:net and node:stream, and node:tty does
+// too: ~3.5 ms of a 50 ms check. A check writes its report once, at the end,
+// so plain synchronous writes to the file descriptors do.
+
+import { fstatSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+/** Is this descriptor a terminal? A pipe or file is told by fstat; only a character device needs node:tty. */
+export function isTTY(fd: 1 | 2): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return (createRequire(import.meta.url)('node:tty') as typeof import('node:tty')).isatty(fd);
+}
+
+let pause: Int32Array | undefined;
+
+/** Write all of `text` to stdout (1) or stderr (2). A closed pipe (`| head`) ends the output quietly. */
+export function writeOut(fd: 1 | 2, text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        // a non-blocking pipe that is full: wait a moment for the reader
+        Atomics.wait((pause ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, 2);
+        continue;
+      }
+      if (code === 'EPIPE') return;
+      throw err;
+    }
+  }
+}
