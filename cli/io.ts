@@ -9,7 +9,10 @@ import { createRequire } from 'node:module';
 /** Is this descriptor a terminal? A pipe or file is told by fstat; only a character device needs node:tty. */
 export function isTTY(fd: 1 | 2): boolean {
   try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
+    const st = fstatSync(fd);
+    if (!st.isCharacterDevice()) return false;
+    // Linux: major 1 is /dev/null, /dev/zero, ... (`>/dev/null` in scripts and hooks)
+    if (process.platform === 'linux' && ((st.rdev >> 8) & 0xfff) === 1) return false;
   } catch {
     return false;
   }

@@ -1,7 +1,7 @@
 // `kreview model build --tree DIR [-o DIR]`: (re)build the embedded model from
 // a kernel tree. The shipped model/ was built from Debian's linux-source-6.12.
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, str, UsageError } from '../args.js';
 
@@ -10,7 +10,7 @@ const HELP = `usage: kreview model build --tree DIR [-o OUTDIR]
 Indexes the VFS/EROFS neighbourhood of a kernel tree (VFS core fs/*.c, erofs,
 overlayfs, fuse, cachefiles, backing-file, nfs localio, loop, mm/filemap.c and
 key headers) and writes a compact, versioned model: OUTDIR/manifest.json and
-one gzipped shard per subsystem (default OUTDIR: ./model).
+one JSON shard per subsystem (default OUTDIR: ./model).
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -50,7 +50,11 @@ export async function run(argv: string[]): Promise<number> {
   const { manifest, shards } = buildModel(facts, kernel);
   const out = str(p, 'output') ?? 'model';
   mkdirSync(out, { recursive: true });
-  for (const s of shards) writeFileSync(join(out, s.file), s.data);
+  for (const s of shards) {
+    writeFileSync(join(out, s.file), s.data);
+    // the gzipped shard an earlier version wrote under the same name
+    rmSync(join(out, `${s.file}.gz`), { force: true });
+  }
   writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   const bytes = shards.reduce((n, s) => n + s.data.length, 0);
   process.stdout.write(
