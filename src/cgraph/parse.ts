@@ -5,7 +5,8 @@
 // `long sys_name(...)` definition on the same line.
 
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type ParserT from 'tree-sitter';
 
 const require = createRequire(import.meta.url);
@@ -38,8 +39,12 @@ export function cLanguage(): NonNullable<Parameters<ParserT['setLanguage']>[0]> 
 function loadCLanguage(): unknown {
   try {
     const pkg = require.resolve('tree-sitter-c/package.json');
-    const fromPkg = createRequire(pkg);
-    return (fromPkg('node-gyp-build') as (dir: string) => unknown)(dirname(pkg));
+    const root = dirname(pkg);
+    // the shipped prebuild, where node-gyp-build would find it after scanning
+    // build/ and prebuilds/ (a local build wins, as with node-gyp-build)
+    const prebuilt = join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'tree-sitter-c.node');
+    if (!existsSync(join(root, 'build')) && existsSync(prebuilt)) return require(prebuilt);
+    return (createRequire(pkg)('node-gyp-build') as (dir: string) => unknown)(root);
   } catch {
     return require('tree-sitter-c');
   }
