@@ -12,7 +12,7 @@
 import { sha1 } from './hash.js';
 import type ParserT from 'tree-sitter';
 import { CRED_FORMS, credFormFor, isCredRevert, table } from './kb.js';
-import { parseC, preprocess } from './parse.js';
+import { cLanguage, parseC, preprocess, Query } from './parse.js';
 import type { Assignment, CallSite, CredLeak, CredScope, FileFacts, FunctionFacts, OpsTable, Variable, WorkFn } from './types.js';
 
 /** Bump when extraction changes: cached facts of an older version are rebuilt. */
@@ -46,12 +46,12 @@ const WORK_APIS: Record<string, number> = table({
 
 const SCOPED_BLOCK_FORMS = new Set(['scoped_with_creds', 'scoped_with_kernel_creds']);
 
-// The node kinds extraction looks at, collected in one native pass
-// (descendantsOfType, in document order). Not a tree-sitter Query: building
-// one analyses the whole C grammar, 1.5-2.5 ms of every `kreview check`,
-// whatever the patterns. Callees, arguments, assignment sides and labels are
-// cut from the text; fields (an if's consequence, a loop's body) are read
-// from the node.
+// The node kinds extraction looks at, collected in one native pass, in
+// document order. A check of a few files uses descendantsOfType(): building
+// a tree-sitter Query analyses the whole C grammar (1.5-2.5 ms, whatever the
+// patterns), too much for a 40 ms check; see kindNodes() for long runs.
+// Callees, arguments, assignment sides and labels are cut from the text;
+// fields (an if's consequence, a loop's body) are read from the node.
 const KIND: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
   function_definition: 'fn',
   call_expression: 'call',
@@ -73,6 +73,23 @@ const KIND: Record<string, string> = Object.assign(Object.create(null) as Record
   ERROR: 'err',
 });
 const KINDS = Object.keys(KIND);
+
+// For long runs (an index, a sweep, a big mbox) a Query is faster: its
+// captures filter `&&`/`||` natively and skip the other binary expressions.
+// Its one-time cost is only worth paying after the first few files.
+const QUERY_SRC = Object.entries(KIND)
+  .map(([type, kind]) => (type === 'binary_expression' ? '(binary_expression operator: ["&&" "||"]) @logic' : `(${type}) @${kind}`))
+  .join('\n');
+const QUERY_AFTER = 16;
+let captured = 0;
+let query: ParserT.Query | undefined;
+
+/** The nodes of the kinds above, in document order. */
+function kindNodes(root: ParserT.SyntaxNode): { nodes: ParserT.SyntaxNode[]; logicChecked: boolean } {
+  if (++captured <= QUERY_AFTER) return { nodes: root.descendantsOfType(KINDS), logicChecked: false };
+  query ??= new Query(cLanguage(), QUERY_SRC);
+  return { nodes: query.captures(root).map((c) => c.node), logicChecked: true };
+}
 
 /** A captured node, reduced to plain numbers and strings once. */
 interface N {
@@ -164,10 +181,11 @@ interface Captures {
 
 function capture(root: ParserT.SyntaxNode, text: string): Captures {
   const c: Captures = { fns: [], calls: [], blocks: [], rets: [], gotos: [], labels: [], assigns: [], inits: [], decls: [], errors: 0 };
-  for (const n of root.descendantsOfType(KINDS)) {
+  const { nodes, logicChecked } = kindNodes(root);
+  for (const n of nodes) {
     const kind = KIND[n.type];
     // only `&&` and `||` make their right side conditional
-    if (kind === 'logic') {
+    if (kind === 'logic' && !logicChecked) {
       const op = n.childForFieldName('operator')?.type;
       if (op !== '&&' && op !== '||') continue;
     }
