@@ -2,7 +2,7 @@
 // shared/ENGINEERING-NOTES.md and KERNEL-CONTEXT.md that must not be lost.
 
 import { describe, expect, it } from 'vitest';
-import { extractFileFacts, extractFileFactsSafe } from './extract.js';
+import { extractFileFacts, extractFileFactsSafe, restartNodeCollection } from './extract.js';
 import { MemoryCodeGraph } from './graph.js';
 import type { FunctionFacts } from './types.js';
 import { credStatesAt } from './dataflow.js';
@@ -141,6 +141,30 @@ describe('file-level facts', () => {
     expect(f.opsTables).toEqual([{ struct: 'file_operations', name: 'my_fops', line: 12, slots: { read_iter: 'my_read_iter' } }]);
     expect(f.workFns).toEqual([{ fn: 'my_workfn', api: 'INIT_WORK', line: 10, in: 'setup' }]);
     expect(f.exports).toEqual([{ name: 'setup', macro: 'EXPORT_SYMBOL_GPL', line: 16 }]);
+  });
+});
+
+describe('node collection', () => {
+  it('the first files of a run (descendantsOfType) and the later ones (a Query) give the same facts', () => {
+    const text = [
+      'static int f(struct file *file, int a, int b)',
+      '{',
+      '\tconst struct cred *old = override_creds(file->f_cred);',
+      '\tint ret = a + k(b) > 2 ? g(a) : h(b);',
+      '\tif (a && file_ok(file))',
+      '\t\tret = vfs_fsync(file, 0);',
+      '\telse if (b || a == b)',
+      '\t\tgoto out;',
+      '\tfor (; a < b; a++) { while (b--) do_one(b); }',
+      '\tswitch (a) { case 1: ret = 0; break; }',
+      'out:',
+      '\trevert_creds(old);',
+      '\treturn ret;',
+      '}',
+    ].join('\n');
+    restartNodeCollection();
+    const runs = Array.from({ length: 40 }, () => JSON.stringify(extractFileFacts('fs/x/f.c', text)));
+    expect(new Set(runs).size).toBe(1);
   });
 });
 
