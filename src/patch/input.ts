@@ -70,13 +70,23 @@ export function parseInputText(data: Buffer | string, source: string): PatchSeri
  * (the first `References:` entry, else `In-Reply-To:`, else their own
  * Message-ID) and by version, so that a v2 is not applied on top of its v1
  * and unrelated patches are not applied on top of each other. Patches with no
- * threading headers at all (plain `git format-patch` output) form one group.
- * Groups keep the order in which they first appear.
+ * threading headers at all (plain `git format-patch` output) form one group,
+ * and so do the numbered patches of an unthreaded series (`--no-thread`):
+ * same sender, same `/N`. Groups keep the order in which they first appear.
  */
 export function threadGroups(patches: Patch[]): Patch[][] {
+  const referenced = new Set<string>();
+  for (const p of patches) {
+    for (const r of p.references) referenced.add(r);
+    if (p.inReplyTo) referenced.add(p.inReplyTo);
+  }
   const groups = new Map<string, Patch[]>();
   for (const p of patches) {
-    const root = p.references[0] ?? p.inReplyTo ?? p.messageId;
+    let root = p.references[0] ?? p.inReplyTo;
+    if (root === undefined && p.messageId !== undefined) {
+      // a thread's first message, a lone patch, or one of an unthreaded series
+      root = referenced.has(p.messageId) || p.position.total <= 1 ? p.messageId : `series\0${p.from ?? ''}\0${p.position.total}`;
+    }
     const key = root === undefined ? '' : `${root}\0${p.position.version}`;
     const g = groups.get(key);
     if (g) g.push(p);

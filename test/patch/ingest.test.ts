@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseInputText, readInputs } from '../../src/patch/input.js';
+import { parseInputText, readInputs, threadGroups } from '../../src/patch/input.js';
 import { parseSubject } from '../../src/patch/subject.js';
 import type { Patch, PatchSeries } from '../../src/patch/types.js';
 
@@ -135,6 +135,45 @@ describe('subjects', () => {
       expect(`v${p.version} ${p.index}/${p.total}${p.rfc ? ' RFC' : ''}${p.tags.length ? ` tags=${p.tags.join(',')}` : ''}`).toBe(pos);
     });
   }
+});
+
+describe('series in an mbox', () => {
+  const mail = (subject: string, id: string | undefined, refs: string[] = [], from = 'A <a@example.org>'): string =>
+    [
+      `From x@y Mon Sep 2 10:00:00 2024`,
+      `From: ${from}`,
+      `Subject: ${subject}`,
+      ...(id ? [`Message-Id: <${id}>`] : []),
+      ...(refs.length ? [`In-Reply-To: <${refs[refs.length - 1]}>`, `References: ${refs.map((r) => `<${r}>`).join(' ')}`] : []),
+      '',
+      'body',
+      '---',
+      'diff --git a/fs/x.c b/fs/x.c',
+      '--- a/fs/x.c',
+      '+++ b/fs/x.c',
+      '@@ -1 +1 @@',
+      '-a',
+      '+b',
+      '',
+    ].join('\n');
+  const groups = (...mails: string[]): string[][] =>
+    threadGroups(parseInputText(mails.join('\n'), 'x.mbox').patches).map((g) => g.map((p) => `${p.position.version}:${p.position.index}/${p.position.total}`));
+
+  it('a thread with a cover letter, and one without (send-email threads to patch 1)', () => {
+    expect(groups(mail('[PATCH 0/2] s', 'c', []).replace(/---[\s\S]*/, ''), mail('[PATCH 1/2] s', 'p1', ['c']), mail('[PATCH 2/2] s', 'p2', ['c']))).toEqual([['1:0/2', '1:1/2', '1:2/2']]);
+    expect(groups(mail('[PATCH 1/2] s', 'p1'), mail('[PATCH 2/2] s', 'p2', ['p1']))).toEqual([['1:1/2', '1:2/2']]);
+  });
+  it('an unthreaded series with Message-IDs (--no-thread) stays one series; lone patches and other versions do not join it', () => {
+    expect(groups(mail('[PATCH 1/2] s', 'p1'), mail('[PATCH 2/2] s', 'p2'), mail('[PATCH] lone', 'l1'), mail('[PATCH v2 1/2] s', 'q1'), mail('[PATCH v2 2/2] s', 'q2', ['q1']))).toEqual([
+      ['1:1/2', '1:2/2'],
+      ['1:1/1'],
+      ['2:1/2', '2:2/2'],
+    ]);
+  });
+  it('two threads interleaved in an archive are two series, each in its own order', () => {
+    const s = parseInputText([mail('[PATCH 2/2] a', 'a2', ['a1']), mail('[PATCH 1/2] b', 'b1', [], 'B <b@example.org>'), mail('[PATCH 1/2] a', 'a1'), mail('[PATCH 2/2] b', 'b2', ['b1'], 'B <b@example.org>')].join('\n'), 'x.mbox');
+    expect(s.patches.map((p) => `${p.subject} ${p.position.index}`)).toEqual(['a 1', 'a 2', 'b 1', 'b 2']);
+  });
 });
 
 describe('inputs', () => {
