@@ -781,46 +781,29 @@ function revertsSaved(args: string[], usual: number, saved: string): boolean {
 
 /**
  * For an out-parameter override (`ret = ovl_override_creds(sb, &old_cred)`),
- * the statement guarded by an `if (ret ...)` right after it: the error path,
- * where no creds were overridden.
+ * the statement guarded by an `if (ret ...)` right after it, or by the `if`
+ * the override is the condition of: the error path, where no creds were
+ * overridden.
  */
-function outParamErrorGuard(text: string, body: N, x: RawCall): N | undefined {
+function outParamErrorGuard(text: string, body: N, x: RawCall, blocks: N[]): N | undefined {
   const args = x.site.args;
   if (args.length < 2 || !/^&/.test(args[args.length - 1] ?? '')) return undefined;
   const before = text.slice(Math.max(body.s, x.n.s - 40), x.n.s);
-  let i: number;
-  const inCond = /\bif\s*\((\s*unlikely\s*\()?\s*$/.exec(before);
-  if (inCond) {
-    // `if (ovl_override_creds(sb, &old)) return NULL;`: the rest of the condition
-    i = x.n.e;
-    for (let depth = inCond[1] ? 2 : 1; i < body.e && depth; i++) {
-      if (text[i] === '(') depth++;
-      else if (text[i] === ')') depth--;
-    }
+  let open: number;
+  const cond = /\bif\s*\((\s*unlikely\s*\()?\s*$/.exec(before);
+  if (cond) {
+    // `if (ovl_override_creds(sb, &old)) return NULL;`: the if's own parenthesis
+    open = x.n.s - before.length + cond.index + cond[0].indexOf('(');
   } else {
     const res = savedName(text, body, x);
-    if (!res) return undefined;
-    const m = /^\s*;\s*if\s*\(/.exec(text.slice(x.n.e, Math.min(body.e, x.n.e + 80)));
-    if (!m) return undefined;
-    // the condition, through its matching parenthesis; it must test the result
-    i = x.n.e + m[0].length;
-    const condStart = i;
-    for (let depth = 1; i < body.e && depth; i++) {
-      if (text[i] === '(') depth++;
-      else if (text[i] === ')') depth--;
-    }
-    if (!new RegExp(`\\b${res}\\b`).test(text.slice(condStart, i))) return undefined;
+    const m = /^\s*;\s*if\s*/.exec(text.slice(x.n.e, Math.min(body.e, x.n.e + 80)));
+    if (!res || !m || text[x.n.e + m[0].length] !== '(') return undefined;
+    open = x.n.e + m[0].length;
+    // the condition must test the result
+    if (!new RegExp(`\\b${res}\\b`).test(text.slice(open, matching(text, open)))) return undefined;
   }
-  // the guarded statement: a block, or one statement up to its ';'
-  let j = i;
-  while (j < body.e && /\s/.test(text[j]!)) j++;
-  if (text[j] === '{') {
-    for (let depth = 0; j < body.e; j++) {
-      if (text[j] === '{') depth++;
-      else if (text[j] === '}' && --depth === 0) break;
-    }
-  } else j = text.indexOf(';', j);
-  return j < 0 ? undefined : { s: i, e: j + 1 };
+  const close = matching(text, open);
+  return close < 0 ? undefined : nextStatement(text, close + 1, blocks, body);
 }
 
 /** The plain local an override's result is stored in, if any. */
@@ -901,7 +884,7 @@ function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawCall | u
   }
   const end = last.n.s;
   // `ret = ovl_override_creds(sb, &old); if (ret) return ret;`: nothing was overridden on that path
-  const guard = outParamErrorGuard(ctx.text, body, override);
+  const guard = outParamErrorGuard(ctx.text, body, override, [...b.blocks].sort((x, y) => x.s - y.s));
   const unguarded = (off: number): boolean => !guard || off < guard.s || off >= guard.e;
   const revertedBefore = (off: number): boolean => {
     const bp = blockPath(off);

@@ -6,12 +6,10 @@
 // Layout: model/manifest.json lists shards (one per subsystem); each shard is
 // a JSON array of FileFacts. A check loads only the shards of the files its
 // patches touch. Plain JSON, not gzip: loading node:zlib and inflating was
-// 3.5 ms of a 50 ms check; the npm tarball is compressed anyway. (Gzipped
-// shards, `*.json.gz`, of a model built by an earlier version still load.)
+// 3.5 ms of a 50 ms check; the npm tarball is compressed anyway.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { packageRoot } from '../package-root.js';
 import { FACTS_VERSION } from './extract.js';
 import type { FileFacts, FunctionFacts } from './types.js';
@@ -22,10 +20,6 @@ const kbNames = new Set([...Object.keys(CHECKED_IO), ...Object.keys(RAW_IO), ...
 
 export const MODEL_FORMAT = 1;
 
-/** node:zlib, loaded when a model shard is read or written. */
-function zlib(): typeof import('node:zlib') {
-  return createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
-}
 
 export interface ModelShard {
   name: string;
@@ -114,8 +108,7 @@ export function loadModelFacts(touched: string[], dir = modelDir()): FileFacts[]
     let facts = shardCache.get(key);
     if (!facts) {
       try {
-        const raw = readFileSync(key);
-        facts = (JSON.parse((key.endsWith('.gz') ? zlib().gunzipSync(raw) : raw).toString('utf8')) as FileFacts[]).map(inflate);
+        facts = (JSON.parse(readFileSync(key, 'utf8')) as FileFacts[]).map(inflate);
       } catch {
         facts = []; // a damaged model only costs context, never a crash
       }
