@@ -26,6 +26,27 @@ const load = async (name: string): Promise<{ run(argv: string[]): Promise<number
   return import(new URL(`./commands/${name}.js`, import.meta.url).href);
 };
 
+/**
+ * Ink decides once, when it is first imported, whether it runs "in CI" (CI or
+ * CONTINUOUS_INTEGRATION set), and then draws nothing until the app exits.
+ * review only ever runs on a terminal (it refuses otherwise), so a CI=true
+ * left in a developer's shell, a container or a CI job's tmux must not give a
+ * blank screen: Ink is loaded with those flags hidden, then they are put back.
+ */
+async function withoutCiFlags<T>(fn: () => Promise<T>): Promise<T> {
+  const saved = new Map<string, string>();
+  for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) {
+    const v = process.env[k];
+    if (v !== undefined) saved.set(k, v);
+    delete process.env[k];
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of saved) process.env[k] = v;
+  }
+}
+
 const HELP = `usage: kreview <command> [options] [args]
 
 Reviews Linux kernel patches for VFS layering bugs: raw ->read_iter()/->write_iter()
@@ -63,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`kreview: unknown command '${first}' (try 'kreview --help')\n`);
     return 2;
   }
-  const cmd = await load(first);
+  const cmd = first === 'review' ? await withoutCiFlags(() => load(first)) : await load(first);
   return cmd.run(rest);
 }
 

@@ -26,7 +26,9 @@ describe.skipIf(!hasTmux)('kreview review in a terminal', () => {
   it('opens a series, marks a false positive, comments, writes the reply, quits', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kreview-pty-'));
     const session = `kreview-${process.pid}`;
-    const env = `HOME=${dir} KREVIEW_STATE_DIR=${dir}/state KREVIEW_CACHE_DIR=${dir}/cache`;
+    // CI=true on purpose: Ink draws nothing until exit when it sees CI set,
+    // and review must still draw on a terminal (CI jobs and containers set it)
+    const env = `CI=true HOME=${dir} KREVIEW_STATE_DIR=${dir}/state KREVIEW_CACHE_DIR=${dir}/cache`;
     const cmd = `cd ${ROOT} && ${env} ${process.execPath} dist/bin/kreview.cjs review --tree test/fixtures/ktree test/fixtures/series/fixed-later.mbox examples/0001-loop-raw-read-iter.patch -o ${dir}/reply.txt; echo KREVIEW-EXIT-$?; sleep 30`;
     execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '100', '-y', '30', cmd]);
     const screen = (): string => spawnSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' }).stdout;
