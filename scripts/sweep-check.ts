@@ -1,4 +1,4 @@
-// `node dist/scripts/sweep-check.js [--tree DIR] [--out FILE.jsonl] DIR...`:
+// `node dist/scripts/sweep-check.js [--tree DIR] [--jobs N] [--no-prefilter] [--out FILE.jsonl] DIR...`:
 // check every message file in the directories, one input at a time, in one
 // process (what `kreview check --format json FILE` prints for each, without
 // paying Node's start-up 9,000 times). Writes one JSON line per finding for
@@ -21,23 +21,26 @@ interface Counts {
   byType: Record<string, number>;
   byStatus: Record<string, number>;
   exceptions: number;
+  /** Kernel patches the prefilter left unparsed. */
+  unparsed: number;
 }
 
 function newCounts(): Counts {
-  return { inputs: 0, patches: 0, kernelPatches: 0, inputErrors: 0, findings: 0, byType: {}, byStatus: {}, exceptions: 0 };
+  return { inputs: 0, patches: 0, kernelPatches: 0, inputErrors: 0, findings: 0, byType: {}, byStatus: {}, exceptions: 0, unparsed: 0 };
 }
 
 /** Check these files one by one; count, and collect one JSON line per finding. */
-async function checkFiles(files: string[], tree: string | undefined, counts: Counts, lines: string[], progress: boolean): Promise<void> {
+async function checkFiles(files: string[], tree: string | undefined, noPrefilter: boolean, counts: Counts, lines: string[], progress: boolean): Promise<void> {
   for (const input of files) {
     counts.inputs++;
     try {
-      const r = await runCheck({ inputs: [input], cwd: process.cwd(), git: false, ...(tree ? { tree } : {}), noTree: !tree, types: new Set(), ignore: new Set(), allow: new Map() });
+      const r = await runCheck({ inputs: [input], cwd: process.cwd(), git: false, ...(tree ? { tree } : {}), noTree: !tree, noPrefilter, types: new Set(), ignore: new Set(), allow: new Map() });
       for (const inp of r.inputs) {
         counts.inputErrors += inp.errors.length;
         for (const p of inp.patches) {
           counts.patches++;
           if (p.kernelFiles) counts.kernelPatches++;
+          if (p.kernelFiles && p.unparsed) counts.unparsed++;
           for (const f of p.findings) {
             counts.findings++;
             counts.byType[f.type] = (counts.byType[f.type] ?? 0) + 1;
@@ -55,16 +58,16 @@ async function checkFiles(files: string[], tree: string | undefined, counts: Cou
 }
 
 function merge(a: Counts, b: Counts): void {
-  for (const k of ['inputs', 'patches', 'kernelPatches', 'inputErrors', 'findings', 'exceptions'] as const) a[k] += b[k];
+  for (const k of ['inputs', 'patches', 'kernelPatches', 'inputErrors', 'findings', 'exceptions', 'unparsed'] as const) a[k] += b[k];
   for (const [k, v] of Object.entries(b.byType)) a.byType[k] = (a.byType[k] ?? 0) + v;
   for (const [k, v] of Object.entries(b.byStatus)) a.byStatus[k] = (a.byStatus[k] ?? 0) + v;
 }
 
 async function worker(): Promise<void> {
-  const { files, tree } = workerData as { files: string[]; tree?: string };
+  const { files, tree, noPrefilter } = workerData as { files: string[]; tree?: string; noPrefilter: boolean };
   const counts = newCounts();
   const lines: string[] = [];
-  await checkFiles(files, tree, counts, lines, false);
+  await checkFiles(files, tree, noPrefilter, counts, lines, false);
   parentPort!.postMessage({ counts, lines, maxRss: process.resourceUsage().maxRSS });
 }
 
@@ -74,10 +77,12 @@ async function main(argv: string[]): Promise<number> {
   let tree: string | undefined;
   let out: string | undefined;
   let jobs = 1;
+  let noPrefilter = false;
   const dirs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--tree') tree = argv[++i];
     else if (argv[i] === '--out') out = argv[++i];
+    else if (argv[i] === '--no-prefilter') noPrefilter = true;
     else if (argv[i] === '--jobs') jobs = Math.max(1, Number(argv[++i]));
     else dirs.push(argv[i]!);
   }
@@ -85,14 +90,14 @@ async function main(argv: string[]): Promise<number> {
   const t0 = performance.now();
   const counts = newCounts();
   const lines: string[] = [];
-  if (jobs === 1) await checkFiles(files, tree, counts, lines, true);
+  if (jobs === 1) await checkFiles(files, tree, noPrefilter, counts, lines, true);
   else {
     // interleaved slices, so both workers see old and new messages alike
     const me = fileURLToPath(import.meta.url);
     await Promise.all(
       Array.from({ length: jobs }, (_, j) =>
         new Promise<void>((resolve, reject) => {
-          const w = new Worker(me, { workerData: { files: files.filter((_, i) => i % jobs === j), ...(tree ? { tree } : {}) } });
+          const w = new Worker(me, { workerData: { files: files.filter((_, i) => i % jobs === j), noPrefilter, ...(tree ? { tree } : {}) } });
           w.on('message', (m: { counts: Counts; lines: string[] }) => {
             merge(counts, m.counts);
             lines.push(...m.lines);

@@ -119,6 +119,11 @@ export function loadModelFacts(touched: string[], dir = modelDir()): FileFacts[]
   return out;
 }
 
+/** The model's facts of one file, if the model has it (loads only that file's shard). */
+export function modelFileFacts(path: string, dir = modelDir()): FileFacts | undefined {
+  return loadModelFacts([path], dir).find((f) => f.path === path);
+}
+
 /**
  * What the model keeps of a file: the facts the rules ask of callers and
  * callees. Argument texts only where the dataflow reads them (calls into the

@@ -24,6 +24,11 @@ export interface SeriesCheckOptions {
   settings: (ruleId: string) => RuleSettings;
   /** Notes about how the tree was chosen (base-commit found or not). */
   treeNotes?: string[];
+  /**
+   * No enabled rule can see anything in this series (src/engine/prefilter.ts):
+   * apply it and report how it applied, but parse no C.
+   */
+  nothingToSee?: boolean;
 }
 
 interface PatchRun {
@@ -77,6 +82,15 @@ async function checkThread(patches: Patch[], o: SeriesCheckOptions, first: boole
       }
       continue;
     }
+    for (const f of applied.files) {
+      if (f.status === 'fallback' && f.path && isKernelC(f.path) && o.tree.kind !== 'empty') {
+        report.notes.push(`${f.path}: checked from the patch text (${f.preText === null ? 'not in the tree' : 'a hunk did not apply'})`);
+      }
+    }
+    if (o.nothingToSee) {
+      report.unparsed = true;
+      continue;
+    }
     const step = buildImages(patch, applied.files, graph, o, report.errors);
     graph = step.post.graph;
     const pre = runImage(o.rules, step.pre, o);
@@ -96,11 +110,6 @@ async function checkThread(patches: Patch[], o: SeriesCheckOptions, first: boole
     // another kernel version: their pre-existing findings say nothing about this patch.
     const shown = o.mode === 'patch-only' ? findings.filter((f) => f.status !== 'preexisting' || f.patchLine !== undefined) : findings;
     report.findings = dedupe(shown).sort(compareFindings);
-    for (const f of applied.files) {
-      if (f.status === 'fallback' && f.path && isKernelC(f.path) && o.tree.kind !== 'empty') {
-        report.notes.push(`${f.path}: checked from the patch text (${f.preText === null ? 'not in the tree' : 'a hunk did not apply'})`);
-      }
-    }
   }
   markFixedLater(runs);
   return runs.map((r) => r.report);

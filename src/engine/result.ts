@@ -15,6 +15,8 @@ export interface PatchReport {
   kernelFiles: number;
   /** Lines checked when it is not the patch's hunk lines (an audit: the source lines read). */
   linesChecked?: number;
+  /** Its series holds nothing any enabled rule looks at, so no C was parsed (src/engine/prefilter.ts). */
+  unparsed?: true;
 }
 
 export interface InputReport {

@@ -5,7 +5,9 @@ import { readInputs } from '../patch/index.js';
 import { InputError, isKernelC, userspaceProject } from '../patch/types.js';
 import type { SourceTree } from '../tree/types.js';
 import { baseForSeries, EmptyTree, openTree } from '../tree/index.js';
-import type { CodeGraph } from '../cgraph/types.js';
+import type { CodeGraph, FileFacts } from '../cgraph/types.js';
+import { FactsCache } from '../cgraph/cache.js';
+import { extractFileFactsSafe } from '../cgraph/extract.js';
 import { loadRules } from './registry.js';
 import { checkSeries } from './check.js';
 import type { CheckResult, InputReport } from './result.js';
@@ -13,6 +15,8 @@ import type { RuleSettings } from './rule-api.js';
 import { baseGraphFor } from './base-graph.js';
 import type { TriageStore } from './triage.js';
 import { MemoryCodeGraph } from '../cgraph/graph.js';
+import { modelFileFacts } from '../cgraph/model.js';
+import { seriesMayMatter } from './prefilter.js';
 
 export interface RunOptions {
   inputs: string[];
@@ -33,6 +37,18 @@ export interface RunOptions {
   progress?: (msg: string) => void;
   /** Leave out findings marked as false positives in `kreview review`. */
   triage?: TriageStore;
+  /** Parse every series, even one no rule can see (for measuring the prefilter); default false. */
+  noPrefilter?: boolean;
+}
+
+/** A touched file's facts as the tree has it (through the facts cache), else as the model has it. */
+async function treeFileFacts(tree: SourceTree, path: string): Promise<FileFacts | undefined> {
+  const text = await tree.read(path).catch(() => null);
+  if (text === null) return modelFileFacts(path);
+  const cache = FactsCache.open();
+  const facts = cache.get(path, text) ?? cache.put(extractFileFactsSafe(path, text).facts);
+  cache.flush();
+  return facts;
 }
 
 export async function runCheck(o: RunOptions): Promise<CheckResult> {
@@ -74,13 +90,16 @@ export async function runCheck(o: RunOptions): Promise<CheckResult> {
       continue;
     }
     const { tree: seriesTree, notes } = await baseForSeries(tree, series.patches.find((p) => p.baseCommit)?.baseCommit);
+    // a series no rule can see is applied but not parsed, and no graph is built for it
+    const nothingToSee = !o.noPrefilter && !(await seriesMayMatter(series.patches, rules, mode === 'tree' ? (p) => treeFileFacts(seriesTree, p) : modelFileFacts));
     const patches = await checkSeries(series, {
       rules,
       tree: seriesTree,
-      baseGraph: touched.length ? await graphFor(seriesTree) : MemoryCodeGraph.fromFiles([]),
+      baseGraph: touched.length && !nothingToSee ? await graphFor(seriesTree) : MemoryCodeGraph.fromFiles([]),
       mode,
       settings,
       treeNotes: notes,
+      ...(nothingToSee ? { nothingToSee } : {}),
     });
     if (o.triage) {
       for (const r of patches) {

@@ -1,0 +1,82 @@
+// Which series can a rule see at all? Most patches on the lists never touch
+// a call, include or credential switch that any rule looks at; for them
+// parsing C (loading tree-sitter, building the model's graph, parsing both
+// images) is work whose answer is known in advance: nothing. Coccinelle does
+// the same with its token prefilter.
+//
+// The test reuses each rule's own relevant(summary), the one the audit
+// already trusts to skip files, over a summary that can only say more than
+// the real one would: every identifier of the hunks is taken as a callee, an
+// export and a definition, every member chain as each of its suffixes, any
+// mention of "cred" as a credential scope. Functions of a touched file that
+// the patch does not show (callers and callees a changed function reaches)
+// are judged by the model's summary of that file. Whenever unsure: relevant.
+
+import type { FileFacts, FileSummary } from '../cgraph/types.js';
+import { summarize } from '../cgraph/graph.js';
+import { isKernelC, userspaceProject, type FileDiff, type Patch } from '../patch/types.js';
+import type { RuleDefinition } from './rule-api.js';
+
+const IDENT = /[A-Za-z_]\w*/g;
+const CHAIN = /[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)+/g;
+const INCLUDE = /#\s*include\s*"([^"\n]*)"/g;
+// every credential form and revert the knowledge base knows has "cred" in its
+// name, except cachefiles' pair; credFormFor() also guesses from "cred"
+const CRED = /cred|cachefiles_(?:begin|end)_secure/;
+
+/** A summary of what the hunks of one file could hold, over-approximated (see above). */
+export function hunkSummary(path: string, diff: FileDiff): FileSummary {
+  const text = diff.hunks.map((h) => `${h.section}\n${h.lines.map((l) => l.text).join('\n')}`).join('\n');
+  const idents = new Set(text.match(IDENT) ?? []);
+  const callees = new Set(idents);
+  for (const m of text.match(CHAIN) ?? []) {
+    const fields = m.split(/\s*(?:->|\.)\s*/);
+    for (let i = 0; i < fields.length - 1; i++) callees.add(fields.slice(i).join('->'));
+  }
+  const names = [...idents];
+  return {
+    path,
+    defs: names,
+    callees: [...callees],
+    fields: names,
+    slots: names,
+    work: names,
+    localIncludes: [...text.matchAll(INCLUDE)].map((m) => m[1]!),
+    exports: names,
+    credScopes: CRED.test(text),
+    lines: 0,
+    functions: 0,
+  };
+}
+
+/**
+ * Could any of these rules report anything for this series? `fileFacts` gives
+ * the facts of a touched file before the series (the tree's, or the model's),
+ * when there are any; it is asked only when no hunk is relevant by itself.
+ */
+export async function seriesMayMatter(
+  patches: readonly Patch[],
+  rules: readonly RuleDefinition[],
+  fileFacts: (path: string) => FileFacts | undefined | Promise<FileFacts | undefined>,
+): Promise<boolean> {
+  if (!rules.length) return false;
+  if (rules.some((r) => !r.relevant)) return true;
+  const relevant = (s: FileSummary): boolean => rules.some((r) => r.relevant!(s));
+  const paths = new Set<string>();
+  for (const p of patches) {
+    if (p.isCoverLetter || userspaceProject(p)) continue;
+    for (const f of p.files) {
+      for (const path of new Set([f.oldPath, f.newPath])) {
+        if (!path || !isKernelC(path)) continue;
+        if (relevant(hunkSummary(path, f))) return true;
+        paths.add(path);
+      }
+    }
+  }
+  // the functions of the touched files the hunks do not show
+  for (const path of paths) {
+    const known = await fileFacts(path);
+    if (known && relevant(summarize(known))) return true;
+  }
+  return false;
+}

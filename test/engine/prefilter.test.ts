@@ -1,0 +1,135 @@
+// The prefilter decides that a series holds nothing any rule looks at, and
+// then no C is parsed. It must never change what a check reports: these tests
+// compare runs with and without it on every patch fixture in the repository,
+// and pin down which edits it lets through.
+
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/engine/run.js';
+import { hunkSummary, seriesMayMatter } from '../../src/engine/prefilter.js';
+import { loadRules } from '../../src/engine/registry.js';
+import { readInputs } from '../../src/patch/index.js';
+import { findingJson } from '../../src/report/json.js';
+import type { CheckResult } from '../../src/engine/result.js';
+import { makePatch } from '../support/make-patch.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const KTREE = join(ROOT, 'test/fixtures/ktree');
+const TMP = mkdtempSync(join(tmpdir(), 'kreview-prefilter-'));
+
+beforeAll(() => {
+  process.env.KREVIEW_CACHE_DIR = join(TMP, 'cache');
+});
+
+const check = (inputs: string[], o: { tree?: string; noPrefilter?: boolean }): Promise<CheckResult> =>
+  runCheck({
+    inputs,
+    cwd: ROOT,
+    git: false,
+    ...(o.tree ? { tree: o.tree } : {}),
+    noTree: !o.tree,
+    ...(o.noPrefilter ? { noPrefilter: true } : {}),
+    types: new Set(),
+    ignore: new Set(),
+    allow: new Map(),
+  });
+
+/** What a user sees of a result: findings, errors and notes per patch. */
+const seen = (r: CheckResult): unknown =>
+  r.inputs.map((i) => ({
+    input: i.input,
+    errors: i.errors.map((e) => e.message),
+    patches: i.patches.map((p) => ({ findings: p.findings.map(findingJson), errors: p.errors.map((e) => e.message), notes: p.notes, kernelFiles: p.kernelFiles })),
+  }));
+
+const unparsed = (r: CheckResult): boolean[] => r.inputs.flatMap((i) => i.patches.filter((p) => p.kernelFiles).map((p) => !!p.unparsed));
+
+/** Write a patch that edits a file of the fixture tree by replacing text. */
+function edit(name: string, path: string, from: string, to: string, subject = `erofs: ${name}`): string {
+  const before = readFileSync(join(KTREE, path), 'utf8');
+  expect(before).toContain(from);
+  const file = join(TMP, `${name}.patch`);
+  writeFileSync(file, makePatch([{ path, before, after: before.replace(from, to) }], { subject }));
+  return file;
+}
+
+describe('hunkSummary', () => {
+  it('names every member-chain suffix, so f_op->read_iter is seen however the file is reached', async () => {
+    const file = edit('chain', 'fs/erofs/fileio.c', 'ret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);', 'ret = rq->iocb.ki_filp->f_op->read_iter(&rq->iocb, &iter);');
+    const [{ series }] = await readInputs([file], { git: false, cwd: ROOT });
+    const s = hunkSummary('fs/erofs/fileio.c', series.patches[0]!.files[0]!);
+    expect(s.callees).toContain('f_op->read_iter');
+    expect(s.callees).toContain('vfs_iocb_iter_read'); // the removed line counts too
+    expect(s.localIncludes).toEqual([]);
+  });
+});
+
+describe('the prefilter', () => {
+  it('leaves unparsed an edit that no rule can see, in a file whose functions no rule looks at', async () => {
+    const file = edit('pr-info', 'fs/erofs/super.c', '\t\treturn PTR_ERR(file);', '\t{\n\t\tpr_err("cannot open %s\\n", fc->source);\n\t\treturn PTR_ERR(file);\n\t}');
+    for (const tree of [undefined, KTREE]) {
+      const r = await check([file], tree ? { tree } : {});
+      expect(unparsed(r)).toEqual([true]);
+      expect(seen(r)).toEqual(seen(await check([file], { ...(tree ? { tree } : {}), noPrefilter: true })));
+    }
+  });
+
+  it('parses an edit that adds a raw call, an include of fs/internal.h or a credential switch', async () => {
+    const raw = edit('raw', 'fs/erofs/fileio.c', 'ret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);', 'ret = rq->iocb.ki_filp->f_op->read_iter(&rq->iocb, &iter);');
+    const inc = edit('include', 'fs/erofs/super.c', '#include "internal.h"', '#include "internal.h"\n#include "../internal.h"');
+    const cred = edit('cred', 'fs/erofs/super.c', '\tsbi->dif0.file = file;', '\tsbi->dif0.file = file;\n\tsbi->cred = get_current_cred();');
+    const r = await check([raw, inc, cred], { tree: KTREE });
+    expect(unparsed(r)).toEqual([false, false, false]);
+    expect(r.inputs[0]!.patches[0]!.findings.map((f) => f.type)).toContain('RAW_RW_ITER');
+    expect(r.inputs[1]!.patches[0]!.findings.map((f) => f.type)).toContain('VFS_INTERNAL_HELPER');
+  });
+
+  it("parses an edit next to code a rule looks at: the file's other functions count", async () => {
+    // erofs_read_superblock() shows nothing relevant, but data.c reads a page cache
+    const file = edit('data', 'fs/erofs/data.c', 'static int erofs_read_superblock(struct super_block *sb)\n{', 'static int erofs_read_superblock(struct super_block *sb)\n{\n\tint unused;');
+    for (const tree of [undefined, KTREE]) expect(unparsed(await check([file], tree ? { tree } : {}))).toEqual([false]);
+  });
+
+  it('parses the whole series when one patch in it matters', async () => {
+    const quiet = readFileSync(edit('s1', 'fs/erofs/super.c', '\t\treturn PTR_ERR(file);', '\t\treturn PTR_ERR(file); /* no source */'), 'utf8');
+    const loud = readFileSync(edit('s2', 'fs/erofs/fileio.c', 'ret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);', 'ret = rq->iocb.ki_filp->f_op->read_iter(&rq->iocb, &iter);'), 'utf8');
+    const mbox = join(TMP, 'series.mbox');
+    writeFileSync(mbox, `From 1 Mon Sep 17 00:00:00 2001\n${quiet}\nFrom 2 Mon Sep 17 00:00:00 2001\n${loud}`);
+    const r = await check([mbox], { tree: KTREE });
+    expect(unparsed(r)).toEqual([false, false]);
+  });
+
+  it('is asked nothing when a rule has no relevant() test', async () => {
+    const rules = await loadRules();
+    const file = edit('norel', 'fs/erofs/super.c', '\t\treturn PTR_ERR(file);', '\t\treturn PTR_ERR(file); /* x */');
+    const [{ series }] = await readInputs([file], { git: false, cwd: ROOT });
+    expect(await seriesMayMatter(series.patches, rules, () => undefined)).toBe(false);
+    const blind = { ...rules[0]!, relevant: undefined };
+    expect(await seriesMayMatter(series.patches, [blind], () => undefined)).toBe(true);
+  });
+
+  it('changes nothing a check reports, on every patch fixture of the repository, with and without a tree', async () => {
+    const dirs = ['examples', 'test/fixtures/patch', 'test/fixtures/series', ...readdirSync(join(ROOT, 'rules')).map((r) => `rules/${r}/fixtures`)];
+    const inputs = dirs.flatMap((d) =>
+      readdirSync(join(ROOT, d))
+        .filter((f) => /\.(patch|mbox|eml|diff)$/.test(f))
+        .map((f) => join(ROOT, d, f)),
+    );
+    expect(inputs.length).toBeGreaterThan(50);
+    const skipped: boolean[] = [];
+    for (const tree of [undefined, KTREE]) {
+      for (const input of inputs) {
+        const on = await check([input], tree ? { tree } : {});
+        const off = await check([input], { ...(tree ? { tree } : {}), noPrefilter: true });
+        expect(seen(on), `${input} ${tree ? 'with' : 'without'} a tree`).toEqual(seen(off));
+        skipped.push(...unparsed(on));
+      }
+    }
+    // both paths were taken, or the comparison proves nothing
+    expect(skipped.filter(Boolean).length).toBeGreaterThan(5);
+    expect(skipped.filter((s) => !s).length).toBeGreaterThan(50);
+  });
+});
