@@ -12,8 +12,7 @@
 // the patch does not show (callers and callees a changed function reaches)
 // are judged by the model's summary of that file. Whenever unsure: relevant.
 
-import type { FileFacts, FileSummary } from '../cgraph/types.js';
-import { summarize } from '../cgraph/graph.js';
+import type { FileSummary } from '../cgraph/types.js';
 import { isKernelC, userspaceProject, type FileDiff, type Patch } from '../patch/types.js';
 import type { RuleDefinition } from './rule-api.js';
 
@@ -26,7 +25,11 @@ const CRED = /cred|cachefiles_(?:begin|end)_secure/;
 
 /** A summary of what the hunks of one file could hold, over-approximated (see above). */
 export function hunkSummary(path: string, diff: FileDiff): FileSummary {
-  const text = diff.hunks.map((h) => `${h.section}\n${h.lines.map((l) => l.text).join('\n')}`).join('\n');
+  return textSummary(path, diff.hunks.map((h) => `${h.section}\n${h.lines.map((l) => l.text).join('\n')}`).join('\n'));
+}
+
+/** A summary of what C text could hold, over-approximated: no parse, and comments count. */
+export function textSummary(path: string, text: string): FileSummary {
   const idents = new Set(text.match(IDENT) ?? []);
   const callees = new Set(idents);
   for (const m of text.match(CHAIN) ?? []) {
@@ -49,16 +52,19 @@ export function hunkSummary(path: string, diff: FileDiff): FileSummary {
   };
 }
 
+/** Summaries of a touched file as it is before the series, when there is one. */
+export interface FileLookup {
+  /** Cheap and over-approximated (the file's text, unparsed): a "not relevant" from it is final. */
+  quick?(path: string): FileSummary | undefined | Promise<FileSummary | undefined>;
+  /** From the file's facts (the tree's through the cache, or the model's). */
+  exact(path: string): FileSummary | undefined | Promise<FileSummary | undefined>;
+}
+
 /**
- * Could any of these rules report anything for this series? `fileFacts` gives
- * the facts of a touched file before the series (the tree's, or the model's),
- * when there are any; it is asked only when no hunk is relevant by itself.
+ * Could any of these rules report anything for this series? The touched
+ * files are looked up only when no hunk is relevant by itself.
  */
-export async function seriesMayMatter(
-  patches: readonly Patch[],
-  rules: readonly RuleDefinition[],
-  fileFacts: (path: string) => FileFacts | undefined | Promise<FileFacts | undefined>,
-): Promise<boolean> {
+export async function seriesMayMatter(patches: readonly Patch[], rules: readonly RuleDefinition[], files: FileLookup): Promise<boolean> {
   if (!rules.length) return false;
   if (rules.some((r) => !r.relevant)) return true;
   const relevant = (s: FileSummary): boolean => rules.some((r) => r.relevant!(s));
@@ -75,8 +81,10 @@ export async function seriesMayMatter(
   }
   // the functions of the touched files the hunks do not show
   for (const path of paths) {
-    const known = await fileFacts(path);
-    if (known && relevant(summarize(known))) return true;
+    const quick = await files.quick?.(path);
+    if (quick && !relevant(quick)) continue;
+    const exact = await files.exact(path);
+    if (exact ? relevant(exact) : quick !== undefined) return true;
   }
   return false;
 }

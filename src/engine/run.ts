@@ -5,7 +5,7 @@ import { readInputs } from '../patch/index.js';
 import { InputError, isKernelC, userspaceProject } from '../patch/types.js';
 import type { SourceTree } from '../tree/types.js';
 import { baseForSeries, EmptyTree, openTree } from '../tree/index.js';
-import type { CodeGraph, FileFacts } from '../cgraph/types.js';
+import type { CodeGraph } from '../cgraph/types.js';
 import { FactsCache } from '../cgraph/cache.js';
 import { extractFileFactsSafe } from '../cgraph/extract.js';
 import { loadRules } from './registry.js';
@@ -14,9 +14,9 @@ import type { CheckResult, InputReport } from './result.js';
 import type { RuleSettings } from './rule-api.js';
 import { baseGraphFor } from './base-graph.js';
 import type { TriageStore } from './triage.js';
-import { MemoryCodeGraph } from '../cgraph/graph.js';
+import { MemoryCodeGraph, summarize } from '../cgraph/graph.js';
 import { modelFileFacts } from '../cgraph/model.js';
-import { seriesMayMatter } from './prefilter.js';
+import { seriesMayMatter, textSummary, type FileLookup } from './prefilter.js';
 
 export interface RunOptions {
   inputs: string[];
@@ -41,15 +41,29 @@ export interface RunOptions {
   noPrefilter?: boolean;
 }
 
-/** A touched file's facts as the tree has it (through the facts cache), else as the model has it. */
-async function treeFileFacts(tree: SourceTree, path: string): Promise<FileFacts | undefined> {
-  const text = await tree.read(path).catch(() => null);
-  if (text === null) return modelFileFacts(path);
-  const cache = FactsCache.open();
-  const facts = cache.get(path, text) ?? cache.put(extractFileFactsSafe(path, text).facts);
-  cache.flush();
-  return facts;
+/** How the prefilter sees a touched file: the tree's text first, then its facts; else the model's. */
+function treeFiles(tree: SourceTree): FileLookup {
+  const text = (path: string): Promise<string | null> => tree.read(path).catch(() => null);
+  return {
+    quick: async (path) => {
+      const t = await text(path);
+      return t === null ? undefined : textSummary(path, t);
+    },
+    exact: async (path) => {
+      const t = await text(path);
+      if (t === null) return modelFiles.exact(path);
+      const cache = FactsCache.open();
+      return summarize(cache.get(path, t) ?? cache.put(extractFileFactsSafe(path, t).facts));
+    },
+  };
 }
+
+const modelFiles: FileLookup = {
+  exact: (path) => {
+    const facts = modelFileFacts(path);
+    return facts && summarize(facts);
+  },
+};
 
 export async function runCheck(o: RunOptions): Promise<CheckResult> {
   const allRules = await loadRules();
@@ -91,7 +105,7 @@ export async function runCheck(o: RunOptions): Promise<CheckResult> {
     }
     const { tree: seriesTree, notes } = await baseForSeries(tree, series.patches.find((p) => p.baseCommit)?.baseCommit);
     // a series no rule can see is applied but not parsed, and no graph is built for it
-    const nothingToSee = !o.noPrefilter && !(await seriesMayMatter(series.patches, rules, mode === 'tree' ? (p) => treeFileFacts(seriesTree, p) : modelFileFacts));
+    const nothingToSee = !o.noPrefilter && !(await seriesMayMatter(series.patches, rules, mode === 'tree' ? treeFiles(seriesTree) : modelFiles));
     const patches = await checkSeries(series, {
       rules,
       tree: seriesTree,

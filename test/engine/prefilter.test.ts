@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/engine/run.js';
-import { hunkSummary, seriesMayMatter } from '../../src/engine/prefilter.js';
+import { hunkSummary, seriesMayMatter, textSummary } from '../../src/engine/prefilter.js';
 import { loadRules } from '../../src/engine/registry.js';
 import { readInputs } from '../../src/patch/index.js';
 import { findingJson } from '../../src/report/json.js';
@@ -106,9 +106,30 @@ describe('the prefilter', () => {
     const rules = await loadRules();
     const file = edit('norel', 'fs/erofs/super.c', '\t\treturn PTR_ERR(file);', '\t\treturn PTR_ERR(file); /* x */');
     const [{ series }] = await readInputs([file], { git: false, cwd: ROOT });
-    expect(await seriesMayMatter(series.patches, rules, () => undefined)).toBe(false);
+    expect(await seriesMayMatter(series.patches, rules, { exact: () => undefined })).toBe(false);
     const blind = { ...rules[0]!, relevant: undefined };
-    expect(await seriesMayMatter(series.patches, [blind], () => undefined)).toBe(true);
+    expect(await seriesMayMatter(series.patches, [blind], { exact: () => undefined })).toBe(true);
+  });
+
+  it("asks for a file's facts only when its text cannot rule it out, and trusts them then", async () => {
+    const rules = await loadRules();
+    const file = edit('lookup', 'fs/erofs/super.c', '\t\treturn PTR_ERR(file);', '\t\treturn PTR_ERR(file); /* y */');
+    const [{ series }] = await readInputs([file], { git: false, cwd: ROOT });
+    const path = 'fs/erofs/super.c';
+    const quiet = textSummary(path, 'static int f(void) { return 0; }');
+    const loud = textSummary(path, 'static int f(struct file *b) { /* as the mounter: b->f_cred */ return 0; }');
+    expect(loud.credScopes).toBe(true); // a comment is enough to look closer
+    let asked = 0;
+    const exact = (s: ReturnType<typeof textSummary> | undefined) => () => {
+      asked++;
+      return s;
+    };
+    expect(await seriesMayMatter(series.patches, rules, { quick: () => quiet, exact: exact(loud) })).toBe(false);
+    expect(asked).toBe(0);
+    expect(await seriesMayMatter(series.patches, rules, { quick: () => loud, exact: exact(quiet) })).toBe(false);
+    expect(await seriesMayMatter(series.patches, rules, { quick: () => loud, exact: exact(undefined) })).toBe(true);
+    expect(await seriesMayMatter(series.patches, rules, { exact: exact(loud) })).toBe(true);
+    expect(asked).toBe(3);
   });
 
   it('changes nothing a check reports, on every patch fixture of the repository, with and without a tree', async () => {
