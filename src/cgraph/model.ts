@@ -85,6 +85,8 @@ export function loadManifest(dir = modelDir()): ModelManifest | undefined {
 }
 
 const shardCache = new Map<string, FileFacts[]>();
+/** Shard texts read by modelFileFacts() (a series touching three erofs files reads erofs.json once). */
+const shardText = new Map<string, string>();
 
 /** Names the shards loadModelFacts() reads for these paths: a key for reusing what is built from them. */
 export function modelShardKey(touched: string[]): string {
@@ -113,15 +115,51 @@ export function loadModelFacts(touched: string[], dir = modelDir()): FileFacts[]
         facts = []; // a damaged model only costs context, never a crash
       }
       shardCache.set(key, facts);
+      shardText.delete(key);
     }
     out.push(...facts);
   }
   return out;
 }
 
-/** The model's facts of one file, if the model has it (loads only that file's shard). */
+/**
+ * The model's facts of one file, if the model has it. A shard already loaded
+ * is used; otherwise only that file's line of the shard is parsed (the VFS
+ * shard is 2.6 MB: parsing all of it costs 15 ms, more than a whole check
+ * that the prefilter lets through).
+ */
 export function modelFileFacts(path: string, dir = modelDir()): FileFacts | undefined {
-  return loadModelFacts([path], dir).find((f) => f.path === path);
+  const m = loadManifest(dir);
+  const shard = m?.shards.find((s) => s.name === shardFor(path));
+  if (!shard) return undefined;
+  const key = join(dir, shard.file);
+  const loaded = shardCache.get(key);
+  if (loaded) return loaded.find((f) => f.path === path);
+  let text = shardText.get(key);
+  if (text === undefined) {
+    try {
+      text = readFileSync(key, 'utf8');
+    } catch {
+      return undefined;
+    }
+    shardText.set(key, text);
+  }
+  const needle = `"path":${JSON.stringify(path)},`;
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
+    const start = text.lastIndexOf('\n', at) + 1;
+    // the file's own path comes right after its version, at the start of its line
+    if (!text.startsWith('{"version":', start) || at - start > 20) continue;
+    let end = text.indexOf('\n', at);
+    if (end === -1) end = text.length;
+    try {
+      const f = JSON.parse(text.slice(start, end).replace(/,$/, '')) as FileFacts;
+      if (f.path === path) return inflate(f);
+    } catch {
+      return loadModelFacts([path], dir).find((f) => f.path === path); // not one file a line after all
+    }
+  }
+  // one file a line and not found: not in the model; an older one-line model is read whole
+  return text.startsWith('[\n') ? undefined : loadModelFacts([path], dir).find((f) => f.path === path);
 }
 
 /**
@@ -182,7 +220,8 @@ export function buildModel(facts: FileFacts[], kernel: string): { manifest: Mode
     const list = (groups.get(s.name) ?? []).sort((a, b) => (a.path < b.path ? -1 : 1));
     if (!list.length) continue;
     const file = `${s.name}.json`;
-    shards.push({ file, data: Buffer.from(JSON.stringify(list) + '\n') });
+    // one file a line: still one JSON array, and a single file can be found and parsed alone (modelFileFacts)
+    shards.push({ file, data: Buffer.from(`[\n${list.map((f) => JSON.stringify(f)).join(',\n')}\n]\n`) });
     entries.push({ name: s.name, prefixes: s.prefixes, file, files: list.length, functions: list.reduce((n, f) => n + f.functions.length, 0) });
   }
   return { manifest: { format: MODEL_FORMAT, factsVersion: FACTS_VERSION, kernel, built: new Date().toISOString().slice(0, 10), shards: entries }, shards };

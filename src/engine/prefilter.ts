@@ -12,7 +12,8 @@
 // the patch does not show (callers and callees a changed function reaches)
 // are judged by the model's summary of that file. Whenever unsure: relevant.
 
-import type { FileSummary } from '../cgraph/types.js';
+import type { FileFacts, FileSummary, FunctionFacts } from '../cgraph/types.js';
+import { summarize } from '../cgraph/graph.js';
 import { isKernelC, userspaceProject, type FileDiff, type Patch } from '../patch/types.js';
 import type { RuleDefinition } from './rule-api.js';
 
@@ -58,6 +59,12 @@ export interface FileLookup {
   quick?(path: string): FileSummary | undefined | Promise<FileSummary | undefined>;
   /** From the file's facts (the tree's through the cache, or the model's). */
   exact(path: string): FileSummary | undefined | Promise<FileSummary | undefined>;
+  /**
+   * Without a tree: the model's facts of the file. The engine then replaces
+   * the functions the hunks show by their fragments, so only the model
+   * functions it can visit count (see reachableFromHunks()).
+   */
+  model?(path: string): FileFacts | undefined;
 }
 
 /**
@@ -80,6 +87,11 @@ export async function seriesMayMatter(patches: readonly Patch[], rules: readonly
     }
   }
   // the functions of the touched files the hunks do not show
+  if (files.model) {
+    const known = [...paths].map((p) => files.model!(p)).filter((f): f is FileFacts => !!f);
+    for (const s of reachableFromHunks(patches, known)) if (relevant(s)) return true;
+    return false;
+  }
   for (const path of paths) {
     const quick = await files.quick?.(path);
     if (quick && !relevant(quick)) continue;
@@ -87,4 +99,53 @@ export async function seriesMayMatter(patches: readonly Patch[], rules: readonly
     if (exact ? relevant(exact) : quick !== undefined) return true;
   }
   return false;
+}
+
+/**
+ * Patch-only mode: summaries of the model functions of the touched files
+ * that the engine could visit. It visits the functions a hunk changes (their
+ * fragments, judged by the hunk text above, and any model function whose
+ * lines a hunk's range covers: the model is another kernel version, so line
+ * spans can meet by chance) and, three calls deep, what they call in the
+ * touched files. Here: every model function a hunk names or whose lines a
+ * hunk's range meets, and everything they call in the touched files, to the
+ * end. Includes stay (the engine keeps the model's when a fragment has
+ * none); exports do not (a fragment's own are used).
+ */
+export function reachableFromHunks(patches: readonly Patch[], known: readonly FileFacts[]): FileSummary[] {
+  if (!known.length) return [];
+  const byName = new Map<string, FunctionFacts[]>();
+  for (const ff of known) for (const fn of ff.functions) byName.set(fn.name, [...(byName.get(fn.name) ?? []), fn]);
+  const idents = new Set<string>();
+  const ranges = new Map<string, [number, number][]>();
+  for (const p of patches) {
+    for (const f of p.files) {
+      const text = f.hunks.map((h) => `${h.section}\n${h.lines.map((l) => l.text).join('\n')}`).join('\n');
+      for (const id of text.match(IDENT) ?? []) idents.add(id);
+      for (const path of [f.oldPath, f.newPath]) {
+        if (!path) continue;
+        const r = ranges.get(path) ?? [];
+        for (const h of f.hunks) r.push([h.oldStart, h.oldStart + h.oldLines], [h.newStart, h.newStart + h.newLines]);
+        ranges.set(path, r);
+      }
+    }
+  }
+  const seen = new Set<FunctionFacts>();
+  const queue: FunctionFacts[] = [];
+  const visit = (fn: FunctionFacts): void => {
+    if (seen.has(fn)) return;
+    seen.add(fn);
+    queue.push(fn);
+  };
+  for (const ff of known) {
+    const r = ranges.get(ff.path) ?? [];
+    for (const fn of ff.functions) {
+      if (idents.has(fn.name) || r.some(([a, b]) => a <= fn.endLine + 1 && b >= fn.line - 1)) visit(fn);
+    }
+  }
+  while (queue.length) {
+    const fn = queue.pop()!;
+    for (const c of fn.calls) for (const t of byName.get(c.callee) ?? []) visit(t);
+  }
+  return known.map((ff) => summarize({ ...ff, functions: ff.functions.filter((fn) => seen.has(fn)), exports: [] }));
 }

@@ -63,6 +63,7 @@ const modelFiles: FileLookup = {
     const facts = modelFileFacts(path);
     return facts && summarize(facts);
   },
+  model: (path) => modelFileFacts(path),
 };
 
 export async function runCheck(o: RunOptions): Promise<CheckResult> {

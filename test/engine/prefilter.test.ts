@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/engine/run.js';
-import { hunkSummary, seriesMayMatter, textSummary } from '../../src/engine/prefilter.js';
+import { hunkSummary, reachableFromHunks, seriesMayMatter, textSummary } from '../../src/engine/prefilter.js';
+import type { FileFacts } from '../../src/cgraph/types.js';
 import { loadRules } from '../../src/engine/registry.js';
 import { readInputs } from '../../src/patch/index.js';
 import { findingJson } from '../../src/report/json.js';
@@ -64,6 +65,28 @@ describe('hunkSummary', () => {
     expect(s.callees).toContain('f_op->read_iter');
     expect(s.callees).toContain('vfs_iocb_iter_read'); // the removed line counts too
     expect(s.localIncludes).toEqual([]);
+  });
+});
+
+describe('reachableFromHunks (no tree)', () => {
+  // model facts of one file: a() -> b() reads a page cache; c() and d() -> e() do not
+  const fn = (name: string, line: number, calls: string[]) => ({ name, file: 'fs/erofs/x.c', line, endLine: line + 10, static: true, returns: 'int', params: [], locals: [], assigns: [], credScopes: [], calls: calls.map((callee) => ({ callee, kind: 'direct' as const, args: ['m', '0', 'NULL'], line: line + 2, block: '', creds: [] })) });
+  const facts = { version: 7, path: 'fs/erofs/x.c', hash: '', functions: [fn('a', 10, ['b']), fn('b', 30, ['read_mapping_folio']), fn('c', 50, []), fn('d', 70, ['e']), fn('e', 90, [])], includes: [], exports: [], opsTables: [], workFns: [], prototypes: [], parseErrors: 0 } as unknown as FileFacts;
+  const lines = Array.from({ length: 120 }, (_, i) => `\t/* line ${i + 1} */`).join('\n') + '\n';
+  const patchAt = async (line: number, text: string) => {
+    const file = join(TMP, `reach-${line}-${text.length}.patch`);
+    const after = lines.split('\n');
+    after.splice(line - 1, 1, text);
+    writeFileSync(file, makePatch([{ path: 'fs/erofs/x.c', before: lines, after: after.join('\n') }], { subject: 'erofs: x' }));
+    return (await readInputs([file], { git: false, cwd: ROOT }))[0]!.series.patches;
+  };
+  const callees = async (line: number, text: string) => reachableFromHunks(await patchAt(line, text), [facts])[0]!.callees.sort();
+
+  it('follows what the hunks name and what the lines they cover belong to, and nothing else', async () => {
+    expect(await callees(55, '\tx = 1;')).toEqual([]); // c() only
+    expect(await callees(75, '\tx = 1;')).toEqual(['e']); // d(), and e() it calls
+    expect(await callees(55, '\ta(m);')).toEqual(['b', 'read_mapping_folio']); // c(), a() named, then b()
+    expect(await callees(35, '\tx = 1;')).toEqual(['read_mapping_folio']); // inside b()
   });
 });
 
