@@ -45,9 +45,12 @@ export default defineRule({
     ],
   },
   // includes, exports, and calls of the helpers and fs/internal.h symbols
+  // the VFS's own files are only ever reported for what they export (see file() and function())
   relevant: (f) =>
-    f.localIncludes.some((i) => posix.normalize(posix.join(posix.dirname(f.path), i)) === 'fs/internal.h') ||
-    [...f.exports, ...f.callees].some((n) => !!kb.VFS_INTERNAL_HELPERS[n] || !!kb.FS_INTERNAL_H_SYMBOLS[n]),
+    f.exports.some((n) => !!kb.VFS_INTERNAL_HELPERS[n] || !!kb.FS_INTERNAL_H_SYMBOLS[n]) ||
+    (!isVfsSide(f.path) &&
+      (f.localIncludes.some((i) => posix.normalize(posix.join(posix.dirname(f.path), i)) === 'fs/internal.h') ||
+        f.callees.some((n) => !!kb.VFS_INTERNAL_HELPERS[n] || !!kb.FS_INTERNAL_H_SYMBOLS[n]))),
   create(ctx) {
     const allowed = (file: string, fn?: string): boolean => isAllowed(ctx.settings, file, fn);
     return {

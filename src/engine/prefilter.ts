@@ -8,21 +8,21 @@
 // already trusts to skip files, over a summary that can only say more than
 // the real one would: every identifier of the hunks is taken as a callee, an
 // export and a definition, every member chain as each of its suffixes, any
-// mention of "cred" as a credential scope. Functions of a touched file that
+// name the knowledge base reads as a credential switch as a scope. Functions of a touched file that
 // the patch does not show (callers and callees a changed function reaches)
 // are judged by the model's summary of that file. Whenever unsure: relevant.
 
 import type { FileFacts, FileSummary, FunctionFacts } from '../cgraph/types.js';
 import { summarize } from '../cgraph/graph.js';
+import { credFormFor } from '../cgraph/kb.js';
 import { isKernelC, userspaceProject, type FileDiff, type Patch } from '../patch/types.js';
 import type { RuleDefinition } from './rule-api.js';
 
 const IDENT = /[A-Za-z_]\w*/g;
 const CHAIN = /[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)+/g;
 const INCLUDE = /#\s*include\s*"([^"\n]*)"/g;
-// every credential form and revert the knowledge base knows has "cred" in its
-// name, except cachefiles' pair; credFormFor() also guesses from "cred"
-const CRED = /cred|cachefiles_(?:begin|end)_secure/;
+// credential forms named by a class: CLASS(override_creds, old)(c), scoped_class(override_creds_ovl, ...), guard(cred)(c)
+const CRED_CLASS = /\b(?:CLASS|scoped_class|guard)\s*\(\s*\w*cred/;
 
 /** A summary of what the hunks of one file could hold, over-approximated (see above). */
 export function hunkSummary(path: string, diff: FileDiff): FileSummary {
@@ -47,7 +47,8 @@ export function textSummary(path: string, text: string): FileSummary {
     work: names,
     localIncludes: [...text.matchAll(INCLUDE)].map((m) => m[1]!),
     exports: names,
-    credScopes: CRED.test(text),
+    // a scope is made only by a call the knowledge base takes for a credential form
+    credScopes: [...callees].some((c) => !!credFormFor(c)) || CRED_CLASS.test(text),
     lines: 0,
     functions: 0,
   };

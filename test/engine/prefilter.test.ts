@@ -66,6 +66,18 @@ describe('hunkSummary', () => {
     expect(s.callees).toContain('vfs_iocb_iter_read'); // the removed line counts too
     expect(s.localIncludes).toEqual([]);
   });
+
+  it('takes for a credential scope what the knowledge base reads as one, not every cred', () => {
+    const scope = (t: string) => textSummary('fs/x/y.c', t).credScopes;
+    expect(scope('old = override_creds(ofs->creator_cred);')).toBe(true);
+    expect(scope('CLASS(override_creds, old)(file->f_cred);')).toBe(true);
+    expect(scope('scoped_class(override_creds_ovl, old, sb) { }')).toBe(true);
+    expect(scope('guard(cred)(c);')).toBe(true);
+    expect(scope('with_ovl_creds(sb) { }')).toBe(true);
+    expect(scope('cachefiles_begin_secure(cache, &saved);')).toBe(true);
+    expect(scope('old = override_creds_light(c);')).toBe(true); // a variant: credFormFor() guesses
+    expect(scope('cred = get_current_cred(); put_cred(cred); if (current_cred() != file->f_cred) return;')).toBe(false);
+  });
 });
 
 describe('reachableFromHunks (no tree)', () => {
@@ -103,7 +115,7 @@ describe('the prefilter', () => {
   it('parses an edit that adds a raw call, an include of fs/internal.h or a credential switch', async () => {
     const raw = edit('raw', 'fs/erofs/fileio.c', 'ret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);', 'ret = rq->iocb.ki_filp->f_op->read_iter(&rq->iocb, &iter);');
     const inc = edit('include', 'fs/erofs/super.c', '#include "internal.h"', '#include "internal.h"\n#include "../internal.h"');
-    const cred = edit('cred', 'fs/erofs/super.c', '\tsbi->dif0.file = file;', '\tsbi->dif0.file = file;\n\tsbi->cred = get_current_cred();');
+    const cred = edit('cred', 'fs/erofs/super.c', '\tsbi->dif0.file = file;', '\tsbi->dif0.file = file;\n\tscoped_with_creds(file->f_cred)\n\t\terofs_probe(sbi);');
     const r = await check([raw, inc, cred], { tree: KTREE });
     expect(unparsed(r)).toEqual([false, false, false]);
     expect(r.inputs[0]!.patches[0]!.findings.map((f) => f.type)).toContain('RAW_RW_ITER');
@@ -140,7 +152,7 @@ describe('the prefilter', () => {
     const [{ series }] = await readInputs([file], { git: false, cwd: ROOT });
     const path = 'fs/erofs/super.c';
     const quiet = textSummary(path, 'static int f(void) { return 0; }');
-    const loud = textSummary(path, 'static int f(struct file *b) { /* as the mounter: b->f_cred */ return 0; }');
+    const loud = textSummary(path, 'static int f(struct file *b) { /* was: old = override_creds(b->f_cred); */ return 0; }');
     expect(loud.credScopes).toBe(true); // a comment is enough to look closer
     let asked = 0;
     const exact = (s: ReturnType<typeof textSummary> | undefined) => () => {
