@@ -7,10 +7,12 @@
 // The test reuses each rule's own relevant(summary), the one the audit
 // already trusts to skip files, over a summary that can only say more than
 // the real one would: every identifier of the hunks is taken as a callee, an
-// export and a definition, every member chain as each of its suffixes, any
-// name the knowledge base reads as a credential switch as a scope. Functions of a touched file that
-// the patch does not show (callers and callees a changed function reaches)
-// are judged by the model's summary of that file. Whenever unsure: relevant.
+// export and a definition, every member chain as each of its suffixes, every
+// name the knowledge base reads as a credential switch as a scope. What the
+// engine could visit beyond the hunks (the callers and callees a changed
+// function reaches) is judged from the touched files as they were: the
+// tree's, or the model functions reachable from the hunks. Whenever unsure:
+// relevant.
 
 import type { FileFacts, FileSummary, FunctionFacts } from '../cgraph/types.js';
 import { summarize } from '../cgraph/graph.js';
@@ -24,9 +26,14 @@ const INCLUDE = /#\s*include\s*"([^"\n]*)"/g;
 // credential forms named by a class: CLASS(override_creds, old)(c), scoped_class(override_creds_ovl, ...), guard(cred)(c)
 const CRED_CLASS = /\b(?:CLASS|scoped_class|guard)\s*\(\s*\w*cred/;
 
+/** Every line of a file's hunks, with git's function context, as one text. */
+function hunkText(diff: FileDiff): string {
+  return diff.hunks.map((h) => `${h.section}\n${h.lines.map((l) => l.text).join('\n')}`).join('\n');
+}
+
 /** A summary of what the hunks of one file could hold, over-approximated (see above). */
 export function hunkSummary(path: string, diff: FileDiff): FileSummary {
-  return textSummary(path, diff.hunks.map((h) => `${h.section}\n${h.lines.map((l) => l.text).join('\n')}`).join('\n'));
+  return textSummary(path, hunkText(diff));
 }
 
 /** A summary of what C text could hold, over-approximated: no parse, and comments count. */
@@ -121,8 +128,7 @@ export function reachableFromHunks(patches: readonly Patch[], known: readonly Fi
   const ranges = new Map<string, [number, number][]>();
   for (const p of patches) {
     for (const f of p.files) {
-      const text = f.hunks.map((h) => `${h.section}\n${h.lines.map((l) => l.text).join('\n')}`).join('\n');
-      for (const id of text.match(IDENT) ?? []) idents.add(id);
+      for (const id of hunkText(f).match(IDENT) ?? []) idents.add(id);
       for (const path of [f.oldPath, f.newPath]) {
         if (!path) continue;
         const r = ranges.get(path) ?? [];
