@@ -61,18 +61,12 @@ export function textSummary(path: string, text: string): FileSummary {
   };
 }
 
-/** Summaries of a touched file as it is before the series, when there is one. */
+/** How the prefilter reads a touched file as it is before the series. */
 export interface FileLookup {
-  /** Cheap and over-approximated (the file's text, unparsed): a "not relevant" from it is final. */
-  quick?(path: string): FileSummary | undefined | Promise<FileSummary | undefined>;
-  /** From the file's facts (the tree's through the cache, or the model's). */
-  exact(path: string): FileSummary | undefined | Promise<FileSummary | undefined>;
-  /**
-   * Without a tree: the model's facts of the file. The engine then replaces
-   * the functions the hunks show by their fragments, so only the model
-   * functions it can visit count (see reachableFromHunks()).
-   */
-  model?(path: string): FileFacts | undefined;
+  /** With a tree: the file's text (null when the tree does not have it). */
+  text?(path: string): Promise<string | null>;
+  /** The file's facts: the tree's (through the cache) or, without a tree or the file, the model's. */
+  facts(path: string): FileFacts | undefined | Promise<FileFacts | undefined>;
 }
 
 /**
@@ -84,43 +78,83 @@ export async function seriesMayMatter(patches: readonly Patch[], rules: readonly
   if (rules.some((r) => !r.relevant)) return true;
   const relevant = (s: FileSummary): boolean => rules.some((r) => r.relevant!(s));
   const paths = new Set<string>();
-  for (const p of patches) {
-    if (p.isCoverLetter || userspaceProject(p)) continue;
+  const diffs = new Map<string, FileDiff[]>();
+  const shown = patches.filter((p) => !p.isCoverLetter && !userspaceProject(p));
+  for (const p of shown) {
     for (const f of p.files) {
       for (const path of new Set([f.oldPath, f.newPath])) {
         if (!path || !isKernelC(path)) continue;
         if (relevant(hunkSummary(path, f))) return true;
         paths.add(path);
+        diffs.set(path, [...(diffs.get(path) ?? []), f]);
       }
     }
   }
-  // the functions of the touched files the hunks do not show
-  if (files.model) {
-    const known = [...paths].map((p) => files.model!(p)).filter((f): f is FileFacts => !!f);
-    for (const s of reachableFromHunks(patches, known)) if (relevant(s)) return true;
-    return false;
+  if (!paths.size) return false;
+  const factsOf = async (): Promise<(FileFacts | undefined)[]> => Promise.all([...paths].map((p) => files.facts(p)));
+  const known = (fs: (FileFacts | undefined)[]): FileFacts[] => fs.filter((f): f is FileFacts => !!f);
+  // Without a tree the engine sees the hunks' fragments over the model's
+  // functions (none for a file the model lacks): only the model functions it can visit count.
+  if (!files.text) return reachableFromHunks(shown, known(await factsOf()), { fragments: true }).some(relevant);
+  // With a tree: a file whose text names nothing a rule looks at is out
+  const texts = new Map<string, string | null>();
+  let open = false;
+  for (const path of paths) {
+    const t = await files.text(path);
+    texts.set(path, t);
+    if (t === null || relevant(textSummary(path, t))) open = true;
+  }
+  if (!open) return false;
+  // One patch whose hunks sit exactly where their headers say (no offset, no
+  // fuzz): the functions it changes are known from the tree's facts, so only
+  // those and what they reach count. Otherwise, every function of the files.
+  if (shown.length === 1 && [...diffs].every(([path, ds]) => ds.every((d) => d.oldPath !== path || atHeader(d, texts.get(path) ?? null)))) {
+    const fs = await factsOf();
+    // facts missing for a file whose text was not ruled out: unsure
+    if ([...paths].some((p, i) => !fs[i] && texts.get(p) !== null && relevant(textSummary(p, texts.get(p)!)))) return true;
+    return reachableFromHunks(shown, known(fs), { fragments: false }).some(relevant);
   }
   for (const path of paths) {
-    const quick = await files.quick?.(path);
-    if (quick && !relevant(quick)) continue;
-    const exact = await files.exact(path);
-    if (exact ? relevant(exact) : quick !== undefined) return true;
+    const t = texts.get(path) ?? null;
+    if (t !== null && !relevant(textSummary(path, t))) continue;
+    const f = await files.facts(path);
+    // no facts: a file the tree lacks is seen only through its hunks (judged above)
+    if (f ? relevant(summarize(f)) : t !== null) return true;
   }
   return false;
 }
 
+/** Do the hunk's context and removed lines stand in `text` at the lines its header names? */
+function atHeader(d: FileDiff, text: string | null): boolean {
+  if (text === null) return false;
+  const lines = text.split('\n');
+  return d.hunks.every((h) => {
+    let at = h.oldStart - 1;
+    if (h.oldLines === 0) return at + 1 >= 0 && at <= lines.length;
+    for (const l of h.lines) {
+      if (l.kind === 'add') continue;
+      if (lines[at] !== l.text) return false;
+      at++;
+    }
+    return true;
+  });
+}
+
 /**
- * Patch-only mode: summaries of the model functions of the touched files
- * that the engine could visit. It visits the functions a hunk changes (their
- * fragments, judged by the hunk text above, and any model function whose
- * lines a hunk's range covers: the model is another kernel version, so line
- * spans can meet by chance) and, three calls deep, what they call in the
- * touched files. Here: every model function a hunk names or whose lines a
- * hunk's range meets, and everything they call in the touched files, to the
- * end. Includes stay (the engine keeps the model's when a fragment has
- * none); exports do not (a fragment's own are used).
+ * Summaries of the functions of the touched files the engine could visit.
+ * It visits the functions a hunk changes and, three calls deep, what they
+ * call in the touched files. Here: every function a hunk names, every one
+ * whose lines a hunk's range meets (with a tree, also the one just before and
+ * after: a changed brace can join two), and everything they call in the
+ * touched files, to the end.
+ *
+ * `fragments` (no tree): the engine replaces the functions the hunks show by
+ * their fragments (judged by the hunk text) and keeps the model's others,
+ * whose lines come from another kernel version and so can meet a hunk's
+ * range by chance; it keeps the model's includes when a fragment has none,
+ * and uses only a fragment's own exports.
  */
-export function reachableFromHunks(patches: readonly Patch[], known: readonly FileFacts[]): FileSummary[] {
+export function reachableFromHunks(patches: readonly Patch[], known: readonly FileFacts[], o: { fragments: boolean } = { fragments: true }): FileSummary[] {
   if (!known.length) return [];
   const byName = new Map<string, FunctionFacts[]>();
   for (const ff of known) for (const fn of ff.functions) byName.set(fn.name, [...(byName.get(fn.name) ?? []), fn]);
@@ -139,20 +173,27 @@ export function reachableFromHunks(patches: readonly Patch[], known: readonly Fi
   }
   const seen = new Set<FunctionFacts>();
   const queue: FunctionFacts[] = [];
-  const visit = (fn: FunctionFacts): void => {
-    if (seen.has(fn)) return;
+  const visit = (fn: FunctionFacts | undefined): void => {
+    if (!fn || seen.has(fn)) return;
     seen.add(fn);
     queue.push(fn);
   };
   for (const ff of known) {
     const r = ranges.get(ff.path) ?? [];
-    for (const fn of ff.functions) {
+    const byLine = [...ff.functions].sort((a, b) => a.line - b.line);
+    for (const fn of byLine) {
       if (idents.has(fn.name) || r.some(([a, b]) => a <= fn.endLine + 1 && b >= fn.line - 1)) visit(fn);
+    }
+    if (!o.fragments) {
+      for (const [a, b] of r) {
+        visit(byLine.filter((fn) => fn.endLine < a).pop());
+        visit(byLine.find((fn) => fn.line > b));
+      }
     }
   }
   while (queue.length) {
     const fn = queue.pop()!;
     for (const c of fn.calls) for (const t of byName.get(c.callee) ?? []) visit(t);
   }
-  return known.map((ff) => summarize({ ...ff, functions: ff.functions.filter((fn) => seen.has(fn)), exports: [] }));
+  return known.map((ff) => summarize({ ...ff, functions: ff.functions.filter((fn) => seen.has(fn)), ...(o.fragments ? { exports: [] } : {}) }));
 }

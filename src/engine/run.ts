@@ -14,9 +14,9 @@ import type { CheckResult, InputReport } from './result.js';
 import type { RuleSettings } from './rule-api.js';
 import { baseGraphFor } from './base-graph.js';
 import type { TriageStore } from './triage.js';
-import { MemoryCodeGraph, summarize } from '../cgraph/graph.js';
+import { MemoryCodeGraph } from '../cgraph/graph.js';
 import { modelFileFacts } from '../cgraph/model.js';
-import { seriesMayMatter, textSummary, type FileLookup } from './prefilter.js';
+import { seriesMayMatter, type FileLookup } from './prefilter.js';
 
 export interface RunOptions {
   inputs: string[];
@@ -41,30 +41,21 @@ export interface RunOptions {
   noPrefilter?: boolean;
 }
 
-/** How the prefilter sees a touched file: the tree's text first, then its facts; else the model's. */
+/** How the prefilter reads a touched file: the tree's text and facts (through the cache); the model's without the file. */
 function treeFiles(tree: SourceTree): FileLookup {
   const text = (path: string): Promise<string | null> => tree.read(path).catch(() => null);
   return {
-    quick: async (path) => {
+    text,
+    facts: async (path) => {
       const t = await text(path);
-      return t === null ? undefined : textSummary(path, t);
-    },
-    exact: async (path) => {
-      const t = await text(path);
-      if (t === null) return modelFiles.exact(path);
+      if (t === null) return modelFileFacts(path);
       const cache = FactsCache.open();
-      return summarize(cache.get(path, t) ?? cache.put(extractFileFactsSafe(path, t).facts));
+      return cache.get(path, t) ?? cache.put(extractFileFactsSafe(path, t).facts);
     },
   };
 }
 
-const modelFiles: FileLookup = {
-  exact: (path) => {
-    const facts = modelFileFacts(path);
-    return facts && summarize(facts);
-  },
-  model: (path) => modelFileFacts(path),
-};
+const modelFiles: FileLookup = { facts: (path) => modelFileFacts(path) };
 
 export async function runCheck(o: RunOptions): Promise<CheckResult> {
   const allRules = await loadRules();

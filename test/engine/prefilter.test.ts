@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/engine/run.js';
 import { hunkSummary, reachableFromHunks, seriesMayMatter, textSummary } from '../../src/engine/prefilter.js';
+import { extractFileFacts } from '../../src/cgraph/extract.js';
 import type { FileFacts } from '../../src/cgraph/types.js';
 import { loadRules } from '../../src/engine/registry.js';
 import { readInputs } from '../../src/patch/index.js';
@@ -141,30 +142,63 @@ describe('the prefilter', () => {
     const rules = await loadRules();
     const file = edit('norel', 'fs/erofs/super.c', '\t\treturn PTR_ERR(file);', '\t\treturn PTR_ERR(file); /* x */');
     const [{ series }] = await readInputs([file], { git: false, cwd: ROOT });
-    expect(await seriesMayMatter(series.patches, rules, { exact: () => undefined })).toBe(false);
+    expect(await seriesMayMatter(series.patches, rules, { facts: () => undefined })).toBe(false);
     const blind = { ...rules[0]!, relevant: undefined };
-    expect(await seriesMayMatter(series.patches, [blind], { exact: () => undefined })).toBe(true);
+    expect(await seriesMayMatter(series.patches, [blind], { facts: () => undefined })).toBe(true);
   });
 
-  it("asks for a file's facts only when its text cannot rule it out, and trusts them then", async () => {
-    const rules = await loadRules();
-    const file = edit('lookup', 'fs/erofs/super.c', '\t\treturn PTR_ERR(file);', '\t\treturn PTR_ERR(file); /* y */');
-    const [{ series }] = await readInputs([file], { git: false, cwd: ROOT });
-    const path = 'fs/erofs/super.c';
-    const quiet = textSummary(path, 'static int f(void) { return 0; }');
-    const loud = textSummary(path, 'static int f(struct file *b) { /* was: old = override_creds(b->f_cred); */ return 0; }');
-    expect(loud.credScopes).toBe(true); // a comment is enough to look closer
-    let asked = 0;
-    const exact = (s: ReturnType<typeof textSummary> | undefined) => () => {
-      asked++;
-      return s;
+  describe('with a tree', () => {
+    // an erofs file: two plain functions, a third, and one that reads the backing file
+    const path = 'fs/erofs/syn.c';
+    const body = (n: string, call: string) => `static int ${n}(struct erofs_sb_info *sbi)\n{\n\tint err = 0;\n\n${call}\treturn err;\n}\n`;
+    const before = [
+      '// SPDX-License-Identifier: GPL-2.0',
+      '#include "internal.h"',
+      '',
+      body('syn_one', ''),
+      body('syn_two', ''),
+      body('syn_three', ''),
+      body('syn_read', '\terr = vfs_iter_read(sbi->dif0.file, &iter, &pos, 0);\n'),
+    ].join('\n');
+    const patchOf = async (after: string, from = before) => {
+      const file = join(TMP, `syn-${after.length}-${from.length}.patch`);
+      writeFileSync(file, makePatch([{ path, before: from, after }], { subject: 'erofs: syn' }));
+      return (await readInputs([file], { git: false, cwd: ROOT }))[0]!.series.patches;
     };
-    expect(await seriesMayMatter(series.patches, rules, { quick: () => quiet, exact: exact(loud) })).toBe(false);
-    expect(asked).toBe(0);
-    expect(await seriesMayMatter(series.patches, rules, { quick: () => loud, exact: exact(quiet) })).toBe(false);
-    expect(await seriesMayMatter(series.patches, rules, { quick: () => loud, exact: exact(undefined) })).toBe(true);
-    expect(await seriesMayMatter(series.patches, rules, { exact: exact(loud) })).toBe(true);
-    expect(asked).toBe(3);
+    const lookup = (text: string, facts: FileFacts | undefined) => {
+      const asked: string[] = [];
+      return { asked, files: { text: async () => text, facts: () => (asked.push(path), facts) } };
+    };
+    const facts = extractFileFacts(path, before);
+
+    it("reads a file's facts only when its text names something a rule looks at", async () => {
+      const rules = await loadRules();
+      const quiet = before.replace('vfs_iter_read', 'syn_copy');
+      const patches = await patchOf(quiet.replace('int err = 0;', 'int err = 1;'), quiet);
+      const l = lookup(quiet, undefined);
+      expect(await seriesMayMatter(patches, rules, l.files)).toBe(false);
+      expect(l.asked).toEqual([]);
+    });
+
+    it('judges only the functions the patch changes and what they reach, when its hunks sit where their headers say', async () => {
+      const rules = await loadRules();
+      const one = await patchOf(before.replace('static int syn_one(struct erofs_sb_info *sbi)\n{\n\tint err = 0;', 'static int syn_one(struct erofs_sb_info *sbi)\n{\n\tint err = -EIO;'));
+      expect(await seriesMayMatter(one, rules, lookup(before, facts).files)).toBe(false);
+      // the same patch on a tree where the file moved down: the functions it changes are not known
+      expect(await seriesMayMatter(one, rules, lookup(`\n\n${before}`, facts).files)).toBe(true);
+      // ...nor without the file's facts
+      expect(await seriesMayMatter(one, rules, lookup(before, undefined).files)).toBe(true);
+      // a change that calls the reader
+      const calls = await patchOf(before.replace('static int syn_one(struct erofs_sb_info *sbi)\n{\n\tint err = 0;', 'static int syn_one(struct erofs_sb_info *sbi)\n{\n\tint err = syn_read(sbi);'));
+      expect(await seriesMayMatter(calls, rules, lookup(before, facts).files)).toBe(true);
+      // a new file (the tree has no text and no facts for it) is seen through its hunks alone
+      const added = await patchOf(before.replace('vfs_iter_read', 'syn_copy'), '');
+      const none = { text: async () => null, facts: () => undefined };
+      expect(await seriesMayMatter(added, rules, none)).toBe(false);
+      // a change in the function just before the reader: a brace there could join them
+      const next = await patchOf(before.replace('static int syn_three(struct erofs_sb_info *sbi)\n{\n\tint err = 0;', 'static int syn_three(struct erofs_sb_info *sbi)\n{\n\tint err = -EIO;'));
+      expect(await seriesMayMatter(next, rules, lookup(before, facts).files)).toBe(true);
+    });
   });
 
   it('changes nothing a check reports, on every patch fixture of the repository, with and without a tree', async () => {
