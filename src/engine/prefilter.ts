@@ -24,6 +24,9 @@ const IDENT = /[A-Za-z_]\w*/g;
 const CHAIN = /[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)+/g;
 const INCLUDE = /#\s*include\s*"([^"\n]*)"/g;
 // credential forms named by a class: CLASS(override_creds, old)(c), scoped_class(override_creds_ovl, ...), guard(cred)(c)
+// what on a changed line could join, split or hide functions: braces, block
+// comments, preprocessor lines, line continuations, quotes
+const BOUNDARY = /[{}#\\"']|\/\*|\*\//;
 const CRED_CLASS = /\b(?:CLASS|scoped_class|guard)\s*\(\s*\w*cred/;
 
 /** Every line of a file's hunks, with git's function context, as one text. */
@@ -145,8 +148,9 @@ function atHeader(d: FileDiff, text: string | null): boolean {
  * It visits the functions a hunk changes and, three calls deep, what they
  * call in the touched files. Here: every function a hunk names, every one
  * whose lines a hunk's range meets (with a tree, also the one just before and
- * after: a changed brace can join two), and everything they call in the
- * touched files, to the end.
+ * after when a changed line holds a brace, a comment delimiter, a quote or a
+ * preprocessor line: those can join or split functions), and everything
+ * they call in the touched files, to the end.
  *
  * `fragments` (no tree): the engine replaces the functions the hunks show by
  * their fragments (judged by the hunk text) and keeps the model's others,
@@ -160,9 +164,14 @@ export function reachableFromHunks(patches: readonly Patch[], known: readonly Fi
   for (const ff of known) for (const fn of ff.functions) byName.set(fn.name, [...(byName.get(fn.name) ?? []), fn]);
   const idents = new Set<string>();
   const ranges = new Map<string, [number, number][]>();
+  // files where a changed line could move a function's boundary
+  const boundaryRisk = new Set<string>();
   for (const p of patches) {
     for (const f of p.files) {
       for (const id of hunkText(f).match(IDENT) ?? []) idents.add(id);
+      if (f.hunks.some((h) => h.lines.some((l) => l.kind !== 'context' && BOUNDARY.test(l.text)))) {
+        for (const path of [f.oldPath, f.newPath]) if (path) boundaryRisk.add(path);
+      }
       for (const path of [f.oldPath, f.newPath]) {
         if (!path) continue;
         const r = ranges.get(path) ?? [];
@@ -184,7 +193,7 @@ export function reachableFromHunks(patches: readonly Patch[], known: readonly Fi
     for (const fn of byLine) {
       if (idents.has(fn.name) || r.some(([a, b]) => a <= fn.endLine + 1 && b >= fn.line - 1)) visit(fn);
     }
-    if (!o.fragments) {
+    if (!o.fragments && boundaryRisk.has(ff.path)) {
       for (const [a, b] of r) {
         visit(byLine.filter((fn) => fn.endLine < a).pop());
         visit(byLine.find((fn) => fn.line > b));

@@ -150,7 +150,8 @@ describe('the prefilter', () => {
   describe('with a tree', () => {
     // an erofs file: two plain functions, a third, and one that reads the backing file
     const path = 'fs/erofs/syn.c';
-    const body = (n: string, call: string) => `static int ${n}(struct erofs_sb_info *sbi)\n{\n\tint err = 0;\n\n${call}\treturn err;\n}\n`;
+    // bodies longer than a hunk's context, so a hunk in one function does not reach the next
+    const body = (n: string, call: string) => `static int ${n}(struct erofs_sb_info *sbi)\n{\n\tint err = 0;\n\n${'\tsbi->n++;\n'.repeat(6)}${call}\treturn err;\n}\n`;
     const before = [
       '// SPDX-License-Identifier: GPL-2.0',
       '#include "internal.h"',
@@ -195,9 +196,13 @@ describe('the prefilter', () => {
       const added = await patchOf(before.replace('vfs_iter_read', 'syn_copy'), '');
       const none = { text: async () => null, facts: () => undefined };
       expect(await seriesMayMatter(added, rules, none)).toBe(false);
-      // a change in the function just before the reader: a brace there could join them
-      const next = await patchOf(before.replace('static int syn_three(struct erofs_sb_info *sbi)\n{\n\tint err = 0;', 'static int syn_three(struct erofs_sb_info *sbi)\n{\n\tint err = -EIO;'));
-      expect(await seriesMayMatter(next, rules, lookup(before, facts).files)).toBe(true);
+      // a change in the function just before the reader: on its own it reaches nothing...
+      const three = 'static int syn_three(struct erofs_sb_info *sbi)\n{\n\tint err = 0;';
+      const plain = await patchOf(before.replace(three, `${three.replace('0;', '-EIO;')}`));
+      expect(await seriesMayMatter(plain, rules, lookup(before, facts).files)).toBe(false);
+      // ...but a changed brace there could join it with the reader
+      const brace = await patchOf(before.replace(three, `${three}\n\tif (!sbi) {\n\t\treturn -EINVAL;\n\t}`));
+      expect(await seriesMayMatter(brace, rules, lookup(before, facts).files)).toBe(true);
     });
   });
 
