@@ -24,9 +24,18 @@ const IDENT = /[A-Za-z_]\w*/g;
 const CHAIN = /[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)+/g;
 const INCLUDE = /#\s*include\s*"([^"\n]*)"/g;
 // credential forms named by a class: CLASS(override_creds, old)(c), scoped_class(override_creds_ovl, ...), guard(cred)(c)
-// what on a changed line could join, split or hide functions: braces, block
-// comments, preprocessor lines, line continuations, quotes
-const BOUNDARY = /[{}#\\"']|\/\*|\*\//;
+/**
+ * Could this changed line join, split or hide functions? A brace, a
+ * preprocessor line, a line continuation, an unbalanced quote or an
+ * unbalanced block comment could; a whole comment or string could not.
+ */
+function movesBoundary(text: string): boolean {
+  if (/[{}]/.test(text) || /^\s*#/.test(text) || /\\$/.test(text)) return true;
+  const unescaped = text.replace(/\\./g, '');
+  if ((unescaped.match(/"/g)?.length ?? 0) % 2 || (unescaped.match(/'/g)?.length ?? 0) % 2) return true;
+  const code = unescaped.replace(/"[^"]*"|'[^']*'/g, '');
+  return (code.match(/\/\*/g)?.length ?? 0) !== (code.match(/\*\//g)?.length ?? 0);
+}
 const CRED_CLASS = /\b(?:CLASS|scoped_class|guard)\s*\(\s*\w*cred/;
 
 /** Every line of a file's hunks, with git's function context, as one text. */
@@ -169,7 +178,7 @@ export function reachableFromHunks(patches: readonly Patch[], known: readonly Fi
   for (const p of patches) {
     for (const f of p.files) {
       for (const id of hunkText(f).match(IDENT) ?? []) idents.add(id);
-      if (f.hunks.some((h) => h.lines.some((l) => l.kind !== 'context' && BOUNDARY.test(l.text)))) {
+      if (f.hunks.some((h) => h.lines.some((l) => l.kind !== 'context' && movesBoundary(l.text)))) {
         for (const path of [f.oldPath, f.newPath]) if (path) boundaryRisk.add(path);
       }
       for (const path of [f.oldPath, f.newPath]) {

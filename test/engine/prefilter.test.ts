@@ -200,7 +200,11 @@ describe('the prefilter', () => {
       const three = 'static int syn_three(struct erofs_sb_info *sbi)\n{\n\tint err = 0;';
       const plain = await patchOf(before.replace(three, `${three.replace('0;', '-EIO;')}`));
       expect(await seriesMayMatter(plain, rules, lookup(before, facts).files)).toBe(false);
-      // ...but a changed brace there could join it with the reader
+      const note = await patchOf(before.replace(three, `${three}\n\t/* "a note" on it */ pr_debug("n=%d\\n", sbi->n);`));
+      expect(await seriesMayMatter(note, rules, lookup(before, facts).files)).toBe(false);
+      // ...but a changed brace, or a comment left open, there could join it with the reader
+      const open = await patchOf(before.replace(three, `${three}\n\t/* the rest is old:`));
+      expect(await seriesMayMatter(open, rules, lookup(before, facts).files)).toBe(true);
       const brace = await patchOf(before.replace(three, `${three}\n\tif (!sbi) {\n\t\treturn -EINVAL;\n\t}`));
       expect(await seriesMayMatter(brace, rules, lookup(before, facts).files)).toBe(true);
     });
