@@ -8,7 +8,7 @@ import { randomHex, sha1 } from './hash.js';
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { FACTS_VERSION } from './extract.js';
+import { extractFileFactsSafe, FACTS_VERSION } from './extract.js';
 import type { FileFacts } from './types.js';
 import { onInterruptCleanup } from '../interrupt.js';
 
@@ -72,6 +72,11 @@ export class FactsCache {
   /** Cached facts for this path and text, or undefined. */
   get(path: string, text: string): FileFacts | undefined {
     return this.getByHash(path, contentHash(text));
+  }
+
+  /** Facts for this path and text: cached, or extracted now and cached. */
+  factsFor(path: string, text: string): FileFacts {
+    return this.get(path, text) ?? this.put(extractFileFactsSafe(path, text).facts);
   }
 
   getByHash(path: string, hash: string): FileFacts | undefined {

@@ -3,7 +3,6 @@
 // (the rest of the VFS/EROFS world, built from a real tree and shipped).
 
 import { posix } from 'node:path';
-import { extractFileFactsSafe } from '../cgraph/extract.js';
 import { MemoryCodeGraph } from '../cgraph/graph.js';
 import { loadModelFacts, modelShardKey } from '../cgraph/model.js';
 import type { CodeGraph, FileFacts } from '../cgraph/types.js';
@@ -40,7 +39,7 @@ export async function baseGraphFor(tree: SourceTree, mode: 'tree' | 'patch-only'
   for (const p of paths) {
     const text = await tree.read(p);
     if (text === null) continue;
-    local.push(cache.get(p, text) ?? cache.put(extractFileFactsSafe(p, text).facts));
+    local.push(cache.factsFor(p, text));
     if (progress && ++n % 20 === 0) progress(`indexing ${dirs.join(', ')}: ${n}/${paths.length}`);
   }
   cache.flush();

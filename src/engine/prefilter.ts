@@ -18,6 +18,7 @@ import type { FileFacts, FileSummary, FunctionFacts } from '../cgraph/types.js';
 import { summarize } from '../cgraph/graph.js';
 import { credFormFor } from '../cgraph/kb.js';
 import { isKernelC, userspaceProject, type FileDiff, type Patch } from '../patch/types.js';
+import type { FileApplyResult } from '../tree/types.js';
 import type { RuleDefinition } from './rule-api.js';
 
 const IDENT = /[A-Za-z_]\w*/g;
@@ -79,6 +80,8 @@ export interface FileLookup {
   text?(path: string): Promise<string | null>;
   /** The file's facts: the tree's (through the cache) or, without a tree or the file, the model's. */
   facts(path: string): FileFacts | undefined | Promise<FileFacts | undefined>;
+  /** With a tree: the patch applied in memory, as checkSeries() will apply it. */
+  apply?(patch: Patch): Promise<FileApplyResult[]>;
 }
 
 /**
@@ -90,7 +93,6 @@ export async function seriesMayMatter(patches: readonly Patch[], rules: readonly
   if (rules.some((r) => !r.relevant)) return true;
   const relevant = (s: FileSummary): boolean => rules.some((r) => r.relevant!(s));
   const paths = new Set<string>();
-  const diffs = new Map<string, FileDiff[]>();
   const shown = patches.filter((p) => !p.isCoverLetter && !userspaceProject(p));
   for (const p of shown) {
     for (const f of p.files) {
@@ -98,7 +100,6 @@ export async function seriesMayMatter(patches: readonly Patch[], rules: readonly
         if (!path || !isKernelC(path)) continue;
         if (relevant(hunkSummary(path, f))) return true;
         paths.add(path);
-        diffs.set(path, [...(diffs.get(path) ?? []), f]);
       }
     }
   }
@@ -107,7 +108,7 @@ export async function seriesMayMatter(patches: readonly Patch[], rules: readonly
   const known = (fs: (FileFacts | undefined)[]): FileFacts[] => fs.filter((f): f is FileFacts => !!f);
   // Without a tree the engine sees the hunks' fragments over the model's
   // functions (none for a file the model lacks): only the model functions it can visit count.
-  if (!files.text) return reachableFromHunks(shown, known(await factsOf()), { fragments: true }).some(relevant);
+  if (!files.text) return reachableFromHunks(shown, known(await factsOf())).some(relevant);
   // With a tree: a file whose text names nothing a rule looks at is out
   const texts = new Map<string, string | null>();
   let open = false;
@@ -117,14 +118,15 @@ export async function seriesMayMatter(patches: readonly Patch[], rules: readonly
     if (t === null || relevant(textSummary(path, t))) open = true;
   }
   if (!open) return false;
-  // One patch whose hunks sit exactly where their headers say (no offset, no
-  // fuzz): the functions it changes are known from the tree's facts, so only
-  // those and what they reach count. Otherwise, every function of the files.
-  if (shown.length === 1 && [...diffs].every(([path, ds]) => ds.every((d) => d.oldPath !== path || atHeader(d, texts.get(path) ?? null)))) {
+  // One patch that applies to the tree (at an offset or with fuzz too): the
+  // applier says which lines of the tree it changes, so only the functions
+  // there and what they reach count. Otherwise, every function of the files.
+  const applied = shown.length === 1 && files.apply ? await files.apply(shown[0]!) : undefined;
+  if (applied && applied.every((r) => r.status !== 'fallback')) {
     const fs = await factsOf();
     // facts missing for a file whose text was not ruled out: unsure
     if ([...paths].some((p, i) => !fs[i] && texts.get(p) !== null && relevant(textSummary(p, texts.get(p)!)))) return true;
-    return reachableFromHunks(shown, known(fs), { fragments: false }).some(relevant);
+    return reachableFromHunks(shown, known(fs), { changed: changedPreLines(applied) }).some(relevant);
   }
   for (const path of paths) {
     const t = texts.get(path) ?? null;
@@ -136,38 +138,55 @@ export async function seriesMayMatter(patches: readonly Patch[], rules: readonly
   return false;
 }
 
-/** Do the hunk's context and removed lines stand in `text` at the lines its header names? */
-function atHeader(d: FileDiff, text: string | null): boolean {
-  if (text === null) return false;
-  const lines = text.split('\n');
-  return d.hunks.every((h) => {
-    let at = h.oldStart - 1;
-    if (h.oldLines === 0) return at + 1 >= 0 && at <= lines.length;
-    for (const l of h.lines) {
-      if (l.kind === 'add') continue;
-      if (lines[at] !== l.text) return false;
-      at++;
+/**
+ * Where an applied patch changes each file, in the file's own (pre-image)
+ * lines: every line it removes, and the two kept lines around every line it
+ * adds.
+ */
+export function changedPreLines(applied: readonly FileApplyResult[]): Map<string, [number, number][]> {
+  const out = new Map<string, [number, number][]>();
+  for (const r of applied) {
+    if (!r.oldPath || r.preText === null) continue;
+    const ranges: [number, number][] = [];
+    // lines, not the empty piece after a final newline
+    const n = r.preText.split('\n').length - (r.preText.endsWith('\n') ? 1 : 0);
+    // post-image line -> the kept pre-image line on it
+    const preOf = new Map<number, number>();
+    for (let l = 1; l <= n; l++) {
+      const p = r.preToPost(l);
+      if (p === undefined) ranges.push([l, l]);
+      else preOf.set(p, l);
     }
-    return true;
-  });
+    let lastKept = 0;
+    const post = r.postText?.split('\n').length ?? 0;
+    for (let p = 1; p <= post; p++) {
+      const kept = preOf.get(p);
+      if (kept !== undefined) lastKept = kept;
+      else if (r.postLines.get(p)?.kind === 'add') ranges.push([lastKept, lastKept + 1]);
+    }
+    out.set(r.oldPath, ranges);
+  }
+  return out;
 }
 
 /**
  * Summaries of the functions of the touched files the engine could visit.
  * It visits the functions a hunk changes and, three calls deep, what they
  * call in the touched files. Here: every function a hunk names, every one
- * whose lines a hunk's range meets (with a tree, also the one just before and
+ * whose lines a change meets (with a tree, also the one just before and
  * after when a changed line holds a brace, a comment delimiter, a quote or a
  * preprocessor line: those can join or split functions), and everything
  * they call in the touched files, to the end.
  *
- * `fragments` (no tree): the engine replaces the functions the hunks show by
- * their fragments (judged by the hunk text) and keeps the model's others,
- * whose lines come from another kernel version and so can meet a hunk's
- * range by chance; it keeps the model's includes when a fragment has none,
- * and uses only a fragment's own exports.
+ * With a tree, `changed` gives the lines the applier says the patch changes
+ * (changedPreLines()). Without one, the engine replaces the functions the
+ * hunks show by their fragments (judged by the hunk text) and keeps the
+ * model's others, whose lines come from another kernel version and so can
+ * meet a hunk header's range by chance; it keeps the model's includes when a
+ * fragment has none, and uses only a fragment's own exports.
  */
-export function reachableFromHunks(patches: readonly Patch[], known: readonly FileFacts[], o: { fragments: boolean } = { fragments: true }): FileSummary[] {
+export function reachableFromHunks(patches: readonly Patch[], known: readonly FileFacts[], o: { changed?: Map<string, [number, number][]> } = {}): FileSummary[] {
+  const fragments = !o.changed;
   if (!known.length) return [];
   const byName = new Map<string, FunctionFacts[]>();
   for (const ff of known) for (const fn of ff.functions) byName.set(fn.name, [...(byName.get(fn.name) ?? []), fn]);
@@ -181,6 +200,7 @@ export function reachableFromHunks(patches: readonly Patch[], known: readonly Fi
       if (f.hunks.some((h) => h.lines.some((l) => l.kind !== 'context' && movesBoundary(l.text)))) {
         for (const path of [f.oldPath, f.newPath]) if (path) boundaryRisk.add(path);
       }
+      if (!fragments) continue;
       for (const path of [f.oldPath, f.newPath]) {
         if (!path) continue;
         const r = ranges.get(path) ?? [];
@@ -189,6 +209,7 @@ export function reachableFromHunks(patches: readonly Patch[], known: readonly Fi
       }
     }
   }
+  for (const [path, r] of o.changed ?? []) ranges.set(path, r);
   const seen = new Set<FunctionFacts>();
   const queue: FunctionFacts[] = [];
   const visit = (fn: FunctionFacts | undefined): void => {
@@ -202,7 +223,7 @@ export function reachableFromHunks(patches: readonly Patch[], known: readonly Fi
     for (const fn of byLine) {
       if (idents.has(fn.name) || r.some(([a, b]) => a <= fn.endLine + 1 && b >= fn.line - 1)) visit(fn);
     }
-    if (!o.fragments && boundaryRisk.has(ff.path)) {
+    if (!fragments && boundaryRisk.has(ff.path)) {
       for (const [a, b] of r) {
         visit(byLine.filter((fn) => fn.endLine < a).pop());
         visit(byLine.find((fn) => fn.line > b));
@@ -213,5 +234,5 @@ export function reachableFromHunks(patches: readonly Patch[], known: readonly Fi
     const fn = queue.pop()!;
     for (const c of fn.calls) for (const t of byName.get(c.callee) ?? []) visit(t);
   }
-  return known.map((ff) => summarize({ ...ff, functions: ff.functions.filter((fn) => seen.has(fn)), ...(o.fragments ? { exports: [] } : {}) }));
+  return known.map((ff) => summarize({ ...ff, functions: ff.functions.filter((fn) => seen.has(fn)), ...(fragments ? { exports: [] } : {}) }));
 }

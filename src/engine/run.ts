@@ -4,10 +4,9 @@
 import { readInputs } from '../patch/index.js';
 import { InputError, isKernelC, userspaceProject } from '../patch/types.js';
 import type { SourceTree } from '../tree/types.js';
-import { baseForSeries, EmptyTree, openTree } from '../tree/index.js';
+import { baseForSeries, EmptyTree, openTree, OverlayTree } from '../tree/index.js';
 import type { CodeGraph } from '../cgraph/types.js';
 import { FactsCache } from '../cgraph/cache.js';
-import { extractFileFactsSafe } from '../cgraph/extract.js';
 import { loadRules } from './registry.js';
 import { checkSeries } from './check.js';
 import type { CheckResult, InputReport } from './result.js';
@@ -41,17 +40,27 @@ export interface RunOptions {
   noPrefilter?: boolean;
 }
 
-/** How the prefilter reads a touched file: the tree's text and facts (through the cache); the model's without the file. */
+/**
+ * How the prefilter reads the touched files of a tree: their text (each read
+ * once), their facts through the cache (the model's for a file the tree
+ * lacks), and the patch applied in memory as checkSeries() will apply it.
+ */
 function treeFiles(tree: SourceTree): FileLookup {
-  const text = (path: string): Promise<string | null> => tree.read(path).catch(() => null);
+  const texts = new Map<string, Promise<string | null>>();
+  const text = (path: string): Promise<string | null> => {
+    let t = texts.get(path);
+    if (!t) texts.set(path, (t = tree.read(path).catch(() => null)));
+    return t;
+  };
   return {
     text,
     facts: async (path) => {
       const t = await text(path);
       if (t === null) return modelFileFacts(path);
-      const cache = FactsCache.open();
-      return cache.get(path, t) ?? cache.put(extractFileFactsSafe(path, t).facts);
+      return FactsCache.open().factsFor(path, t);
     },
+    // through the same reads (a file that cannot be read is missing here: its hunks fall back, and the whole file counts)
+    apply: async (patch) => (await new OverlayTree({ kind: tree.kind, root: tree.root, rev: tree.rev, read: text, exists: async (p) => (await text(p)) !== null, list: (d, e) => tree.list(d, e), describe: () => tree.describe() }).applyPatch(patch)).files,
   };
 }
 

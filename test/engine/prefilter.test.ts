@@ -11,6 +11,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/engine/run.js';
 import { hunkSummary, reachableFromHunks, seriesMayMatter, textSummary } from '../../src/engine/prefilter.js';
 import { extractFileFacts } from '../../src/cgraph/extract.js';
+import { OverlayTree } from '../../src/tree/overlay.js';
+import type { Patch } from '../../src/patch/types.js';
+import { MemoryTree } from '../support/memory-tree.js';
 import type { FileFacts } from '../../src/cgraph/types.js';
 import { loadRules } from '../../src/engine/registry.js';
 import { readInputs } from '../../src/patch/index.js';
@@ -168,7 +171,11 @@ describe('the prefilter', () => {
     };
     const lookup = (text: string, facts: FileFacts | undefined) => {
       const asked: string[] = [];
-      return { asked, files: { text: async () => text, facts: () => (asked.push(path), facts) } };
+      const tree = new MemoryTree({ [path]: text });
+      return {
+        asked,
+        files: { text: async () => text, facts: () => (asked.push(path), facts), apply: async (p: Patch) => (await new OverlayTree(tree).applyPatch(p)).files },
+      };
     };
     const facts = extractFileFacts(path, before);
 
@@ -181,12 +188,16 @@ describe('the prefilter', () => {
       expect(l.asked).toEqual([]);
     });
 
-    it('judges only the functions the patch changes and what they reach, when its hunks sit where their headers say', async () => {
+    it('judges only the functions the patch changes and what they reach, when it applies to the tree', async () => {
       const rules = await loadRules();
       const one = await patchOf(before.replace('static int syn_one(struct erofs_sb_info *sbi)\n{\n\tint err = 0;', 'static int syn_one(struct erofs_sb_info *sbi)\n{\n\tint err = -EIO;'));
       expect(await seriesMayMatter(one, rules, lookup(before, facts).files)).toBe(false);
-      // the same patch on a tree where the file moved down: the functions it changes are not known
-      expect(await seriesMayMatter(one, rules, lookup(`\n\n${before}`, facts).files)).toBe(true);
+      // the same patch on a tree where the file moved down: it applies at an offset, and the applier says where
+      const down = `\n\n${before}`;
+      expect(await seriesMayMatter(one, rules, lookup(down, extractFileFacts(path, down)).files)).toBe(false);
+      // on a tree where it does not apply, the functions it changes are not known: every function counts
+      const other = before.replaceAll('\tint err = 0;', '\tint err = 2;');
+      expect(await seriesMayMatter(one, rules, lookup(other, extractFileFacts(path, other)).files)).toBe(true);
       // ...nor without the file's facts
       expect(await seriesMayMatter(one, rules, lookup(before, undefined).files)).toBe(true);
       // a change that calls the reader
