@@ -55,29 +55,77 @@ const FIELD = /(?:->|\.)([A-Za-z_]\w*)$/;
 
 /** The summary of a file's facts (see FileSummary). */
 export function summarize(f: FileFacts): FileSummary {
-  const callees = new Set<string>();
-  const fields = new Set<string>();
-  let credScopes = false;
-  for (const fn of f.functions) {
-    for (const site of fn.calls) callees.add(site.callee);
-    for (const a of fn.assigns) {
-      const m = FIELD.exec(a.lhs);
-      if (m) fields.add(m[1]!);
-    }
-    if (fn.credScopes.length) credScopes = true;
-  }
+  return summarizeSkeleton(skeletonOf(f));
+}
+
+/** What a function offers a summary: its name, lines, callees, assigned fields, and whether it switches credentials. */
+export interface FunctionSkeleton {
+  name: string;
+  line: number;
+  endLine: number;
+  /** Every callee (direct and member calls), each once, in call order. */
+  callees: string[];
+  /** Fields it assigns (`->mapping` -> `mapping`), each once. */
+  fields: string[];
+  credScopes: boolean;
+}
+
+/**
+ * A file's facts cut down to what summaries are made of, function by
+ * function: the prefilter summarizes only the functions a patch can reach,
+ * and the embedded model ships these (model/*.index.json) so that neither
+ * the prefilter nor a lazy graph parses a whole shard.
+ */
+export interface FileSkeleton {
+  path: string;
+  functions: FunctionSkeleton[];
+  slots: string[];
+  work: string[];
+  localIncludes: string[];
+  exports: string[];
+}
+
+export function skeletonOf(f: FileFacts): FileSkeleton {
   return {
     path: f.path,
-    defs: [...new Set(f.functions.map((fn) => fn.name))],
-    callees: [...callees],
-    fields: [...fields],
+    functions: f.functions.map((fn) => {
+      const fields = new Set<string>();
+      for (const a of fn.assigns) {
+        const m = FIELD.exec(a.lhs);
+        if (m) fields.add(m[1]!);
+      }
+      return { name: fn.name, line: fn.line, endLine: fn.endLine, callees: [...new Set(fn.calls.map((c) => c.callee))], fields: [...fields], credScopes: fn.credScopes.length > 0 };
+    }),
     slots: [...new Set(f.opsTables.flatMap((t) => Object.values(t.slots)))],
     work: [...new Set(f.workFns.map((w) => w.fn))],
     localIncludes: f.includes.filter((i) => !i.system).map((i) => i.path),
     exports: f.exports.map((e) => e.name),
+  };
+}
+
+/** The summary of a skeleton, or of some of its functions (`keep`), without its exports when `noExports`. */
+export function summarizeSkeleton(s: FileSkeleton, keep?: (fn: FunctionSkeleton) => boolean, o: { noExports?: boolean } = {}): FileSummary {
+  const fns = keep ? s.functions.filter(keep) : s.functions;
+  const callees = new Set<string>();
+  const fields = new Set<string>();
+  let credScopes = false;
+  for (const fn of fns) {
+    for (const c of fn.callees) callees.add(c);
+    for (const f of fn.fields) fields.add(f);
+    if (fn.credScopes) credScopes = true;
+  }
+  return {
+    path: s.path,
+    defs: [...new Set(fns.map((fn) => fn.name))],
+    callees: [...callees],
+    fields: [...fields],
+    slots: s.slots,
+    work: s.work,
+    localIncludes: s.localIncludes,
+    exports: o.noExports ? [] : s.exports,
     credScopes,
-    lines: f.functions.length ? f.functions[f.functions.length - 1]!.endLine : 0,
-    functions: f.functions.length,
+    lines: fns.length ? fns[fns.length - 1]!.endLine : 0,
+    functions: fns.length,
   };
 }
 

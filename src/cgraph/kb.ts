@@ -185,6 +185,8 @@ export const CRED_REVERTS: Record<string, Fact> = table({
 export function credFormFor(callee: string): { key: string; form: CredForm; generic?: boolean } | undefined {
   const known = CRED_FORMS[callee];
   if (known) return { key: callee, form: known };
+  // both generic forms below name creds (a fast way out: this runs for every identifier of a hunk)
+  if (!callee.includes('cred')) return undefined;
   const bare = callee.replace(/\(.*$/, '');
   if (/override_creds/.test(callee) && !/^(put|get)_/.test(bare)) {
     return { key: callee, generic: true, form: { kind: 'override', cred: /ovl/.test(callee) ? { ovlSbArg: 0 } : { arg: 0 }, source: 'a variant of override_creds()' } };

@@ -4,15 +4,19 @@
 // tables, kworkers and field assignments without a tree.
 //
 // Layout: model/manifest.json lists shards (one per subsystem); each shard is
-// a JSON array of FileFacts. A check loads only the shards of the files its
-// patches touch. Plain JSON, not gzip: loading node:zlib and inflating was
-// 3.5 ms of a 50 ms check; the npm tarball is compressed anyway.
+// a JSON array of FileFacts, one file a line, and has an index: one line per
+// file with its skeleton (what summaries are made of) and the byte range of
+// its line in the shard. The prefilter reads skeletons only; a check's graph
+// knows the touched shards by their skeletons and reads the facts of a file
+// when a query needs it. Plain JSON, not gzip: loading node:zlib and
+// inflating was 3.5 ms of a 50 ms check; the npm tarball is compressed anyway.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { FACTS_VERSION } from './extract.js';
 import type { FileFacts, FunctionFacts } from './types.js';
+import { skeletonOf, type FileSkeleton } from './graph.js';
 import { CHECKED_IO, CRED_FORMS, CRED_REVERTS, PAGE_CACHE_APIS, RAW_IO, VFS_INTERNAL_HELPERS } from './kb.js';
 
 /** API names whose arguments the rules read. */
@@ -26,6 +30,12 @@ export interface ModelShard {
   /** Tree paths (directory prefixes ending in `/`, or files) the shard holds. */
   prefixes: string[];
   file: string;
+  /**
+   * The shard's index: one line per file, in the shard's order, with the
+   * file's skeleton (see FileSkeleton) and where its line of the shard is.
+   * Models built before it have none (then the shard itself is read).
+   */
+  index?: string;
   files: number;
   functions: number;
 }
@@ -85,15 +95,13 @@ export function loadManifest(dir = modelDir()): ModelManifest | undefined {
 }
 
 const shardCache = new Map<string, FileFacts[]>();
-/** Shard texts read by modelFileFacts() (a series touching three erofs files reads erofs.json once). */
-const shardText = new Map<string, string>();
 
 /** Names the shards loadModelFacts() reads for these paths: a key for reusing what is built from them. */
 export function modelShardKey(touched: string[]): string {
   return [...new Set(touched.map(shardFor).filter((s) => s !== undefined))].sort().join(',');
 }
 
-/** Facts of the shards that hold these paths (and the VFS core, which every stack calls into). */
+/** Facts of the shards that hold these paths, in the manifest's order. */
 export function loadModelFacts(touched: string[], dir = modelDir()): FileFacts[] {
   const m = loadManifest(dir);
   if (!m) return [];
@@ -104,62 +112,182 @@ export function loadModelFacts(touched: string[], dir = modelDir()): FileFacts[]
   }
   if (!names.size) return [];
   const out: FileFacts[] = [];
-  for (const shard of m.shards) {
-    if (!names.has(shard.name)) continue;
-    const key = join(dir, shard.file);
-    let facts = shardCache.get(key);
-    if (!facts) {
-      try {
-        facts = (JSON.parse(readFileSync(key, 'utf8')) as FileFacts[]).map(inflate);
-      } catch {
-        facts = []; // a damaged model only costs context, never a crash
-      }
-      shardCache.set(key, facts);
-      shardText.delete(key);
-    }
-    out.push(...facts);
-  }
+  for (const shard of m.shards) if (names.has(shard.name)) out.push(...shardFacts(shard, dir));
   return out;
+}
+
+/** All facts of one shard, parsed once per process. */
+function shardFacts(shard: ModelShard, dir: string): FileFacts[] {
+  const key = join(dir, shard.file);
+  let facts = shardCache.get(key);
+  if (!facts) {
+    try {
+      facts = (JSON.parse(readFileSync(key, 'utf8')) as FileFacts[]).map(inflate);
+    } catch {
+      facts = []; // a damaged model only costs context, never a crash
+    }
+    shardCache.set(key, facts);
+  }
+  return facts;
+}
+
+/** One line of a shard's index (see ModelShard.index), as written. */
+interface IndexLine {
+  path: string;
+  /** Byte offset and length of the file's line in the shard. */
+  at: [number, number];
+  /** name, line, endLine, callees, fields, 1 when it switches credentials */
+  fns: [string, number, number, string[], string[], 0 | 1][];
+  slots?: string[];
+  work?: string[];
+  inc?: string[];
+  exp?: string[];
+}
+
+function indexLine(f: FileFacts, at: [number, number]): IndexLine {
+  const s = skeletonOf(f);
+  return {
+    path: s.path,
+    at,
+    fns: s.functions.map((fn) => [fn.name, fn.line, fn.endLine, fn.callees, fn.fields, fn.credScopes ? 1 : 0]),
+    ...(s.slots.length ? { slots: s.slots } : {}),
+    ...(s.work.length ? { work: s.work } : {}),
+    ...(s.localIncludes.length ? { inc: s.localIncludes } : {}),
+    ...(s.exports.length ? { exp: s.exports } : {}),
+  };
+}
+
+function fromIndexLine(l: IndexLine): FileSkeleton {
+  return {
+    path: l.path,
+    functions: l.fns.map(([name, line, endLine, callees, fields, cred]) => ({ name, line, endLine, callees, fields, credScopes: cred === 1 })),
+    slots: l.slots ?? [],
+    work: l.work ?? [],
+    localIncludes: l.inc ?? [],
+    exports: l.exp ?? [],
+  };
+}
+
+/** Index texts read so far, by index file path (null: the shard has none, or it cannot be read). */
+const indexText = new Map<string, string | null>();
+/** Facts of single files read through the index, by shard file path and tree path. */
+const fileCache = new Map<string, FileFacts>();
+
+function shardOf(path: string, dir: string): ModelShard | undefined {
+  const name = shardFor(path);
+  return name === undefined ? undefined : loadManifest(dir)?.shards.find((s) => s.name === name);
+}
+
+function readIndex(shard: ModelShard, dir: string): string | null {
+  if (!shard.index) return null;
+  const key = join(dir, shard.index);
+  let t = indexText.get(key);
+  if (t === undefined) {
+    try {
+      t = readFileSync(key, 'utf8');
+    } catch {
+      t = null;
+    }
+    indexText.set(key, t);
+  }
+  return t;
+}
+
+/** The index line of one file: found by its path at the start of a line, and parsed alone. */
+function findIndexLine(text: string, path: string): IndexLine | undefined {
+  const needle = `{"path":${JSON.stringify(path)},`;
+  const at = text.startsWith(needle) ? 0 : text.indexOf('\n' + needle);
+  if (at === -1) return undefined;
+  const start = at === 0 ? 0 : at + 1;
+  let end = text.indexOf('\n', start);
+  if (end === -1) end = text.length;
+  try {
+    return JSON.parse(text.slice(start, end)) as IndexLine;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * The model's facts of one file, if the model has it. A shard already loaded
- * is used; otherwise only that file's line of the shard is parsed (the VFS
- * shard is 2.6 MB: parsing all of it costs 15 ms, more than a whole check
- * that the prefilter lets through).
+ * is used; otherwise the index says where the file's line of the shard is,
+ * and only those bytes are read and parsed (the VFS shard is 2.6 MB: parsing
+ * all of it costs 15 ms, more than a whole check that the prefilter lets
+ * through).
  */
 export function modelFileFacts(path: string, dir = modelDir()): FileFacts | undefined {
-  const m = loadManifest(dir);
-  const shard = m?.shards.find((s) => s.name === shardFor(path));
+  const shard = shardOf(path, dir);
   if (!shard) return undefined;
   const key = join(dir, shard.file);
   const loaded = shardCache.get(key);
   if (loaded) return loaded.find((f) => f.path === path);
-  let text = shardText.get(key);
-  if (text === undefined) {
+  const cached = fileCache.get(`${key}\0${path}`);
+  if (cached) return cached;
+  const index = readIndex(shard, dir);
+  if (index === null) return shardFacts(shard, dir).find((f) => f.path === path);
+  const line = findIndexLine(index, path);
+  if (!line) return undefined;
+  let f: FileFacts | undefined;
+  try {
+    const [offset, length] = line.at;
+    const buf = Buffer.alloc(length);
+    const fd = openSync(key, 'r');
     try {
-      text = readFileSync(key, 'utf8');
-    } catch {
-      return undefined;
+      readSync(fd, buf, 0, length, offset);
+    } finally {
+      closeSync(fd);
     }
-    shardText.set(key, text);
+    f = JSON.parse(buf.toString('utf8')) as FileFacts;
+  } catch {
+    f = undefined;
   }
-  const needle = `"path":${JSON.stringify(path)},`;
-  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
-    const start = text.lastIndexOf('\n', at) + 1;
-    // the file's own path comes right after its version, at the start of its line
-    if (!text.startsWith('{"version":', start) || at - start > 20) continue;
-    let end = text.indexOf('\n', at);
-    if (end === -1) end = text.length;
-    try {
-      const f = JSON.parse(text.slice(start, end).replace(/,$/, '')) as FileFacts;
-      if (f.path === path) return inflate(f);
-    } catch {
-      return loadModelFacts([path], dir).find((f) => f.path === path); // not one file a line after all
+  // an index out of step with its shard: read the shard itself
+  if (!f || f.path !== path) return shardFacts(shard, dir).find((x) => x.path === path);
+  f = inflate(f);
+  fileCache.set(`${key}\0${path}`, f);
+  return f;
+}
+
+/** The skeleton of one model file (what summaries are made of), from the shard's index alone. */
+export function modelSkeleton(path: string, dir = modelDir()): FileSkeleton | undefined {
+  const shard = shardOf(path, dir);
+  if (!shard) return undefined;
+  const index = readIndex(shard, dir);
+  if (index === null) {
+    const f = modelFileFacts(path, dir);
+    return f && skeletonOf(f);
+  }
+  const line = findIndexLine(index, path);
+  return line && fromIndexLine(line);
+}
+
+/**
+ * The skeletons of every file of the shards that hold these paths, in the
+ * order loadModelFacts() gives their facts: what a lazy graph over the model
+ * needs to know which file to load for a query.
+ */
+export function modelSkeletons(touched: string[], dir = modelDir()): FileSkeleton[] {
+  const m = loadManifest(dir);
+  if (!m) return [];
+  const names = new Set(touched.map(shardFor).filter((s) => s !== undefined));
+  const out: FileSkeleton[] = [];
+  for (const shard of m.shards) {
+    if (!names.has(shard.name)) continue;
+    const index = readIndex(shard, dir);
+    if (index === null) {
+      out.push(...shardFacts(shard, dir).map(skeletonOf));
+      continue;
+    }
+    for (const l of index.split('\n')) {
+      if (!l) continue;
+      try {
+        out.push(fromIndexLine(JSON.parse(l) as IndexLine));
+      } catch {
+        // a damaged line: that file is only missing from the graph's context
+      }
     }
   }
-  // one file a line and not found: not in the model; an older one-line model is read whole
-  return text.startsWith('[\n') ? undefined : loadModelFacts([path], dir).find((f) => f.path === path);
+  return out;
 }
 
 /**
@@ -220,9 +348,20 @@ export function buildModel(facts: FileFacts[], kernel: string): { manifest: Mode
     const list = (groups.get(s.name) ?? []).sort((a, b) => (a.path < b.path ? -1 : 1));
     if (!list.length) continue;
     const file = `${s.name}.json`;
-    // one file a line: still one JSON array, and a single file can be found and parsed alone (modelFileFacts)
-    shards.push({ file, data: Buffer.from(`[\n${list.map((f) => JSON.stringify(f)).join(',\n')}\n]\n`) });
-    entries.push({ name: s.name, prefixes: s.prefixes, file, files: list.length, functions: list.reduce((n, f) => n + f.functions.length, 0) });
+    const index = `${s.name}.index.json`;
+    // one file a line: still one JSON array, and the index says where each
+    // file's line is, so a single file is read and parsed alone (modelFileFacts)
+    const lines = list.map((f) => JSON.stringify(f));
+    const idx: string[] = [];
+    let offset = Buffer.byteLength('[\n');
+    for (const [i, l] of lines.entries()) {
+      const length = Buffer.byteLength(l);
+      idx.push(JSON.stringify(indexLine(list[i]!, [offset, length])));
+      offset += length + Buffer.byteLength(',\n');
+    }
+    shards.push({ file, data: Buffer.from(`[\n${lines.join(',\n')}\n]\n`) });
+    shards.push({ file: index, data: Buffer.from(idx.join('\n') + '\n') });
+    entries.push({ name: s.name, prefixes: s.prefixes, file, index, files: list.length, functions: list.reduce((n, f) => n + f.functions.length, 0) });
   }
   return { manifest: { format: MODEL_FORMAT, factsVersion: FACTS_VERSION, kernel, built: new Date().toISOString().slice(0, 10), shards: entries }, shards };
 }

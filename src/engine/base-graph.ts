@@ -3,8 +3,8 @@
 // (the rest of the VFS/EROFS world, built from a real tree and shipped).
 
 import { posix } from 'node:path';
-import { MemoryCodeGraph } from '../cgraph/graph.js';
-import { loadModelFacts, modelShardKey } from '../cgraph/model.js';
+import { MemoryCodeGraph, summarizeSkeleton, type FileSkeleton } from '../cgraph/graph.js';
+import { modelFileFacts, modelShardKey, modelSkeletons } from '../cgraph/model.js';
 import type { CodeGraph, FileFacts } from '../cgraph/types.js';
 import type { SourceTree } from '../tree/types.js';
 import { isKernelC } from '../patch/types.js';
@@ -17,17 +17,33 @@ import { FactsCache } from '../cgraph/cache.js';
 const modelGraphs = new Map<string, MemoryCodeGraph>();
 const MODEL_GRAPHS_KEPT = 4;
 
+/**
+ * A graph over these files (loaded) and the model's files of the touched
+ * shards, which are loaded when a query names something they define, call,
+ * assign or register: a check asks about a few dozen names, and parsing a
+ * whole shard (2.6 MB for the VFS core) cost more than the rest of a check.
+ * Answers are the same as with every file loaded up front, model files
+ * first, in the order fromFiles() was given them before.
+ */
+function overModel(touched: string[], loaded: FileFacts[]): MemoryCodeGraph {
+  const local = new Set(loaded.map((f) => f.path));
+  const model: FileSkeleton[] = modelSkeletons(touched).filter((s) => !local.has(s.path));
+  const rank = new Map<string, number>();
+  for (const s of model) rank.set(s.path, rank.size);
+  for (const f of loaded) rank.set(f.path, rank.size);
+  return MemoryCodeGraph.lazy(loaded, { summaries: model.map((s) => summarizeSkeleton(s)), load: (p) => modelFileFacts(p) }, (p) => rank.get(p) ?? rank.size);
+}
+
 export async function baseGraphFor(tree: SourceTree, mode: 'tree' | 'patch-only', touched: string[], progress?: (msg: string) => void): Promise<CodeGraph> {
   if (mode !== 'tree') {
-    // graphs are never changed in place (withFiles() layers a new one), so one can be shared
+    // graphs are never changed in place (withFiles() layers a new one; a lazy one only loads what it would have had), so one can be shared
     const key = modelShardKey(touched);
-    const g = modelGraphs.get(key) ?? MemoryCodeGraph.fromFiles(loadModelFacts(touched));
+    const g = modelGraphs.get(key) ?? overModel(touched, []);
     modelGraphs.delete(key);
     modelGraphs.set(key, g);
     if (modelGraphs.size > MODEL_GRAPHS_KEPT) modelGraphs.delete(modelGraphs.keys().next().value!);
     return g;
   }
-  const model = loadModelFacts(touched);
   // the directories of the touched files, from the tree: callers and field assignments live there
   const dirs = [...new Set(touched.filter(isKernelC).map((p) => posix.dirname(p)))];
   // the directory itself, not its subdirectories (fs/ would be all of fs/)
@@ -44,6 +60,5 @@ export async function baseGraphFor(tree: SourceTree, mode: 'tree' | 'patch-only'
   }
   cache.flush();
   if (progress && n) progress('');
-  const localPaths = new Set(local.map((f) => f.path));
-  return MemoryCodeGraph.fromFiles([...model.filter((f) => !localPaths.has(f.path)), ...local]);
+  return overModel(touched, local);
 }

@@ -14,8 +14,8 @@
 // tree's, or the model functions reachable from the hunks. Whenever unsure:
 // relevant.
 
-import type { FileFacts, FileSummary, FunctionFacts } from '../cgraph/types.js';
-import { summarize } from '../cgraph/graph.js';
+import type { FileSummary } from '../cgraph/types.js';
+import { summarizeSkeleton, type FileSkeleton, type FunctionSkeleton } from '../cgraph/graph.js';
 import { credFormFor } from '../cgraph/kb.js';
 import { isKernelC, userspaceProject, type FileDiff, type Patch } from '../patch/types.js';
 import type { FileApplyResult } from '../tree/types.js';
@@ -39,25 +39,45 @@ function movesBoundary(text: string): boolean {
 }
 const CRED_CLASS = /\b(?:CLASS|scoped_class|guard)\s*\(\s*\w*cred/;
 
-/** Every line of a file's hunks, with git's function context, as one text. */
+/** Every line of a file's hunks, with git's function context, as one text (once per diff). */
+const hunkTexts = new WeakMap<FileDiff, string>();
 function hunkText(diff: FileDiff): string {
-  return diff.hunks.map((h) => `${h.section}\n${h.lines.map((l) => l.text).join('\n')}`).join('\n');
+  let t = hunkTexts.get(diff);
+  if (t === undefined) hunkTexts.set(diff, (t = diff.hunks.map((h) => `${h.section}\n${h.lines.map((l) => l.text).join('\n')}`).join('\n')));
+  return t;
+}
+
+/** The identifiers of a file's hunks (once per diff: the summary and the reach both ask). */
+const hunkIdents = new WeakMap<FileDiff, Set<string>>();
+function identsOf(diff: FileDiff): Set<string> {
+  let ids = hunkIdents.get(diff);
+  if (!ids) hunkIdents.set(diff, (ids = new Set(hunkText(diff).match(IDENT) ?? [])));
+  return ids;
 }
 
 /** A summary of what the hunks of one file could hold, over-approximated (see above). */
 export function hunkSummary(path: string, diff: FileDiff): FileSummary {
-  return textSummary(path, hunkText(diff));
+  return summaryOf(path, hunkText(diff), identsOf(diff));
 }
 
 /** A summary of what C text could hold, over-approximated: no parse, and comments count. */
 export function textSummary(path: string, text: string): FileSummary {
-  const idents = new Set(text.match(IDENT) ?? []);
+  return summaryOf(path, text, new Set(text.match(IDENT) ?? []));
+}
+
+function summaryOf(path: string, text: string, idents: Set<string>): FileSummary {
   const callees = new Set(idents);
   for (const m of text.match(CHAIN) ?? []) {
     const fields = m.split(/\s*(?:->|\.)\s*/);
     for (let i = 0; i < fields.length - 1; i++) callees.add(fields.slice(i).join('->'));
   }
   const names = [...idents];
+  // a scope is made only by a call the knowledge base takes for a credential form
+  let credScopes = CRED_CLASS.test(text);
+  for (const c of callees) {
+    if (credScopes) break;
+    credScopes = !!credFormFor(c);
+  }
   return {
     path,
     defs: names,
@@ -67,8 +87,7 @@ export function textSummary(path: string, text: string): FileSummary {
     work: names,
     localIncludes: [...text.matchAll(INCLUDE)].map((m) => m[1]!),
     exports: names,
-    // a scope is made only by a call the knowledge base takes for a credential form
-    credScopes: [...callees].some((c) => !!credFormFor(c)) || CRED_CLASS.test(text),
+    credScopes,
     lines: 0,
     functions: 0,
   };
@@ -78,8 +97,8 @@ export function textSummary(path: string, text: string): FileSummary {
 export interface FileLookup {
   /** With a tree: the file's text (null when the tree does not have it). */
   text?(path: string): Promise<string | null>;
-  /** The file's facts: the tree's (through the cache) or, without a tree or the file, the model's. */
-  facts(path: string): FileFacts | undefined | Promise<FileFacts | undefined>;
+  /** The skeleton of the file's facts: the tree's (through the cache) or, without a tree or the file, the model's. */
+  skeleton(path: string): FileSkeleton | undefined | Promise<FileSkeleton | undefined>;
   /** With a tree: the patch applied in memory, as checkSeries() will apply it. */
   apply?(patch: Patch): Promise<FileApplyResult[]>;
 }
@@ -104,8 +123,8 @@ export async function seriesMayMatter(patches: readonly Patch[], rules: readonly
     }
   }
   if (!paths.size) return false;
-  const factsOf = async (): Promise<(FileFacts | undefined)[]> => Promise.all([...paths].map((p) => files.facts(p)));
-  const known = (fs: (FileFacts | undefined)[]): FileFacts[] => fs.filter((f): f is FileFacts => !!f);
+  const factsOf = async (): Promise<(FileSkeleton | undefined)[]> => Promise.all([...paths].map((p) => files.skeleton(p)));
+  const known = (fs: (FileSkeleton | undefined)[]): FileSkeleton[] => fs.filter((f): f is FileSkeleton => !!f);
   // Without a tree the engine sees the hunks' fragments over the model's
   // functions (none for a file the model lacks): only the model functions it can visit count.
   if (!files.text) return reachableFromHunks(shown, known(await factsOf())).some(relevant);
@@ -131,9 +150,9 @@ export async function seriesMayMatter(patches: readonly Patch[], rules: readonly
   for (const path of paths) {
     const t = texts.get(path) ?? null;
     if (t !== null && !relevant(textSummary(path, t))) continue;
-    const f = await files.facts(path);
+    const f = await files.skeleton(path);
     // no facts: a file the tree lacks is seen only through its hunks (judged above)
-    if (f ? relevant(summarize(f)) : t !== null) return true;
+    if (f ? relevant(summarizeSkeleton(f)) : t !== null) return true;
   }
   return false;
 }
@@ -185,18 +204,24 @@ export function changedPreLines(applied: readonly FileApplyResult[]): Map<string
  * meet a hunk header's range by chance; it keeps the model's includes when a
  * fragment has none, and uses only a fragment's own exports.
  */
-export function reachableFromHunks(patches: readonly Patch[], known: readonly FileFacts[], o: { changed?: Map<string, [number, number][]> } = {}): FileSummary[] {
+export function reachableFromHunks(patches: readonly Patch[], known: readonly FileSkeleton[], o: { changed?: Map<string, [number, number][]> } = {}): FileSummary[] {
   const fragments = !o.changed;
   if (!known.length) return [];
-  const byName = new Map<string, FunctionFacts[]>();
-  for (const ff of known) for (const fn of ff.functions) byName.set(fn.name, [...(byName.get(fn.name) ?? []), fn]);
+  const byName = new Map<string, FunctionSkeleton[]>();
+  for (const ff of known) {
+    for (const fn of ff.functions) {
+      const l = byName.get(fn.name);
+      if (l) l.push(fn);
+      else byName.set(fn.name, [fn]);
+    }
+  }
   const idents = new Set<string>();
   const ranges = new Map<string, [number, number][]>();
   // files where a changed line could move a function's boundary
   const boundaryRisk = new Set<string>();
   for (const p of patches) {
     for (const f of p.files) {
-      for (const id of hunkText(f).match(IDENT) ?? []) idents.add(id);
+      for (const id of identsOf(f)) idents.add(id);
       if (f.hunks.some((h) => h.lines.some((l) => l.kind !== 'context' && movesBoundary(l.text)))) {
         for (const path of [f.oldPath, f.newPath]) if (path) boundaryRisk.add(path);
       }
@@ -210,9 +235,9 @@ export function reachableFromHunks(patches: readonly Patch[], known: readonly Fi
     }
   }
   for (const [path, r] of o.changed ?? []) ranges.set(path, r);
-  const seen = new Set<FunctionFacts>();
-  const queue: FunctionFacts[] = [];
-  const visit = (fn: FunctionFacts | undefined): void => {
+  const seen = new Set<FunctionSkeleton>();
+  const queue: FunctionSkeleton[] = [];
+  const visit = (fn: FunctionSkeleton | undefined): void => {
     if (!fn || seen.has(fn)) return;
     seen.add(fn);
     queue.push(fn);
@@ -232,7 +257,7 @@ export function reachableFromHunks(patches: readonly Patch[], known: readonly Fi
   }
   while (queue.length) {
     const fn = queue.pop()!;
-    for (const c of fn.calls) for (const t of byName.get(c.callee) ?? []) visit(t);
+    for (const c of fn.callees) for (const t of byName.get(c) ?? []) visit(t);
   }
-  return known.map((ff) => summarize({ ...ff, functions: ff.functions.filter((fn) => seen.has(fn)), ...(fragments ? { exports: [] } : {}) }));
+  return known.map((ff) => summarizeSkeleton(ff, (fn) => seen.has(fn), { noExports: fragments }));
 }

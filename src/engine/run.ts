@@ -13,8 +13,8 @@ import type { CheckResult, InputReport } from './result.js';
 import type { RuleSettings } from './rule-api.js';
 import { baseGraphFor } from './base-graph.js';
 import type { TriageStore } from './triage.js';
-import { MemoryCodeGraph } from '../cgraph/graph.js';
-import { modelFileFacts } from '../cgraph/model.js';
+import { MemoryCodeGraph, skeletonOf } from '../cgraph/graph.js';
+import { modelSkeleton } from '../cgraph/model.js';
 import { seriesMayMatter, type FileLookup } from './prefilter.js';
 
 export interface RunOptions {
@@ -42,7 +42,7 @@ export interface RunOptions {
 
 /**
  * How the prefilter reads the touched files of a tree: their text (each read
- * once), their facts through the cache (the model's for a file the tree
+ * once), their facts' skeletons through the cache (the model's for a file the tree
  * lacks), and the patch applied in memory as checkSeries() will apply it.
  */
 function treeFiles(tree: SourceTree): FileLookup {
@@ -54,17 +54,17 @@ function treeFiles(tree: SourceTree): FileLookup {
   };
   return {
     text,
-    facts: async (path) => {
+    skeleton: async (path) => {
       const t = await text(path);
-      if (t === null) return modelFileFacts(path);
-      return FactsCache.open().factsFor(path, t);
+      if (t === null) return modelSkeleton(path);
+      return skeletonOf(FactsCache.open().factsFor(path, t));
     },
     // through the same reads (a file that cannot be read is missing here: its hunks fall back, and the whole file counts)
     apply: async (patch) => (await new OverlayTree({ kind: tree.kind, root: tree.root, rev: tree.rev, read: text, exists: async (p) => (await text(p)) !== null, list: (d, e) => tree.list(d, e), describe: () => tree.describe() }).applyPatch(patch)).files,
   };
 }
 
-const modelFiles: FileLookup = { facts: (path) => modelFileFacts(path) };
+const modelFiles: FileLookup = { skeleton: (path) => modelSkeleton(path) };
 
 export async function runCheck(o: RunOptions): Promise<CheckResult> {
   const allRules = await loadRules();

@@ -1,34 +1,106 @@
-// The embedded model: one file a line in each shard, so the prefilter can
-// read one file's facts without parsing a 2.6 MB shard.
+// The embedded model: one file a line in each shard, and an index per shard
+// (each file's skeleton and where its line is), so the prefilter and a lazy
+// graph read one file's facts without parsing a 2.6 MB shard.
 
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadManifest, modelDir, modelFileFacts } from '../../src/cgraph/model.js';
-import type { FileFacts } from '../../src/cgraph/types.js';
+import { loadManifest, loadModelFacts, modelDir, modelFileFacts, modelSkeleton, modelSkeletons, type ModelManifest } from '../../src/cgraph/model.js';
+import { MemoryCodeGraph, skeletonOf, summarize, summarizeSkeleton } from '../../src/cgraph/graph.js';
+import type { CodeGraph, FileFacts } from '../../src/cgraph/types.js';
+import { baseGraphFor } from '../../src/engine/base-graph.js';
+import { EmptyTree } from '../../src/tree/trees.js';
 
-describe('modelFileFacts', () => {
-  it("finds every model file's facts on its own, the same as parsing the whole shard", () => {
-    const m = loadManifest()!;
+const shardsWhole = (): { name: string; facts: FileFacts[] }[] =>
+  loadManifest()!.shards.map((s) => {
+    const text = readFileSync(join(modelDir(), s.file), 'utf8');
+    expect(text.startsWith('[\n{"version":')).toBe(true);
+    return { name: s.name, facts: JSON.parse(text) as FileFacts[] };
+  });
+
+describe('modelFileFacts and modelSkeleton', () => {
+  it("read every model file's facts and skeleton on their own, the same as parsing the whole shard", () => {
     let n = 0;
-    for (const shard of m.shards) {
-      const text = readFileSync(join(modelDir(), shard.file), 'utf8');
-      expect(text.startsWith('[\n{"version":')).toBe(true);
-      const all = JSON.parse(text) as FileFacts[];
-      expect(all.length).toBe(shard.files);
-      for (const f of all) {
+    for (const { facts } of shardsWhole()) {
+      for (const f of facts) {
         const one = modelFileFacts(f.path)!;
-        expect(one.path).toBe(f.path);
-        expect(one.functions.map((fn) => `${fn.name}:${fn.line}:${fn.calls.length}`)).toEqual(f.functions.map((fn) => `${fn.name}:${fn.line}:${fn.calls.length}`));
+        expect(JSON.stringify(one)).toBe(JSON.stringify(f));
+        const sk = modelSkeleton(f.path)!;
+        expect(sk).toEqual(skeletonOf(f));
+        expect(summarizeSkeleton(sk)).toEqual(summarize(f));
         n++;
       }
     }
+    expect(n).toBe(loadManifest()!.shards.reduce((k, s) => k + s.files, 0));
     expect(n).toBeGreaterThan(100);
   });
 
-  it('says no for a file the model does not have, in a shard it has and outside any', () => {
-    expect(modelFileFacts('fs/erofs/no-such-file.c')).toBeUndefined();
-    expect(modelFileFacts('fs/aio.c.orig')).toBeUndefined();
-    expect(modelFileFacts('tools/perf/perf.c')).toBeUndefined();
+  it('say no for a file the model does not have, in a shard it has and outside any', () => {
+    for (const p of ['fs/erofs/no-such-file.c', 'fs/aio.c.orig', 'tools/perf/perf.c']) {
+      expect(modelFileFacts(p)).toBeUndefined();
+      expect(modelSkeleton(p)).toBeUndefined();
+    }
+  });
+
+  it('give the skeletons of the touched shards in the order loadModelFacts() gives their facts', () => {
+    const touched = ['fs/erofs/data.c', 'fs/read_write.c', 'drivers/block/loop.c'];
+    expect(modelSkeletons(touched).map((s) => s.path)).toEqual(loadModelFacts(touched).map((f) => f.path));
+  });
+
+  it('still read a model without indexes, or with an index out of step with its shard, from the shards', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kreview-model-'));
+    cpSync(modelDir(), dir, { recursive: true });
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ModelManifest;
+    const want = JSON.stringify(loadModelFacts(['fs/erofs/data.c']).find((f) => f.path === 'fs/erofs/data.c'));
+    // an index whose offsets point at another file's line
+    const erofs = m.shards.find((s) => s.name === 'erofs')!;
+    const lines = readFileSync(join(dir, erofs.index!), 'utf8').trim().split('\n');
+    const swapped = lines.map((l, i) => {
+      const other = JSON.parse(lines[(i + 1) % lines.length]!) as { at: number[] };
+      return JSON.stringify({ ...JSON.parse(l), at: other.at });
+    });
+    writeFileSync(join(dir, erofs.index!), swapped.join('\n') + '\n');
+    expect(JSON.stringify(modelFileFacts('fs/erofs/data.c', dir))).toBe(want);
+    // no index at all (a model built before them)
+    const old = mkdtempSync(join(tmpdir(), 'kreview-model-'));
+    cpSync(modelDir(), old, { recursive: true });
+    writeFileSync(join(old, 'manifest.json'), JSON.stringify({ ...m, shards: m.shards.map(({ index: _, ...s }) => s) }));
+    expect(JSON.stringify(modelFileFacts('fs/erofs/data.c', old))).toBe(want);
+    expect(modelSkeleton('fs/erofs/data.c', old)).toEqual(modelSkeleton('fs/erofs/data.c'));
+    expect(modelSkeletons(['fs/erofs/data.c'], old)).toEqual(modelSkeletons(['fs/erofs/data.c']));
+  });
+});
+
+describe('the model graph of a check without a tree', () => {
+  /** Every answer a rule can ask of a graph, for these names, as text. */
+  const answers = (g: CodeGraph, names: string[], fields: string[]): string[] => {
+    const at = (fn: { name: string; file: string; line: number }) => `${fn.file}:${fn.line}:${fn.name}`;
+    const out: string[] = [];
+    for (const n of names) {
+      out.push(`functions ${n} ${g.functions(n).map(at).join(' ')}`);
+      const r = g.resolve(n);
+      out.push(`resolve ${n} ${r ? at(r) : '-'}`);
+      out.push(`callers ${n} ${g.callers(n).map((e) => `${at(e.caller)}@${e.site.line}`).join(' ')}`);
+      out.push(`slots ${n} ${g.opsSlots(n).map((s) => `${s.file}:${s.table.name}.${s.slot}`).join(' ')}`);
+      out.push(`work ${n} ${g.workRegistrations(n).map((w) => `${w.file}:${w.line}:${w.api}`).join(' ')}`);
+    }
+    for (const f of fields) out.push(`field ${f} ${g.fieldAssignments(f).map((x) => `${at(x.fn)}@${x.assign.line}`).join(' ')}`);
+    return out;
+  };
+
+  it('loads model files as queries need them and answers as a graph of every file would', async () => {
+    for (const touched of [['fs/erofs/fscache.c'], ['fs/overlayfs/file.c', 'fs/read_write.c'], ['drivers/block/loop.c', 'fs/fuse/passthrough.c']]) {
+      const eager = MemoryCodeGraph.fromFiles(loadModelFacts(touched));
+      const lazy = await baseGraphFor(new EmptyTree(), 'patch-only', touched);
+      const all = [...eager.allFunctions()];
+      const names = [...new Set([...all.map((f) => f.name), ...all.flatMap((f) => f.calls.map((c) => c.callee))])];
+      const fields = [...new Set(all.flatMap((f) => f.assigns.map((a) => /(?:->|\.)(\w+)$/.exec(a.lhs)?.[1]).filter((x): x is string => !!x)))];
+      // a few names first, as a check asks them, then everything
+      const few = ['vfs_iter_read', 'read_mapping_folio', 'override_creds', names[names.length >> 1]!];
+      expect(answers(lazy, few, ['ki_filp'])).toEqual(answers(eager, few, ['ki_filp']));
+      expect(answers(lazy, names, fields)).toEqual(answers(eager, names, fields));
+      expect(JSON.stringify(lazy.file(touched[0]!))).toBe(JSON.stringify(eager.file(touched[0]!)));
+    }
   });
 });

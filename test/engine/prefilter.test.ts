@@ -15,6 +15,7 @@ import { OverlayTree } from '../../src/tree/overlay.js';
 import type { Patch } from '../../src/patch/types.js';
 import { MemoryTree } from '../support/memory-tree.js';
 import type { FileFacts } from '../../src/cgraph/types.js';
+import { skeletonOf } from '../../src/cgraph/graph.js';
 import { loadRules } from '../../src/engine/registry.js';
 import { readInputs } from '../../src/patch/index.js';
 import { findingJson } from '../../src/report/json.js';
@@ -96,7 +97,7 @@ describe('reachableFromHunks (no tree)', () => {
     writeFileSync(file, makePatch([{ path: 'fs/erofs/x.c', before: lines, after: after.join('\n') }], { subject: 'erofs: x' }));
     return (await readInputs([file], { git: false, cwd: ROOT }))[0]!.series.patches;
   };
-  const callees = async (line: number, text: string) => reachableFromHunks(await patchAt(line, text), [facts])[0]!.callees.sort();
+  const callees = async (line: number, text: string) => reachableFromHunks(await patchAt(line, text), [skeletonOf(facts)])[0]!.callees.sort();
 
   it('follows what the hunks name and what the lines they cover belong to, and nothing else', async () => {
     expect(await callees(55, '\tx = 1;')).toEqual([]); // c() only
@@ -145,9 +146,9 @@ describe('the prefilter', () => {
     const rules = await loadRules();
     const file = edit('norel', 'fs/erofs/super.c', '\t\treturn PTR_ERR(file);', '\t\treturn PTR_ERR(file); /* x */');
     const [{ series }] = await readInputs([file], { git: false, cwd: ROOT });
-    expect(await seriesMayMatter(series.patches, rules, { facts: () => undefined })).toBe(false);
+    expect(await seriesMayMatter(series.patches, rules, { skeleton: () => undefined })).toBe(false);
     const blind = { ...rules[0]!, relevant: undefined };
-    expect(await seriesMayMatter(series.patches, [blind], { facts: () => undefined })).toBe(true);
+    expect(await seriesMayMatter(series.patches, [blind], { skeleton: () => undefined })).toBe(true);
   });
 
   describe('with a tree', () => {
@@ -174,7 +175,7 @@ describe('the prefilter', () => {
       const tree = new MemoryTree({ [path]: text });
       return {
         asked,
-        files: { text: async () => text, facts: () => (asked.push(path), facts), apply: async (p: Patch) => (await new OverlayTree(tree).applyPatch(p)).files },
+        files: { text: async () => text, skeleton: () => (asked.push(path), facts && skeletonOf(facts)), apply: async (p: Patch) => (await new OverlayTree(tree).applyPatch(p)).files },
       };
     };
     const facts = extractFileFacts(path, before);
@@ -205,7 +206,7 @@ describe('the prefilter', () => {
       expect(await seriesMayMatter(calls, rules, lookup(before, facts).files)).toBe(true);
       // a new file (the tree has no text and no facts for it) is seen through its hunks alone
       const added = await patchOf(before.replace('vfs_iter_read', 'syn_copy'), '');
-      const none = { text: async () => null, facts: () => undefined };
+      const none = { text: async () => null, skeleton: () => undefined };
       expect(await seriesMayMatter(added, rules, none)).toBe(false);
       // a change in the function just before the reader: on its own it reaches nothing...
       const three = 'static int syn_three(struct erofs_sb_info *sbi)\n{\n\tint err = 0;';
