@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCheck } from '../src/engine/run.js';
 
@@ -144,6 +144,16 @@ async function startup(a: Args): Promise<void> {
   say('|---|---|---|---|---|');
   if (un.n) say(`| nothing a rule looks at (not parsed) | ${un.n} | ${un.ms.toFixed(0)} ms | ${un.node.toFixed(2)} | ${un.cp.toFixed(2)} |`);
   if (pa.n) say(`| parsed | ${pa.n} | ${pa.ms.toFixed(0)} ms | ${pa.node.toFixed(2)} | ${pa.cp.toFixed(2)} |`);
+  // each patch on its own: where the headline median of all runs falls
+  const each = patches.map((p, j) => {
+    const idx = k.map((_, i) => i).filter((i) => i % patches.length === j);
+    return { p, ms: median(idx.map((i) => k[i]!)), node: median(idx.map((i) => vsNode[i]!)), lines: readFileSync(p, 'latin1').split('\n').length, parsed: !skip.has(p) };
+  });
+  say('\n<details><summary>each patch (median of its runs), by ratio to node</summary>\n');
+  say('| patch | lines | parsed | kreview | kreview/node |');
+  say('|---|---|---|---|---|');
+  for (const e of [...each].sort((x, y) => x.node - y.node)) say(`| ${basename(e.p)} | ${e.lines} | ${e.parsed ? 'yes' : 'no'} | ${e.ms.toFixed(0)} ms | ${e.node.toFixed(2)} |`);
+  say('\n</details>');
 }
 
 function sweep(a: Args): void {

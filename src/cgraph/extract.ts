@@ -76,22 +76,26 @@ const KINDS = Object.keys(KIND);
 
 // For long runs (an index, a sweep, a big mbox) a Query is faster: its
 // captures filter `&&`/`||` natively and skip the other binary expressions.
-// Its one-time cost is only worth paying after the first few files.
+// Its one-time cost (4.5 ms) is only worth paying after a dozen files' worth
+// of C: counted in bytes, so the many small hunk fragments of a one-patch
+// check (a dozen units, 30 kB) never pay it.
 const QUERY_SRC = Object.entries(KIND)
   .map(([type, kind]) => (type === 'binary_expression' ? '(binary_expression operator: ["&&" "||"]) @logic' : `(${type}) @${kind}`))
   .join('\n');
-const QUERY_AFTER = 16;
+let queryAfterBytes = 256 * 1024;
 let captured = 0;
 let query: ParserT.Query | undefined;
 
-/** Count the next files as the first of a run again (the tests compare both passes). */
-export function restartNodeCollection(): void {
+/** Count the next files as the first of a run again, switching to a Query after `afterBytes` (the tests compare both passes). */
+export function restartNodeCollection(afterBytes = 256 * 1024): void {
   captured = 0;
+  queryAfterBytes = afterBytes;
 }
 
 /** The nodes of the kinds above, in document order. */
 function kindNodes(root: ParserT.SyntaxNode): { nodes: ParserT.SyntaxNode[]; logicChecked: boolean } {
-  if (++captured <= QUERY_AFTER) return { nodes: root.descendantsOfType(KINDS), logicChecked: false };
+  captured += root.endIndex;
+  if (captured <= queryAfterBytes) return { nodes: root.descendantsOfType(KINDS), logicChecked: false };
   query ??= new Query(cLanguage(), QUERY_SRC);
   return { nodes: query.captures(root).map((c) => c.node), logicChecked: true };
 }

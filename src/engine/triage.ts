@@ -3,7 +3,7 @@
 // them and `kreview check` leaves out findings marked as false positives.
 
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeAtomic } from '../cgraph/cache.js';
@@ -49,6 +49,9 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export class TriageStore {
+  /** Whether the store's directory exists: without it there is nothing to look up (and no need to hash a key). */
+  private present: boolean | undefined;
+
   constructor(readonly dir: string = join(stateDir(), 'triage')) {}
 
   private path(messageId: string): string {
@@ -56,6 +59,8 @@ export class TriageStore {
   }
 
   load(messageId: string): PatchTriage | undefined {
+    this.present ??= existsSync(this.dir);
+    if (!this.present) return undefined;
     try {
       const t = JSON.parse(readFileSync(this.path(messageId), 'utf8')) as PatchTriage;
       return t.messageId === messageId ? t : undefined;
@@ -66,11 +71,15 @@ export class TriageStore {
 
   save(t: PatchTriage): void {
     mkdirSync(this.dir, { recursive: true });
+    this.present = true;
     writeAtomic(this.path(t.messageId), JSON.stringify(t, null, 2) + '\n');
   }
 
   /** Finding keys marked as false positives for this patch. */
   falsePositives(patch: Patch): Set<string> {
+    // most users never mark one: no store, no key to compute (node:crypto is 4 ms to load)
+    this.present ??= existsSync(this.dir);
+    if (!this.present) return new Set();
     const t = this.load(triageKey(patch));
     return new Set(Object.entries(t?.decisions ?? {}).filter(([, d]) => d.decision === 'false-positive').map(([k]) => k));
   }
