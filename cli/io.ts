@@ -4,7 +4,7 @@
 // so plain synchronous writes to the file descriptors do.
 
 import { fstatSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { nodeRequire } from '../src/runtime.js';
 
 /** Is this descriptor a terminal? A pipe or file is told by fstat; only a character device needs node:tty. */
 export function isTTY(fd: 1 | 2): boolean {
@@ -16,7 +16,7 @@ export function isTTY(fd: 1 | 2): boolean {
   } catch {
     return false;
   }
-  return (createRequire(import.meta.url)('node:tty') as typeof import('node:tty')).isatty(fd);
+  return (nodeRequire()('node:tty') as typeof import('node:tty')).isatty(fd);
 }
 
 let pause: Int32Array | undefined;

@@ -4,13 +4,17 @@
 // for Ink, React or marked.
 
 import { existsSync } from 'node:fs';
-import module from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { installInterruptHandler } from '../src/interrupt.js';
+import { nodeRequire } from '../src/runtime.js';
 import { installCompileCache } from './compile-cache.js';
 
+/** dist/bin: this bundle's directory (no URL to build in the CommonJS bundle). */
+const binDir = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+
 // Compiled code is cached between runs (Node's own cache from 22.1, ours on 20).
-installCompileCache(fileURLToPath(new URL('../../', import.meta.url)));
+installCompileCache(join(binDir, '..', '..'));
 
 /**
  * Commands, loaded only when run. The path is built at run time on purpose:
@@ -21,9 +25,9 @@ const load = async (name: string): Promise<{ run(argv: string[]): Promise<number
   // bundled commands are .cjs, loaded with require(): import() of a CommonJS
   // file runs Node's export lexer over the whole bundle first (~15 ms of a
   // 50 ms check). review and explain are .js (Ink and marked are ES modules).
-  const cjs = fileURLToPath(new URL(`./commands/${name}.cjs`, import.meta.url));
-  if (existsSync(cjs)) return module.createRequire(import.meta.url)(cjs) as { run(argv: string[]): Promise<number> };
-  return import(new URL(`./commands/${name}.js`, import.meta.url).href);
+  const cjs = join(binDir, 'commands', `${name}.cjs`);
+  if (existsSync(cjs)) return nodeRequire()(cjs) as { run(argv: string[]): Promise<number> };
+  return import(pathToFileURL(join(binDir, 'commands', `${name}.js`)).href);
 };
 
 /**

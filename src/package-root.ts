@@ -4,8 +4,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package root (package.json, the rule READMEs, model/), found upwards from this module. */
-export const packageRoot = findRoot(dirname(fileURLToPath(import.meta.url)));
+/**
+ * The package root (package.json, the rule READMEs, model/), found upwards
+ * from this module: in a CommonJS bundle from its __dirname, so no URL is
+ * built at start-up.
+ */
+export const packageRoot = findRoot(typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url)));
 
 function findRoot(from: string): string {
   for (let d = from; ; d = dirname(d)) {

@@ -6,7 +6,7 @@
 
 import { randomHex, sha1 } from './hash.js';
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homeDir } from '../runtime.js';
 import { join } from 'node:path';
 import { extractFileFactsSafe, FACTS_VERSION } from './extract.js';
 import type { FileFacts } from './types.js';
@@ -14,7 +14,7 @@ import { onInterruptCleanup } from '../interrupt.js';
 
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   if (env.KREVIEW_CACHE_DIR) return env.KREVIEW_CACHE_DIR;
-  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homeDir(), '.cache');
   return join(base, 'kreview');
 }
 

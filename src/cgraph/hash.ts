@@ -1,17 +1,16 @@
 // Content hashes (sha1, as git uses), with node:crypto loaded on first use:
 // a check of one small patch without a tree never needs it, and loading it
 // is a measurable part of start-up (docs/benchmarks.md).
-import { createRequire } from 'node:module';
+import { nodeRequire } from '../runtime.js';
 
-const require = createRequire(import.meta.url);
 let crypto: typeof import('node:crypto') | undefined;
 
 export function sha1(data: string): string {
-  crypto ??= require('node:crypto') as typeof import('node:crypto');
+  crypto ??= nodeRequire()('node:crypto') as typeof import('node:crypto');
   return crypto.createHash('sha1').update(data).digest('hex');
 }
 
 export function randomHex(bytes: number): string {
-  crypto ??= require('node:crypto') as typeof import('node:crypto');
+  crypto ??= nodeRequire()('node:crypto') as typeof import('node:crypto');
   return crypto.randomBytes(bytes).toString('hex');
 }

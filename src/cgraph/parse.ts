@@ -4,12 +4,11 @@
 // and column stays where it was; SYSCALL_DEFINEn(name, ...) becomes a plain
 // `long sys_name(...)` definition on the same line.
 
-import { createRequire } from 'node:module';
+import { nodeRequire } from '../runtime.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type ParserT from 'tree-sitter';
 
-const require = createRequire(import.meta.url);
 
 let parser: ParserT | undefined;
 let language: unknown;
@@ -17,7 +16,7 @@ let ParserClass: typeof ParserT | undefined;
 
 export function cParser(): ParserT {
   if (parser) return parser;
-  ParserClass ??= require('tree-sitter') as typeof ParserT;
+  ParserClass ??= nodeRequire()('tree-sitter') as typeof ParserT;
   const p = new ParserClass();
   p.setLanguage(cLanguage());
   parser = p;
@@ -38,21 +37,22 @@ export function cLanguage(): NonNullable<Parameters<ParserT['setLanguage']>[0]> 
  */
 function loadCLanguage(): unknown {
   try {
-    const pkg = require.resolve('tree-sitter-c/package.json');
+    const pkg = nodeRequire().resolve('tree-sitter-c/package.json');
     const root = dirname(pkg);
     // the shipped prebuild, where node-gyp-build would find it after scanning
     // build/ and prebuilds/ (a local build wins, as with node-gyp-build)
     const prebuilt = join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'tree-sitter-c.node');
-    if (!existsSync(join(root, 'build')) && existsSync(prebuilt)) return require(prebuilt);
+    if (!existsSync(join(root, 'build')) && existsSync(prebuilt)) return nodeRequire()(prebuilt);
+    const { createRequire } = nodeRequire()('node:module') as typeof import('node:module');
     return (createRequire(pkg)('node-gyp-build') as (dir: string) => unknown)(root);
   } catch {
-    return require('tree-sitter-c');
+    return nodeRequire()('tree-sitter-c');
   }
 }
 
 /** tree-sitter's Query class (a native pass that collects many node kinds at once). */
 export const Query = function (this: unknown, lang: unknown, src: string) {
-  ParserClass ??= require('tree-sitter') as typeof ParserT;
+  ParserClass ??= nodeRequire()('tree-sitter') as typeof ParserT;
   return new ParserClass.Query(lang as NonNullable<Parameters<ParserT['setLanguage']>[0]>, src);
 } as unknown as new (lang: unknown, src: string) => ParserT.Query;
 

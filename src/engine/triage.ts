@@ -2,12 +2,11 @@
 // Message-ID) under the user's state directory, so reopening a series shows
 // them and `kreview check` leaves out findings marked as false positives.
 
-import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeAtomic } from '../cgraph/cache.js';
 import { sha1 } from '../cgraph/hash.js';
+import { homeDir, nodeRequire } from '../runtime.js';
 import type { Patch } from '../patch/types.js';
 
 export interface TriageDecision {
@@ -34,7 +33,7 @@ export interface PatchTriage {
  */
 export function triageKey(p: Patch): string {
   if (p.messageId) return p.messageId;
-  const h = (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash('sha1');
+  const h = (nodeRequire()('node:crypto') as typeof import('node:crypto')).createHash('sha1');
   for (const f of p.files) {
     h.update(`${f.oldPath ?? ''}\0${f.newPath ?? ''}\n`);
     for (const hk of f.hunks) for (const l of hk.lines) if (l.kind !== 'context') h.update(`${l.kind === 'add' ? '+' : '-'}${l.text.replace(/\s+/g, '')}\n`);
@@ -44,7 +43,7 @@ export function triageKey(p: Patch): string {
 
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.KREVIEW_STATE_DIR) return env.KREVIEW_STATE_DIR;
-  const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+  const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homeDir(), '.local', 'state');
   return join(base, 'kreview');
 }
 

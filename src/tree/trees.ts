@@ -2,7 +2,7 @@
 // one `git cat-file --batch` process, never touching the work tree), or none.
 
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { nodeRequire } from '../runtime.js';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../patch/types.js';
@@ -11,7 +11,7 @@ import type { SourceTree } from './types.js';
 
 /** node:child_process, loaded when a git tree is opened (never for a disk tree or none). */
 function cp(): typeof import('node:child_process') {
-  return createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+  return nodeRequire()('node:child_process') as typeof import('node:child_process');
 }
 
 function execFileP(cmd: string, args: string[], opts: { maxBuffer?: number } = {}): Promise<{ stdout: string }> {
