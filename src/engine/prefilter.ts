@@ -217,12 +217,12 @@ export function reachableFromHunks(patches: readonly Patch[], known: readonly Fi
   }
   const idents = new Set<string>();
   const ranges = new Map<string, [number, number][]>();
-  // files where a changed line could move a function's boundary
+  // files where a changed line could move a function's boundary (only asked with a tree)
   const boundaryRisk = new Set<string>();
   for (const p of patches) {
     for (const f of p.files) {
       for (const id of identsOf(f)) idents.add(id);
-      if (f.hunks.some((h) => h.lines.some((l) => l.kind !== 'context' && movesBoundary(l.text)))) {
+      if (!fragments && f.hunks.some((h) => h.lines.some((l) => l.kind !== 'context' && movesBoundary(l.text)))) {
         for (const path of [f.oldPath, f.newPath]) if (path) boundaryRisk.add(path);
       }
       if (!fragments) continue;
