@@ -123,11 +123,11 @@ export async function seriesMayMatter(patches: readonly Patch[], rules: readonly
     }
   }
   if (!paths.size) return false;
-  const factsOf = async (): Promise<(FileSkeleton | undefined)[]> => Promise.all([...paths].map((p) => files.skeleton(p)));
+  const skeletonsOf = async (): Promise<(FileSkeleton | undefined)[]> => Promise.all([...paths].map((p) => files.skeleton(p)));
   const known = (fs: (FileSkeleton | undefined)[]): FileSkeleton[] => fs.filter((f): f is FileSkeleton => !!f);
   // Without a tree the engine sees the hunks' fragments over the model's
   // functions (none for a file the model lacks): only the model functions it can visit count.
-  if (!files.text) return reachableFromHunks(shown, known(await factsOf())).some(relevant);
+  if (!files.text) return reachableFromHunks(shown, known(await skeletonsOf())).some(relevant);
   // With a tree: a file whose text names nothing a rule looks at is out
   const texts = new Map<string, string | null>();
   let open = false;
@@ -142,7 +142,7 @@ export async function seriesMayMatter(patches: readonly Patch[], rules: readonly
   // there and what they reach count. Otherwise, every function of the files.
   const applied = shown.length === 1 && files.apply ? await files.apply(shown[0]!) : undefined;
   if (applied && applied.every((r) => r.status !== 'fallback')) {
-    const fs = await factsOf();
+    const fs = await skeletonsOf();
     // facts missing for a file whose text was not ruled out: unsure
     if ([...paths].some((p, i) => !fs[i] && texts.get(p) !== null && relevant(textSummary(p, texts.get(p)!)))) return true;
     return reachableFromHunks(shown, known(fs), { changed: changedPreLines(applied) }).some(relevant);
