@@ -2,9 +2,8 @@
 // pre-existing; the result has the same shape as a check so the same
 // formatters print it.
 
-import { MemoryCodeGraph } from '../cgraph/graph.js';
 import { indexTree } from '../cgraph/indexer.js';
-import { loadModelFacts } from '../cgraph/model.js';
+import { graphOverModel } from './base-graph.js';
 import { safeRelPath } from '../tree/paths.js';
 import type { SourceTree } from '../tree/types.js';
 import type { Patch } from '../patch/types.js';
@@ -37,13 +36,7 @@ export async function runAudit(o: AuditOptions): Promise<CheckResult> {
   const summaries = deferred ? [...deferred.summaries] : [];
   const treePaths = [...facts.map((f) => f.path), ...summaries.map((s) => s.path)].sort();
   // the model supplies callers and ops tables outside the audited paths
-  const known = new Set(treePaths);
-  const model = loadModelFacts(treePaths).filter((f) => !known.has(f.path));
-  // the order fromFiles([...model, ...all tree files]) would have used
-  const rank = new Map<string, number>();
-  for (const f of model) rank.set(f.path, rank.size);
-  for (const p of treePaths) rank.set(p, rank.size);
-  const graph = deferred ? MemoryCodeGraph.lazy([...model, ...facts], { summaries, load: deferred.load }, (p) => rank.get(p) ?? rank.size) : MemoryCodeGraph.fromFiles([...model, ...facts]);
+  const graph = graphOverModel(treePaths, facts, { ...(deferred ? { deferred: { summaries, load: deferred.load } } : {}), order: treePaths });
   const texts = new Map<string, string[]>();
   const lines: PostLineInfo = {
     lineKind: () => ({ kind: 'untouched' }),

@@ -3,9 +3,9 @@
 // (the rest of the VFS/EROFS world, built from a real tree and shipped).
 
 import { posix } from 'node:path';
-import { MemoryCodeGraph, summarizeSkeleton, type FileSkeleton } from '../cgraph/graph.js';
+import { MemoryCodeGraph, summarizeSkeleton, type LazyFiles } from '../cgraph/graph.js';
 import { modelFileFacts, modelShardKey, modelSkeletons } from '../cgraph/model.js';
-import type { CodeGraph, FileFacts } from '../cgraph/types.js';
+import type { CodeGraph, FileFacts, FileSummary } from '../cgraph/types.js';
 import type { SourceTree } from '../tree/types.js';
 import { isKernelC } from '../patch/types.js';
 import { FactsCache } from '../cgraph/cache.js';
@@ -18,27 +18,38 @@ const modelGraphs = new Map<string, MemoryCodeGraph>();
 const MODEL_GRAPHS_KEPT = 4;
 
 /**
- * A graph over these files (loaded) and the model's files of the touched
- * shards, which are loaded when a query names something they define, call,
- * assign or register: a check asks about a few dozen names, and parsing a
- * whole shard (2.6 MB for the VFS core) cost more than the rest of a check.
- * Answers are the same as with every file loaded up front, model files
- * first, in the order fromFiles() was given them before.
+ * A graph over tree files and the model's files of the shards the touched
+ * paths name: `loaded` up front; the tree's `deferred` files (an audit's, by
+ * their manifest summaries) and the model's (by their skeletons) when a query
+ * names something they define, call, assign or register. A check asks about
+ * a few dozen names, and parsing a whole shard (2.6 MB for the VFS core) cost
+ * more than the rest of a check. Answers are the same as with every file
+ * loaded up front, in the order fromFiles() was given them: the model's
+ * files the tree does not have, then the tree's in `order` (default: as
+ * loaded).
  */
-function overModel(touched: string[], loaded: FileFacts[]): MemoryCodeGraph {
-  const local = new Set(loaded.map((f) => f.path));
-  const model: FileSkeleton[] = modelSkeletons(touched).filter((s) => !local.has(s.path));
+export function graphOverModel(touched: string[], loaded: FileFacts[], tree: { deferred?: LazyFiles; order?: string[] } = {}): MemoryCodeGraph {
+  const order = tree.order ?? loaded.map((f) => f.path);
+  const inTree = new Set(order);
+  const model = modelSkeletons(touched).filter((s) => !inTree.has(s.path));
   const rank = new Map<string, number>();
   for (const s of model) rank.set(s.path, rank.size);
-  for (const f of loaded) rank.set(f.path, rank.size);
-  return MemoryCodeGraph.lazy(loaded, { summaries: model.map((s) => summarizeSkeleton(s)), load: (p) => modelFileFacts(p) }, (p) => rank.get(p) ?? rank.size);
+  for (const p of order) rank.set(p, rank.size);
+  const fromTree = new Set<string>();
+  const summaries: FileSummary[] = model.map((s) => summarizeSkeleton(s));
+  for (const s of tree.deferred?.summaries ?? []) {
+    fromTree.add(s.path);
+    summaries.push(s);
+  }
+  const load = (p: string): FileFacts | undefined => (fromTree.has(p) ? tree.deferred!.load(p) : modelFileFacts(p));
+  return MemoryCodeGraph.lazy(loaded, { summaries, load }, (p) => rank.get(p) ?? rank.size);
 }
 
 export async function baseGraphFor(tree: SourceTree, mode: 'tree' | 'patch-only', touched: string[], progress?: (msg: string) => void): Promise<CodeGraph> {
   if (mode !== 'tree') {
     // graphs are never changed in place (withFiles() layers a new one; a lazy one only loads what it would have had), so one can be shared
     const key = modelShardKey(touched);
-    const g = modelGraphs.get(key) ?? overModel(touched, []);
+    const g = modelGraphs.get(key) ?? graphOverModel(touched, []);
     modelGraphs.delete(key);
     modelGraphs.set(key, g);
     if (modelGraphs.size > MODEL_GRAPHS_KEPT) modelGraphs.delete(modelGraphs.keys().next().value!);
@@ -60,5 +71,5 @@ export async function baseGraphFor(tree: SourceTree, mode: 'tree' | 'patch-only'
   }
   cache.flush();
   if (progress && n) progress('');
-  return overModel(touched, local);
+  return graphOverModel(touched, local);
 }
