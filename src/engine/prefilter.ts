@@ -24,7 +24,6 @@ import type { RuleDefinition } from './rule-api.js';
 const IDENT = /[A-Za-z_]\w*/g;
 const CHAIN = /[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)+/g;
 const INCLUDE = /#\s*include\s*"([^"\n]*)"/g;
-// credential forms named by a class: CLASS(override_creds, old)(c), scoped_class(override_creds_ovl, ...), guard(cred)(c)
 /**
  * Could this changed line join, split or hide functions? A brace, a
  * preprocessor line, a line continuation, an unbalanced quote or an
@@ -37,6 +36,7 @@ function movesBoundary(text: string): boolean {
   const code = unescaped.replace(/"[^"]*"|'[^']*'/g, '');
   return (code.match(/\/\*/g)?.length ?? 0) !== (code.match(/\*\//g)?.length ?? 0);
 }
+// credential forms named by a class: CLASS(override_creds, old)(c), scoped_class(override_creds_ovl, ...), guard(cred)(c)
 const CRED_CLASS = /\b(?:CLASS|scoped_class|guard)\s*\(\s*\w*cred/;
 
 /** Every line of a file's hunks, with git's function context, as one text (once per diff). */

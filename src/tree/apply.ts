@@ -175,20 +175,14 @@ function done(
 }
 
 /**
- * The patch's own text as a sparse image: each hunk's lines at their
- * declared line numbers, blank lines elsewhere, so positions stay meaningful
- * and a C parser can still read each fragment.
- */
-/**
  * A text with these lines (1-based) where they stand and every other line
  * empty, up to the last one: the lines between hunks are made by the
- * thousand, not one by one (a hunk at line 5,000 of a file of one's own
+ * thousand, not one by one (a hunk at line 5,000 of a file the tree lacks
  * filled 5,000 array slots, and the loop got hot enough for V8 to optimize,
  * which a one-patch check then waited for at exit).
  */
 function sparseText(lines: Map<number, string>): string {
   const at = [...lines.keys()].sort((a, b) => a - b);
-  if (!at.length) return '\n';
   const parts: string[] = [];
   let next = 1;
   for (const l of at) {
@@ -200,6 +194,11 @@ function sparseText(lines: Map<number, string>): string {
   return parts.length ? parts.join('') : '\n';
 }
 
+/**
+ * The patch's own text as a sparse image: each hunk's lines at their
+ * declared line numbers, blank lines elsewhere, so positions stay meaningful
+ * and a C parser can still read each fragment.
+ */
 export function sparse(diff: FileDiff, path: string | null, oldPath: string | null, results: HunkApplyResult[]): FileApplyResult {
   const post = new Map<number, string>();
   const pre = new Map<number, string>();
