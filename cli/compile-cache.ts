@@ -52,7 +52,9 @@ export function installCompileCache(root: string, env: NodeJS.ProcessEnv = proce
   const prefix = root.endsWith(sep) ? root : root + sep;
   const toSave: { file: string; script: vm.Script }[] = [];
   Module.prototype._compile = function (this: { exports: unknown; require(id: string): unknown }, content: string, filename: string) {
-    if (!filename.startsWith(prefix) || !filename.endsWith('js')) return original.call(this, content, filename);
+    // import() in a script compiled by vm.Script needs a callback Node 20 only has as an experimental flag:
+    // such a file is compiled as Node would, without the cache (no bundle of ours has one today)
+    if (!filename.startsWith(prefix) || !filename.endsWith('js') || /\bimport\s*\(/.test(content)) return original.call(this, content, filename);
     let file: string;
     try {
       const st = statSync(filename);

@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { installInterruptHandler } from '../src/interrupt.js';
 import { nodeRequire } from '../src/runtime.js';
 import { installCompileCache } from './compile-cache.js';
+import { finish } from './exit-guard.js';
 
 /** dist/bin: this bundle's directory (no URL to build in the CommonJS bundle). */
 const binDir = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
@@ -95,14 +96,4 @@ async function main(argv: string[]): Promise<number> {
 // Ctrl-C: stop workers, remove partly written cache files, exit 130 like other tools
 installInterruptHandler();
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    const debug = process.argv.includes('--debug');
-    process.stderr.write(`kreview: internal error: ${(err as Error)?.message ?? String(err)}\n`);
-    if (debug && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
-    process.exitCode = 2;
-  },
-);
+finish(main(process.argv.slice(2)));

@@ -45,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
   const [sub, file] = p.positionals;
   if (p.flags.help || !sub) {
     process.stdout.write(HELP);
-    return sub ? 0 : 2;
+    return p.flags.help ? 0 : 2;
   }
   if (sub === 'run') return runHook(file, passOn);
   const repo = resolve(str(p, 'repo') ?? process.cwd());

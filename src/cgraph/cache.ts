@@ -2,7 +2,8 @@
 // ~/.cache/kreview)/facts-v<N>/<xx>/<path hash>-<content hash>.json.
 // Writes are atomic (temp file + rename in the same directory), so two
 // concurrent runs never see half an entry; an unreadable or corrupt entry is
-// rebuilt silently; an unwritable cache only costs speed.
+// rebuilt silently, and so is one of the wrong shape (facts-shape.ts); an
+// unwritable cache only costs speed.
 
 import { randomHex, sha1 } from './hash.js';
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { homeDir } from '../runtime.js';
 import { join } from 'node:path';
 import { extractFileFactsSafe, FACTS_VERSION } from './extract.js';
 import type { FileFacts } from './types.js';
+import { isFileFacts } from './facts-shape.js';
 import { onInterruptCleanup } from '../interrupt.js';
 
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -88,8 +90,9 @@ export class FactsCache {
       return undefined;
     }
     try {
-      const f = JSON.parse(data) as FileFacts;
-      if (f.version === FACTS_VERSION && f.path === path && f.hash === hash) return f;
+      const f: unknown = JSON.parse(data);
+      // an entry of another shape (another version, a damaged or planted file) is a miss, never a crash
+      if (isFileFacts(f) && f.version === FACTS_VERSION && f.path === path && f.hash === hash) return f;
     } catch {
       // corrupt or partly written by a crashed older version: rebuild
     }

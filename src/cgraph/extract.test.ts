@@ -2,7 +2,7 @@
 // shared/ENGINEERING-NOTES.md and KERNEL-CONTEXT.md that must not be lost.
 
 import { describe, expect, it } from 'vitest';
-import { extractFileFacts, extractFileFactsSafe, restartNodeCollection } from './extract.js';
+import { extractFileFacts, extractFileFactsSafe, restartNodeCollection, type FragmentSection } from './extract.js';
 import { MemoryCodeGraph } from './graph.js';
 import type { FunctionFacts } from './types.js';
 import { credStatesAt } from './dataflow.js';
@@ -170,10 +170,15 @@ describe('node collection', () => {
   });
 });
 
+/** A hunk's section of a sparse image: lines start..end of `text`. */
+function section(text: string, startLine: number, endLine: number, fn: string): FragmentSection {
+  return { startLine, endLine, fn, lines: text.split('\n').slice(startLine - 1, endLine) };
+}
+
 describe('fragments (patch-only mode)', () => {
   it('a hunk that starts mid-function belongs to the function git named; a head inside the hunk starts a new one', () => {
     const text = ['', '', '', '\tstruct file *file = lo->lo_backing_file;', '\tret = file->f_op->read_iter(&cmd->iocb, &iter);', '\treturn ret;', '}', '', 'static int lo_other(struct loop_device *lo)', '{', '\tif (x) {', '\t\treturn vfs_fsync(lo->lo_backing_file, 0);', ''].join('\n');
-    const f = extractFileFacts('drivers/block/loop.c', text, { fragment: { sections: [{ startLine: 4, endLine: 12, fn: 'static int lo_rw_aio(struct loop_device *lo, struct loop_cmd *cmd,' }] } });
+    const f = extractFileFacts('drivers/block/loop.c', '', { fragment: { sections: [section(text, 4, 12, 'static int lo_rw_aio(struct loop_device *lo, struct loop_cmd *cmd,')] } });
     const byName = Object.fromEntries(f.functions.map((x) => [x.name, x]));
     expect(Object.keys(byName).sort()).toEqual(['lo_other', 'lo_rw_aio']);
     expect(byName.lo_rw_aio!.partial).toBe(true);
@@ -190,8 +195,9 @@ describe('fragments (patch-only mode)', () => {
     // lines 14..19 (where ovl_override_creds() is) are not in the patch
     put(20, ['\tret = vfs_iocb_iter_read(real.file, iocb, iter);', '\treturn ret;', '}']);
     put(30, ['const struct file_operations ovl_file_operations = {', '\t.read_iter\t= ovl_read_iter,', '};']);
-    const f = extractFileFacts('fs/overlayfs/file.c', lines.join('\n'), {
-      fragment: { sections: [{ startLine: 10, endLine: 13, fn: '' }, { startLine: 20, endLine: 22, fn: 'static ssize_t ovl_read_iter(struct kiocb *iocb, struct iov_iter *iter)' }, { startLine: 30, endLine: 32, fn: '' }] },
+    const text = lines.join('\n');
+    const f = extractFileFacts('fs/overlayfs/file.c', '', {
+      fragment: { sections: [section(text, 10, 13, ''), section(text, 20, 22, 'static ssize_t ovl_read_iter(struct kiocb *iocb, struct iov_iter *iter)'), section(text, 30, 32, '')] },
     });
     const fn = f.functions.find((x) => x.name === 'ovl_read_iter')!;
     expect(fn.headSeen).toBe(true);

@@ -23,10 +23,12 @@ export interface FragmentSection {
   endLine: number;
   /** git's hunk-header function context, e.g. `static int lo_rw_aio(struct loop_device *lo, ...`. */
   fn?: string;
+  /** The section's lines, `startLine` first (blank where the hunk shows none). */
+  lines: readonly string[];
 }
 
 export interface ExtractOptions {
-  /** The text is a sparse image of hunks: parse each section alone, attribute loose code to the section's function. */
+  /** No whole text: hunks of a sparse image. Parse each section alone, attribute loose code to the section's function. */
   fragment?: { sections: FragmentSection[] };
 }
 
@@ -120,13 +122,13 @@ export function extractFileFacts(path: string, text: string, opts?: ExtractOptio
     prototypes: [],
     parseErrors: 0,
   };
-  scanDirectives(text, facts);
   if (!opts?.fragment) {
+    scanDirectives(text, facts, 0);
     extractUnit(preprocess(text), 0, facts, path, undefined, '0');
   } else {
-    const lines = text.split('\n');
     for (const [i, sec] of opts.fragment.sections.entries()) {
-      const unit = lines.slice(sec.startLine - 1, sec.endLine).join('\n');
+      const unit = sec.lines.join('\n');
+      scanDirectives(unit, facts, sec.startLine - 1);
       extractUnit(preprocess(unit), sec.startLine - 1, facts, path, sec, `${i + 1}`);
     }
     mergePartials(facts);
@@ -150,12 +152,12 @@ export function extractFileFactsSafe(path: string, text: string, opts?: ExtractO
 }
 
 /** #include and EXPORT_SYMBOL*(): line-oriented, so they survive any parse trouble. */
-function scanDirectives(text: string, facts: FileFacts): void {
+function scanDirectives(text: string, facts: FileFacts, lineOffset: number): void {
   const inc = /^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]/gm;
   const exp = /^[ \t]*(EXPORT_SYMBOL(?:_GPL)?(?:_NS(?:_GPL)?)?|EXPORT_SYMBOL_FOR_MODULES)\s*\(\s*(\w+)/gm;
   const lineAt = lineIndex(text);
-  for (let m = inc.exec(text); m; m = inc.exec(text)) facts.includes.push({ path: m[2]!.trim(), system: m[1] === '<', line: lineAt(m.index) });
-  for (let m = exp.exec(text); m; m = exp.exec(text)) facts.exports.push({ name: m[2]!, macro: m[1]!, line: lineAt(m.index) });
+  for (let m = inc.exec(text); m; m = inc.exec(text)) facts.includes.push({ path: m[2]!.trim(), system: m[1] === '<', line: lineAt(m.index) + lineOffset });
+  for (let m = exp.exec(text); m; m = exp.exec(text)) facts.exports.push({ name: m[2]!, macro: m[1]!, line: lineAt(m.index) + lineOffset });
 }
 
 function lineIndex(text: string): (offset: number) => number {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { sha1 } from './hash.js';
 import { cacheRoot, contentHash, FactsCache, writeAtomic } from './cache.js';
+import { isFileSummary } from './facts-shape.js';
 import { extractFileFactsSafe, FACTS_VERSION } from './extract.js';
 import type { FileFacts, FileSummary } from './types.js';
 import { summarize, type LazyFiles } from './graph.js';
@@ -58,7 +59,16 @@ function manifestPath(root: string, env?: NodeJS.ProcessEnv): string {
 function loadManifest(root: string, env?: NodeJS.ProcessEnv): TreeManifest {
   try {
     const m = JSON.parse(readFileSync(manifestPath(root, env), 'utf8')) as TreeManifest;
-    if (m.version === FACTS_VERSION && m.files) return m;
+    if (m && m.version === FACTS_VERSION && typeof m.files === 'object' && m.files !== null && !Array.isArray(m.files)) {
+      // entries of another shape are dropped: the file is read and hashed again
+      const files: TreeManifest['files'] = Object.create(null);
+      for (const [path, e] of Object.entries(m.files)) {
+        if (Array.isArray(e) && typeof e[0] === 'number' && typeof e[1] === 'number' && typeof e[2] === 'string' && (e[3] === undefined || e[3] === null || isFileSummary(e[3]))) {
+          files[path] = e[3] ? e : [e[0], e[1], e[2]];
+        }
+      }
+      return { version: FACTS_VERSION, files };
+    }
   } catch {
     // none yet, or corrupt: start over
   }

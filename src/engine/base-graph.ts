@@ -7,7 +7,7 @@ import { MemoryCodeGraph, summarizeSkeleton, type LazyFiles } from '../cgraph/gr
 import { modelFileFacts, modelShardKey, modelSkeletons } from '../cgraph/model.js';
 import type { CodeGraph, FileFacts, FileSummary } from '../cgraph/types.js';
 import type { SourceTree } from '../tree/types.js';
-import { isKernelC } from '../patch/types.js';
+import { InputError, isKernelC } from '../patch/types.js';
 import { FactsCache } from '../cgraph/cache.js';
 
 /**
@@ -64,7 +64,14 @@ export async function baseGraphFor(tree: SourceTree, mode: 'tree' | 'patch-only'
   const local: FileFacts[] = [];
   let n = 0;
   for (const p of paths) {
-    const text = await tree.read(p);
+    let text: string | null;
+    try {
+      text = await tree.read(p);
+    } catch (err) {
+      // a file the tree refuses (through a symlink, unreadable) is not context; a patch that touches it is told so when it applies
+      if (err instanceof InputError) continue;
+      throw err;
+    }
     if (text === null) continue;
     local.push(cache.factsFor(p, text));
     if (progress && ++n % 20 === 0) progress(`indexing ${dirs.join(', ')}: ${n}/${paths.length}`);

@@ -9,10 +9,12 @@ import { compareFindings } from './finding.js';
 import { classify, dedupe, moveKey, runImage, toFinding, type PostLineInfo, type RawDetection } from './engine.js';
 import type { RuleDefinition, RuleSettings } from './rule-api.js';
 import type { PatchReport } from './result.js';
-import { InputError, isKernelC, userspaceProject, type Patch, type PatchSeries } from '../patch/types.js';
+import { InputError, isKernelC, userspaceProject, type FileDiff, type Patch, type PatchSeries } from '../patch/types.js';
 import { threadGroups } from '../patch/input.js';
 import type { FileApplyResult, SourceTree } from '../tree/types.js';
-import { OverlayTree } from '../tree/overlay.js';
+import { OverlayTree, type OverlayOptions } from '../tree/overlay.js';
+import type { BaseInfo } from '../tree/base.js';
+import { GitTree } from '../tree/trees.js';
 
 export interface SeriesCheckOptions {
   rules: RuleDefinition[];
@@ -22,6 +24,10 @@ export interface SeriesCheckOptions {
   baseGraph: CodeGraph;
   mode: 'tree' | 'patch-only';
   settings: (ruleId: string) => RuleSettings;
+  /** How the overlay finds pre-images (blob ids) and whether the tree is the exact base. */
+  overlay?: OverlayOptions;
+  /** The base the thread is checked against, for the reports. */
+  base?: BaseInfo;
   /** Notes about how the tree was chosen (base-commit found or not). */
   treeNotes?: string[];
   /**
@@ -41,17 +47,20 @@ interface PatchRun {
   introduced: { finding: Finding; site: string; move: string }[];
 }
 
+/** Every thread of a series on the same tree (the rule tests' path; `kreview check` chooses a base per thread). */
 export async function checkSeries(series: PatchSeries, o: SeriesCheckOptions): Promise<PatchReport[]> {
   const reports = new Map<Patch, PatchReport>();
   // each thread (and version) of an mbox applies to the base on its own
   for (const group of threadGroups(series.patches)) {
-    for (const r of await checkThread(group, o, reports.size === 0)) reports.set(r.patch, r);
+    for (const r of await checkThread(group, { ...o, treeNotes: reports.size === 0 ? o.treeNotes : [] })) reports.set(r.patch, r);
   }
   return series.patches.map((p) => reports.get(p)!);
 }
 
-async function checkThread(patches: Patch[], o: SeriesCheckOptions, first: boolean): Promise<PatchReport[]> {
-  const overlay = new OverlayTree(o.tree);
+/** One thread of patches, in order, each applied over the ones before it. */
+export async function checkThread(patches: Patch[], o: SeriesCheckOptions): Promise<PatchReport[]> {
+  let overlay = new OverlayTree(o.tree, o.overlay);
+  let prevCommit: string | undefined;
   let graph = o.baseGraph;
   const runs: PatchRun[] = [];
   for (const [i, patch] of patches.entries()) {
@@ -59,14 +68,21 @@ async function checkThread(patches: Patch[], o: SeriesCheckOptions, first: boole
     // callback that runs there (a long mbox grew by 700 MB without it), and
     // Ctrl-C is handled there
     await new Promise((resolve) => setImmediate(resolve));
-    const report: PatchReport = { patch, findings: [], errors: [...patch.errors], notes: i === 0 && first ? [...(o.treeNotes ?? [])] : [], kernelFiles: 0 };
+    const report: PatchReport = { patch, findings: [], errors: [...patch.errors], notes: i === 0 ? [...(o.treeNotes ?? [])] : [], kernelFiles: 0, ...(o.base ? { base: o.base } : {}) };
     const run: PatchRun = { report, preSites: new Set(), postSites: new Set(), postMoves: new Set(), introduced: [] };
     runs.push(run);
     if (patch.isCoverLetter) continue;
     const project = userspaceProject(patch);
     const kernelFiles = project ? [] : patch.files.filter((f) => isKernelC(f.newPath ?? f.oldPath ?? ''));
     report.kernelFiles = kernelFiles.length;
-    let applied: { files: FileApplyResult[]; errors: InputError[] };
+    // --git: a commit that does not follow the one before it is checked against its own parent
+    if (patch.commit && prevCommit !== undefined && patch.parent !== undefined && patch.parent !== prevCommit && o.tree.root && o.base?.kind === 'parent') {
+      const parent = patch.parent ? await GitTree.open(o.tree.root, patch.parent) : GitTree.emptyTree(o.tree.root);
+      overlay = new OverlayTree(parent, o.overlay);
+      report.notes.push(`checked against its own parent ${parent.rev!.slice(0, 12)} (it does not follow the commit before it)`);
+    }
+    prevCommit = patch.commit;
+    let applied: { files: FileApplyResult[]; errors: InputError[]; notes: string[]; doubts: string[] };
     try {
       applied = await overlay.applyPatch(patch);
     } catch (err) {
@@ -75,6 +91,8 @@ async function checkThread(patches: Patch[], o: SeriesCheckOptions, first: boole
       continue;
     }
     report.errors.push(...applied.errors);
+    report.notes.push(...applied.notes);
+    if (applied.doubts.length) (report.doubts ??= []).push(...applied.doubts);
     if (!kernelFiles.length) {
       // a diff that could not be read is reported as an error, not as "no diff"
       if (project || patch.files.length || !report.errors.length) {
@@ -84,7 +102,7 @@ async function checkThread(patches: Patch[], o: SeriesCheckOptions, first: boole
     }
     for (const f of applied.files) {
       if (f.status === 'fallback' && f.path && isKernelC(f.path) && o.tree.kind !== 'empty') {
-        report.notes.push(`${f.path}: checked from the patch text (${f.preText === null ? 'not in the tree' : 'a hunk did not apply'})`);
+        (report.doubts ??= []).push(`${f.path}: checked from the patch text (${f.hunks.some((h) => h.reason === 'the file is not in the tree') ? 'not in the tree' : 'a hunk did not apply'})`);
       }
     }
     if (o.nothingToSee) {
@@ -155,19 +173,39 @@ function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeGraph, o
   const byPost = new Map<string, FileApplyResult>();
   const removedPreLines = new Map<string, Set<number>>();
   const addedPostLines = new Map<string, Set<number>>();
-  const postTexts = new Map<string, string[]>();
+  const postTexts = new Map<string, (line: number) => string | undefined>();
   const fallback = new Set<string>();
   for (const r of files) {
     const path = r.path ?? r.oldPath;
     if (!path || !isKernelC(path)) continue;
     const diff = patch.files.find((f) => (f.newPath ?? f.oldPath) === path || f.oldPath === r.oldPath);
-    const sections = (diff?.hunks ?? []).map((h) => ({ startLine: h.newStart, endLine: h.newStart + Math.max(h.newLines, 1) - 1, fn: h.section || undefined }));
-    const preSections = (diff?.hunks ?? []).map((h) => ({ startLine: h.oldStart, endLine: h.oldStart + Math.max(h.oldLines, 1) - 1, fn: h.section || undefined }));
-    const sparse = r.status === 'fallback';
-    if (sparse) fallback.add(path);
+    const hunks = diff?.hunks ?? [];
+    if (r.sparse) {
+      // a sparse image (the patch text alone): its hunks, each parsed as a section at its declared lines
+      fallback.add(path);
+      const section = (lines: ReadonlyMap<number, string>, start: number, count: number, fn: string) => {
+        const endLine = start + Math.max(count, 1) - 1;
+        const text: string[] = [];
+        for (let l = start; l <= endLine; l++) text.push(lines.get(l) ?? '');
+        return { startLine: start, endLine, fn: fn || undefined, lines: text };
+      };
+      const { pre, post } = r.sparse;
+      if (pre && r.oldPath) {
+        const pf = extract(r.oldPath, '', { fragment: { sections: hunks.map((h) => section(pre, h.oldStart, h.oldLines, h.section)) } });
+        preFacts.push(overModel(pf, graph.file(r.oldPath)));
+        removedPreLines.set(r.oldPath, new Set(hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'del' && l.oldLine !== undefined).map((l) => l.oldLine!))));
+      }
+      if (post && r.path) {
+        const pf = extract(r.path, '', { fragment: { sections: hunks.map((h) => section(post, h.newStart, h.newLines, h.section)) } });
+        postFacts.push(overModel(pf, graph.file(r.oldPath ?? r.path)));
+        postTexts.set(r.path, (l) => post.get(l));
+        byPost.set(r.path, r);
+        addedPostLines.set(r.path, new Set([...r.postLines].filter(([, o]) => o.kind === 'add').map(([l]) => l)));
+      } else if (r.oldPath) removedPaths.push(r.oldPath);
+      continue;
+    }
     if (r.preText !== null && r.oldPath) {
-      const pf = extract(r.oldPath, r.preText, sparse ? { fragment: { sections: preSections } } : undefined);
-      preFacts.push(sparse ? overModel(pf, graph.file(r.oldPath)) : pf);
+      preFacts.push(extract(r.oldPath, r.preText));
       // lines of the pre-image the patch removed
       const removed = new Set<number>();
       const n = r.preText.split('\n').length;
@@ -175,9 +213,9 @@ function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeGraph, o
       removedPreLines.set(r.oldPath, removed);
     }
     if (r.postText !== null && r.path) {
-      const pf = extract(r.path, r.postText, sparse ? { fragment: { sections } } : undefined);
-      postFacts.push(sparse ? overModel(pf, graph.file(r.oldPath ?? r.path)) : pf);
-      postTexts.set(r.path, r.postText.split('\n'));
+      postFacts.push(extract(r.path, r.postText));
+      const lines = r.postText.split('\n');
+      postTexts.set(r.path, (l) => lines[l - 1]);
       byPost.set(r.path, r);
       const added = new Set<number>();
       for (const [l, origin] of r.postLines) if (origin.kind === 'add') added.add(l);
@@ -190,7 +228,7 @@ function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeGraph, o
 
   // functions the patch changed, in each image
   const removals = new Map<string, number[]>();
-  for (const [path, r] of byPost) removals.set(path, removalPoints(r));
+  for (const [path, r] of byPost) removals.set(path, removalPoints(r, patch.files.find((f) => f.newPath === path)));
   const postChanged = changedFunctions(postFacts, (f) => addedPostLines.get(f.file), (f) =>
     // a function that only lost lines: a removal sits inside its span
     (removals.get(f.file) ?? []).some((p) => p >= f.line && p < f.endLine),
@@ -246,7 +284,7 @@ function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeGraph, o
       const r = byPost.get(file);
       const origin = r?.postLines.get(line);
       if (!origin) return { kind: 'untouched' };
-      const text = postTexts.get(file)?.[line - 1];
+      const text = postTexts.get(file)?.(line);
       return { kind: origin.kind, patchLine: origin.patchLine, ...(text !== undefined ? { text } : {}) };
     },
     preLineRemoved(file, line) {
@@ -259,7 +297,7 @@ function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeGraph, o
       return fallback.has(file);
     },
     sourceLine(file, line) {
-      return postTexts.get(file)?.[line - 1];
+      return postTexts.get(file)?.(line);
     },
   };
   const fileEntries = (facts: FileFacts[], changed: Map<string, Set<number>>) => facts.map((f) => ({ facts: f, changedLines: changed.get(f.path) }));
@@ -310,9 +348,26 @@ function changedFunctions(facts: FileFacts[], changed: (f: FunctionFacts) => Set
 }
 
 /** Post-image lines after which the patch removed pre-image lines. */
-function removalPoints(r: FileApplyResult): number[] {
-  if (r.preText === null) return [];
+function removalPoints(r: FileApplyResult, diff: FileDiff | undefined): number[] {
   const out: number[] = [];
+  if (r.sparse) {
+    // from the hunks themselves: the post line before each run of removed lines
+    for (const h of diff?.hunks ?? []) {
+      let lastPost = h.newStart - 1;
+      let inRemoval = false;
+      for (const l of h.lines) {
+        if (l.kind === 'del') {
+          if (!inRemoval) out.push(lastPost);
+          inRemoval = true;
+        } else {
+          if (l.newLine !== undefined) lastPost = l.newLine;
+          inRemoval = false;
+        }
+      }
+    }
+    return out;
+  }
+  if (r.preText === null) return [];
   const n = r.preText.split('\n').length;
   let lastPost = 0;
   let inRemoval = false;

@@ -2,6 +2,7 @@
 // Formatters (src/report) and the TUI read this; nothing here prints.
 
 import type { InputError, Patch } from '../patch/types.js';
+import type { BaseInfo } from '../tree/base.js';
 import type { Finding, FindingStatus, Level } from './finding.js';
 
 export interface PatchReport {
@@ -11,12 +12,22 @@ export interface PatchReport {
   errors: InputError[];
   /** Things the user should know: "touches no kernel C: nothing to check", "applied with fuzz 2", ... */
   notes: string[];
+  /**
+   * What makes this check less than the user asked for, though it is not bad
+   * input: a hunk judged from the patch text because it does not apply to the
+   * tree, a new file the tree already has. Every format says them, in every
+   * mode (--quiet, --terse and --mailback too): a gate never says "all clear"
+   * about what it could not check as asked.
+   */
+  doubts?: string[];
   /** Kernel C files the patch touches (0: nothing to check). */
   kernelFiles: number;
   /** Lines checked when it is not the patch's hunk lines (an audit: the source lines read). */
   linesChecked?: number;
   /** Its series holds nothing any enabled rule looks at, so no C was parsed (src/engine/prefilter.ts). */
   unparsed?: true;
+  /** The code it was checked against: a revision, its parent, blob ids, the work tree, or the embedded model. */
+  base?: BaseInfo;
 }
 
 export interface InputReport {

@@ -14,6 +14,8 @@ import parseDiff from 'parse-diff';
 import { InputError, type DiffLine, type FileDiff, type Hunk } from './types.js';
 
 const HUNK_RE = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
+/** The largest line number a hunk header may name (git keeps them in an int too). */
+const MAX_LINE_NUMBER = 2 ** 31 - 1;
 
 export interface DiffParse {
   files: FileDiff[];
@@ -73,7 +75,14 @@ export function parseDiffLines(lines: string[], firstLine: number, input: string
     }
     i++;
   }
-  return { files: files.filter((f) => f.oldPath !== null || f.newPath !== null), errors };
+  const named = files.filter((f) => f.oldPath !== null || f.newPath !== null);
+  // a header that changes nothing (no hunk, mode, rename, copy or binary data) is not a diff: git apply rejects it too
+  for (const f of named) {
+    if (!f.hunks.length && f.status === 'modified' && !f.binary && f.oldMode === undefined && f.newMode === undefined) {
+      errors.push(new InputError(input, 'diff', `${f.newPath ?? f.oldPath}: a diff header with no hunks`, f.patchLine));
+    }
+  }
+  return { files: named.filter((f) => f.hunks.length || f.status !== 'modified' || f.binary || f.oldMode !== undefined || f.newMode !== undefined), errors };
 }
 
 function newFile(patchLine: number): FileDiff {
@@ -158,7 +167,11 @@ function extendedHeaders(lines: string[], i: number, f: FileDiff): number {
       f.oldPath = maybeQuoted(m[2]!);
     } else if ((m = /^(rename|copy) to (.*)$/.exec(l))) f.newPath = maybeQuoted(m[2]!);
     else if ((m = /^(?:dis)?similarity index (\d+)%/.exec(l))) f.similarity = Number(m[1]);
-    else if (/^index [0-9a-f]+\.\.[0-9a-f]+/.test(l)) continue;
+    else if ((m = /^index ([0-9a-f]{4,64})\.\.([0-9a-f]{4,64})/.exec(l))) {
+      // the blob ids of the pre- and post-image (all zeros: no file on that side)
+      if (!/^0+$/.test(m[1]!)) f.oldBlob = m[1]!;
+      if (!/^0+$/.test(m[2]!)) f.newBlob = m[2]!;
+    }
     else if (/^Binary files .* differ$/.test(l) || l === 'GIT binary patch') {
       f.binary = true;
       if (l === 'GIT binary patch') {
@@ -186,6 +199,10 @@ function readHunk(
   const oldLines = hm[2] === undefined ? 1 : Number(hm[2]);
   const newStart = Number(hm[3]);
   const newLines = hm[4] === undefined ? 1 : Number(hm[4]);
+  // a line number is a claim of the patch: one no source file can have is a broken header (git apply refuses it too)
+  if ([oldStart, oldLines, newStart, newLines].some((n) => !(n <= MAX_LINE_NUMBER))) {
+    return { next: at + 1, error: new InputError(input, 'diff', `${file.newPath ?? file.oldPath ?? '?'}: hunk header '${lines[at]!.slice(0, 60)}' claims a line past ${MAX_LINE_NUMBER}`, pl(at)) };
+  }
   let o = 0;
   let n = 0;
   let i = at + 1;

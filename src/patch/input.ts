@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseMessage } from './message.js';
+import { nodeRequire } from '../runtime.js';
 import { InputError, type Patch, type PatchSeries } from './types.js';
 
 /** Inputs larger than this are refused rather than read into memory (a whole list archive is ~170 MB). */
@@ -214,8 +215,9 @@ function describeFsError(err: unknown): string {
  * `a..b`, `a...b`, a single rev (that commit), `rev-N` (N commits ending at rev).
  */
 async function readGit(spec: string, cwd: string): Promise<PatchSeries> {
-  // simple-git only here: --git is not the one-patch hot path, and it costs ~45 ms to import
-  const { simpleGit } = await import('simple-git');
+  // simple-git only here: --git is not the one-patch hot path, and it costs ~45 ms to load.
+  // require(), not import(): the CommonJS bundles run it the same with or without the compile cache
+  const { simpleGit } = nodeRequire()('simple-git') as typeof import('simple-git');
   const sg = simpleGit({ baseDir: cwd, maxConcurrentProcesses: 1 });
   const git = async (args: string[]): Promise<string> => {
     try {
@@ -226,19 +228,29 @@ async function readGit(spec: string, cwd: string): Promise<PatchSeries> {
     }
   };
   if (spec.startsWith('-')) throw new InputError(`git:${spec}`, 'git', 'is not a revision');
-  let revs: string[];
+  // each line: a commit and its parents
+  let lines: string[];
   const count = /^(.+)-(\d+)$/.exec(spec);
-  if (spec.includes('..')) revs = (await git(['rev-list', '--no-merges', '--reverse', spec, '--'])).split('\n').filter(Boolean);
+  if (spec.includes('..')) lines = (await git(['rev-list', '--no-merges', '--reverse', '--parents', spec, '--'])).split('\n').filter(Boolean);
   else if (count && !(await revExists(git, spec))) {
-    revs = (await git(['rev-list', '--no-merges', '--reverse', `-${count[2]}`, count[1]!, '--'])).split('\n').filter(Boolean);
-  } else revs = [(await git(['rev-parse', '--verify', '--end-of-options', `${spec}^{commit}`])).trim()];
-  if (!revs.length) throw new InputError(`git:${spec}`, 'git', 'selects no commits');
+    lines = (await git(['rev-list', '--no-merges', '--reverse', '--parents', `-${count[2]}`, count[1]!, '--'])).split('\n').filter(Boolean);
+  } else {
+    const one = (await git(['rev-parse', '--verify', '--end-of-options', `${spec}^{commit}`])).trim();
+    lines = [(await git(['rev-list', '--parents', '-n', '1', one, '--'])).trim()];
+  }
+  if (!lines.length) throw new InputError(`git:${spec}`, 'git', 'selects no commits');
   const patches: Patch[] = [];
   const errors: InputError[] = [];
-  for (const rev of revs) {
+  for (const line of lines) {
+    const [rev, parent] = line.split(' ') as [string, string | undefined];
     const text = await git(['format-patch', '-M', '--stdout', '--no-signature', '-1', rev, '--']);
     const s = parseInputText(text, `git:${rev.slice(0, 12)}`);
-    for (const p of s.patches) p.commit = rev;
+    for (const p of s.patches) {
+      p.commit = rev;
+      p.parent = parent ?? null;
+      // a range is a series: its commits are numbered as format-patch would number them
+      if (lines.length > 1) p.position = { ...p.position, index: patches.length + 1, total: lines.length };
+    }
     patches.push(...s.patches);
     errors.push(...s.errors.filter((e) => e.kind !== 'not-a-patch'));
   }

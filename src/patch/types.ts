@@ -77,6 +77,9 @@ export interface FileDiff {
   binary: boolean;
   oldMode?: string;
   newMode?: string;
+  /** Blob ids from the `index <pre>..<post>` line (abbreviated as git wrote them). */
+  oldBlob?: string;
+  newBlob?: string;
   hunks: Hunk[];
   /** Patch line of the `diff --git` (or `---`) line that starts this file. */
   patchLine: number;
@@ -132,6 +135,8 @@ export interface Patch {
   baseCommit?: string;
   /** The git commit when the patch came from `--git`. */
   commit?: string;
+  /** With `--git`: the commit's first parent (null for a root commit), which it is checked against. */
+  parent?: string | null;
   files: FileDiff[];
   /**
    * The message as the rest of kreview sees it (headers, then the decoded

@@ -17,6 +17,7 @@ export function formatB4(result: CheckResult, f: Filter, failLevel: Level): { st
     }
     for (const r of inp.patches) {
       if (failing(r, f, failLevel).length) exit = 1;
+      for (const d of r.doubts ?? []) out.push({ tool: TOOL_NAME, status: 'warn', summary: `not fully checked: ${sanitizeLine(d)}`, url: '', details: '' });
       for (const x of visibleFindings(r, f)) {
         out.push({
           tool: TOOL_NAME,

@@ -47,7 +47,9 @@ export function units(result: CheckResult): Unit[] {
     const many = inp.patches.length > 1;
     for (const r of inp.patches) {
       const p = r.patch;
-      out.push({ vname: vname(inp.input, p, many), filename: inp.input, report: r, lineOffset: (p.startLine ?? 1) - 1 });
+      // checkpatch.pl --git names each commit by its full id in --terse and --emacs prefixes
+      const filename = p.commit && p.source.startsWith('git:') ? p.commit : inp.input;
+      out.push({ vname: vname(inp.input, p, many), filename, report: r, lineOffset: (p.startLine ?? 1) - 1 });
     }
   }
   return out;
@@ -84,7 +86,8 @@ export function formatText(result: CheckResult, o: TextOptions): { stdout: strin
     const clean = shown.length === 0;
     // a corrupt patch (a line-wrapped hunk, bad MIME) was not fully read: never "ready for submission"
     const broken = u.report.errors.some((e) => e.kind !== 'apply');
-    if (o.mailback && clean && !broken) continue;
+    const doubts = u.report.doubts ?? [];
+    if (o.mailback && clean && !broken && !doubts.length) continue;
     if (multi && !o.quiet && !o.terse) {
       const dash = '-'.repeat(u.vname.length);
       out += `${dash}\n${u.vname}\n${dash}\n`;
@@ -99,13 +102,18 @@ export function formatText(result: CheckResult, o: TextOptions): { stdout: strin
         `${u.report.linesChecked ?? linesChecked(u.report.patch)} lines checked\n`;
     }
     if (!o.quiet && !o.terse) {
-      for (const n of u.report.notes) out += `\nNOTE: ${sanitizeLine(n)}\n`;
+      for (const n of [...u.report.notes, ...doubts]) out += `\nNOTE: ${sanitizeLine(n)}\n`;
       out += '\n';
       out += broken
         ? `${u.vname} is malformed (see the errors on stderr) and was not fully checked, please review.\n`
-        : clean
-          ? `${u.vname} has no obvious style problems and is ready for submission.\n`
-          : `${u.vname} has style problems, please review.\n`;
+        : !clean
+          ? `${u.vname} has style problems, please review.\n`
+          : doubts.length
+            ? `${u.vname} was not fully checked as it would apply (see the notes), please review.\n`
+            : `${u.vname} has no obvious style problems and is ready for submission.\n`;
+    } else {
+      // what could not be checked as asked is said even when only findings are wanted (b4 reads it as a warning)
+      for (const d of doubts) out += `${o.terse || o.emacs ? `${u.filename}: ` : ''}NOTE: ${sanitizeLine(d)}\n`;
     }
   }
   if (exit && !o.quiet && !o.terse) {

@@ -27,7 +27,9 @@ export function formatJson(result: CheckResult, f: Filter, failLevel: Level): { 
         commit: p.commit ?? null,
         from: p.from ?? null,
         kernelFiles: r.kernelFiles,
+        base: r.base ? { kind: r.base.kind, rev: r.base.rev ?? null, why: r.base.why } : null,
         notes: r.notes,
+        doubts: r.doubts ?? [],
         findings: shown.map(findingJson),
         errors: r.errors.map((e) => e.toJSON()),
       };

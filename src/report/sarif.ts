@@ -14,9 +14,16 @@ export async function formatSarif(result: CheckResult, f: Filter, failLevel: Lev
   const rules = await loadRules();
   const ruleIndex = new Map(rules.map((r, i) => [r.meta.type, i]));
   const results: unknown[] = [];
+  // input problems and doubts: the run did not check everything as asked
+  const notifications: unknown[] = [];
   let exit: 0 | 1 = 0;
   for (const inp of result.inputs) {
+    for (const e of [...inp.errors, ...inp.patches.flatMap((r) => r.errors)]) {
+      if (e.kind === 'apply' || e.kind === 'not-a-patch') continue;
+      notifications.push({ level: 'error', message: { text: e.oneLine() } });
+    }
     for (const r of inp.patches) {
+      for (const d of r.doubts ?? []) notifications.push({ level: 'warning', message: { text: `${r.patch.subject}: ${d}` } });
       if (failing(r, f, failLevel).length) exit = 1;
       for (const x of visibleFindings(r, f)) results.push(sarifResult(x, ruleIndex.get(x.type), r.patch.subject));
     }
@@ -43,6 +50,7 @@ export async function formatSarif(result: CheckResult, f: Filter, failLevel: Lev
           },
         },
         ...(result.tree ? { originalUriBaseIds: { SRCROOT: { description: { text: result.tree } } } } : {}),
+        invocations: [{ executionSuccessful: !notifications.some((n) => (n as { level: string }).level === 'error'), toolExecutionNotifications: notifications }],
         results,
       },
     ],

@@ -175,29 +175,10 @@ function done(
 }
 
 /**
- * A text with these lines (1-based) where they stand and every other line
- * empty, up to the last one: the lines between hunks are made by the
- * thousand, not one by one (a hunk at line 5,000 of a file the tree lacks
- * filled 5,000 array slots, and the loop got hot enough for V8 to optimize,
- * which a one-patch check then waited for at exit).
- */
-function sparseText(lines: Map<number, string>): string {
-  const at = [...lines.keys()].sort((a, b) => a - b);
-  const parts: string[] = [];
-  let next = 1;
-  for (const l of at) {
-    if (l < 1) continue; // no such line (an array would have ignored it too)
-    if (l > next) parts.push('\n'.repeat(l - next));
-    parts.push(lines.get(l)!, '\n');
-    next = l + 1;
-  }
-  return parts.length ? parts.join('') : '\n';
-}
-
-/**
  * The patch's own text as a sparse image: each hunk's lines at their
- * declared line numbers, blank lines elsewhere, so positions stay meaningful
- * and a C parser can still read each fragment.
+ * declared line numbers, and nothing else. A hunk header is the patch's
+ * claim, not an allocation size: nothing here (or downstream) makes a line
+ * per number between hunks, so `@@ -500000000` costs what its lines cost.
  */
 export function sparse(diff: FileDiff, path: string | null, oldPath: string | null, results: HunkApplyResult[]): FileApplyResult {
   const post = new Map<number, string>();
@@ -228,15 +209,42 @@ export function sparse(diff: FileDiff, path: string | null, oldPath: string | nu
     for (const x of shifts) if (l >= x.from) s = x.shift;
     return l + s;
   };
-  const hunks = results;
   return {
     path,
     oldPath,
     status: 'fallback',
-    hunks,
-    preText: diff.status === 'added' ? null : sparseText(pre),
-    postText: diff.status === 'deleted' ? null : sparseText(post),
+    hunks: results,
+    preText: null,
+    postText: null,
+    sparse: { pre: diff.status === 'added' ? null : pre, post: diff.status === 'deleted' ? null : post },
     postLines: origins,
     preToPost,
   };
+}
+
+/**
+ * The pre-image of a patch that `text` already holds: the patch undone (its
+ * hunks reversed), when every hunk reverse-applies without fuzz; else
+ * undefined. The caller applies the patch to it again for the line maps.
+ */
+export function reverseApply(text: string, diff: FileDiff, input: string): string | undefined {
+  if (!diff.hunks.length || diff.binary) return undefined;
+  const flip = (k: 'add' | 'del' | 'context'): 'add' | 'del' | 'context' => (k === 'add' ? 'del' : k === 'del' ? 'add' : k);
+  const reversed: FileDiff = {
+    ...diff,
+    oldPath: diff.newPath,
+    newPath: diff.oldPath,
+    status: diff.status === 'added' ? 'deleted' : diff.status === 'deleted' ? 'added' : diff.status,
+    hunks: diff.hunks.map((h) => ({
+      ...h,
+      oldStart: h.newStart,
+      oldLines: h.newLines,
+      newStart: h.oldStart,
+      newLines: h.oldLines,
+      lines: h.lines.map((l) => ({ ...l, kind: flip(l.kind), oldLine: l.newLine, newLine: l.oldLine })),
+    })),
+  };
+  const r = applyFileDiff(text, { ...reversed, status: 'modified' }, input);
+  if (r.status === 'fallback' || r.hunks.some((h) => h.status === 'fuzz' || h.status === 'failed')) return undefined;
+  return r.postText ?? undefined;
 }

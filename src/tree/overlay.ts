@@ -1,8 +1,9 @@
 // The series applied in memory, patch after patch, over a read-only base
 // tree. Nothing is ever written to disk.
 
-import { InputError, type Patch } from '../patch/types.js';
-import { applyFileDiff } from './apply.js';
+import { InputError, type FileDiff, type Patch } from '../patch/types.js';
+import { applyFileDiff, reverseApply } from './apply.js';
+import type { PreImage } from './base.js';
 import { safeRelPath } from './paths.js';
 import type { FileApplyResult, SourceTree } from './types.js';
 
@@ -10,13 +11,32 @@ export interface PatchApplyResult {
   files: FileApplyResult[];
   /** Hunks that did not apply (kind 'apply') and refused paths (kind 'path'). */
   errors: InputError[];
+  /** How pre-images were found, when that is worth saying (a blob id, the patch already applied). */
+  notes: string[];
+  /** What could not be applied as the patch says (a new file that exists): checked from the patch text instead. */
+  doubts: string[];
+}
+
+/** How the overlay finds the pre-image of a file the series changes for the first time. */
+export interface OverlayOptions {
+  /** A pre-image other than the base tree's (blob ids of the index lines). */
+  preImage?(diff: FileDiff, rel: string): Promise<PreImage | undefined>;
+  /**
+   * The base tree holds exactly the code the series was written against (a
+   * git revision). When it does not (a work tree), a patch it already holds
+   * is recognised (it reverse-applies) and checked against its pre-image.
+   */
+  exact?: boolean;
 }
 
 export class OverlayTree implements SourceTree {
   readonly kind = 'overlay' as const;
   /** path -> text after the patches so far; null = deleted. */
   private files = new Map<string, string | null>();
-  constructor(readonly base: SourceTree) {}
+  constructor(
+    readonly base: SourceTree,
+    private readonly opts: OverlayOptions = {},
+  ) {}
   get root(): string | undefined {
     return this.base.root;
   }
@@ -47,10 +67,20 @@ export class OverlayTree implements SourceTree {
     return `${this.base.describe()} + patches`;
   }
 
+  /** The text a file had before this patch, and where it came from when that is worth saying. */
+  private async before(diff: FileDiff, rel: string): Promise<{ text: string | null; via?: string; fromSeries: boolean }> {
+    if (this.files.has(rel)) return { text: this.files.get(rel)!, fromSeries: true };
+    const other = await this.opts.preImage?.(diff, rel);
+    if (other) return { text: other.text, via: other.via, fromSeries: false };
+    return { text: await this.base.read(rel), fromSeries: false };
+  }
+
   /** Apply one patch on top of what came before. Paths that escape the tree are refused; the rest still apply. */
   async applyPatch(patch: Patch): Promise<PatchApplyResult> {
     const files: FileApplyResult[] = [];
     const errors: InputError[] = [];
+    const notes: string[] = [];
+    const doubts: string[] = [];
     const input = patch.source;
     for (const diff of patch.files) {
       let oldRel: string | null = null;
@@ -65,13 +95,48 @@ export class OverlayTree implements SourceTree {
         }
         throw err;
       }
+      const name = newRel ?? oldRel ?? '?';
       const d = { ...diff, oldPath: oldRel, newPath: newRel };
-      const base = oldRel !== null ? await this.read(oldRel) : diff.status === 'added' && newRel ? await this.read(newRel) : null;
-      const r = applyFileDiff(base, d, input);
+      let base: string | null;
+      let fromSeries = false;
+      try {
+        if (oldRel !== null) {
+          const b = await this.before(diff, oldRel);
+          base = b.text;
+          fromSeries = b.fromSeries;
+          if (b.via && b.via !== 'the work tree') notes.push(`${name}: pre-image from ${b.via}`);
+        } else base = null;
+        if (diff.status === 'added' && newRel) {
+          const existing = await this.read(newRel);
+          if (existing !== null && existing !== '') {
+            if (!this.opts.exact && existing === createdText(diff)) notes.push(`${name}: already in the work tree (this patch creates it): checked as the patch creates it`);
+            else doubts.push(`${name}: this patch creates it, but the tree already has it (git apply would refuse the patch); checked as the patch creates it`);
+          }
+        }
+      } catch (err) {
+        // a path the tree refuses to read (through a symlink, unreadable): this file only
+        if (err instanceof InputError) {
+          errors.push(new InputError(input, err.kind === 'unreadable' ? 'unreadable' : 'path', err.message, diff.patchLine));
+          continue;
+        }
+        throw err;
+      }
+      let r = applyFileDiff(base, d, input);
+      // a patch the work tree already holds: check it against the pre-image it was written for
+      if (r.status === 'fallback' && base !== null && !fromSeries && !this.opts.exact) {
+        const pre = reverseApply(base, d, input);
+        if (pre !== undefined) {
+          const again = applyFileDiff(pre, d, input);
+          if (again.status !== 'fallback') {
+            r = again;
+            notes.push(`${name}: already applied to the work tree; checked against its pre-image`);
+          }
+        }
+      }
       for (const h of r.hunks) {
         if (h.status !== 'failed' || base === null) continue;
         const hunk = diff.hunks[h.hunkIndex]!;
-        errors.push(new InputError(input, 'apply', `${newRel ?? oldRel}: hunk #${h.hunkIndex + 1} does not apply (${h.reason}); checking it from the patch text`, hunk.patchLine));
+        errors.push(new InputError(input, 'apply', `${name}: hunk #${h.hunkIndex + 1} does not apply (${h.reason}); checking it from the patch text`, hunk.patchLine));
       }
       // a file that fell back to the patch text keeps its old text for later patches (never the sparse image)
       if (r.status !== 'fallback') {
@@ -81,6 +146,13 @@ export class OverlayTree implements SourceTree {
       }
       files.push(r);
     }
-    return { files, errors };
+    return { files, errors, notes, doubts };
   }
+}
+
+/** The text a new-file diff creates. */
+function createdText(diff: FileDiff): string {
+  const lines: string[] = [];
+  for (const h of diff.hunks) for (const l of h.lines) if (l.kind !== 'del') lines.push(l.text);
+  return lines.length ? lines.join('\n') + '\n' : '';
 }

@@ -4,7 +4,7 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { nodeRequire } from '../runtime.js';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../patch/types.js';
 import { resolveInside, safeRelPath } from './paths.js';
 import type { SourceTree } from './types.js';
@@ -20,6 +20,8 @@ function execFileP(cmd: string, args: string[], opts: { maxBuffer?: number } = {
   });
 }
 const DEFAULT_EXTS = ['.c', '.h'];
+/** git's empty tree object. */
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 export class EmptyTree implements SourceTree {
   readonly kind = 'empty' as const;
@@ -93,12 +95,106 @@ function statIsFile(p: string): boolean {
   }
 }
 
-/** Files of a git repository at a revision, read through one long-lived `git cat-file --batch`. */
-export class GitTree implements SourceTree {
-  readonly kind = 'git' as const;
+/**
+ * Objects of a git repository, read through one long-lived
+ * `git cat-file --batch`: `rev:path` or an object id (abbreviated ids too).
+ * The child keeps the process alive only while a read is pending: an idle
+ * reader must not hold a finished check open, and a pending read must never
+ * let it end before the answer came.
+ */
+export class GitObjects {
   private proc: ChildProcessWithoutNullStreams | undefined;
   private queue: { resolve: (v: Buffer | null) => void; reject: (e: Error) => void }[] = [];
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
+  constructor(readonly root: string) {}
+
+  private start(): ChildProcessWithoutNullStreams {
+    if (this.proc) return this.proc;
+    const p = cp().spawn('git', ['-C', this.root, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    p.stdout.on('data', (d: Buffer) => {
+      this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
+      this.drain();
+    });
+    p.stdin.on('error', (e) => this.failAll(e));
+    p.on('error', (e) => this.failAll(e));
+    p.on('exit', () => {
+      this.proc = undefined;
+      this.failAll(new Error('git cat-file exited'));
+    });
+    this.proc = p;
+    this.idle(true);
+    return p;
+  }
+
+  /** Let the process end while nothing is asked; keep it alive while a read waits. */
+  private idle(yes: boolean): void {
+    const p = this.proc;
+    if (!p) return;
+    for (const h of [p, p.stdout, p.stdin, p.stderr] as unknown as { ref?: () => void; unref?: () => void }[]) (yes ? h.unref : h.ref)?.call(h);
+  }
+
+  private failAll(e: Error): void {
+    const q = this.queue;
+    this.queue = [];
+    for (const w of q) w.reject(e);
+  }
+
+  private drain(): void {
+    for (;;) {
+      const waiter = this.queue[0];
+      if (!waiter) break;
+      const nl = this.buf.indexOf(10);
+      if (nl < 0) break;
+      const head = this.buf.subarray(0, nl).toString();
+      if (head.endsWith(' missing') || head.endsWith(' ambiguous')) {
+        this.buf = this.buf.subarray(nl + 1);
+        this.queue.shift();
+        waiter.resolve(null);
+        continue;
+      }
+      const size = Number(head.split(' ')[2]);
+      if (this.buf.length < nl + 1 + size + 1) break;
+      const body = this.buf.subarray(nl + 1, nl + 1 + size);
+      const type = head.split(' ')[1];
+      this.buf = this.buf.subarray(nl + 1 + size + 1);
+      this.queue.shift();
+      waiter.resolve(type === 'blob' ? Buffer.from(body) : null);
+    }
+    if (!this.queue.length) this.idle(true);
+  }
+
+  /** The blob named `spec` (`rev:path`, or an object id), or null when there is no such blob. */
+  async blob(spec: string): Promise<Buffer | null> {
+    if (/[\n\0]/.test(spec)) return null;
+    const p = this.start();
+    const got = new Promise<Buffer | null>((resolve, reject) => this.queue.push({ resolve, reject }));
+    if (this.queue.length === 1) this.idle(false);
+    p.stdin.write(`${spec}\n`);
+    return got;
+  }
+
+  close(): void {
+    this.proc?.stdin.end();
+    this.proc?.kill();
+    this.proc = undefined;
+  }
+}
+
+/** One object reader per repository, shared by every tree of a run (closed by closeGitObjects()). */
+const readers = new Map<string, GitObjects>();
+export function gitObjects(root: string): GitObjects {
+  let r = readers.get(root);
+  if (!r) readers.set(root, (r = new GitObjects(root)));
+  return r;
+}
+export function closeGitObjects(): void {
+  for (const r of readers.values()) r.close();
+  readers.clear();
+}
+
+/** Files of a git repository at a revision, read through the repository's object reader. */
+export class GitTree implements SourceTree {
+  readonly kind = 'git' as const;
   private constructor(
     readonly root: string,
     readonly rev: string,
@@ -114,6 +210,11 @@ export class GitTree implements SourceTree {
     }
   }
 
+  /** The "parent" of a root commit: git's empty tree, where no file exists. */
+  static emptyTree(root: string): GitTree {
+    return new GitTree(root, EMPTY_TREE);
+  }
+
   /** Does the repository have this commit? */
   static async hasCommit(root: string, sha: string): Promise<boolean> {
     try {
@@ -124,62 +225,9 @@ export class GitTree implements SourceTree {
     }
   }
 
-  private start(): ChildProcessWithoutNullStreams {
-    if (this.proc) return this.proc;
-    const p = cp().spawn('git', ['-C', this.root, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    p.stdout.on('data', (d: Buffer) => {
-      this.buf = Buffer.concat([this.buf, d]);
-      this.drain();
-    });
-    p.on('error', (e) => this.failAll(e));
-    p.on('exit', () => {
-      this.proc = undefined;
-      this.failAll(new Error('git cat-file exited'));
-    });
-    // never keep the process alive for an idle reader
-    p.unref();
-    (p.stdout as unknown as { unref?: () => void }).unref?.();
-    (p.stdin as unknown as { unref?: () => void }).unref?.();
-    (p.stderr as unknown as { unref?: () => void }).unref?.();
-    this.proc = p;
-    return p;
-  }
-
-  private failAll(e: Error): void {
-    const q = this.queue;
-    this.queue = [];
-    for (const w of q) w.reject(e);
-  }
-
-  private drain(): void {
-    for (;;) {
-      const waiter = this.queue[0];
-      if (!waiter) return;
-      const nl = this.buf.indexOf(10);
-      if (nl < 0) return;
-      const head = this.buf.subarray(0, nl).toString();
-      if (head.endsWith(' missing') || head.endsWith(' ambiguous')) {
-        this.buf = this.buf.subarray(nl + 1);
-        this.queue.shift();
-        waiter.resolve(null);
-        continue;
-      }
-      const size = Number(head.split(' ')[2]);
-      if (this.buf.length < nl + 1 + size + 1) return;
-      const body = this.buf.subarray(nl + 1, nl + 1 + size);
-      const type = head.split(' ')[1];
-      this.buf = this.buf.subarray(nl + 1 + size + 1);
-      this.queue.shift();
-      waiter.resolve(type === 'blob' ? Buffer.from(body) : null);
-    }
-  }
-
   async read(path: string): Promise<string | null> {
     const rel = safeRelPath(path, this.root);
-    const p = this.start();
-    const got = new Promise<Buffer | null>((resolve, reject) => this.queue.push({ resolve, reject }));
-    p.stdin.write(`${this.rev}:${rel}\n`);
-    const b = await got;
+    const b = await gitObjects(this.root).blob(`${this.rev}:${rel}`);
     return b ? b.toString('utf8') : null;
   }
   async exists(path: string): Promise<boolean> {
@@ -193,11 +241,6 @@ export class GitTree implements SourceTree {
   describe(): string {
     return `${this.root} (git ${this.rev.slice(0, 12)})`;
   }
-  close(): void {
-    this.proc?.stdin.end();
-    this.proc?.kill();
-    this.proc = undefined;
-  }
 }
 
 /** checkpatch.pl's top_of_kernel_tree(): every one of these exists. */
@@ -205,6 +248,20 @@ const KERNEL_TOP = ['COPYING', 'CREDITS', 'Kbuild', 'MAINTAINERS', 'Makefile', '
 
 export function isTopOfKernelTree(dir: string): boolean {
   return KERNEL_TOP.every((n) => existsSync(join(dir, n)));
+}
+
+/**
+ * The top of the kernel tree `dir` is in: `dir` itself or the nearest parent
+ * that is the top of one, as git finds its work tree from a subdirectory.
+ */
+export function kernelTopAbove(dir: string): string | undefined {
+  let d = resolve(dir);
+  for (;;) {
+    if (isTopOfKernelTree(d)) return d;
+    const up = dirname(d);
+    if (up === d) return undefined;
+    d = up;
+  }
 }
 
 export interface OpenTreeOptions {
@@ -228,24 +285,11 @@ export async function openTree(o: OpenTreeOptions): Promise<SourceTree> {
       throw new InputError(o.tree!, 'unreadable', 'kernel tree not found');
     }
     if (!st.isDirectory()) throw new InputError(o.tree!, 'unreadable', 'is not a directory (--tree wants a kernel tree)');
-  } else if (isTopOfKernelTree(o.cwd)) dir = o.cwd;
+  } else dir = kernelTopAbove(o.cwd);
   if (!dir) {
     if (o.base) throw new InputError(o.base, 'git', '--base needs a kernel tree (--tree DIR, or run at the top of one)');
     return new EmptyTree();
   }
   if (o.base) return GitTree.open(dir, o.base);
   return new DiskTree(dir);
-}
-
-/** Switch to the series' base-commit when the tree is a git repository that has it. */
-export async function baseForSeries(tree: SourceTree, baseCommit: string | undefined): Promise<{ tree: SourceTree; notes: string[] }> {
-  if (!baseCommit || tree.kind === 'empty' || !tree.root) return { tree, notes: [] };
-  if (tree.kind === 'git' && tree.rev?.startsWith(baseCommit)) return { tree, notes: [] };
-  if (!existsSync(join(tree.root, '.git'))) {
-    return { tree, notes: [`base-commit ${baseCommit.slice(0, 12)}: ${tree.root} is not a git repository; applied to its files as they are`] };
-  }
-  if (await GitTree.hasCommit(tree.root, baseCommit)) {
-    return { tree: await GitTree.open(tree.root, baseCommit), notes: [`applied on base-commit ${baseCommit.slice(0, 12)}`] };
-  }
-  return { tree, notes: [`base-commit ${baseCommit.slice(0, 12)} is not in ${tree.root}; applied to ${tree.kind === 'git' ? tree.describe() : 'the working tree'}`] };
 }

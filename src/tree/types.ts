@@ -56,14 +56,16 @@ export interface FileApplyResult {
   oldPath: string | null;
   status: FileApplyStatus;
   hunks: HunkApplyResult[];
-  /** Text before this patch (null when new or unknown). */
+  /** Text before this patch (null when new, or for `fallback`: see `sparse`). */
   preText: string | null;
-  /**
-   * Text after this patch (null when deleted). For `fallback` it is a sparse
-   * image: every hunk's context and added lines at their declared post-image
-   * line numbers, blank lines elsewhere, so line numbers stay meaningful.
-   */
+  /** Text after this patch (null when deleted, or for `fallback`: see `sparse`). */
   postText: string | null;
+  /**
+   * For `fallback`: the lines the hunks show, at their declared line numbers
+   * (null for the side that does not exist: a new or deleted file). Nothing
+   * is made for the lines between: a hunk header's numbers are a claim.
+   */
+  sparse?: { pre: ReadonlyMap<number, string> | null; post: ReadonlyMap<number, string> | null };
   /** Post-image line (1-based) -> origin, for lines inside hunks. */
   postLines: Map<number, PostLineOrigin>;
   /** Pre-image line -> post-image line for lines the patch kept (context and untouched). */

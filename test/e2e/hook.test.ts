@@ -7,6 +7,7 @@ import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE } from '../support/node.js';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,19 +30,19 @@ describe('kreview hook', () => {
     const hook = join(dir, '.git/hooks/sendemail-validate');
     writeFileSync(hook, '#!/bin/sh\necho "previous hook: $1" >&2\n');
     chmodSync(hook, 0o755);
-    expect(spawnSync(process.execPath, [BIN, 'hook', 'install', '--repo', dir], { env }).status).toBe(0);
+    expect(spawnSync(NODE, [BIN, 'hook', 'install', '--repo', dir], { env }).status).toBe(0);
     expect(readFileSync(hook, 'utf8')).toContain('installed by kreview');
     copyFileSync(join(ROOT, 'test/fixtures/patch/format-patch.patch'), join(dir, 'ok.patch'));
     const r = spawnSync(hook, [join(dir, 'ok.patch')], { cwd: dir, env, encoding: 'utf8' });
     expect(r.stderr).toContain('previous hook: ');
     expect(r.status).toBe(0);
-    expect(spawnSync(process.execPath, [BIN, 'hook', 'uninstall', '--repo', dir], { env }).status).toBe(0);
+    expect(spawnSync(NODE, [BIN, 'hook', 'uninstall', '--repo', dir], { env }).status).toBe(0);
     expect(readFileSync(hook, 'utf8')).toBe('#!/bin/sh\necho "previous hook: $1" >&2\n');
   });
 
   it.skipIf(!hasSendEmail)('git send-email --dry-run sends a clean patch and refuses one with findings', () => {
     const dir = repo();
-    expect(spawnSync(process.execPath, [BIN, 'hook', 'install', '--repo', dir], { env }).status).toBe(0);
+    expect(spawnSync(NODE, [BIN, 'hook', 'install', '--repo', dir], { env }).status).toBe(0);
     copyFileSync(join(ROOT, 'test/fixtures/patch/format-patch.patch'), join(dir, 'ok.patch'));
     copyFileSync(join(ROOT, 'examples/0001-loop-raw-read-iter.patch'), join(dir, 'bad.patch'));
     const send = (...files: string[]) =>
@@ -55,7 +56,7 @@ describe('kreview hook', () => {
 
   it('with GIT_SENDEMAIL_FILE_COUNTER/TOTAL the series is checked once, at the last file', () => {
     const dir = repo();
-    expect(spawnSync(process.execPath, [BIN, 'hook', 'install', '--repo', dir, '--', '--tree', join(ROOT, 'test/fixtures/ktree')], { env }).status).toBe(0);
+    expect(spawnSync(NODE, [BIN, 'hook', 'install', '--repo', dir, '--', '--tree', join(ROOT, 'test/fixtures/ktree')], { env }).status).toBe(0);
     const hook = join(dir, '.git/hooks/sendemail-validate');
     // the three patches of a series whose patch 1 adds a raw call that patch 3 removes
     const mbox = readFileSync(join(ROOT, 'test/fixtures/series/fixed-later.mbox'), 'utf8');

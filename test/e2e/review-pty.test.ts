@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE } from '../support/node.js';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,7 +30,7 @@ describe.skipIf(!hasTmux)('kreview review in a terminal', () => {
     // CI=true on purpose: Ink draws nothing until exit when it sees CI set,
     // and review must still draw on a terminal (CI jobs and containers set it)
     const env = `CI=true HOME=${dir} KREVIEW_STATE_DIR=${dir}/state KREVIEW_CACHE_DIR=${dir}/cache`;
-    const cmd = `cd ${ROOT} && ${env} ${process.execPath} dist/bin/kreview.cjs review --tree test/fixtures/ktree test/fixtures/series/fixed-later.mbox examples/0001-loop-raw-read-iter.patch -o ${dir}/reply.txt; echo KREVIEW-EXIT-$?; sleep 30`;
+    const cmd = `cd ${ROOT} && ${env} ${NODE} dist/bin/kreview.cjs review --tree test/fixtures/ktree test/fixtures/series/fixed-later.mbox examples/0001-loop-raw-read-iter.patch -o ${dir}/reply.txt; echo KREVIEW-EXIT-$?; sleep 30`;
     execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '100', '-y', '30', cmd]);
     const screen = (): string => spawnSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' }).stdout;
     const keys = (...k: string[]): void => void execFileSync('tmux', ['send-keys', '-t', session, ...k]);
@@ -60,7 +61,7 @@ describe.skipIf(!hasTmux)('kreview review in a terminal', () => {
     expect(reply).not.toContain('Doesn\'t that lose the rw_verify_area()'); // the false positive is left out
     expect(readdirSync(join(dir, 'state', 'triage')).length).toBeGreaterThan(0);
     // later checks of the same patch leave the false positive out
-    const r = spawnSync(process.execPath, ['dist/bin/kreview.cjs', 'check', 'examples/0001-loop-raw-read-iter.patch'], {
+    const r = spawnSync(NODE, ['dist/bin/kreview.cjs', 'check', 'examples/0001-loop-raw-read-iter.patch'], {
       cwd: ROOT,
       encoding: 'utf8',
       env: { ...process.env, HOME: dir, KREVIEW_STATE_DIR: join(dir, 'state'), KREVIEW_CACHE_DIR: join(dir, 'cache') },

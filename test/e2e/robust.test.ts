@@ -5,6 +5,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE } from '../support/node.js';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -12,7 +13,7 @@ const BIN = join(ROOT, 'dist/bin/kreview.cjs');
 const KTREE = join(ROOT, 'test/fixtures/ktree');
 
 function run(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(NODE, [BIN, ...args], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 28 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -39,7 +40,8 @@ describe('failure handling', () => {
 
   it('the compiled-code cache: written on the first run, a damaged entry is ignored and rewritten', () => {
     const cache = mkdtempSync(join(tmpdir(), 'kreview-cache-'));
-    const env = { KREVIEW_CACHE_DIR: cache, NODE_DISABLE_COMPILE_CACHE: '' };
+    // NODE_DISABLE_COMPILE_CACHE set at all (even empty) turns Node 22's own cache off: leave it out
+    const env = { KREVIEW_CACHE_DIR: cache, NODE_DISABLE_COMPILE_CACHE: undefined };
     const args = ['check', '--no-tree', 'examples/0001-loop-raw-read-iter.patch'];
     const first = run(args, env);
     expect(first.status).toBe(1);
@@ -58,7 +60,7 @@ describe('failure handling', () => {
     for (let i = 0; i < 120; i++) writeFileSync(join(tree, 'fs', `gen${i}.c`), `static int gen${i}(struct file *f)\n{\n\treturn vfs_fsync(f, ${i});\n}\n`);
     const go = (): Promise<number | null> =>
       new Promise((resolve) => {
-        const p = spawn(process.execPath, [BIN, 'index', '-q', '--tree', tree], { env: { ...process.env, KREVIEW_CACHE_DIR: cache }, stdio: 'ignore' });
+        const p = spawn(NODE, [BIN, 'index', '-q', '--tree', tree], { env: { ...process.env, KREVIEW_CACHE_DIR: cache }, stdio: 'ignore' });
         p.on('exit', (code) => resolve(code));
       });
     expect(await Promise.all([go(), go()])).toEqual([0, 0]);
@@ -74,7 +76,7 @@ describe('failure handling', () => {
     expect(run(['check', '--tree', tree, p], {}).stdout).toContain('NOTE: base-commit 1234567890ab: ' + tree + ' is not a git repository; applied to its files as they are');
     execFileSync('git', ['-C', tree, 'init', '-q']);
     execFileSync('git', ['-C', tree, '-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-q', '--allow-empty', '-m', 'x']);
-    expect(run(['check', '--tree', tree, p], {}).stdout).toContain(`NOTE: base-commit 1234567890ab is not in ${tree}; applied to the working tree`);
+    expect(run(['check', '--tree', tree, p], {}).stdout).toContain(`NOTE: base-commit 1234567890ab is not in ${tree}; applied to the working tree of ${tree}`);
   });
 
   it('a file that cannot be read is one clear line; the others are still checked', () => {
@@ -120,7 +122,7 @@ describe('failure handling', () => {
     mkdirSync(join(tree, 'fs'));
     const body = Array.from({ length: 60 }, (_, i) => `static int f${i}(struct file *f)\n{\n\tif (f)\n\t\treturn vfs_fsync(f, ${i});\n\treturn 0;\n}\n`).join('\n');
     for (let i = 0; i < 3000; i++) writeFileSync(join(tree, 'fs', `f${i}.c`), body);
-    const p = spawn(process.execPath, [BIN, 'index', '-q', '--tree', tree, 'fs'], { env: { ...process.env, KREVIEW_CACHE_DIR: cache }, stdio: 'ignore' });
+    const p = spawn(NODE, [BIN, 'index', '-q', '--tree', tree, 'fs'], { env: { ...process.env, KREVIEW_CACHE_DIR: cache }, stdio: 'ignore' });
     const exited = new Promise<number | string>((resolve) => p.on('exit', (code, signal) => resolve(code ?? `killed by ${signal}`)));
     // wait until it is writing cache entries, then interrupt
     for (let i = 0; i < 400 && files(cache).length < 20; i++) await new Promise((r) => setTimeout(r, 25));
