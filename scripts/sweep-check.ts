@@ -1,8 +1,10 @@
-// `node dist/scripts/sweep-check.js [--tree DIR] [--jobs N] [--no-prefilter] [--out FILE.jsonl] DIR...`:
+// `node dist/bin/scripts/sweep-check.cjs [--tree DIR] [--jobs N] [--no-prefilter] [--out FILE.jsonl] [--dump FILE.jsonl] DIR...`:
 // check every message file in the directories, one input at a time, in one
 // process (what `kreview check --format json FILE` prints for each, without
 // paying Node's start-up 9,000 times). Writes one JSON line per finding for
-// reading them all, and prints counts. Used for docs/accuracy.md; the archive
+// reading them all (--out), one line per input with everything the check
+// said about it, sorted by input (--dump: what a refactoring must leave
+// byte-identical), and prints counts. Used for docs/accuracy.md; the archive
 // text itself never goes into the repository.
 
 import { readdirSync, writeFileSync } from 'node:fs';
@@ -30,11 +32,20 @@ function newCounts(): Counts {
 }
 
 /** Check these files one by one; count, and collect one JSON line per finding. */
-async function checkFiles(files: string[], tree: string | undefined, noPrefilter: boolean, counts: Counts, lines: string[], progress: boolean): Promise<void> {
+async function checkFiles(files: string[], tree: string | undefined, noPrefilter: boolean, counts: Counts, lines: string[], progress: boolean, dump?: string[]): Promise<void> {
   for (const input of files) {
     counts.inputs++;
     try {
       const r = await runCheck({ inputs: [input], cwd: process.cwd(), git: false, ...(tree ? { tree } : {}), noTree: !tree, noPrefilter, types: new Set(), ignore: new Set(), allow: new Map() });
+      dump?.push(
+        JSON.stringify({
+          input,
+          errors: r.inputs.flatMap((i) => i.errors.map((e) => e.toJSON())),
+          patches: r.inputs.flatMap((i) =>
+            i.patches.map((p) => ({ subject: p.patch.subject, base: p.base ?? null, notes: p.notes, doubts: p.doubts ?? [], errors: p.errors.map((e) => e.toJSON()), unparsed: !!p.unparsed, findings: p.findings.map(findingJson) })),
+          ),
+        }),
+      );
       for (const inp of r.inputs) {
         counts.inputErrors += inp.errors.length;
         for (const p of inp.patches) {
@@ -64,11 +75,12 @@ function merge(a: Counts, b: Counts): void {
 }
 
 async function worker(): Promise<void> {
-  const { files, tree, noPrefilter } = workerData as { files: string[]; tree?: string; noPrefilter: boolean };
+  const { files, tree, noPrefilter, dump } = workerData as { files: string[]; tree?: string; noPrefilter: boolean; dump: boolean };
   const counts = newCounts();
   const lines: string[] = [];
-  await checkFiles(files, tree, noPrefilter, counts, lines, false);
-  parentPort!.postMessage({ counts, lines, maxRss: process.resourceUsage().maxRSS });
+  const dumped: string[] | undefined = dump ? [] : undefined;
+  await checkFiles(files, tree, noPrefilter, counts, lines, false, dumped);
+  parentPort!.postMessage({ counts, lines, dumped, maxRss: process.resourceUsage().maxRSS });
 }
 
 if (!isMainThread) void worker();
@@ -76,12 +88,14 @@ if (!isMainThread) void worker();
 async function main(argv: string[]): Promise<number> {
   let tree: string | undefined;
   let out: string | undefined;
+  let dumpTo: string | undefined;
   let jobs = 1;
   let noPrefilter = false;
   const dirs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--tree') tree = argv[++i];
     else if (argv[i] === '--out') out = argv[++i];
+    else if (argv[i] === '--dump') dumpTo = argv[++i];
     else if (argv[i] === '--no-prefilter') noPrefilter = true;
     else if (argv[i] === '--jobs') jobs = Math.max(1, Number(argv[++i]));
     else dirs.push(argv[i]!);
@@ -90,17 +104,19 @@ async function main(argv: string[]): Promise<number> {
   const t0 = performance.now();
   const counts = newCounts();
   const lines: string[] = [];
-  if (jobs === 1) await checkFiles(files, tree, noPrefilter, counts, lines, true);
+  const dumped: string[] | undefined = dumpTo ? [] : undefined;
+  if (jobs === 1) await checkFiles(files, tree, noPrefilter, counts, lines, true, dumped);
   else {
     // interleaved slices, so both workers see old and new messages alike
     const me = fileURLToPath(import.meta.url);
     await Promise.all(
       Array.from({ length: jobs }, (_, j) =>
         new Promise<void>((resolve, reject) => {
-          const w = new Worker(me, { workerData: { files: files.filter((_, i) => i % jobs === j), noPrefilter, ...(tree ? { tree } : {}) } });
-          w.on('message', (m: { counts: Counts; lines: string[] }) => {
+          const w = new Worker(me, { workerData: { files: files.filter((_, i) => i % jobs === j), noPrefilter, dump: !!dumped, ...(tree ? { tree } : {}) } });
+          w.on('message', (m: { counts: Counts; lines: string[]; dumped?: string[] }) => {
             merge(counts, m.counts);
             lines.push(...m.lines);
+            if (m.dumped) dumped?.push(...m.dumped);
           });
           w.on('error', reject);
           w.on('exit', () => resolve());
@@ -109,6 +125,8 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   if (out) writeFileSync(out, lines.join('\n') + '\n');
+  // sorted by input: the same run gives the same bytes, whatever the workers' order
+  if (dumpTo && dumped) writeFileSync(dumpTo, dumped.sort().join('\n') + '\n');
   const secs = (performance.now() - t0) / 1000;
   // maxRSS covers the whole process, worker threads included
   const maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
