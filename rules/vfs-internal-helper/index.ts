@@ -6,19 +6,7 @@
 import { posix } from 'node:path';
 import { defineRule, kb, type FileFacts, type RuleSettings } from '../../src/engine/rule-api.js';
 
-/**
- * VFS infrastructure that lives in subdirectories of fs/ or next to it and
- * is part of the VFS, not a user of it (fs/iomap: the VFS's block-mapping
- * library; fs/notify: fsnotify; fs/quota; io_uring/: a syscall-level submitter
- * that runs rw_verify_area() itself, io_uring/rw.c __io_read(); block/bdev.c:
- * the bdev pseudo-filesystem, which has included fs/internal.h for as long
- * as both exist).
- */
-const VFS_INFRASTRUCTURE = [/^fs\/iomap\//, /^fs\/notify\//, /^fs\/quota\//, /^io_uring\//, /^block\/bdev\.c$/];
-
-function isVfsSide(path: string): boolean {
-  return kb.isVfsCore(path) || VFS_INFRASTRUCTURE.some((r) => r.test(path));
-}
+const isVfsSide = kb.isVfsSide;
 
 export default defineRule({
   id: 'vfs-internal-helper',

@@ -9,7 +9,7 @@ import { randomHex, sha1 } from './hash.js';
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homeDir } from '../runtime.js';
 import { join } from 'node:path';
-import { extractFileFactsSafe, FACTS_VERSION } from './extract.js';
+import { extractFileFactsSafe, FACTS_VERSION } from './extract/index.js';
 import type { FileFacts } from './types.js';
 import { isFileFacts } from './facts-shape.js';
 import { onInterruptCleanup } from '../interrupt.js';

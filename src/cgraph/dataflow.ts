@@ -5,7 +5,10 @@
 // stay fast and their answers come with the evidence (file:line steps).
 
 import type { CallSite, CodeGraph, CredScope, FunctionFacts } from './types.js';
-import { BACKING_NAME_HINT, type Stack, stackFor } from './kb.js';
+import { normExpr, parseCall, sameExpr, splitMember } from './ctext.js';
+
+export { normExpr, sameExpr };
+import { BACKING_NAME_HINT, CONFIG_SLOTS, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, KIOCB_SETUP, MOUNT_TIME_OPS, type Stack, stackFor } from '../kb/index.js';
 
 export interface OriginStep {
   expr: string;
@@ -28,96 +31,8 @@ export type FileClass =
   | { kind: 'backing'; stack: Stack | undefined; why: string; strong: boolean; origin: Origin }
   | { kind: 'unknown'; origin: Origin };
 
-// ---------------------------------------------------------------------------
-// expression helpers
-
-/** Whitespace-collapse and strip what does not change which object an expression names. */
-export function normExpr(e: string): string {
-  let s = e.replace(/\s+/g, ' ').trim();
-  for (;;) {
-    const before = s;
-    s = s.replace(/^&\s*/, '').replace(/^\*\s*/, '');
-    // a cast: (struct file *)x, (void *)x
-    s = s.replace(/^\((?:const\s+)?(?:struct\s+)?\w+(?:\s+\w+)?\s*\*+\s*\)\s*/, '');
-    if (s.startsWith('(') && matchingParen(s, 0) === s.length - 1) s = s.slice(1, -1).trim();
-    s = s.replace(/\s*(->|\.)\s*/g, '$1');
-    if (s === before) return s;
-  }
-}
-
-function matchingParen(s: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
-    if (s[i] === '(') depth++;
-    else if (s[i] === ')' && --depth === 0) return i;
-  }
-  return -1;
-}
-
-export function sameExpr(a: string, b: string): boolean {
-  return normExpr(a) === normExpr(b);
-}
-
-/** `a->b.c` -> { base: 'a->b', op: '.', field: 'c' } */
-function splitMember(e: string): { base: string; field: string } | undefined {
-  const m = /^(.*\S)(?:->|\.)([A-Za-z_]\w*)$/.exec(e);
-  if (!m) return undefined;
-  // do not split inside an unclosed call: f(a->b) is a call, not a member
-  const base = m[1]!;
-  let depth = 0;
-  for (const ch of base) {
-    if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-  }
-  return depth === 0 ? { base, field: m[2]! } : undefined;
-}
-
-function splitCall(e: string): { name: string; args: string[] } | undefined {
-  const m = /^([A-Za-z_]\w*)\s*\(/.exec(e);
-  if (!m) return undefined;
-  const open = m[0].length - 1;
-  if (matchingParen(e, open) !== e.length - 1) return undefined;
-  return { name: m[1]!, args: splitArgs(e.slice(open + 1, -1)) };
-}
-
-function splitArgs(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of s) {
-    if (ch === '(' || ch === '[' || ch === '{') depth++;
-    else if (ch === ')' || ch === ']' || ch === '}') depth--;
-    if (ch === ',' && depth === 0) {
-      out.push(cur.trim());
-      cur = '';
-    } else cur += ch;
-  }
-  if (cur.trim()) out.push(cur.trim());
-  return out;
-}
-
 const IDENT = /^[A-Za-z_]\w*$/;
 
-/** Functions that return (a reference to) their first argument's file. */
-const FILE_PASSTHROUGH = new Set(['get_file', 'fd_file', 'get_file_rcu', 'file_clone_open']);
-/** Calls whose result is a file some other filesystem owns, opened by this code. */
-const FOREIGN_FILE_SOURCES = new Set([
-  'filp_open',
-  'file_open_root',
-  'file_open_name',
-  'dentry_open',
-  'backing_file_open',
-  'backing_tmpfile_open',
-  'open_with_fake_path',
-  'kernel_file_open',
-  'fget',
-  'fget_raw',
-  'ovl_real_file',
-  'ovl_real_file_meta',
-  'ovl_upper_file',
-  'fuse_file_passthrough',
-  'backing_file',
-]);
 
 // ---------------------------------------------------------------------------
 // origin tracing
@@ -186,10 +101,9 @@ function trace(
     const k = normExpr(kio[1]!);
     for (const c of fn.calls) {
       if (c.line > line) continue;
-      if ((c.callee === 'init_sync_kiocb' && c.args.length >= 2 && normExpr(c.args[0]!) === k) ||
-          (c.callee === 'kiocb_clone' && c.args.length >= 3 && normExpr(c.args[0]!) === k)) {
-        const f = c.callee === 'init_sync_kiocb' ? c.args[1]! : c.args[2]!;
-        return trace(graph, fn, normExpr(f), c.line, budget, here, what, 'kiocb');
+      const setup = KIOCB_SETUP[c.callee];
+      if (setup && c.args.length > setup.fileArg && normExpr(c.args[setup.kiocbArg]!) === k) {
+        return trace(graph, fn, normExpr(c.args[setup.fileArg]!), c.line, budget, here, what, 'kiocb');
       }
     }
   }
@@ -213,9 +127,9 @@ function trace(
   }
 
   // 4. a call: passthroughs and well-known sources
-  const call = splitCall(expr);
+  const call = parseCall(expr);
   if (call) {
-    if (what === 'file' && FILE_PASSTHROUGH.has(call.name) && call.args[0]) {
+    if (what === 'file' && FILE_PASSTHROUGH[call.name] && call.args[0]) {
       return trace(graph, fn, normExpr(call.args[0]), line, budget, here, what, `${call.name}()`);
     }
     return done();
@@ -252,8 +166,6 @@ function trace(
   return done();
 }
 
-/** Kernel structures whose fields are assigned all over the tree: tracing them by field name finds strangers. */
-const GENERIC_STRUCTS = /^struct (kiocb|folio|page|inode|file|address_space|super_block|dentry|path|bio|request|iov_iter|work_struct)$/;
 
 /** The struct type of a plain variable (`struct erofs_buf`), from the function's parameters and locals. */
 function baseType(fn: FunctionFacts, base: string): string | undefined {
@@ -266,20 +178,14 @@ function baseType(fn: FunctionFacts, base: string): string | undefined {
 function isTerminalFile(fn: FunctionFacts, expr: string): boolean {
   const stack = stackFor(fn.file);
   if (stack && stack.backingFile.some((r) => r.test(expr))) return true;
-  const call = splitCall(expr);
-  if (call && FOREIGN_FILE_SOURCES.has(call.name)) return true;
+  const call = parseCall(expr);
+  if (call && FOREIGN_FILE_SOURCES[call.name]) return true;
   return false;
 }
 
 // ---------------------------------------------------------------------------
 // whose file is it?
 
-/** Ops-table slots whose `struct file *`/`struct kiocb *` argument is the file being implemented. */
-const FILE_METHOD_SLOTS = new Set([
-  'read_iter', 'write_iter', 'read', 'write', 'splice_read', 'splice_write', 'mmap', 'fsync', 'llseek',
-  'unlocked_ioctl', 'compat_ioctl', 'open', 'release', 'flush', 'fallocate', 'copy_file_range',
-  'remap_file_range', 'iterate_shared', 'poll', 'fadvise', 'read_folio', 'readahead', 'uring_cmd',
-]);
 
 /**
  * True when `expr` (at `line` of `fn`) is the file whose method `fn` implements:
@@ -334,8 +240,8 @@ function classifyRoot(graph: CodeGraph, o: Origin): FileClass {
   if (stack && stack.backingFile.some((r) => r.test(root))) {
     return { kind: 'backing', stack, strong: true, why: `${root} is ${stack.id}'s backing file`, origin: o };
   }
-  const call = splitCall(root);
-  if (call && FOREIGN_FILE_SOURCES.has(call.name)) {
+  const call = parseCall(root);
+  if (call && FOREIGN_FILE_SOURCES[call.name]) {
     return { kind: 'backing', stack, strong: true, why: `${root} opens a file of another filesystem`, origin: o };
   }
   if (BACKING_NAME_HINT.test(root)) {
@@ -400,13 +306,6 @@ export function dominatingCall(fn: FunctionFacts, site: CallSite, pred: (c: Call
 // ---------------------------------------------------------------------------
 // credentials along call paths
 
-/** Ops run while mounting, by the mounter itself (include/linux/fs_context.h). */
-const MOUNT_TIME_OPS = new Set(['fs_context_operations', 'file_system_type']);
-/**
- * Block device configuration (loop's LOOP_SET_FD, LOOP_CHANGE_FD...): the
- * caller is the administrator who set the backing file up, like a mounter.
- */
-const CONFIG_SLOTS = new Map([['block_device_operations', new Set(['ioctl', 'compat_ioctl', 'open', 'release'])]]);
 
 export interface PathStep {
   fn: string;
@@ -477,4 +376,4 @@ export function credStatesAt(graph: CodeGraph, fn: FunctionFacts, site: { line: 
   return out;
 }
 
-export { stackFor } from './kb.js';
+export { stackFor } from '../kb/index.js';

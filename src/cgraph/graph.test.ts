@@ -1,7 +1,7 @@
 // The lazy graph (a warm audit) must answer exactly as the graph over every
 // file does, while loading only the files a query names.
 import { describe, expect, it } from 'vitest';
-import { extractFileFacts } from './extract.js';
+import { extractFileFacts } from './extract/index.js';
 import { MemoryCodeGraph, summarize } from './graph.js';
 import type { FileFacts } from './types.js';
 

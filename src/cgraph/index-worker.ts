@@ -3,7 +3,7 @@
 // between files when the main thread raises `stop` (Ctrl-C): terminating a
 // worker inside tree-sitter aborts the whole process.
 import { parentPort, workerData } from 'node:worker_threads';
-import { extractFileFacts } from './extract.js';
+import { extractFileFacts } from './extract/index.js';
 
 const { batch, stop } = workerData as { batch: { path: string; text: string }[]; stop: Int32Array };
 for (const { path, text } of batch) {

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { sha1 } from './hash.js';
 import { cacheRoot, contentHash, FactsCache, writeAtomic } from './cache.js';
 import { isFileSummary } from './facts-shape.js';
-import { extractFileFactsSafe, FACTS_VERSION } from './extract.js';
+import { extractFileFactsSafe, FACTS_VERSION } from './extract/index.js';
 import type { FileFacts, FileSummary } from './types.js';
 import { summarize, type LazyFiles } from './graph.js';
 import type { SourceTree } from '../tree/types.js';

@@ -14,10 +14,10 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
-import { FACTS_VERSION } from './extract.js';
+import { FACTS_VERSION } from './extract/index.js';
 import type { FileFacts, FunctionFacts } from './types.js';
 import { skeletonOf, type FileSkeleton } from './graph.js';
-import { CHECKED_IO, CRED_FORMS, CRED_REVERTS, PAGE_CACHE_APIS, RAW_IO, VFS_INTERNAL_HELPERS } from './kb.js';
+import { CHECKED_IO, CRED_FORMS, CRED_REVERTS, PAGE_CACHE_APIS, RAW_IO, VFS_INTERNAL_HELPERS } from '../kb/index.js';
 
 /** API names whose arguments the rules read. */
 const kbNames = new Set([...Object.keys(CHECKED_IO), ...Object.keys(RAW_IO), ...Object.keys(PAGE_CACHE_APIS), ...Object.keys(CRED_FORMS), ...Object.keys(CRED_REVERTS), ...Object.keys(VFS_INTERNAL_HELPERS), 'init_sync_kiocb', 'kiocb_clone', 'vfs_getattr', 'vfs_fsync', 'vfs_fsync_range', 'get_file', 'fd_file']);

@@ -3,7 +3,7 @@
 // (introduced / moved / preexisting), then mark what later patches fix.
 
 import type { CallSite, CodeGraph, FileFacts, FunctionFacts } from '../cgraph/types.js';
-import { extractFileFactsSafe, type ExtractOptions } from '../cgraph/extract.js';
+import { extractFileFactsSafe, type ExtractOptions } from '../cgraph/extract/index.js';
 import type { Finding } from './finding.js';
 import { compareFindings } from './finding.js';
 import { classify, dedupe, moveKey, runImage, toFinding, type PostLineInfo, type RawDetection } from './engine.js';

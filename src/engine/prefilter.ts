@@ -16,7 +16,7 @@
 
 import type { FileSummary } from '../cgraph/types.js';
 import { summarizeSkeleton, type FileSkeleton, type FunctionSkeleton } from '../cgraph/graph.js';
-import { credFormFor } from '../cgraph/kb.js';
+import { credFormFor } from '../kb/index.js';
 import { isKernelC, userspaceProject, type FileDiff, type Patch } from '../patch/types.js';
 import type { FileApplyResult } from '../tree/types.js';
 import type { RuleDefinition } from './rule-api.js';

@@ -8,7 +8,7 @@ import type { OriginStep } from '../cgraph/dataflow.js';
 
 export type { CallSite, CodeGraph, CredScope, FileFacts, FileSummary, FunctionFacts, Assignment } from '../cgraph/types.js';
 export type { Confidence, Level, Related, WitnessStep } from './finding.js';
-export * as kb from '../cgraph/kb.js';
+export * as kb from '../kb/index.js';
 export {
   traceFile,
   traceMapping,

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/engine/run.js';
 import { hunkSummary, reachableFromHunks, seriesMayMatter, textSummary } from '../../src/engine/prefilter.js';
-import { extractFileFacts } from '../../src/cgraph/extract.js';
+import { extractFileFacts } from '../../src/cgraph/extract/index.js';
 import { OverlayTree } from '../../src/tree/overlay.js';
 import type { Patch } from '../../src/patch/types.js';
 import { MemoryTree } from '../support/memory-tree.js';

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { extractFileFactsSafe } from '../../src/cgraph/extract.js';
+import { extractFileFactsSafe } from '../../src/cgraph/extract/index.js';
 import { parseInputText } from '../../src/patch/input.js';
 import { InputError } from '../../src/patch/types.js';
 import { applyFileDiff } from '../../src/tree/apply.js';

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { extractFileFacts } from '../../src/cgraph/extract.js';
+import { extractFileFacts } from '../../src/cgraph/extract/index.js';
 import { MemoryCodeGraph } from '../../src/cgraph/graph.js';
 import { checkSeries } from '../../src/engine/check.js';
 import type { Finding } from '../../src/engine/finding.js';

@@ -2,10 +2,10 @@
 // shared/ENGINEERING-NOTES.md and KERNEL-CONTEXT.md that must not be lost.
 
 import { describe, expect, it } from 'vitest';
-import { extractFileFacts, extractFileFactsSafe, restartNodeCollection, type FragmentSection } from './extract.js';
-import { MemoryCodeGraph } from './graph.js';
-import type { FunctionFacts } from './types.js';
-import { credStatesAt } from './dataflow.js';
+import { extractFileFacts, extractFileFactsSafe, restartNodeCollection, type FragmentSection } from './index.js';
+import { MemoryCodeGraph } from '../graph.js';
+import type { FunctionFacts } from '../types.js';
+import { credStatesAt } from '../dataflow.js';
 
 function fn(text: string, name: string, path = 'fs/x/a.c'): FunctionFacts {
   const f = extractFileFacts(path, text).functions.find((x) => x.name === name);

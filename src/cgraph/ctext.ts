@@ -1,0 +1,146 @@
+// C text helpers for code that reads kernel C as text: matching
+// parentheses, splitting argument lists, declarator names and types, member
+// chains, whitespace and comment normalisation. The indexer and the
+// dataflow both use these (one of each, so they cannot disagree).
+
+export function lineIndex(text: string): (offset: number) => number {
+  const starts: number[] = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (off) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= off) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}
+
+
+/** The declared name: the last identifier before the first top-level `(` of a declarator. */
+export function functionName(decl: string): string | undefined {
+  // `(*fn(args))(more)`: the name sits inside the first parentheses
+  const m = /([A-Za-z_]\w*)\s*\(/.exec(decl);
+  if (!m || /^(if|for|while|switch|return|sizeof|defined|typeof|__typeof__)$/.test(m[1]!)) return undefined;
+  return m[1];
+}
+
+export function matching(s: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    const c = s[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** Split a comma-separated list at the top level (not inside (), [], {}). */
+export function splitArgs(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  let quote = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = '';
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    else if (ch === ',' && depth === 0) {
+      out.push(norm(s.slice(start, i)));
+      start = i + 1;
+    }
+  }
+  const last = norm(s.slice(start));
+  if (last || out.length) out.push(last);
+  return out;
+}
+
+export function normType(t: string): string {
+  return t
+    .replace(/\b(static|inline|extern|__always_inline|register)\b/g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*\*\s*/g, ' *')
+    .replace(/\*\s+\*/g, '**')
+    .replace(/ \*(?=\*)/g, '*')
+    .trim();
+}
+
+export function norm(s: string): string {
+  if (!/[\s/]/.test(s)) return s;
+  return s.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** `a->b.c->d` -> base `a`, fields [b, c, d] with the operator before each (`->` or `.`). */
+export function memberChain(e: string): { base: string; fields: string[]; ops: string[] } | undefined {
+  const fields: string[] = [];
+  const ops: string[] = [];
+  let rest = e;
+  for (;;) {
+    const m = /(->|\.)\s*([A-Za-z_]\w*)\s*$/.exec(rest);
+    if (!m) break;
+    fields.unshift(m[2]!);
+    ops.unshift(m[1]!);
+    rest = rest.slice(0, m.index).trimEnd();
+    if (!rest) return undefined;
+  }
+  if (!fields.length) return undefined;
+  return { base: rest, fields, ops };
+}
+
+/** The chain's text up to (not including) field `k`. */
+export function chainPrefix(c: { base: string; fields: string[]; ops: string[] }, k: number): string {
+  let s = c.base;
+  for (let i = 0; i < k; i++) s += c.ops[i]! + c.fields[i]!;
+  return s;
+}
+
+
+/** Whitespace-collapse and strip what does not change which object an expression names. */
+export function normExpr(e: string): string {
+  let s = e.replace(/\s+/g, ' ').trim();
+  for (;;) {
+    const before = s;
+    s = s.replace(/^&\s*/, '').replace(/^\*\s*/, '');
+    // a cast: (struct file *)x, (void *)x
+    s = s.replace(/^\((?:const\s+)?(?:struct\s+)?\w+(?:\s+\w+)?\s*\*+\s*\)\s*/, '');
+    if (s.startsWith('(') && matching(s, 0) === s.length - 1) s = s.slice(1, -1).trim();
+    s = s.replace(/\s*(->|\.)\s*/g, '$1');
+    if (s === before) return s;
+  }
+}
+
+export function sameExpr(a: string, b: string): boolean {
+  return normExpr(a) === normExpr(b);
+}
+
+/** `a->b.c` -> { base: 'a->b', field: 'c' } */
+export function splitMember(e: string): { base: string; field: string } | undefined {
+  const m = /^(.*\S)(?:->|\.)([A-Za-z_]\w*)$/.exec(e);
+  if (!m) return undefined;
+  // do not split inside an unclosed call: f(a->b) is a call, not a member
+  const base = m[1]!;
+  let depth = 0;
+  for (const ch of base) {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+  }
+  return depth === 0 ? { base, field: m[2]! } : undefined;
+}
+
+export function parseCall(e: string): { name: string; args: string[] } | undefined {
+  const m = /^([A-Za-z_]\w*)\s*\(/.exec(e);
+  if (!m) return undefined;
+  const open = m[0].length - 1;
+  if (matching(e, open) !== e.length - 1) return undefined;
+  return { name: m[1]!, args: splitArgs(e.slice(open + 1, -1)) };
+}
+
+

@@ -1,0 +1,266 @@
+// Credential scopes of a function body: every override, scoped guard and
+// paired begin/end the knowledge base names (src/kb/creds.ts), the calls in
+// force under each, and the returns and gotos that leave an override
+// without its revert.
+
+import type { CallSite, CredLeak, CredScope, FunctionFacts } from '../types.js';
+import { CRED_FORMS, credFormFor, revertsForm } from '../../kb/index.js';
+import { matching, norm } from '../ctext.js';
+import type { Bucket, Ctx, N } from './nodes.js';
+
+export interface RawCall {
+  n: N;
+  site: CallSite;
+}
+
+export interface ScopeRange {
+  /** Offsets of the source the scope covers; `exclude`: the scope's own call. */
+  from: number;
+  to: number;
+  exclude: N;
+}
+
+export function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket, ctx: Ctx, blockPath: (off: number) => string): { scopes: CredScope[]; ranges: ScopeRange[] } {
+  const scopes: CredScope[] = [];
+  const ranges: ScopeRange[] = [];
+  const add = (s: CredScope, from: number, to: number, exclude: N): void => {
+    scopes.push(s);
+    ranges.push({ from, to, exclude });
+  };
+  const stmts = [...b.blocks].sort((x, y) => x.s - y.s);
+  for (const r of raw) {
+    const key = formKey(r.site.callee, r.site.args);
+    const form = key ? credFormFor(key)?.form : undefined;
+    if (!form || !key) continue;
+    const cred = credText(form, r.site.args, key);
+    if (form.kind === 'scoped') {
+      if (form.block || key.startsWith('scoped_class(')) {
+        // `scoped_with_creds(c) { ... }` (a call, then a block) or `scoped_with_creds(c) stmt;`
+        const next = nextStatement(ctx.text, r.n.e, stmts, body);
+        add({ api: key, kind: 'scoped', cred, startLine: r.site.line, endLine: ctx.L(next.e - 1), leaks: [], block: r.site.block }, r.n.e, next.e, r.n);
+      } else {
+        // `with_creds(c);`, `CLASS(override_creds, x)(c);`: until the end of the enclosing block
+        const encl = innermost(stmts, r.n.s, body, ctx.text);
+        add({ api: key, kind: 'scoped', cred, startLine: r.site.line, endLine: ctx.L(encl.e - 1), leaks: [], block: r.site.block }, r.n.e, encl.e, r.n);
+      }
+      continue;
+    }
+    // override / paired: what keeps the old creds, and where they are restored
+    const before = ctx.text.slice(Math.max(body.s, r.n.s - 120), r.n.s);
+    if (/\breturn\s*$/.test(before)) continue; // a wrapper handing the old creds to its caller
+    const nested = /\bput_cred\s*\(\s*$/.test(before);
+    let saved: string | undefined;
+    // the old creds kept in a plain local can be checked here; through a pointer
+    // (`*saved = override_creds(..)`, `cachefiles_begin_secure(cache, _saved)`) the
+    // revert belongs to another function
+    let local = true;
+    if (form.kind === 'paired') {
+      const a1 = r.site.args[1] ?? '';
+      local = a1.startsWith('&');
+      saved = a1.replace(/^&\s*/, '');
+    } else if (r.site.args.length >= 2 && /^&\s*\w+$/.test(r.site.args[r.site.args.length - 1]!)) {
+      // an out-parameter variant, `err = ovl_override_creds(sb, &old_cred)` (proposed in
+      // 2019): the old creds are in old_cred, the result is an error code
+      saved = r.site.args[r.site.args.length - 1]!.replace(/^&\s*/, '');
+    } else {
+      const m = /([A-Za-z_][\w.>-]*(?:\[[^\]]*\])?)\s*=\s*$/.exec(before);
+      if (m) {
+        saved = m[1]!.replace(/\s+/g, '');
+        // `*saved = ...` at the start of a statement stores through a pointer; `struct cred *old = ...` declares a local
+        const deref = /(?:^|[;{}]|\n)\s*\*\s*[A-Za-z_][\w.>-]*\s*=\s*$/.test(before);
+        local = !deref && /^\w+$/.test(saved);
+      }
+    }
+    const isRevert = (callee: string): boolean => revertsForm(form, callee);
+    const revertArg = form.kind === 'paired' ? 1 : 0;
+    // the region ends before the same variable is overridden again
+    const reOverride = raw.find((x) => x.n.s > r.n.e && x !== r && formKey(x.site.callee, x.site.args) === key && sameSaved(ctx.text, body, x, form.kind, saved));
+    const reverts = raw.filter((x) => x.n.s > r.n.e && (!reOverride || x.n.s < reOverride.n.s) && isRevert(x.site.callee) && (saved === undefined || revertsSaved(x.site.args, revertArg, saved)));
+    const last = reverts[reverts.length - 1];
+    const scope: CredScope = {
+      api: key,
+      kind: form.kind,
+      cred,
+      startLine: r.site.line,
+      endLine: last ? last.site.line : fn.endLine,
+      leaks: [],
+      block: r.site.block,
+      ...(saved ? { saved } : {}),
+      ...(last ? { revertLine: last.site.line } : {}),
+      ...(nested ? { nested: true } : {}),
+    };
+    if (nested) {
+      // undone by the outer revert: in force until the end of the enclosing override region
+      const outer = ranges.find((rg, i) => scopes[i]!.kind === 'override' && rg.from <= r.n.s && r.n.s < rg.to);
+      add(scope, r.n.e, outer ? outer.to : body.e, r.n);
+      continue;
+    }
+    // leaks only make sense for a plain local; `*saved = ...`/`cc->old = ...` is undone by another function
+    // only for the forms we know the contract of: a look-alike (access_override_creds()) may revert elsewhere
+    if (saved && local && !credFormFor(key)?.generic) scope.leaks = leaks(body, r, reverts, last, b, ctx, blockPath);
+    add(scope, r.n.e, last ? last.n.s : body.e, r.n);
+  }
+  return { scopes, ranges };
+}
+
+/**
+ * Does a revert call undo the creds saved in `saved`? The usual argument
+ * (`revert_creds(old_cred)`), or, for wrappers that take more, any argument
+ * that is or names it: `ovl_revert_creds(sb, old_cred)`,
+ * `ovl_revert_creds(sb, old_cred ?: hold_cred)`.
+ */
+export function revertsSaved(args: string[], usual: number, saved: string): boolean {
+  if (norm(args[usual] ?? '').replace(/^\*\s*/, '') === saved) return true;
+  if (args.length < 2) return false;
+  const word = new RegExp(`(?:^|[^\\w.>])${saved.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}(?![\\w])`);
+  return args.some((a) => word.test(norm(a)));
+}
+
+/**
+ * For an out-parameter override (`ret = ovl_override_creds(sb, &old_cred)`),
+ * the statement guarded by an `if (ret ...)` right after it, or by the `if`
+ * the override is the condition of: the error path, where no creds were
+ * overridden.
+ */
+export function outParamErrorGuard(text: string, body: N, x: RawCall, blocks: N[]): N | undefined {
+  const args = x.site.args;
+  if (args.length < 2 || !/^&/.test(args[args.length - 1] ?? '')) return undefined;
+  const before = text.slice(Math.max(body.s, x.n.s - 40), x.n.s);
+  let open: number;
+  const cond = /\bif\s*\((\s*unlikely\s*\()?\s*$/.exec(before);
+  if (cond) {
+    // `if (ovl_override_creds(sb, &old)) return NULL;`: the if's own parenthesis
+    open = x.n.s - before.length + cond.index + cond[0].indexOf('(');
+  } else {
+    const res = savedName(text, body, x);
+    const m = /^\s*;\s*if\s*/.exec(text.slice(x.n.e, Math.min(body.e, x.n.e + 80)));
+    if (!res || !m || text[x.n.e + m[0].length] !== '(') return undefined;
+    open = x.n.e + m[0].length;
+    // the condition must test the result
+    if (!new RegExp(`\\b${res}\\b`).test(text.slice(open, matching(text, open)))) return undefined;
+  }
+  const close = matching(text, open);
+  return close < 0 ? undefined : nextStatement(text, close + 1, blocks, body);
+}
+
+/** The plain local an override's result is stored in, if any. */
+export function savedName(text: string, body: N, x: RawCall): string | undefined {
+  const before = text.slice(Math.max(body.s, x.n.s - 120), x.n.s);
+  return /([A-Za-z_]\w*)\s*=\s*$/.exec(before)?.[1];
+}
+
+/** Does this later override store into the same variable? */
+export function sameSaved(text: string, body: N, x: RawCall, kind: string, saved: string | undefined): boolean {
+  if (!saved) return true;
+  if (kind === 'paired') return (x.site.args[1] ?? '').replace(/^&\s*/, '') === saved;
+  if (x.site.args.length >= 2 && (x.site.args[x.site.args.length - 1] ?? '').replace(/^&\s*/, '') === saved) return true;
+  const before = text.slice(Math.max(body.s, x.n.s - 120), x.n.s);
+  const m = /([A-Za-z_][\w.>-]*)\s*=\s*$/.exec(before);
+  return !!m && m[1]!.replace(/\s+/g, '') === saved;
+}
+
+/** The statement right after offset `from`: a block `{...}` or one statement up to its `;`. */
+export function nextStatement(text: string, from: number, blocks: N[], body: N): N {
+  let i = from;
+  while (i < body.e && /[\s)]/.test(text[i]!)) i++;
+  if (text[i] === '{') {
+    const blk = blocks.find((x) => x.s === i);
+    if (blk) return blk;
+  }
+  // a single statement (or an if/for with its own block): the smallest block starting here, else to the `;`
+  const blk = blocks.find((x) => x.s === i);
+  if (blk) return blk;
+  let depth = 0;
+  for (let j = i; j < body.e; j++) {
+    const c = text[j];
+    if (c === '(' || c === '{') depth++;
+    else if (c === ')' || c === '}') depth--;
+    if (depth <= 0 && (c === ';' || (c === '}' && depth === 0))) return { s: i, e: j + 1 };
+    if (depth < 0) return { s: i, e: j };
+  }
+  return { s: i, e: body.e };
+}
+
+/** The innermost `{ }` block around an offset (the body when none). */
+export function innermost(blocks: N[], off: number, body: N, text: string): N {
+  let best = body;
+  for (const x of blocks) {
+    if (x.s > off) break;
+    if (off < x.e && text[x.s] === '{' && x.e - x.s <= best.e - best.s) best = x;
+  }
+  return best;
+}
+
+/** The CRED_FORMS key a call site matches, if any (or a variant that reads like one). */
+export function formKey(callee: string, a: string[]): string | undefined {
+  if (callee === 'scoped_class' && a[0]) {
+    const k = `scoped_class(${a[0]})`;
+    return CRED_FORMS[k] ? k : credFormFor(k)?.key;
+  }
+  return credFormFor(callee)?.key;
+}
+
+export function credText(form: { cred: (typeof CRED_FORMS)[string]['cred'] }, a: string[], key: string): string {
+  if (form.cred === 'kernel') return 'kernel';
+  if ('argField' in form.cred) return `${a[form.cred.argField] ?? form.cred.otherwise}->${form.cred.field}`;
+  // scoped_class(override_creds_ovl, old, sb): the class's own arguments follow the class and variable names
+  const offset = key.startsWith('scoped_class(') ? 2 : 0;
+  if ('ovlSbArg' in form.cred) return `ovl_creds(${a[form.cred.ovlSbArg + offset] ?? ''})`;
+  return a[form.cred.arg + offset] ?? '';
+}
+
+/** Returns and gotos that leave an override region without passing a revert. */
+export function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawCall | undefined, b: Bucket, ctx: Ctx, blockPath: (off: number) => string): CredLeak[] {
+  const out: CredLeak[] = [];
+  const start = override.n.e;
+  if (!last) {
+    // `return old_cred;` hands the saved creds to the caller, who reverts (fs/open.c access_override_creds())
+    const saved = savedName(ctx.text, body, override);
+    if (saved && b.rets.some((x) => x.s > start && new RegExp(`^return\\s*\\(?\\s*${saved}\\s*\\)?\\s*;`).test(ctx.T(x)))) return out;
+    out.push({ line: ctx.L(body.e - 1), kind: 'end', text: 'no revert before the end of the function' });
+    return out;
+  }
+  const end = last.n.s;
+  // `ret = ovl_override_creds(sb, &old); if (ret) return ret;`: nothing was overridden on that path
+  const guard = outParamErrorGuard(ctx.text, body, override, [...b.blocks].sort((x, y) => x.s - y.s));
+  const unguarded = (off: number): boolean => !guard || off < guard.s || off >= guard.e;
+  const revertedBefore = (off: number): boolean => {
+    const bp = blockPath(off);
+    return reverts.some((r) => r.n.s < off && r.n.s > start && (r.site.block === bp || bp.startsWith(r.site.block + '.')));
+  };
+  for (const ret of b.rets) {
+    if (ret.s <= start || ret.s >= end) continue;
+    if (!revertedBefore(ret.s) && unguarded(ret.s)) out.push({ line: ctx.L(ret.s), kind: 'return', text: norm(ctx.T(ret)).slice(0, 80) });
+  }
+  const labels = new Map(b.labels.map((l) => [l.label, l.l]));
+  // Where does code reached at a label go? Walk forward: a revert first is
+  // fine, a goto is followed (error paths often `goto out` back to the
+  // revert), a return or the end of the function first is a leak.
+  const revertsAfterLabel = (at: number, depth: number): boolean => {
+    if (depth > 4) return true; // give up quietly: precision over recall
+    const nextRevert = reverts.find((r) => r.n.s > at);
+    const nextRet = b.rets.find((x) => x.s > at);
+    const nextGoto = b.gotos.find((g) => g.g.s > at);
+    const first = Math.min(nextRevert?.n.s ?? Infinity, nextRet?.s ?? Infinity, nextGoto?.g.s ?? Infinity);
+    if (first === Infinity) return false;
+    if (nextRevert && first === nextRevert.n.s) return true;
+    if (nextGoto && first === nextGoto.g.s) {
+      const t = labels.get(nextGoto.label);
+      if (!t) return true;
+      if (t.s > start && t.s <= end) return true; // back into the region, before the revert
+      if (t.s <= start) return true; // a retry loop through the override again
+      return revertsAfterLabel(t.s, depth + 1);
+    }
+    return false;
+  };
+  for (const g of b.gotos) {
+    if (g.g.s <= start || g.g.s >= end) continue;
+    const target = labels.get(g.label);
+    // jumping to a label after the last revert skips it unless that code reverts or jumps back
+    if (target && target.s > end && !revertedBefore(g.g.s) && unguarded(g.g.s) && !revertsAfterLabel(target.s, 0)) {
+      out.push({ line: ctx.L(g.g.s), kind: 'goto', text: norm(ctx.T(g.g)) });
+    }
+  }
+  return out.sort((x, y) => x.line - y.line);
+}
+

@@ -1,0 +1,70 @@
+// Fragments (patch-only mode): a hunk parsed without its file. Code cut
+// off from its definition belongs to the function git names in the hunk
+// header, or to the column-0 definition head above it; two hunks of one
+// function become one partial function with the lines between them hidden.
+
+import type { FileFacts, FunctionFacts } from '../types.js';
+import { functionName } from '../ctext.js';
+
+export interface FragmentSection {
+  startLine: number;
+  endLine: number;
+  /** git's hunk-header function context, e.g. `static int lo_rw_aio(struct loop_device *lo, ...`. */
+  fn?: string;
+  /** The section's lines, `startLine` first (blank where the hunk shows none). */
+  lines: readonly string[];
+}
+
+/** Column-0 definition heads (`static int foo(...)` ... `{` alone on a line) in a fragment. */
+export function definitionHeads(text: string): { name: string; decl: string; offset: number }[] {
+  const out: { name: string; decl: string; offset: number }[] = [];
+  const lines = text.split('\n');
+  let off = 0;
+  for (let i = 0; i < lines.length; off += lines[i]!.length + 1, i++) {
+    const l = lines[i]!;
+    if (!/^[A-Za-z_]/.test(l) || /;\s*$/.test(l) || /^(if|for|while|switch|return|else|do|case|default)\b/.test(l)) continue;
+    const name = functionName(l);
+    if (!name || !l.includes('(')) continue;
+    for (let j = i; j < Math.min(lines.length, i + 8); j++) {
+      if (lines[j] === '{') {
+        out.push({ name, decl: lines.slice(i, j).join(' '), offset: off });
+        break;
+      }
+      if (j > i && /;\s*$/.test(lines[j]!)) break;
+    }
+  }
+  return out;
+}
+
+/** `static int lo_rw_aio(struct loop_device *lo, ...` -> `lo_rw_aio` */
+export function sectionFunctionName(ctx: string | undefined): string | undefined {
+  if (!ctx) return undefined;
+  return functionName(ctx);
+}
+
+/** Fragment mode: two hunks of one function become one partial function. */
+export function mergePartials(facts: FileFacts): void {
+  const byName = new Map<string, FunctionFacts>();
+  const out: FunctionFacts[] = [];
+  for (const f of facts.functions) {
+    const prev = byName.get(f.name);
+    if (!prev) {
+      byName.set(f.name, f);
+      out.push(f);
+      continue;
+    }
+    // the lines between the two hunks are not shown: an override or a revert may hide there
+    if (f.line > prev.endLine + 1) (prev.hidden ??= []).push({ from: prev.endLine + 1, to: f.line - 1 });
+    const shift = prev.credScopes.length;
+    prev.calls.push(...f.calls.map((c) => ({ ...c, creds: c.creds.map((i) => i + shift) })));
+    prev.credScopes.push(...f.credScopes);
+    prev.assigns.push(...f.assigns);
+    prev.locals.push(...f.locals);
+    if (!prev.params.length) prev.params = f.params;
+    prev.line = Math.min(prev.line, f.line);
+    prev.endLine = Math.max(prev.endLine, f.endLine);
+    prev.partial = true;
+    prev.headSeen = prev.headSeen && prev.line <= f.line;
+  }
+  facts.functions = out;
+}

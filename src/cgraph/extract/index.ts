@@ -1,0 +1,207 @@
+// The C indexer: one file's text -> FileFacts (functions with their calls,
+// credential scopes and assignments; includes, exports, ops tables, work
+// functions, prototypes).
+//
+// Speed: walking tree-sitter nodes from JS costs more than parsing (every
+// property read crosses into native code). So one tree-sitter query collects
+// every node kreview needs, in one native pass; the rest is plain JS over
+// their offsets and the source text. tree-sitter gives the structure; the
+// kernel's macro idioms (scoped_with_creds() { }, CLASS(..)(..)) are
+// recognised on top of what it makes of them.
+
+//
+// The parts: nodes.ts (the tree-sitter pass), body.ts (a definition's calls,
+// assignments and locals), creds.ts (credential scopes and leaks),
+// fragments.ts (hunks without their file), ../ctext.ts (C text helpers).
+
+import { sha1 } from '../hash.js';
+import { WORK_APIS } from '../../kb/index.js';
+import { parseC, preprocess } from '../parse.js';
+import type { FileFacts, FunctionFacts, WorkFn } from '../types.js';
+import { functionName, lineIndex, splitArgs } from '../ctext.js';
+import { capture, emptyBucket, filterBucket, type Bucket, type N } from './nodes.js';
+import { fillBody, functionFacts, opsTable, paramsOf } from './body.js';
+import { definitionHeads, mergePartials, sectionFunctionName, type FragmentSection } from './fragments.js';
+
+export { restartNodeCollection } from './nodes.js';
+export { sectionFunctionName, type FragmentSection } from './fragments.js';
+export { splitArgs } from '../ctext.js';
+
+/** Bump when extraction changes: cached facts of an older version are rebuilt. */
+export const FACTS_VERSION = 7;
+
+export interface ExtractOptions {
+  /** No whole text: hunks of a sparse image. Parse each section alone, attribute loose code to the section's function. */
+  fragment?: { sections: FragmentSection[] };
+}
+
+export function extractFileFacts(path: string, text: string, opts?: ExtractOptions): FileFacts {
+  const facts: FileFacts = {
+    version: FACTS_VERSION,
+    path,
+    // fragments (patch-only mode) are never cached: no hash, no node:crypto
+    hash: opts?.fragment ? '' : sha1(text),
+    functions: [],
+    includes: [],
+    exports: [],
+    opsTables: [],
+    workFns: [],
+    prototypes: [],
+    parseErrors: 0,
+  };
+  if (!opts?.fragment) {
+    scanDirectives(text, facts, 0);
+    extractUnit(preprocess(text), 0, facts, path, undefined, '0');
+  } else {
+    for (const [i, sec] of opts.fragment.sections.entries()) {
+      const unit = sec.lines.join('\n');
+      scanDirectives(unit, facts, sec.startLine - 1);
+      extractUnit(preprocess(unit), sec.startLine - 1, facts, path, sec, `${i + 1}`);
+    }
+    mergePartials(facts);
+  }
+  return facts;
+}
+
+/**
+ * extractFileFacts that never throws: a bug in the indexer on one strange
+ * file must not stop a check; the file gets no facts and the error is returned.
+ */
+export function extractFileFactsSafe(path: string, text: string, opts?: ExtractOptions): { facts: FileFacts; error?: string } {
+  try {
+    return { facts: extractFileFacts(path, text, opts) };
+  } catch (err) {
+    return {
+      facts: { version: FACTS_VERSION, path, hash: sha1(text), functions: [], includes: [], exports: [], opsTables: [], workFns: [], prototypes: [], parseErrors: 1 },
+      error: `indexing ${path} failed: ${(err as Error)?.message ?? String(err)}`,
+    };
+  }
+}
+
+/** #include and EXPORT_SYMBOL*(): line-oriented, so they survive any parse trouble. */
+function scanDirectives(text: string, facts: FileFacts, lineOffset: number): void {
+  const inc = /^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]/gm;
+  const exp = /^[ \t]*(EXPORT_SYMBOL(?:_GPL)?(?:_NS(?:_GPL)?)?|EXPORT_SYMBOL_FOR_MODULES)\s*\(\s*(\w+)/gm;
+  const lineAt = lineIndex(text);
+  for (let m = inc.exec(text); m; m = inc.exec(text)) facts.includes.push({ path: m[2]!.trim(), system: m[1] === '<', line: lineAt(m.index) + lineOffset });
+  for (let m = exp.exec(text); m; m = exp.exec(text)) facts.exports.push({ name: m[2]!, macro: m[1]!, line: lineAt(m.index) + lineOffset });
+}
+
+function extractUnit(text: string, lineOffset: number, facts: FileFacts, path: string, section: FragmentSection | undefined, unitId: string): void {
+  const tree = parseC(text);
+  const cap = capture(tree.rootNode, text);
+  facts.parseErrors += cap.errors;
+  const lineAt = lineIndex(text);
+  const L = (off: number): number => lineAt(off) + lineOffset;
+  const T = (n: N): string => text.slice(n.s, n.e);
+
+  // outermost definitions only (a definition inside an ERROR node can nest)
+  const fns = cap.fns.sort((a, b) => a.fn.s - b.fn.s).filter((f, i, all) => !all.some((g, j) => j < i && g.fn.s <= f.fn.s && f.fn.e <= g.fn.e));
+  const owner = (off: number): number => {
+    let lo = 0;
+    let hi = fns.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const f = fns[mid]!;
+      if (off < f.fn.s) hi = mid - 1;
+      else if (off >= f.fn.e) lo = mid + 1;
+      else return mid;
+    }
+    return -1;
+  };
+  const ctx = { text, L, T, cap };
+  const byFn = new Map<number, Bucket>();
+  const bucket = (i: number): Bucket => {
+    let b = byFn.get(i);
+    if (!b) byFn.set(i, (b = emptyBucket()));
+    return b;
+  };
+  for (const c of cap.calls) bucket(owner(c.call.s)).calls.push(c);
+  for (const b of cap.blocks) bucket(owner(b.s)).blocks.push(b);
+  for (const r of cap.rets) bucket(owner(r.s)).rets.push(r);
+  for (const g of cap.gotos) bucket(owner(g.g.s)).gotos.push(g);
+  for (const l of cap.labels) bucket(owner(l.l.s)).labels.push(l);
+  for (const a of cap.assigns) bucket(owner(a.a.s)).assigns.push(a);
+  for (const i of cap.inits) bucket(owner(i.i.s)).inits.push(i);
+  for (const d of cap.decls) bucket(owner(d.s)).decls.push(d);
+
+  for (const [i, f] of fns.entries()) {
+    const fn = functionFacts(f, path, ctx, section);
+    if (!fn) continue;
+    fillBody(fn, f.body, byFn.get(i) ?? emptyBucket(), ctx, unitId);
+    // in a fragment, a definition cut off by the hunk's end is only partly seen (its head is)
+    if (section && f.fn.e >= text.trimEnd().length - 1 && !text.trimEnd().endsWith('}')) {
+      fn.partial = true;
+      fn.headSeen = true;
+    }
+    facts.functions.push(fn);
+  }
+
+  const loose = byFn.get(-1) ?? emptyBucket();
+  if (section && loose.calls.length) {
+    // A hunk that starts a function but does not end it leaves its body loose.
+    // Kernel style puts a definition's name at column 0 and its `{` alone on a
+    // line: split the loose code at such headers; before the first one, the
+    // code belongs to the function git named in the hunk header.
+    const heads = definitionHeads(text);
+    const groups: { name: string | undefined; decl: string; from: number; to: number }[] = [];
+    let prev = { name: sectionFunctionName(section.fn), decl: section.fn ?? '', from: 0 };
+    for (const h of heads) {
+      groups.push({ ...prev, to: h.offset });
+      prev = { name: h.name, decl: h.decl, from: h.offset };
+    }
+    groups.push({ ...prev, to: text.length });
+    for (const g of groups) {
+      const part = filterBucket(loose, g.from, g.to);
+      if (!part.calls.length) continue;
+      const line = g.from ? L(g.from) : section.startLine;
+      const fake: FunctionFacts = {
+        name: g.name ?? `<hunk at line ${section.startLine}>`,
+        file: path,
+        line,
+        endLine: g.to >= text.length ? section.endLine : L(g.to) - 1,
+        static: /^\s*static\b/.test(g.decl),
+        returns: '',
+        params: paramsOf(g.decl, line),
+        locals: [],
+        calls: [],
+        credScopes: [],
+        assigns: [],
+        partial: true,
+        ...(g.from > 0 ? { headSeen: true } : {}),
+      };
+      fillBody(fake, { s: g.from, e: g.to }, part, ctx, unitId);
+      facts.functions.push(fake);
+    }
+  }
+
+  // work functions: anywhere (usually inside the function that sets the work up)
+  for (const c of cap.calls) {
+    const callee = T(c.callee);
+    const idx = WORK_APIS[callee];
+    if (idx === undefined) continue;
+    const arg = splitArgs(T(c.args).slice(1, -1))[idx];
+    if (!arg || !/^\w+$/.test(arg)) continue;
+    const o = owner(c.call.s);
+    const w: WorkFn = { fn: arg, api: callee, line: L(c.call.s) };
+    if (o >= 0) {
+      const name = functionName(T(fns[o]!.decl));
+      if (name) w.in = name;
+    }
+    facts.workFns.push(w);
+  }
+
+  // file-level declarations: ops tables and prototypes
+  for (const d of loose.decls) {
+    const dt = T(d);
+    const ops = opsTable(dt, L(d.s));
+    if (ops) {
+      facts.opsTables.push(ops);
+      continue;
+    }
+    if (!dt.includes('=') && /\)\s*;\s*$/.test(dt)) {
+      const name = functionName(dt);
+      if (name) facts.prototypes.push({ name, line: L(d.s) });
+    }
+  }
+}

@@ -1,0 +1,113 @@
+// Credentials: every way kernel code switches them, the calls that undo a
+// switch, and the contexts that decide whose credentials a call runs with
+// (kworkers, mount time, device configuration).
+
+import { table, type Fact } from './source.js';
+
+export interface CredForm extends Fact {
+  kind: 'override' | 'scoped' | 'paired';
+  /**
+   * How to read the credential: an argument index, `kernel`, an overlayfs
+   * superblock argument, or a field of an argument (`cache->cache_cred`).
+   */
+  cred: { arg: number } | 'kernel' | { ovlSbArg: number } | { argField: number; field: string; otherwise: string };
+  /** For a `paired` form: the calls that end it (its own revert, not revert_creds()). */
+  reverts?: string[];
+  /** A scoped form that takes a block or one statement after it: `scoped_with_creds(c) { ... }`. */
+  block?: boolean;
+}
+
+/**
+ * Every way kernel code switches credentials. Names are what appears at the
+ * call site; `CLASS(override_creds, x)(c)` and `scoped_class(override_creds, ...)`
+ * are matched by their first argument.
+ */
+export const CRED_FORMS: Record<string, CredForm> = table({
+  override_creds: { kind: 'override', cred: { arg: 0 }, source: 'kernel/cred.c: override_creds() returns the old cred; revert_creds() restores it' },
+  ovl_override_creds: { kind: 'override', cred: { ovlSbArg: 0 }, source: 'fs/overlayfs/util.c: ovl_override_creds() = override_creds(ofs->creator_cred)' },
+  scoped_with_creds: { kind: 'scoped', cred: { arg: 0 }, block: true, source: 'include/linux/cred.h: scoped_with_creds() (v6.18+)' },
+  with_creds: { kind: 'scoped', cred: { arg: 0 }, source: 'include/linux/cred.h: with_creds() (v6.18+): until end of scope' },
+  scoped_with_kernel_creds: { kind: 'scoped', cred: 'kernel', block: true, source: 'include/linux/cred.h: scoped_with_kernel_creds()' },
+  with_kernel_creds: { kind: 'scoped', cred: 'kernel', source: 'include/linux/cred.h: with_kernel_creds()' },
+  with_ovl_creds: { kind: 'scoped', cred: { ovlSbArg: 0 }, source: 'fs/overlayfs/overlayfs.h: with_ovl_creds(sb) (v6.18+)' },
+  'CLASS(override_creds)': { kind: 'scoped', cred: { arg: 0 }, source: 'include/linux/cred.h: DEFINE_CLASS(override_creds, ...)' },
+  'scoped_class(override_creds)': { kind: 'scoped', cred: { arg: 0 }, source: 'include/linux/cred.h: scoped_with_kernel_creds() expands to scoped_class(override_creds, ...)' },
+  'CLASS(override_creds_ovl)': { kind: 'scoped', cred: { ovlSbArg: 0 }, source: 'fs/overlayfs/overlayfs.h: DEFINE_CLASS(override_creds_ovl, ...) (v6.18+)' },
+  'scoped_class(override_creds_ovl)': { kind: 'scoped', cred: { ovlSbArg: 0 }, source: 'fs/overlayfs: scoped_class(override_creds_ovl, old, sb)' },
+  'guard(cred)': { kind: 'scoped', cred: { arg: 0 }, source: 'include/linux/cleanup.h guard() over a cred class' },
+  cachefiles_begin_secure: {
+    kind: 'paired',
+    cred: { argField: 0, field: 'cache_cred', otherwise: 'cache' },
+    reverts: ['cachefiles_end_secure'],
+    source: 'fs/cachefiles/internal.h: cachefiles_begin_secure() = override_creds(cache->cache_cred); cachefiles_end_secure() reverts',
+  },
+});
+
+/** Calls that undo an `override`/`paired` form. */
+export const CRED_REVERTS: Record<string, Fact> = table({
+  revert_creds: { source: 'kernel/cred.c: revert_creds()' },
+  ovl_revert_creds: { source: 'fs/overlayfs/util.c: ovl_revert_creds() (v6.13+)' },
+  revert_creds_light: { source: 'include/linux/cred.h: revert_creds_light() (v6.13)' },
+  cachefiles_end_secure: { source: 'fs/cachefiles/internal.h: cachefiles_end_secure()' },
+});
+
+/**
+ * The credential form of a call: a known one, or one that reads like one.
+ * Patches on the lists carry forms that come and go between versions and RFCs
+ * (override_creds_light(), cred_guard(), ovl_override_creds_light()): treating
+ * them as some scope, of credentials we may not judge, is what keeps a rule
+ * from claiming "no override on this path" when there is one.
+ */
+export function credFormFor(callee: string): { key: string; form: CredForm; generic?: boolean } | undefined {
+  const known = CRED_FORMS[callee];
+  if (known) return { key: callee, form: known };
+  // both generic forms below name creds (a fast way out: this runs for every identifier of a hunk)
+  if (!callee.includes('cred')) return undefined;
+  const bare = callee.replace(/\(.*$/, '');
+  if (/override_creds/.test(callee) && !/^(put|get)_/.test(bare)) {
+    return { key: callee, generic: true, form: { kind: 'override', cred: /ovl/.test(callee) ? { ovlSbArg: 0 } : { arg: 0 }, source: 'a variant of override_creds()' } };
+  }
+  if (/cred/.test(callee) && /(^|_|\()(guard|scoped|with)(_|\(|$)|_guard\b/.test(callee)) {
+    return { key: callee, generic: true, form: { kind: 'scoped', cred: { arg: 0 }, source: 'a scoped credential guard' } };
+  }
+  return undefined;
+}
+
+export function isCredRevert(callee: string): boolean {
+  return !!CRED_REVERTS[callee] || /revert_creds/.test(callee);
+}
+
+/** Calls that end a `paired` form: never the revert of a plain override. */
+export const PAIRED_REVERTS: ReadonlySet<string> = new Set(Object.values(CRED_FORMS).flatMap((f) => f.reverts ?? []));
+
+/** Does `callee` undo this form? A paired form has its own reverts; an override any revert_creds() kind but those. */
+export function revertsForm(form: CredForm, callee: string): boolean {
+  if (form.kind === 'paired') return !!form.reverts?.includes(callee);
+  return isCredRevert(callee) && !PAIRED_REVERTS.has(callee);
+}
+
+/** Functions whose argument runs from a kworker (workqueue and kthread APIs): name -> argument index, with kernel creds. */
+export const WORK_APIS: Record<string, number> = table({
+  INIT_WORK: 1,
+  INIT_WORK_ONSTACK: 1,
+  INIT_DELAYED_WORK: 1,
+  INIT_DEFERRABLE_WORK: 1,
+  DECLARE_WORK: 1,
+  DECLARE_DELAYED_WORK: 1,
+  INIT_RCU_WORK: 1,
+  kthread_init_work: 1,
+  kthread_run: 0,
+  kthread_create: 0,
+});
+/** Where WORK_APIS comes from. */
+export const WORK_APIS_SOURCE = 'include/linux/workqueue.h: INIT_WORK() and friends; include/linux/kthread.h: kthread_run(), kthread_create(), kthread_init_work(): the function runs in a kernel thread with kernel credentials';
+
+/** Ops run while mounting, by the mounter itself (include/linux/fs_context.h, include/linux/fs.h: struct file_system_type). */
+export const MOUNT_TIME_OPS: ReadonlySet<string> = new Set(['fs_context_operations', 'file_system_type']);
+
+/**
+ * Block device configuration (loop's LOOP_SET_FD, LOOP_CHANGE_FD...): the
+ * caller is the administrator who set the backing file up, like a mounter
+ * (drivers/block/loop.c: lo_ioctl(), loop_configure()).
+ */
+export const CONFIG_SLOTS: ReadonlyMap<string, ReadonlySet<string>> = new Map([['block_device_operations', new Set(['ioctl', 'compat_ioctl', 'open', 'release'])]]);

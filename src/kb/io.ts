@@ -1,0 +1,131 @@
+// I/O entry points: the checked ones (they run rw_verify_area(), the LSM and
+// fanotify permission hooks), the raw method calls that skip it, and the
+// places where raw calls are the implementation itself.
+
+import { table, type Fact } from './source.js';
+
+export interface CheckedIo extends Fact {
+  /** Index of the `struct file *` argument the I/O goes to. */
+  fileArg: number;
+  /** Extra file arguments (vfs_copy_file_range has two). */
+  moreFileArgs?: number[];
+  dir: 'read' | 'write' | 'both';
+  /** The backing_file_* helpers also switch to `ctx->cred`: argument index of the ctx. */
+  credCtxArg?: number;
+}
+
+/** Entry points that run rw_verify_area() (LSM + fanotify permission hooks) before calling the method. */
+export const CHECKED_IO: Record<string, CheckedIo> = table({
+  vfs_read: { fileArg: 0, dir: 'read', source: 'fs/read_write.c: vfs_read()' },
+  vfs_write: { fileArg: 0, dir: 'write', source: 'fs/read_write.c: vfs_write()' },
+  kernel_read: { fileArg: 0, dir: 'read', source: 'fs/read_write.c: kernel_read()' },
+  kernel_write: { fileArg: 0, dir: 'write', source: 'fs/read_write.c: kernel_write()' },
+  vfs_iter_read: { fileArg: 0, dir: 'read', source: 'fs/read_write.c: vfs_iter_read()' },
+  vfs_iter_write: { fileArg: 0, dir: 'write', source: 'fs/read_write.c: vfs_iter_write()' },
+  vfs_iocb_iter_read: { fileArg: 0, dir: 'read', source: 'fs/read_write.c: vfs_iocb_iter_read()' },
+  vfs_iocb_iter_write: { fileArg: 0, dir: 'write', source: 'fs/read_write.c: vfs_iocb_iter_write()' },
+  vfs_readv: { fileArg: 0, dir: 'read', source: 'fs/read_write.c: vfs_readv()' },
+  vfs_writev: { fileArg: 0, dir: 'write', source: 'fs/read_write.c: vfs_writev()' },
+  vfs_splice_read: { fileArg: 0, dir: 'read', source: 'fs/splice.c: vfs_splice_read()' },
+  do_splice_direct: { fileArg: 0, moreFileArgs: [2], dir: 'both', source: 'fs/splice.c: do_splice_direct()' },
+  vfs_copy_file_range: { fileArg: 0, moreFileArgs: [2], dir: 'both', source: 'fs/read_write.c: vfs_copy_file_range()' },
+  backing_file_read_iter: { fileArg: 0, dir: 'read', credCtxArg: 4, source: 'fs/backing-file.c: backing_file_read_iter()' },
+  backing_file_write_iter: { fileArg: 0, dir: 'write', credCtxArg: 4, source: 'fs/backing-file.c: backing_file_write_iter()' },
+  backing_file_splice_read: { fileArg: 0, dir: 'read', credCtxArg: 5, source: 'fs/backing-file.c: backing_file_splice_read()' },
+  backing_file_splice_write: { fileArg: 1, dir: 'write', credCtxArg: 5, source: 'fs/backing-file.c: backing_file_splice_write()' },
+  backing_file_mmap: { fileArg: 0, dir: 'both', credCtxArg: 2, source: 'fs/backing-file.c: backing_file_mmap()' },
+});
+
+export interface RawIo extends Fact {
+  /** How the file is found: the receiver of the member call, or an argument. */
+  file: { from: 'receiver' } | { from: 'arg'; index: number } | { from: 'iocb-arg'; index: number };
+  dir: 'read' | 'write';
+  /** The checked entry point to name in the message. */
+  useInstead: string;
+}
+
+/**
+ * Calls that go straight to a file's method, skipping rw_verify_area().
+ * Member calls are keyed by the member path the indexer records (CallSite.callee).
+ */
+export const RAW_IO: Record<string, RawIo> = table({
+  'f_op->read_iter': { file: { from: 'receiver' }, dir: 'read', useInstead: 'vfs_iocb_iter_read()', source: 'include/linux/fs.h: struct file_operations' },
+  'f_op->write_iter': { file: { from: 'receiver' }, dir: 'write', useInstead: 'vfs_iocb_iter_write()', source: 'include/linux/fs.h: struct file_operations' },
+  'f_op->read': { file: { from: 'receiver' }, dir: 'read', useInstead: 'kernel_read()', source: 'include/linux/fs.h: struct file_operations' },
+  'f_op->write': { file: { from: 'receiver' }, dir: 'write', useInstead: 'kernel_write()', source: 'include/linux/fs.h: struct file_operations' },
+  'f_op->splice_read': { file: { from: 'receiver' }, dir: 'read', useInstead: 'vfs_splice_read()', source: 'include/linux/fs.h: struct file_operations' },
+  'f_op->splice_write': { file: { from: 'receiver' }, dir: 'write', useInstead: 'backing_file_splice_write() or do_splice_direct()', source: 'include/linux/fs.h: struct file_operations' },
+  call_read_iter: { file: { from: 'arg', index: 0 }, dir: 'read', useInstead: 'vfs_iocb_iter_read()', source: 'include/linux/fs.h: call_read_iter() (removed in v6.10)' },
+  call_write_iter: { file: { from: 'arg', index: 0 }, dir: 'write', useInstead: 'vfs_iocb_iter_write()', source: 'include/linux/fs.h: call_write_iter() (removed in v6.10)' },
+  __kernel_read: { file: { from: 'arg', index: 0 }, dir: 'read', useInstead: 'kernel_read()', source: 'fs/read_write.c: __kernel_read()' },
+  __kernel_write: { file: { from: 'arg', index: 0 }, dir: 'write', useInstead: 'kernel_write()', source: 'fs/read_write.c: __kernel_write()' },
+  __kernel_write_iter: { file: { from: 'arg', index: 0 }, dir: 'write', useInstead: 'vfs_iocb_iter_write()', source: 'fs/read_write.c: __kernel_write_iter()' },
+  // A hand call of ->read_folio(): its file argument is the owner's private cookie.
+  'a_ops->read_folio': { file: { from: 'arg', index: 0 }, dir: 'read', useInstead: 'vfs_iocb_iter_read() into a buffer the stacked filesystem owns', source: 'include/linux/fs.h: struct address_space_operations; lore: "->read_folio()\'s file is a filesystem-private cookie"' },
+});
+
+/** Where raw method calls are the implementation itself (shared/KERNEL-CONTEXT.md, "Legitimate raw callers"). */
+export const VFS_CORE_FILES: Record<string, Fact> = table({
+  'fs/read_write.c': { source: 'fs/read_write.c: the VFS read/write implementation (vfs_read(), do_iter_readv_writev(), ...)' },
+  'fs/splice.c': { source: 'fs/splice.c: vfs_splice_read(), do_splice_from()' },
+});
+
+/** Syscall-level submitters: raw calls there are fine after rw_verify_area() on the same file. */
+export const SYSCALL_SUBMITTER_FILES: Record<string, Fact> = table({
+  'fs/aio.c': { source: 'fs/aio.c: aio_read()/aio_write() call rw_verify_area() before ->read_iter()/->write_iter()' },
+  'io_uring/rw.c': { source: 'io_uring/rw.c: __io_read()/io_write() call rw_verify_area() before ->read_iter()/->write_iter()' },
+});
+
+/** fs/backing-file.c runs raw ->splice_write between file_start_write()/file_end_write() under ctx->cred. */
+export const BACKING_FILE_IMPL = 'fs/backing-file.c';
+
+/** Functions that return (a reference to) their first argument's file. */
+export const FILE_PASSTHROUGH: Record<string, Fact> = table({
+  get_file: { source: 'include/linux/fs.h: get_file() returns its argument' },
+  fd_file: { source: 'include/linux/file.h: fd_file(f) is the struct file of a struct fd' },
+  get_file_rcu: { source: 'fs/file.c: get_file_rcu()' },
+  file_clone_open: { source: 'include/linux/fs.h: file_clone_open() opens the same path again' },
+});
+
+/** Calls whose result is a file some other filesystem owns, opened (or found) by this code. */
+export const FOREIGN_FILE_SOURCES: Record<string, Fact> = table({
+  filp_open: { source: 'fs/open.c: filp_open() opens a path (erofs_fc_get_tree() opens its backing file so)' },
+  file_open_root: { source: 'fs/open.c: file_open_root()' },
+  file_open_name: { source: 'fs/open.c: file_open_name()' },
+  dentry_open: { source: 'fs/open.c: dentry_open()' },
+  backing_file_open: { source: 'fs/backing-file.c: backing_file_open()' },
+  backing_tmpfile_open: { source: 'fs/backing-file.c: backing_tmpfile_open()' },
+  open_with_fake_path: { source: 'fs/open.c: open_with_fake_path() (before v6.6)' },
+  kernel_file_open: { source: 'fs/open.c: kernel_file_open()' },
+  fget: { source: 'fs/file.c: fget(): a file another filesystem may own' },
+  fget_raw: { source: 'fs/file.c: fget_raw()' },
+  ovl_real_file: { source: 'fs/overlayfs/file.c: ovl_real_file() returns the real (lower or upper) file' },
+  ovl_real_file_meta: { source: 'fs/overlayfs/file.c: ovl_real_file_meta()' },
+  ovl_upper_file: { source: 'fs/overlayfs/file.c: ovl_upper_file()' },
+  fuse_file_passthrough: { source: 'fs/fuse/fuse_i.h: fuse_file_passthrough() returns the backing file' },
+  backing_file: { source: 'fs/fuse/passthrough.c: the backing file of a passthrough open' },
+});
+
+/** Calls that set up a kiocb on a file: the file argument's index, and the kiocb's. */
+export const KIOCB_SETUP: Record<string, Fact & { kiocbArg: number; fileArg: number }> = table({
+  init_sync_kiocb: { kiocbArg: 0, fileArg: 1, source: 'include/linux/fs.h: init_sync_kiocb(kiocb, filp) sets kiocb->ki_filp' },
+  kiocb_clone: { kiocbArg: 0, fileArg: 2, source: 'include/linux/fs.h: kiocb_clone(kiocb, kiocb_src, filp) sets kiocb->ki_filp' },
+});
+
+/**
+ * Ops-table slots whose `struct file *`/`struct kiocb *` argument is the file
+ * being implemented (include/linux/fs.h: struct file_operations,
+ * struct address_space_operations).
+ */
+export const FILE_METHOD_SLOTS: ReadonlySet<string> = new Set([
+  'read_iter', 'write_iter', 'read', 'write', 'splice_read', 'splice_write', 'mmap', 'fsync', 'llseek',
+  'unlocked_ioctl', 'compat_ioctl', 'open', 'release', 'flush', 'fallocate', 'copy_file_range',
+  'remap_file_range', 'iterate_shared', 'poll', 'fadvise', 'read_folio', 'readahead', 'uring_cmd',
+]);
+
+/**
+ * Kernel structures whose fields are assigned all over the tree: following a
+ * field of one of them by name finds strangers (include/linux/fs.h,
+ * include/linux/mm_types.h, include/linux/blk_types.h, ...).
+ */
+export const GENERIC_STRUCTS = /^struct (kiocb|folio|page|inode|file|address_space|super_block|dentry|path|bio|request|iov_iter|work_struct)$/;
