@@ -32,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   const { openTree } = await import('../../src/tree/trees.js');
   const { MemoryCodeGraph } = await import('../../src/cgraph/graph.js');
   const { indexTree, DEFAULT_SCOPE } = await import('../../src/cgraph/indexer.js');
-  const { loadManifest, loadModelFacts } = await import('../../src/cgraph/model.js');
+  const { loadManifest, loadModelFacts } = await import('../../src/cgraph/model/read.js');
   const { kb } = await import('../../src/engine/rule-api.js');
   const tree = await openTree({ ...(str(p, 'tree') ? { tree: str(p, 'tree')! } : {}), cwd: process.cwd() });
   let facts;

@@ -34,7 +34,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { openTree } = await import('../../src/tree/trees.js');
   const { indexTree } = await import('../../src/cgraph/indexer.js');
-  const { buildModel, modelPaths } = await import('../../src/cgraph/model.js');
+  const { buildModel, modelPaths } = await import('../../src/cgraph/model/build.js');
   const tree = await openTree({ tree: str(p, 'tree')!, cwd: process.cwd() });
   const tty = process.stderr.isTTY;
   const { facts, stats } = await indexTree(tree, modelPaths(), tty ? { progress: (d, t) => process.stderr.write(`\r\x1b[Kindexing ${d}/${t}`) } : {});

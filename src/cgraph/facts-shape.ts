@@ -71,7 +71,6 @@ const facts = obj({
   exports: arr(obj({ name: str, macro: str, line: num })),
   opsTables: arr(obj({ struct: str, name: str, line: num, slots: record(str) })),
   workFns: arr(obj({ fn: str, api: str, line: num, in: opt(str) })),
-  prototypes: arr(obj({ name: str, line: num })),
   parseErrors: num,
 });
 const summary = obj({

@@ -222,5 +222,5 @@ async function runWorkers(file: string, todo: { path: string; text: string }[], 
 }
 
 function emptyFacts(path: string): FileFacts {
-  return { version: FACTS_VERSION, path, hash: '', functions: [], includes: [], exports: [], opsTables: [], workFns: [], prototypes: [], parseErrors: 1 };
+  return { version: FACTS_VERSION, path, hash: '', functions: [], includes: [], exports: [], opsTables: [], workFns: [], parseErrors: 1 };
 }

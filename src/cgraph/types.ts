@@ -101,8 +101,6 @@ export interface FunctionFacts {
   line: number;
   endLine: number;
   static: boolean;
-  /** `EXPORT_SYMBOL`, `EXPORT_SYMBOL_GPL`, ... when exported in the same file. */
-  exported?: string;
   /** Return type as written. */
   returns: string;
   params: Variable[];
@@ -159,8 +157,6 @@ export interface FileFacts {
   exports: ExportDirective[];
   opsTables: OpsTable[];
   workFns: WorkFn[];
-  /** Function prototypes (mostly headers): name and line. */
-  prototypes: { name: string; line: number }[];
   /** Number of ERROR/MISSING nodes tree-sitter reported (a hint for confidence). */
   parseErrors: number;
 }

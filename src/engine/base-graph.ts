@@ -4,7 +4,7 @@
 
 import { posix } from 'node:path';
 import { MemoryCodeGraph, summarizeSkeleton, type LazyFiles } from '../cgraph/graph.js';
-import { modelFileFacts, modelShardKey, modelSkeletons } from '../cgraph/model.js';
+import { modelFileFacts, modelShardKey, modelSkeletons } from '../cgraph/model/read.js';
 import type { CodeGraph, FileFacts, FileSummary } from '../cgraph/types.js';
 import type { SourceTree } from '../tree/types.js';
 import { InputError, isKernelC } from '../patch/types.js';

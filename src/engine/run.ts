@@ -17,7 +17,7 @@ import type { RuleSettings } from './rule-api.js';
 import { baseGraphFor } from './base-graph.js';
 import type { TriageStore } from './triage.js';
 import { MemoryCodeGraph, skeletonOf } from '../cgraph/graph.js';
-import { modelSkeleton } from '../cgraph/model.js';
+import { modelSkeleton } from '../cgraph/model/read.js';
 import { seriesMayMatter, type FileLookup } from './prefilter.js';
 
 export interface RunOptions {

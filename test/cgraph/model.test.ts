@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadManifest, loadModelFacts, modelDir, modelFileFacts, modelSkeleton, modelSkeletons, type ModelManifest } from '../../src/cgraph/model.js';
+import { loadManifest, loadModelFacts, modelDir, modelFileFacts, modelSkeleton, modelSkeletons, type ModelManifest } from '../../src/cgraph/model/read.js';
 import { MemoryCodeGraph, skeletonOf, summarize, summarizeSkeleton } from '../../src/cgraph/graph.js';
 import type { CodeGraph, FileFacts } from '../../src/cgraph/types.js';
 import { baseGraphFor } from '../../src/engine/base-graph.js';

@@ -43,7 +43,6 @@ function kreview(args: string[], o: { cwd: string; input?: string | Buffer; env?
 let repo: KernelRepo;
 /** Commits of the `bad` branch (HEAD): a creds bug, a raw read, then a commit that shifts both files' lines. */
 let bad: { creds: string; raw: string; docs: string };
-let fixed: { raw: string; other: string; fix: string };
 /** Where the findings are, in the post-image of their own commit. */
 let credsLine: number;
 let rawLine: number;
@@ -55,11 +54,9 @@ beforeAll(() => {
   repo = kernelRepo();
   out = mkdtempSync(join(tmpdir(), 'kreview-wf-patches-'));
   repo.git('checkout', '-q', '-b', 'fixed');
-  fixed = {
-    raw: repo.commit(EDITS.loopRawRead.subject, EDITS.loopRawRead.edits),
-    other: repo.commit(EDITS.erofsComment.subject, EDITS.erofsComment.edits),
-    fix: repo.commit(EDITS.loopRawReadFixed.subject, EDITS.loopRawReadFixed.edits),
-  };
+  repo.commit(EDITS.loopRawRead.subject, EDITS.loopRawRead.edits);
+  repo.commit(EDITS.erofsComment.subject, EDITS.erofsComment.edits);
+  repo.commit(EDITS.loopRawReadFixed.subject, EDITS.loopRawReadFixed.edits);
   repo.git('checkout', '-q', '-b', 'bad', repo.base);
   bad = {
     creds: repo.commit(EDITS.ovlFsyncCallerCreds.subject, EDITS.ovlFsyncCallerCreds.edits),

@@ -88,7 +88,7 @@ describe('hunkSummary', () => {
 describe('reachableFromHunks (no tree)', () => {
   // model facts of one file: a() -> b() reads a page cache; c() and d() -> e() do not
   const fn = (name: string, line: number, calls: string[]) => ({ name, file: 'fs/erofs/x.c', line, endLine: line + 10, static: true, returns: 'int', params: [], locals: [], assigns: [], credScopes: [], calls: calls.map((callee) => ({ callee, kind: 'direct' as const, args: ['m', '0', 'NULL'], line: line + 2, block: '', creds: [] })) });
-  const facts = { version: 7, path: 'fs/erofs/x.c', hash: '', functions: [fn('a', 10, ['b']), fn('b', 30, ['read_mapping_folio']), fn('c', 50, []), fn('d', 70, ['e']), fn('e', 90, [])], includes: [], exports: [], opsTables: [], workFns: [], prototypes: [], parseErrors: 0 } as unknown as FileFacts;
+  const facts = { version: 8, path: 'fs/erofs/x.c', hash: '', functions: [fn('a', 10, ['b']), fn('b', 30, ['read_mapping_folio']), fn('c', 50, []), fn('d', 70, ['e']), fn('e', 90, [])], includes: [], exports: [], opsTables: [], workFns: [], parseErrors: 0 } as unknown as FileFacts;
   const lines = Array.from({ length: 120 }, (_, i) => `\t/* line ${i + 1} */`).join('\n') + '\n';
   const patchAt = async (line: number, text: string) => {
     const file = join(TMP, `reach-${line}-${text.length}.patch`);

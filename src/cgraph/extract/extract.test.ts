@@ -134,10 +134,9 @@ describe('file-level facts', () => {
     '};',
     'EXPORT_SYMBOL_GPL(setup);',
   ].join('\n');
-  it('includes, prototypes, ops tables, work functions, exports', () => {
+  it('includes, ops tables, work functions, exports', () => {
     const f = extractFileFacts('fs/my/a.c', t);
     expect(f.includes).toEqual([{ path: 'linux/fs.h', system: true, line: 1 }, { path: '../internal.h', system: false, line: 2 }]);
-    expect(f.prototypes).toEqual([{ name: 'helper', line: 3 }]);
     expect(f.opsTables).toEqual([{ struct: 'file_operations', name: 'my_fops', line: 12, slots: { read_iter: 'my_read_iter' } }]);
     expect(f.workFns).toEqual([{ fn: 'my_workfn', api: 'INIT_WORK', line: 10, in: 'setup' }]);
     expect(f.exports).toEqual([{ name: 'setup', macro: 'EXPORT_SYMBOL_GPL', line: 16 }]);

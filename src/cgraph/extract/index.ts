@@ -1,6 +1,6 @@
 // The C indexer: one file's text -> FileFacts (functions with their calls,
 // credential scopes and assignments; includes, exports, ops tables, work
-// functions, prototypes).
+// functions).
 //
 // Speed: walking tree-sitter nodes from JS costs more than parsing (every
 // property read crosses into native code). So one tree-sitter query collects
@@ -28,7 +28,7 @@ export { sectionFunctionName, type FragmentSection } from './fragments.js';
 export { splitArgs } from '../ctext.js';
 
 /** Bump when extraction changes: cached facts of an older version are rebuilt. */
-export const FACTS_VERSION = 7;
+export const FACTS_VERSION = 8;
 
 export interface ExtractOptions {
   /** No whole text: hunks of a sparse image. Parse each section alone, attribute loose code to the section's function. */
@@ -46,7 +46,6 @@ export function extractFileFacts(path: string, text: string, opts?: ExtractOptio
     exports: [],
     opsTables: [],
     workFns: [],
-    prototypes: [],
     parseErrors: 0,
   };
   if (!opts?.fragment) {
@@ -72,7 +71,7 @@ export function extractFileFactsSafe(path: string, text: string, opts?: ExtractO
     return { facts: extractFileFacts(path, text, opts) };
   } catch (err) {
     return {
-      facts: { version: FACTS_VERSION, path, hash: sha1(text), functions: [], includes: [], exports: [], opsTables: [], workFns: [], prototypes: [], parseErrors: 1 },
+      facts: { version: FACTS_VERSION, path, hash: sha1(text), functions: [], includes: [], exports: [], opsTables: [], workFns: [], parseErrors: 1 },
       error: `indexing ${path} failed: ${(err as Error)?.message ?? String(err)}`,
     };
   }
@@ -191,17 +190,9 @@ function extractUnit(text: string, lineOffset: number, facts: FileFacts, path: s
     facts.workFns.push(w);
   }
 
-  // file-level declarations: ops tables and prototypes
+  // file-level declarations: ops tables
   for (const d of loose.decls) {
-    const dt = T(d);
-    const ops = opsTable(dt, L(d.s));
-    if (ops) {
-      facts.opsTables.push(ops);
-      continue;
-    }
-    if (!dt.includes('=') && /\)\s*;\s*$/.test(dt)) {
-      const name = functionName(dt);
-      if (name) facts.prototypes.push({ name, line: L(d.s) });
-    }
+    const ops = opsTable(T(d), L(d.s));
+    if (ops) facts.opsTables.push(ops);
   }
 }

@@ -10,20 +10,17 @@
 // knows the touched shards by their skeletons and reads the facts of a file
 // when a query needs it. Plain JSON, not gzip: loading node:zlib and
 // inflating was 3.5 ms of a 50 ms check; the npm tarball is compressed anyway.
+//
+// This module reads a model (build.ts writes one).
 
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../package-root.js';
-import { FACTS_VERSION } from './extract/index.js';
-import type { FileFacts, FunctionFacts } from './types.js';
-import { skeletonOf, type FileSkeleton } from './graph.js';
-import { CHECKED_IO, CRED_FORMS, CRED_REVERTS, PAGE_CACHE_APIS, RAW_IO, VFS_INTERNAL_HELPERS } from '../kb/index.js';
-
-/** API names whose arguments the rules read. */
-const kbNames = new Set([...Object.keys(CHECKED_IO), ...Object.keys(RAW_IO), ...Object.keys(PAGE_CACHE_APIS), ...Object.keys(CRED_FORMS), ...Object.keys(CRED_REVERTS), ...Object.keys(VFS_INTERNAL_HELPERS), 'init_sync_kiocb', 'kiocb_clone', 'vfs_getattr', 'vfs_fsync', 'vfs_fsync_range', 'get_file', 'fd_file']);
+import { packageRoot } from '../../package-root.js';
+import { FACTS_VERSION } from '../extract/index.js';
+import type { FileFacts } from '../types.js';
+import { skeletonOf, type FileSkeleton } from '../graph.js';
 
 export const MODEL_FORMAT = 1;
-
 
 export interface ModelShard {
   name: string;
@@ -132,7 +129,7 @@ function shardFacts(shard: ModelShard, dir: string): FileFacts[] {
 }
 
 /** One line of a shard's index (see ModelShard.index), as written. */
-interface IndexLine {
+export interface IndexLine {
   path: string;
   /** Byte offset and length of the file's line in the shard. */
   at: [number, number];
@@ -142,19 +139,6 @@ interface IndexLine {
   work?: string[];
   inc?: string[];
   exp?: string[];
-}
-
-function indexLine(f: FileFacts, at: [number, number]): IndexLine {
-  const s = skeletonOf(f);
-  return {
-    path: s.path,
-    at,
-    fns: s.functions.map((fn) => [fn.name, fn.line, fn.endLine, fn.callees, fn.fields, fn.credScopes ? 1 : 0]),
-    ...(s.slots.length ? { slots: s.slots } : {}),
-    ...(s.work.length ? { work: s.work } : {}),
-    ...(s.localIncludes.length ? { inc: s.localIncludes } : {}),
-    ...(s.exports.length ? { exp: s.exports } : {}),
-  };
 }
 
 function fromIndexLine(l: IndexLine): FileSkeleton {
@@ -170,6 +154,7 @@ function fromIndexLine(l: IndexLine): FileSkeleton {
 
 /** Index texts read so far, by index file path (null: the shard has none, or it cannot be read). */
 const indexText = new Map<string, string | null>();
+
 /** Facts of single files read through the index, by shard file path and tree path. */
 const fileCache = new Map<string, FileFacts>();
 
@@ -290,78 +275,11 @@ export function modelSkeletons(touched: string[], dir = modelDir()): FileSkeleto
   return out;
 }
 
-/**
- * What the model keeps of a file: the facts the rules ask of callers and
- * callees. Argument texts only where the dataflow reads them (calls into the
- * model's own functions and the APIs the knowledge base names); no locals.
- */
-export function compact(f: FileFacts, keepArgs: (callee: string) => boolean = () => true): FileFacts {
-  return {
-    ...f,
-    includes: f.includes.filter((i) => !i.system),
-    functions: f.functions.map((fn) => ({
-      ...fn,
-      locals: [],
-      assigns: fn.assigns.filter(relevantAssign),
-      calls: fn.calls.map((c) => (c.kind === 'direct' && !keepArgs(c.callee) ? { ...c, args: [] } : c)),
-    })),
-  };
-}
-
-/** Assignments the dataflow follows: files, mappings, kiocbs, creds, and anything held in a field. */
-function relevantAssign(a: FunctionFacts['assigns'][number]): boolean {
-  return /file|filp|mapping|kiocb|iocb|cred|->|\./.test(a.lhs + ' ' + (a.declType ?? '')) || /file|mapping|cred/.test(a.rhs);
-}
-
-function inflate(f: FileFacts): FileFacts {
+export function inflate(f: FileFacts): FileFacts {
   for (const fn of f.functions) {
     fn.locals ??= [];
     fn.assigns ??= [];
     fn.credScopes ??= [];
   }
   return f;
-}
-
-/** Tree paths (for SourceTree.list) the model is built from. */
-export function modelPaths(): string[] {
-  return [...new Set(MODEL_SCOPE.flatMap((s) => (s.name === 'vfs' ? ['fs'] : s.prefixes)))];
-}
-
-/**
- * Group indexed facts into shards (only files inside the model's scope; of fs/
- * only the top-level VFS files) and produce the files to write.
- */
-export function buildModel(facts: FileFacts[], kernel: string): { manifest: ModelManifest; shards: { file: string; data: Buffer }[] } {
-  const inScope = facts.filter((f) => shardFor(f.path));
-  const defined = new Set(inScope.flatMap((f) => f.functions.map((fn) => fn.name)));
-  const keepArgs = (callee: string): boolean => defined.has(callee) || kbNames.has(callee);
-  const groups = new Map<string, FileFacts[]>();
-  for (const f of inScope) {
-    const s = shardFor(f.path)!;
-    const list = groups.get(s) ?? [];
-    list.push(compact(f, keepArgs));
-    groups.set(s, list);
-  }
-  const shards: { file: string; data: Buffer }[] = [];
-  const entries: ModelShard[] = [];
-  for (const s of MODEL_SCOPE) {
-    const list = (groups.get(s.name) ?? []).sort((a, b) => (a.path < b.path ? -1 : 1));
-    if (!list.length) continue;
-    const file = `${s.name}.json`;
-    const index = `${s.name}.index.json`;
-    // one file a line: still one JSON array, and the index says where each
-    // file's line is, so a single file is read and parsed alone (modelFileFacts)
-    const lines = list.map((f) => JSON.stringify(f));
-    const idx: string[] = [];
-    let offset = Buffer.byteLength('[\n');
-    for (const [i, l] of lines.entries()) {
-      const length = Buffer.byteLength(l);
-      idx.push(JSON.stringify(indexLine(list[i]!, [offset, length])));
-      offset += length + Buffer.byteLength(',\n');
-    }
-    shards.push({ file, data: Buffer.from(`[\n${lines.join(',\n')}\n]\n`) });
-    shards.push({ file: index, data: Buffer.from(idx.join('\n') + '\n') });
-    entries.push({ name: s.name, prefixes: s.prefixes, file, index, files: list.length, functions: list.reduce((n, f) => n + f.functions.length, 0) });
-  }
-  return { manifest: { format: MODEL_FORMAT, factsVersion: FACTS_VERSION, kernel, built: new Date().toISOString().slice(0, 10), shards: entries }, shards };
 }

@@ -1,0 +1,92 @@
+// Building the embedded model from a kernel tree's facts (`kreview model
+// build`): what the model keeps of each file, grouped into shards, with the
+// index read.ts uses to read one file's facts alone.
+
+import type { FileFacts, FunctionFacts } from '../types.js';
+import { skeletonOf } from '../graph.js';
+import { CHECKED_IO, CRED_FORMS, CRED_REVERTS, PAGE_CACHE_APIS, RAW_IO, VFS_INTERNAL_HELPERS } from '../../kb/index.js';
+import { FACTS_VERSION } from '../extract/index.js';
+import { MODEL_FORMAT, MODEL_SCOPE, shardFor, type IndexLine, type ModelManifest, type ModelShard } from './read.js';
+
+/** API names whose arguments the rules read. */
+const kbNames = new Set([...Object.keys(CHECKED_IO), ...Object.keys(RAW_IO), ...Object.keys(PAGE_CACHE_APIS), ...Object.keys(CRED_FORMS), ...Object.keys(CRED_REVERTS), ...Object.keys(VFS_INTERNAL_HELPERS), 'init_sync_kiocb', 'kiocb_clone', 'vfs_getattr', 'vfs_fsync', 'vfs_fsync_range', 'get_file', 'fd_file']);
+
+function indexLine(f: FileFacts, at: [number, number]): IndexLine {
+  const s = skeletonOf(f);
+  return {
+    path: s.path,
+    at,
+    fns: s.functions.map((fn) => [fn.name, fn.line, fn.endLine, fn.callees, fn.fields, fn.credScopes ? 1 : 0]),
+    ...(s.slots.length ? { slots: s.slots } : {}),
+    ...(s.work.length ? { work: s.work } : {}),
+    ...(s.localIncludes.length ? { inc: s.localIncludes } : {}),
+    ...(s.exports.length ? { exp: s.exports } : {}),
+  };
+}
+
+/**
+ * What the model keeps of a file: the facts the rules ask of callers and
+ * callees. Argument texts only where the dataflow reads them (calls into the
+ * model's own functions and the APIs the knowledge base names); no locals.
+ */
+export function compact(f: FileFacts, keepArgs: (callee: string) => boolean = () => true): FileFacts {
+  return {
+    ...f,
+    includes: f.includes.filter((i) => !i.system),
+    functions: f.functions.map((fn) => ({
+      ...fn,
+      locals: [],
+      assigns: fn.assigns.filter(relevantAssign),
+      calls: fn.calls.map((c) => (c.kind === 'direct' && !keepArgs(c.callee) ? { ...c, args: [] } : c)),
+    })),
+  };
+}
+
+/** Assignments the dataflow follows: files, mappings, kiocbs, creds, and anything held in a field. */
+function relevantAssign(a: FunctionFacts['assigns'][number]): boolean {
+  return /file|filp|mapping|kiocb|iocb|cred|->|\./.test(a.lhs + ' ' + (a.declType ?? '')) || /file|mapping|cred/.test(a.rhs);
+}
+
+/** Tree paths (for SourceTree.list) the model is built from. */
+export function modelPaths(): string[] {
+  return [...new Set(MODEL_SCOPE.flatMap((s) => (s.name === 'vfs' ? ['fs'] : s.prefixes)))];
+}
+
+/**
+ * Group indexed facts into shards (only files inside the model's scope; of fs/
+ * only the top-level VFS files) and produce the files to write.
+ */
+export function buildModel(facts: FileFacts[], kernel: string): { manifest: ModelManifest; shards: { file: string; data: Buffer }[] } {
+  const inScope = facts.filter((f) => shardFor(f.path));
+  const defined = new Set(inScope.flatMap((f) => f.functions.map((fn) => fn.name)));
+  const keepArgs = (callee: string): boolean => defined.has(callee) || kbNames.has(callee);
+  const groups = new Map<string, FileFacts[]>();
+  for (const f of inScope) {
+    const s = shardFor(f.path)!;
+    const list = groups.get(s) ?? [];
+    list.push(compact(f, keepArgs));
+    groups.set(s, list);
+  }
+  const shards: { file: string; data: Buffer }[] = [];
+  const entries: ModelShard[] = [];
+  for (const s of MODEL_SCOPE) {
+    const list = (groups.get(s.name) ?? []).sort((a, b) => (a.path < b.path ? -1 : 1));
+    if (!list.length) continue;
+    const file = `${s.name}.json`;
+    const index = `${s.name}.index.json`;
+    // one file a line: still one JSON array, and the index says where each
+    // file's line is, so a single file is read and parsed alone (modelFileFacts)
+    const lines = list.map((f) => JSON.stringify(f));
+    const idx: string[] = [];
+    let offset = Buffer.byteLength('[\n');
+    for (const [i, l] of lines.entries()) {
+      const length = Buffer.byteLength(l);
+      idx.push(JSON.stringify(indexLine(list[i]!, [offset, length])));
+      offset += length + Buffer.byteLength(',\n');
+    }
+    shards.push({ file, data: Buffer.from(`[\n${lines.join(',\n')}\n]\n`) });
+    shards.push({ file: index, data: Buffer.from(idx.join('\n') + '\n') });
+    entries.push({ name: s.name, prefixes: s.prefixes, file, index, files: list.length, functions: list.reduce((n, f) => n + f.functions.length, 0) });
+  }
+  return { manifest: { format: MODEL_FORMAT, factsVersion: FACTS_VERSION, kernel, built: new Date().toISOString().slice(0, 10), shards: entries }, shards };
+}
