@@ -53,54 +53,56 @@ export default defineRule({
       ctxCred: "Setting ctx.cred to {{cred}} makes the backing file I/O run as the calling task. Shouldn't {{stack}} use {{credHint}}?",
       unbalanced: "Doesn't this {{how}} leave {{fn}}() with the credentials from {{api}}() still overridden? It looks like the revert is skipped on this path.",
     },
+    // an override to balance, or an access to a stack's backing file
+    triggers: [
+      { credScopes: true },
+      { calls: [...Object.keys(kb.CHECKED_IO), ...Object.keys(kb.RAW_IO), ...Object.keys(OTHER_ACCESS), ...Object.keys(kb.PAGE_CACHE_APIS)], where: (p) => !!kb.stackFor(p) },
+    ],
     references: [
       { title: 'shared/KERNEL-CONTEXT.md: whose credentials reach the backing file (linux-erofs, May 2026)' },
       { title: 'fs/backing-file.c: backing_file_read_iter() switches to ctx->cred' },
       { title: 'kernel/cred.c: override_creds(), revert_creds()' },
     ],
   },
-  // an override to balance, or an access to a stack's backing file
-  relevant: (f) => f.credScopes || (!!kb.stackFor(f.path) && f.callees.some((c) => !!kb.CHECKED_IO[c] || !!kb.RAW_IO[c] || !!OTHER_ACCESS[c] || !!kb.PAGE_CACHE_APIS[c])),
   create(ctx) {
     return {
       function(fn) {
         unbalanced(fn);
-        const stack = kb.stackFor(fn.file);
-        if (!stack) return;
-        for (const site of fn.calls) {
-          const access = accessOf(fn, site);
-          if (!access) continue;
-          if (access.ctxArg !== undefined) {
-            ctxCred(fn, site, access.ctxArg, stack);
-            continue;
-          }
-          const states = credStatesAt(ctx.graph, fn, site);
-          const bad = states.map((s) => judge(s, stack)).find((j) => j !== undefined);
-          if (!bad) continue;
-          let confidence: Confidence = access.strong ? 'high' : 'medium';
-          if (bad.state.kind === 'kworker') confidence = lower(confidence);
-          const witness: WitnessStep[] = [
-            ...bad.state.path.map((p, i) => ({
-              kind: 'call' as const,
-              text: i === 0 ? `${p.fn}()${bad.state.kind === 'caller' ? ` (${bad.state.how}, runs as the calling task)` : bad.state.kind === 'kworker' ? ` (a kworker: ${bad.state.api})` : ''}` : `-> ${p.fn}()`,
-              file: p.file,
-              line: p.line,
-            })),
-            ...(bad.state.kind === 'scope'
-              ? [{ kind: 'scope' as const, text: `${bad.state.scope.api}(${bad.state.scope.cred}) in ${bad.state.in.name}()`, file: bad.state.in.file, line: bad.state.scope.startLine }]
-              : [{ kind: 'scope' as const, text: 'no credential override on this path', file: fn.file, line: site.line }]),
-            ...originWitness(access.origin),
-          ];
-          ctx.report({
-            messageId: bad.messageId,
-            data: { what: access.what, file: access.file, entry: bad.entry, stack: stack.id, credHint: stack.credHint, cred: bad.cred },
-            at: { file: fn.file, line: site.line },
-            // by kind of access, not API: switching read_cache_page() to read_mapping_folio() keeps the hazard
-            key: `${bad.messageId}|${kb.PAGE_CACHE_APIS[site.callee] ? 'pagecache' : kb.CHECKED_IO[site.callee] || kb.RAW_IO[site.callee] ? 'io' : site.callee}|${access.file}`,
-            confidence,
-            witness,
-          });
+      },
+      call(site, fn) {
+        const stack = kb.stackFor(fn.file)!;
+        const access = accessOf(fn, site);
+        if (!access) return;
+        if (access.ctxArg !== undefined) {
+          ctxCred(fn, site, access.ctxArg, stack);
+          return;
         }
+        const states = credStatesAt(ctx.graph, fn, site);
+        const bad = states.map((s) => judge(s, stack)).find((j) => j !== undefined);
+        if (!bad) return;
+        let confidence: Confidence = access.strong ? 'high' : 'medium';
+        if (bad.state.kind === 'kworker') confidence = lower(confidence);
+        const witness: WitnessStep[] = [
+          ...bad.state.path.map((p, i) => ({
+            kind: 'call' as const,
+            text: i === 0 ? `${p.fn}()${bad.state.kind === 'caller' ? ` (${bad.state.how}, runs as the calling task)` : bad.state.kind === 'kworker' ? ` (a kworker: ${bad.state.api})` : ''}` : `-> ${p.fn}()`,
+            file: p.file,
+            line: p.line,
+          })),
+          ...(bad.state.kind === 'scope'
+            ? [{ kind: 'scope' as const, text: `${bad.state.scope.api}(${bad.state.scope.cred}) in ${bad.state.in.name}()`, file: bad.state.in.file, line: bad.state.scope.startLine }]
+            : [{ kind: 'scope' as const, text: 'no credential override on this path', file: fn.file, line: site.line }]),
+          ...originWitness(access.origin),
+        ];
+        ctx.report({
+          messageId: bad.messageId,
+          data: { what: access.what, file: access.file, entry: bad.entry, stack: stack.id, credHint: stack.credHint, cred: bad.cred },
+          at: { file: fn.file, line: site.line },
+          // by kind of access, not API: switching read_cache_page() to read_mapping_folio() keeps the hazard
+          key: `${bad.messageId}|${kb.PAGE_CACHE_APIS[site.callee] ? 'pagecache' : kb.CHECKED_IO[site.callee] || kb.RAW_IO[site.callee] ? 'io' : site.callee}|${access.file}`,
+          confidence,
+          witness,
+        });
       },
     };
 
@@ -118,7 +120,7 @@ export default defineRule({
           key: `unbalanced|${sc.api}|${normExpr(sc.cred)}|${leak.kind}|${normExpr(leak.text)}`,
           witness: [
             { kind: 'scope', text: `${sc.saved ? `${sc.saved} = ` : ''}${sc.api}(${sc.cred})`, file: fn.file, line: sc.startLine },
-            { kind: 'note', text: `leaves without ${sc.kind === 'paired' ? 'cachefiles_end_secure()' : 'revert_creds()'}: ${leak.text}`, file: fn.file, line: leak.line },
+            { kind: 'note', text: `leaves without ${sc.kind === 'paired' ? `${kb.CRED_FORMS[sc.api]?.reverts?.[0] ?? 'its end'}()` : 'revert_creds()'}: ${leak.text}`, file: fn.file, line: leak.line },
             ...(sc.revertLine ? [{ kind: 'scope' as const, text: 'the revert this path skips', file: fn.file, line: sc.revertLine }] : []),
           ],
         });

@@ -29,69 +29,66 @@ export default defineRule({
       foreignMapping: "This reads {{file}}'s page cache directly with {{api}}(). That page cache belongs to the backing filesystem (its locking, invalidation and ->read_folio() cookie rules); could this read through vfs_iocb_iter_read() into a cache owned by this filesystem instead?",
       foreignCookie: "This hands {{file}} to another filesystem's ->read_folio() as its file cookie through {{api}}(). Isn't that argument private to the mapping's owner?",
     },
+    // it reports only at a page-cache API call
+    triggers: [{ calls: Object.keys(kb.PAGE_CACHE_APIS) }],
     references: [
       { title: 'shared/KERNEL-CONTEXT.md: reading another filesystem\'s page cache breaks layering (linux-erofs, May 2026)' },
       { title: 'fs/erofs/data.c: erofs_bread(), erofs_init_metabuf()' },
       { title: 'include/linux/pagemap.h: read_mapping_folio()' },
     ],
   },
-  // it reports only at a page-cache API call
-  relevant: (f) => f.callees.some((c) => !!kb.PAGE_CACHE_APIS[c]),
   create(ctx) {
     return {
-      function(fn) {
+      call(site, fn) {
         // mm/ implements the page cache; the VFS core hands its own files around;
         // the generic wrappers in include/ (read_mapping_folio() around
         // read_cache_folio()) are not a stacked filesystem: their callers are
         // reported where they call them
         if (fn.file.startsWith('mm/') || fn.file.startsWith('include/') || kb.isVfsCore(fn.file)) return;
-        for (const site of fn.calls) {
-          // a hand ->read_folio() call is RAW_RW_ITER's: it reports it with the I/O angle
-          const api = kb.PAGE_CACHE_APIS[site.callee];
-          if (!api) continue;
-          let mappingExpr: string | undefined;
-          if (typeof api.mapping === 'number') mappingExpr = site.args[api.mapping];
-          else {
-            const iocb = site.args[api.mapping.iocbArg];
-            mappingExpr = iocb ? `${normExpr(iocb)}->ki_filp->f_mapping` : undefined;
-          }
-          if (!mappingExpr) continue;
-          const mc = traceMappingClass(ctx.graph, fn, mappingExpr, site.line);
-          if (mc.kind === 'foreign') {
-            const witness: WitnessStep[] = [
-              { kind: 'call', text: `${fn.name}() calls ${site.callee}(${site.args.join(', ')})`, file: fn.file, line: site.line },
-              ...originWitness(mc.origin.steps),
-              { kind: 'note', text: mc.file.why, file: fn.file, line: site.line },
-            ];
-            ctx.report({
-              messageId: 'foreignMapping',
-              data: { api: site.callee, mapping: normExpr(mappingExpr), file: normExpr(mc.file.origin.root), why: mc.file.why },
-              at: { file: fn.file, line: site.line },
-              // the mapping, not the API: a patch that switches read_cache_page() to read_mapping_folio() keeps the hazard
-              key: `mapping|${normExpr(mappingExpr)}`,
-              confidence: mc.file.strong ? 'high' : 'medium',
-              witness,
-            });
-            continue;
-          }
-          // the mapping is not known to be foreign, but the cookie is a backing file
-          const cookie = api.fileArg !== undefined ? site.args[api.fileArg] : undefined;
-          if (!cookie || normExpr(cookie) === 'NULL' || mc.kind === 'own') continue;
-          const fc = classifyFile(ctx.graph, fn, cookie, site.line);
-          if (fc.kind !== 'backing') continue;
-          ctx.report({
-            messageId: 'foreignCookie',
-            data: { api: site.callee, file: normExpr(cookie) },
-            at: { file: fn.file, line: site.line },
-            key: `cookie|${site.callee}|${normExpr(cookie)}`,
-            confidence: 'medium',
-            witness: [
-              { kind: 'call', text: `${fn.name}() calls ${site.callee}(${site.args.join(', ')})`, file: fn.file, line: site.line },
-              ...originWitness(fc.origin.steps),
-              { kind: 'note', text: fc.why, file: fn.file, line: site.line },
-            ],
-          });
+        // a hand ->read_folio() call is RAW_RW_ITER's: it reports it with the I/O angle
+        const api = kb.PAGE_CACHE_APIS[site.callee]!;
+        let mappingExpr: string | undefined;
+        if (typeof api.mapping === 'number') mappingExpr = site.args[api.mapping];
+        else {
+          const iocb = site.args[api.mapping.iocbArg];
+          mappingExpr = iocb ? `${normExpr(iocb)}->ki_filp->f_mapping` : undefined;
         }
+        if (!mappingExpr) return;
+        const mc = traceMappingClass(ctx.graph, fn, mappingExpr, site.line);
+        if (mc.kind === 'foreign') {
+          const witness: WitnessStep[] = [
+            { kind: 'call', text: `${fn.name}() calls ${site.callee}(${site.args.join(', ')})`, file: fn.file, line: site.line },
+            ...originWitness(mc.origin.steps),
+            { kind: 'note', text: mc.file.why, file: fn.file, line: site.line },
+          ];
+          ctx.report({
+            messageId: 'foreignMapping',
+            data: { api: site.callee, mapping: normExpr(mappingExpr), file: normExpr(mc.file.origin.root), why: mc.file.why },
+            at: { file: fn.file, line: site.line },
+            // the mapping, not the API: a patch that switches read_cache_page() to read_mapping_folio() keeps the hazard
+            key: `mapping|${normExpr(mappingExpr)}`,
+            confidence: mc.file.strong ? 'high' : 'medium',
+            witness,
+          });
+          return;
+        }
+        // the mapping is not known to be foreign, but the cookie is a backing file
+        const cookie = api.fileArg !== undefined ? site.args[api.fileArg] : undefined;
+        if (!cookie || normExpr(cookie) === 'NULL' || mc.kind === 'own') return;
+        const fc = classifyFile(ctx.graph, fn, cookie, site.line);
+        if (fc.kind !== 'backing') return;
+        ctx.report({
+          messageId: 'foreignCookie',
+          data: { api: site.callee, file: normExpr(cookie) },
+          at: { file: fn.file, line: site.line },
+          key: `cookie|${site.callee}|${normExpr(cookie)}`,
+          confidence: 'medium',
+          witness: [
+            { kind: 'call', text: `${fn.name}() calls ${site.callee}(${site.args.join(', ')})`, file: fn.file, line: site.line },
+            ...originWitness(fc.origin.steps),
+            { kind: 'note', text: fc.why, file: fn.file, line: site.line },
+          ],
+        });
       },
     };
   },

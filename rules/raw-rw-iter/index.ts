@@ -9,7 +9,6 @@ import {
   dominatingCall,
   isOwnFileExpr,
   kb,
-  lower,
   normExpr,
   originWitness,
   traceFile,
@@ -37,66 +36,63 @@ export default defineRule({
       rerouted: "This drops {{removed}} and does the I/O on {{file}} with a raw {{call}}. Doesn't that lose the rw_verify_area() checks (LSM, fanotify permission and pre-content hooks) that {{removed}} ran? Could it keep {{removed}}, or use {{useInstead}}?",
       reroutedKeep: "This drops {{removed}} and does the I/O on {{file}} with a raw {{call}}. Doesn't that lose the rw_verify_area() checks (LSM, fanotify permission and pre-content hooks) that {{removed}} ran? Could it keep {{removed}}?",
     },
+    // it reports only at a raw I/O call
+    triggers: [{ calls: Object.keys(kb.RAW_IO) }],
     references: [
       { title: 'shared/KERNEL-CONTEXT.md: raw method calls bypass the VFS checks (linux-fsdevel, May 2026)' },
       { title: 'loop: "stop using vfs_iter_{read,write} for buffered I/O"' },
       { title: 'fs/read_write.c: rw_verify_area(), vfs_iocb_iter_read()' },
     ],
   },
-  // it reports only at a raw I/O call
-  relevant: (f) => f.callees.some((c) => !!kb.RAW_IO[c]),
   create(ctx) {
     return {
-      function(fn) {
+      call(site, fn) {
         if (kb.VFS_CORE_FILES[fn.file] || fn.file === kb.BACKING_FILE_IMPL) return;
-        for (const site of fn.calls) {
-          const raw = kb.RAW_IO[site.callee];
-          if (!raw) continue;
-          const fileExpr = fileOf(site, raw);
-          if (!fileExpr || /^NULL$/.test(fileExpr)) continue;
-          if (isOwnFileExpr(ctx.graph, fn, fileExpr)) continue;
-          // rw_verify_area() on this file first, in this function
-          const guard = dominatingCall(fn, site, (c) => c.callee === 'rw_verify_area' && sameFile(c.args[1], fileExpr, fn));
-          if (guard) continue;
-          // ...or in every caller (the syscall-level submitters check before they dispatch)
-          if (checkedByAllCallers(ctx.graph, fn, 3, new Set())) continue;
-          if (kb.SYSCALL_SUBMITTER_FILES[fn.file] && fn.calls.some((c) => c.callee === 'rw_verify_area')) continue;
-          const cls = classifyFile(ctx.graph, fn, fileExpr, site.line);
-          if (cls.kind === 'own') continue;
-          // __kernel_read()/__kernel_write() are the VFS's deliberate unchecked helpers for files the
-          // kernel opened for itself (core dumps, process accounting, autofs's pipe): report them only
-          // on another filesystem's file
-          if (site.callee.startsWith('__kernel_') && !(cls.kind === 'backing' && kb.stackFor(fn.file))) continue;
-          const call = callText(site);
-          const witness: WitnessStep[] = [{ kind: 'call', text: `${fn.name}() calls ${call} directly`, file: fn.file, line: site.line }];
-          witness.push(...originWitness(cls.origin.steps));
-          if (cls.kind === 'backing') witness.push({ kind: 'note', text: cls.why, file: fn.file, line: site.line });
-          else witness.push({ kind: 'note', text: `${normExpr(fileExpr)} is not the file ${fn.name}() implements`, file: fn.file, line: fn.line });
-          witness.push({ kind: 'note', text: 'no rw_verify_area() on this file before the call, here or in the callers', file: fn.file, line: fn.line });
-          let confidence: Confidence = cls.kind === 'backing' && cls.strong ? 'high' : 'medium';
-          // a checked call on the same file that this patch removed: the I/O was re-routed to this raw call
-          const roots = new Set(traceFile(ctx.graph, fn, fileExpr, site.line).map((o) => o.root));
-          const removed = ctx.removedCalls.find(({ fn: f, site: s }) => {
-            const io = kb.CHECKED_IO[s.callee];
-            if (!io || io.dir === otherDir(raw.dir)) return false;
-            const arg = s.args[io.fileArg];
-            return !!arg && traceFile(ctx.graph, f, arg, s.line).some((o) => roots.has(o.root));
+        const raw = kb.RAW_IO[site.callee]!;
+        const fileExpr = fileOf(site, raw);
+        if (!fileExpr || /^NULL$/.test(fileExpr)) return;
+        if (isOwnFileExpr(ctx.graph, fn, fileExpr)) return;
+        // rw_verify_area() on this file first, in this function
+        const guard = dominatingCall(fn, site, (c) => c.callee === 'rw_verify_area' && sameFile(c.args[1], fileExpr, fn));
+        if (guard) return;
+        // ...or in every caller (the syscall-level submitters check before they dispatch)
+        if (checkedByAllCallers(ctx.graph, fn, 3, new Set())) return;
+        if (kb.SYSCALL_SUBMITTER_FILES[fn.file] && fn.calls.some((c) => c.callee === 'rw_verify_area')) return;
+        const cls = classifyFile(ctx.graph, fn, fileExpr, site.line);
+        if (cls.kind === 'own') return;
+        // __kernel_read()/__kernel_write() are the VFS's deliberate unchecked helpers for files the
+        // kernel opened for itself (core dumps, process accounting, autofs's pipe): report them only
+        // on another filesystem's file
+        if (site.callee.startsWith('__kernel_') && !(cls.kind === 'backing' && kb.stackFor(fn.file))) return;
+        const call = callText(site);
+        const witness: WitnessStep[] = [{ kind: 'call', text: `${fn.name}() calls ${call} directly`, file: fn.file, line: site.line }];
+        witness.push(...originWitness(cls.origin.steps));
+        if (cls.kind === 'backing') witness.push({ kind: 'note', text: cls.why, file: fn.file, line: site.line });
+        else witness.push({ kind: 'note', text: `${normExpr(fileExpr)} is not the file ${fn.name}() implements`, file: fn.file, line: fn.line });
+        witness.push({ kind: 'note', text: 'no rw_verify_area() on this file before the call, here or in the callers', file: fn.file, line: fn.line });
+        let confidence: Confidence = cls.kind === 'backing' && cls.strong ? 'high' : 'medium';
+        // a checked call on the same file that this patch removed: the I/O was re-routed to this raw call
+        const roots = new Set(traceFile(ctx.graph, fn, fileExpr, site.line).map((o) => o.root));
+        const removed = ctx.removedCalls.find(({ fn: f, site: s }) => {
+          const io = kb.CHECKED_IO[s.callee];
+          if (!io || io.dir === otherDir(raw.dir)) return false;
+          const arg = s.args[io.fileArg];
+          return !!arg && traceFile(ctx.graph, f, arg, s.line).some((o) => roots.has(o.root));
+        });
+        const data = { call, file: normExpr(fileExpr), useInstead: raw.useInstead };
+        const key = `${site.callee}|${normExpr(fileExpr)}`;
+        if (removed) {
+          ctx.report({
+            messageId: `${removed.site.callee}()` === raw.useInstead ? 'reroutedKeep' : 'rerouted',
+            data: { ...data, removed: `${removed.site.callee}()` },
+            at: { file: fn.file, line: site.line },
+            key: `rerouted|${key}|${removed.site.callee}`,
+            siteKey: key,
+            confidence,
+            witness: [{ kind: 'call', text: `removed: ${removed.fn.name}() called ${removed.site.callee}(${removed.site.args.join(', ')})`, file: removed.fn.file, line: removed.site.line }, ...witness],
           });
-          const data = { call, file: normExpr(fileExpr), useInstead: raw.useInstead };
-          const key = `${site.callee}|${normExpr(fileExpr)}`;
-          if (removed) {
-            ctx.report({
-              messageId: `${removed.site.callee}()` === raw.useInstead ? 'reroutedKeep' : 'rerouted',
-              data: { ...data, removed: `${removed.site.callee}()` },
-              at: { file: fn.file, line: site.line },
-              key: `rerouted|${key}|${removed.site.callee}`,
-              siteKey: key,
-              confidence,
-              witness: [{ kind: 'call', text: `removed: ${removed.fn.name}() called ${removed.site.callee}(${removed.site.args.join(', ')})`, file: removed.fn.file, line: removed.site.line }, ...witness],
-            });
-          }
-          ctx.report({ messageId: 'raw', data, at: { file: fn.file, line: site.line }, key, confidence, witness });
         }
+        ctx.report({ messageId: 'raw', data, at: { file: fn.file, line: site.line }, key, confidence, witness });
       },
     };
   },

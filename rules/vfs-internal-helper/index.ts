@@ -4,7 +4,7 @@
 // exports such a symbol (CHECK).
 
 import { posix } from 'node:path';
-import { defineRule, kb, type FileFacts, type RuleSettings } from '../../src/engine/rule-api.js';
+import { defineRule, kb, type FileFacts } from '../../src/engine/rule-api.js';
 
 const isVfsSide = kb.isVfsSide;
 
@@ -27,27 +27,26 @@ export default defineRule({
       include: "This includes fs/internal.h. Which VFS internals does it need, and could they be reached through a public interface instead?",
       exported: "Does {{name}}() need to be exported for modules? It is VFS-internal; filesystems could use {{useInstead}}.",
     },
+    // calls of the helpers and fs/internal.h symbols and the include itself outside
+    // the VFS; their export anywhere (the VFS's own files only for what they export)
+    triggers: [
+      { calls: [...Object.keys(kb.VFS_INTERNAL_HELPERS), ...Object.keys(kb.FS_INTERNAL_H_SYMBOLS)], where: (p) => !isVfsSide(p) },
+      { includes: ['fs/internal.h'], where: (p) => !isVfsSide(p) },
+      { exports: [...Object.keys(kb.VFS_INTERNAL_HELPERS), ...Object.keys(kb.FS_INTERNAL_H_SYMBOLS)] },
+    ],
     references: [
       { title: 'shared/KERNEL-CONTEXT.md: "rw_verify_area() belongs to the VFS" (linux-fsdevel, May 2026)' },
       { title: 'include/linux/fs.h: rw_verify_area() declaration (fs/internal.h before ~v5.18)' },
     ],
   },
-  // includes, exports, and calls of the helpers and fs/internal.h symbols
-  // the VFS's own files are only ever reported for what they export (see file() and function())
-  relevant: (f) =>
-    f.exports.some((n) => !!kb.VFS_INTERNAL_HELPERS[n] || !!kb.FS_INTERNAL_H_SYMBOLS[n]) ||
-    (!isVfsSide(f.path) &&
-      (f.localIncludes.some((i) => posix.normalize(posix.join(posix.dirname(f.path), i)) === 'fs/internal.h') ||
-        f.callees.some((n) => !!kb.VFS_INTERNAL_HELPERS[n] || !!kb.FS_INTERNAL_H_SYMBOLS[n]))),
   create(ctx) {
-    const allowed = (file: string, fn?: string): boolean => isAllowed(ctx.settings, file, fn);
     return {
       file(ff: FileFacts) {
         if (!isVfsSide(ff.path)) {
           for (const inc of ff.includes) {
             if (inc.system) continue;
             const resolved = posix.normalize(posix.join(posix.dirname(ff.path), inc.path));
-            if (resolved !== 'fs/internal.h' || allowed(ff.path)) continue;
+            if (resolved !== 'fs/internal.h') continue;
             ctx.report({
               messageId: 'include',
               data: { file: ff.path, spelled: `#include "${inc.path}"` },
@@ -71,42 +70,26 @@ export default defineRule({
           });
         }
       },
-      function(fn) {
-        if (isVfsSide(fn.file)) return;
-        for (const site of fn.calls) {
-          if (site.kind !== 'direct') continue;
-          const helper = kb.VFS_INTERNAL_HELPERS[site.callee];
-          const internal = !helper && kb.FS_INTERNAL_H_SYMBOLS[site.callee];
-          if (!helper && !internal) continue;
-          if (allowed(fn.file, fn.name)) continue;
-          const data: Record<string, string> = helper
-            ? { name: site.callee, useInstead: helper.useInstead }
-            : { name: site.callee, dir: `${posix.dirname(fn.file)}/` };
-          ctx.report({
-            messageId: helper ? 'helper' : 'internalSymbol',
-            data,
-            at: { file: fn.file, line: site.line },
-            key: `${helper ? 'helper' : 'internal'}|${site.callee}`,
-            witness: [
-              { kind: 'call', text: `${fn.name}() calls ${site.callee}(${site.args.join(', ')})`, file: fn.file, line: site.line },
-              { kind: 'note', text: (helper ?? internal)!.source, file: fn.file, line: site.line },
-            ],
-          });
-        }
+      call(site, fn) {
+        if (site.kind !== 'direct') return;
+        const helper = kb.VFS_INTERNAL_HELPERS[site.callee];
+        const internal = !helper && kb.FS_INTERNAL_H_SYMBOLS[site.callee];
+        if (!helper && !internal) return;
+        const data: Record<string, string> = helper
+          ? { name: site.callee, useInstead: helper.useInstead }
+          : { name: site.callee, dir: `${posix.dirname(fn.file)}/` };
+        ctx.report({
+          messageId: helper ? 'helper' : 'internalSymbol',
+          data,
+          at: { file: fn.file, line: site.line },
+          key: `${helper ? 'helper' : 'internal'}|${site.callee}`,
+          witness: [
+            { kind: 'call', text: `${fn.name}() calls ${site.callee}(${site.args.join(', ')})`, file: fn.file, line: site.line },
+            { kind: 'note', text: (helper ?? internal)!.source, file: fn.file, line: site.line },
+          ],
+        });
       },
     };
   },
 });
 
-/** settings.allow entries: `path`, `path:function`, with `*` wildcards. */
-function isAllowed(settings: RuleSettings, file: string, fn?: string): boolean {
-  return settings.allow.some((pat) => {
-    const [p, f] = pat.split(':');
-    if (!glob(p!).test(file)) return false;
-    return f === undefined || (fn !== undefined && glob(f).test(fn));
-  });
-}
-
-function glob(p: string): RegExp {
-  return new RegExp('^' + p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
-}

@@ -11,7 +11,8 @@ import { compareFindings } from './finding.js';
 import { dedupe, runImage, toFinding, type PostLineInfo } from './engine.js';
 import { loadRules } from './registry.js';
 import type { CheckResult } from './result.js';
-import type { FileSummary, RuleSettings } from './rule-api.js';
+import type { FileSummary } from './rule-api.js';
+import { anyRelevant } from './triggers.js';
 
 export interface AuditOptions {
   tree: SourceTree;
@@ -25,14 +26,13 @@ export interface AuditOptions {
 export async function runAudit(o: AuditOptions): Promise<CheckResult> {
   const all = await loadRules();
   const rules = all.filter((r) => (!o.types.size || o.types.has(r.meta.type)) && !o.ignore.has(r.meta.type));
-  const settings = (id: string): RuleSettings => ({ allow: o.allow.get(all.find((r) => r.id === id)?.meta.type ?? '') ?? [] });
   const paths = o.paths.map((p) => safeRelPath(p, p));
-  // Only the files some enabled rule could report in are loaded up front; the
-  // rest (most of fs/) are loaded when the graph needs them as callers, ops
-  // tables or field assignments (their summaries are in the tree manifest).
-  const everyFile = rules.some((r) => !r.relevant);
-  const select = everyFile ? undefined : (s: FileSummary): boolean => rules.some((r) => r.relevant!(s));
-  const { facts, deferred } = await indexTree(o.tree, paths, { ...(o.progress ? { progress: o.progress } : {}), ...(select ? { select } : {}) });
+  // Only the files some enabled rule could report in (by its triggers) are
+  // loaded up front; the rest (most of fs/) are loaded when the graph needs
+  // them as callers, ops tables or field assignments (their summaries are in
+  // the tree manifest).
+  const select = (s: FileSummary): boolean => anyRelevant(rules, s);
+  const { facts, deferred } = await indexTree(o.tree, paths, { ...(o.progress ? { progress: o.progress } : {}), select });
   const summaries = deferred ? [...deferred.summaries] : [];
   const treePaths = [...facts.map((f) => f.path), ...summaries.map((s) => s.path)].sort();
   // the model supplies callers and ops tables outside the audited paths
@@ -49,13 +49,12 @@ export async function runAudit(o: AuditOptions): Promise<CheckResult> {
     rules,
     {
       image: 'post',
-      mode: 'audit',
       graph,
       functions: facts.flatMap((f) => f.functions),
       files: facts.map((f) => ({ facts: f, changedLines: undefined })),
       removedCalls: [],
     },
-    { settings },
+    { allow: o.allow },
   );
   // source lines only for the files that have findings; the line count of all
   let totalLines = 0;

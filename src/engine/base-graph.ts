@@ -45,16 +45,19 @@ export function graphOverModel(touched: string[], loaded: FileFacts[], tree: { d
   return MemoryCodeGraph.lazy(loaded, { summaries, load }, (p) => rank.get(p) ?? rank.size);
 }
 
-export async function baseGraphFor(tree: SourceTree, mode: 'tree' | 'patch-only', touched: string[], progress?: (msg: string) => void): Promise<CodeGraph> {
-  if (mode !== 'tree') {
-    // graphs are never changed in place (withFiles() layers a new one; a lazy one only loads what it would have had), so one can be shared
-    const key = modelShardKey(touched);
-    const g = modelGraphs.get(key) ?? graphOverModel(touched, []);
-    modelGraphs.delete(key);
-    modelGraphs.set(key, g);
-    if (modelGraphs.size > MODEL_GRAPHS_KEPT) modelGraphs.delete(modelGraphs.keys().next().value!);
-    return g;
-  }
+/** The code around touched files without a tree: the model's shards for them (the graphs of the last few shard sets are kept). */
+export function modelGraph(touched: string[]): CodeGraph {
+  // graphs are never changed in place (withFiles() layers a new one; a lazy one only loads what it would have had), so one can be shared
+  const key = modelShardKey(touched);
+  const g = modelGraphs.get(key) ?? graphOverModel(touched, []);
+  modelGraphs.delete(key);
+  modelGraphs.set(key, g);
+  if (modelGraphs.size > MODEL_GRAPHS_KEPT) modelGraphs.delete(modelGraphs.keys().next().value!);
+  return g;
+}
+
+/** The code around touched files of a tree: their directories, read from the tree (through the facts cache), over the model. */
+export async function graphOverTree(tree: SourceTree, touched: string[], progress?: (msg: string) => void): Promise<CodeGraph> {
   // the directories of the touched files, from the tree: callers and field assignments live there
   const dirs = [...new Set(touched.filter(isKernelC).map((p) => posix.dirname(p)))];
   // the directory itself, not its subdirectories (fs/ would be all of fs/)

@@ -3,11 +3,11 @@
 
 import type { CallSite, CodeGraph, FileFacts, FunctionFacts } from '../cgraph/types.js';
 import type { Confidence, Finding, FindingStatus, Level, WitnessStep } from './finding.js';
-import type { Detection, RuleContext, RuleDefinition, RuleSettings } from './rule-api.js';
+import type { Detection, RuleContext, RuleDefinition } from './rule-api.js';
+import { callDispatch, dispatches } from './triggers.js';
 
 export interface ImageUnderReview {
   image: 'pre' | 'post';
-  mode: RuleContext['mode'];
   graph: CodeGraph;
   functions: FunctionFacts[];
   files: { facts: FileFacts; changedLines: ReadonlySet<number> | undefined }[];
@@ -25,30 +25,44 @@ export interface RawDetection extends Detection {
 }
 
 export interface EngineOptions {
-  settings: (ruleId: string) => RuleSettings;
+  /** `--allow TYPE:PATH[:FUNCTION]` patterns per TYPE: findings there are accepted practice, for every rule. */
+  allow?: ReadonlyMap<string, readonly string[]>;
 }
 
-/** Run every rule over one image. A rule that throws yields one internal detection; the others still run. */
-export function runImage(rules: RuleDefinition[], img: ImageUnderReview, opts: EngineOptions): RawDetection[] {
+/**
+ * Run every rule over one image: file visitors, then per function its
+ * function visitor and a call visitor per call its triggers name. A rule
+ * that throws yields one internal detection; the others still run.
+ * Detections `--allow` accepts are dropped here, for every rule alike.
+ */
+export function runImage(rules: RuleDefinition[], img: ImageUnderReview, opts: EngineOptions = {}): RawDetection[] {
   const out: RawDetection[] = [];
   for (const rule of rules) {
     let current: FunctionFacts | undefined;
     let currentFile: string | undefined;
+    const allowed = allowTest(opts.allow?.get(rule.meta.type));
     const ctx: RuleContext = {
       image: img.image,
-      mode: img.mode,
       graph: img.graph,
-      settings: opts.settings(rule.id),
       removedCalls: img.removedCalls,
       report(d: Detection) {
-        out.push({ ...d, rule, fn: d.function ?? current?.name, ...(current?.partial ? { partial: true } : {}) });
+        const fn = d.function ?? current?.name;
+        if (allowed && allowed(d.at.file, fn)) return;
+        out.push({ ...d, rule, fn, ...(current?.partial ? { partial: true } : {}) });
       },
     };
     try {
       const v = rule.create(ctx);
       if (v.file) for (const f of img.files) { currentFile = f.facts.path; v.file(f.facts, f.changedLines); }
       currentFile = undefined;
-      if (v.function) for (const fn of img.functions) { current = fn; v.function(fn); }
+      const calls = v.call ? callDispatch(rule) : undefined;
+      if (v.function || calls) {
+        for (const fn of img.functions) {
+          current = fn;
+          v.function?.(fn);
+          if (calls) for (const site of fn.calls) if (dispatches(calls, site.callee, fn.file)) v.call!(site, fn);
+        }
+      }
     } catch (err) {
       const where = current ? `${current.file}:${current.line}` : currentFile ?? '';
       out.push({
@@ -62,6 +76,17 @@ export function runImage(rules: RuleDefinition[], img: ImageUnderReview, opts: E
     }
   }
   return out;
+}
+
+/** `--allow` patterns: `path` or `path:function`, `*` matching anything. Undefined when there are none. */
+export function allowTest(patterns: readonly string[] | undefined): ((file: string, fn: string | undefined) => boolean) | undefined {
+  if (!patterns?.length) return undefined;
+  const glob = (p: string): RegExp => new RegExp('^' + p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  const pats = patterns.map((pat) => {
+    const i = pat.indexOf(':');
+    return { file: glob(i < 0 ? pat : pat.slice(0, i)), fn: i < 0 ? undefined : glob(pat.slice(i + 1)) };
+  });
+  return (file, fn) => pats.some((p) => p.file.test(file) && (!p.fn || (fn !== undefined && p.fn.test(fn))));
 }
 
 export interface PostLineInfo {

@@ -4,15 +4,16 @@
 // images) is work whose answer is known in advance: nothing. Coccinelle does
 // the same with its token prefilter.
 //
-// The test reuses each rule's own relevant(summary), the one the audit
-// already trusts to skip files, over a summary that can only say more than
-// the real one would: every identifier of the hunks is taken as a callee, an
+// The test is the rules' triggers (triggers.ts: the same relevance the
+// audit uses to skip files), over a summary that can only say more than the
+// real one would: every identifier of the hunks is taken as a callee, an
 // export and a definition, every member chain as each of its suffixes, every
 // name the knowledge base reads as a credential switch as a scope. What the
-// engine could visit beyond the hunks (the callers and callees a changed
-// function reaches) is judged from the touched files as they were: the
-// tree's, or the model functions reachable from the hunks. Whenever unsure:
-// relevant.
+// engine could visit beyond the hunks (the functions a changed one reaches)
+// is judged from the touched files as they were, the tree's or the model's,
+// by the engine's own answer to "which functions are under review?"
+// (review.ts) over their skeletons. Whenever unsure: relevant. It runs inside
+// the per-thread loop, on the thread as it was applied (thread.ts).
 
 import type { FileSummary } from '../cgraph/types.js';
 import { summarizeSkeleton, type FileSkeleton, type FunctionSkeleton } from '../cgraph/graph.js';
@@ -20,6 +21,9 @@ import { credFormFor } from '../kb/index.js';
 import { isKernelC, userspaceProject, type FileDiff, type Patch } from '../patch/types.js';
 import type { FileApplyResult } from '../tree/types.js';
 import type { RuleDefinition } from './rule-api.js';
+import type { Base } from './base.js';
+import { anyRelevant } from './triggers.js';
+import { underReview } from './review.js';
 
 const IDENT = /[A-Za-z_]\w*/g;
 const CHAIN = /[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)+/g;
@@ -93,24 +97,14 @@ function summaryOf(path: string, text: string, idents: Set<string>): FileSummary
   };
 }
 
-/** How the prefilter reads a touched file as it is before the series. */
-export interface FileLookup {
-  /** With a tree: the file's text (null when the tree does not have it). */
-  text?(path: string): Promise<string | null>;
-  /** The skeleton of the file's facts: the tree's (through the cache) or, without a tree or the file, the model's. */
-  skeleton(path: string): FileSkeleton | undefined | Promise<FileSkeleton | undefined>;
-  /** With a tree: the patch applied in memory, as checkSeries() will apply it. */
-  apply?(patch: Patch): Promise<FileApplyResult[]>;
-}
-
 /**
- * Could any of these rules report anything for this series? The touched
- * files are looked up only when no hunk is relevant by itself.
+ * Could any of these rules report anything for this thread? `applied` is
+ * how its patches applied (one list of files per patch). The touched files
+ * are looked up only when no hunk is relevant by itself.
  */
-export async function seriesMayMatter(patches: readonly Patch[], rules: readonly RuleDefinition[], files: FileLookup): Promise<boolean> {
+export async function threadMayMatter(patches: readonly Patch[], applied: readonly (readonly FileApplyResult[] | undefined)[], rules: readonly RuleDefinition[], base: Base): Promise<boolean> {
   if (!rules.length) return false;
-  if (rules.some((r) => !r.relevant)) return true;
-  const relevant = (s: FileSummary): boolean => rules.some((r) => r.relevant!(s));
+  const relevant = (s: FileSummary): boolean => anyRelevant(rules, s);
   const paths = new Set<string>();
   const shown = patches.filter((p) => !p.isCoverLetter && !userspaceProject(p));
   for (const p of shown) {
@@ -123,16 +117,16 @@ export async function seriesMayMatter(patches: readonly Patch[], rules: readonly
     }
   }
   if (!paths.size) return false;
-  const skeletonsOf = async (): Promise<(FileSkeleton | undefined)[]> => Promise.all([...paths].map((p) => files.skeleton(p)));
+  const skeletonsOf = async (): Promise<(FileSkeleton | undefined)[]> => Promise.all([...paths].map((p) => base.skeleton(p)));
   const known = (fs: (FileSkeleton | undefined)[]): FileSkeleton[] => fs.filter((f): f is FileSkeleton => !!f);
   // Without a tree the engine sees the hunks' fragments over the model's
   // functions (none for a file the model lacks): only the model functions it can visit count.
-  if (!files.text) return reachableFromHunks(shown, known(await skeletonsOf())).some(relevant);
+  if (!base.complete) return reachableFromHunks(shown, known(await skeletonsOf())).some(relevant);
   // With a tree: a file whose text names nothing a rule looks at is out
   const texts = new Map<string, string | null>();
   let open = false;
   for (const path of paths) {
-    const t = await files.text(path);
+    const t = await base.text(path);
     texts.set(path, t);
     if (t === null || relevant(textSummary(path, t))) open = true;
   }
@@ -140,17 +134,17 @@ export async function seriesMayMatter(patches: readonly Patch[], rules: readonly
   // One patch that applies to the tree (at an offset or with fuzz too): the
   // applier says which lines of the tree it changes, so only the functions
   // there and what they reach count. Otherwise, every function of the files.
-  const applied = shown.length === 1 && files.apply ? await files.apply(shown[0]!) : undefined;
-  if (applied && applied.every((r) => r.status !== 'fallback')) {
+  const one = shown.length === 1 ? applied[patches.indexOf(shown[0]!)] : undefined;
+  if (one && one.every((r) => r.status !== 'fallback')) {
     const fs = await skeletonsOf();
     // facts missing for a file whose text was not ruled out: unsure
     if ([...paths].some((p, i) => !fs[i] && texts.get(p) !== null && relevant(textSummary(p, texts.get(p)!)))) return true;
-    return reachableFromHunks(shown, known(fs), { changed: changedPreLines(applied) }).some(relevant);
+    return reachableFromHunks(shown, known(fs), { changed: changedPreLines(one) }).some(relevant);
   }
   for (const path of paths) {
     const t = texts.get(path) ?? null;
     if (t !== null && !relevant(textSummary(path, t))) continue;
-    const f = await files.skeleton(path);
+    const f = await base.skeleton(path);
     // no facts: a file the tree lacks is seen only through its hunks (judged above)
     if (f ? relevant(summarizeSkeleton(f)) : t !== null) return true;
   }
@@ -189,13 +183,12 @@ export function changedPreLines(applied: readonly FileApplyResult[]): Map<string
 }
 
 /**
- * Summaries of the functions of the touched files the engine could visit.
- * It visits the functions a hunk changes and, three calls deep, what they
- * call in the touched files. Here: every function a hunk names, every one
- * whose lines a change meets (with a tree, also the one just before and
- * after when a changed line holds a brace, a comment delimiter, a quote or a
- * preprocessor line: those can join or split functions), and everything
- * they call in the touched files, to the end.
+ * Summaries of the functions of the touched files the engine could visit:
+ * those under review (review.ts) when the changed functions are, over-
+ * approximated, every function a hunk names, every one whose lines a change
+ * meets (with a tree, also the one just before and after when a changed line
+ * holds a brace, a comment delimiter, a quote or a preprocessor line: those
+ * can join or split functions), and a callee is every definition of its name.
  *
  * With a tree, `changed` gives the lines the applier says the patch changes
  * (changedPreLines()). Without one, the engine replaces the functions the
@@ -235,29 +228,24 @@ export function reachableFromHunks(patches: readonly Patch[], known: readonly Fi
     }
   }
   for (const [path, r] of o.changed ?? []) ranges.set(path, r);
-  const seen = new Set<FunctionSkeleton>();
-  const queue: FunctionSkeleton[] = [];
-  const visit = (fn: FunctionSkeleton | undefined): void => {
-    if (!fn || seen.has(fn)) return;
-    seen.add(fn);
-    queue.push(fn);
-  };
+  const seeds = new Set<FunctionSkeleton>();
   for (const ff of known) {
     const r = ranges.get(ff.path) ?? [];
     const byLine = [...ff.functions].sort((a, b) => a.line - b.line);
     for (const fn of byLine) {
-      if (idents.has(fn.name) || r.some(([a, b]) => a <= fn.endLine + 1 && b >= fn.line - 1)) visit(fn);
+      if (idents.has(fn.name) || r.some(([a, b]) => a <= fn.endLine + 1 && b >= fn.line - 1)) seeds.add(fn);
     }
     if (!fragments && boundaryRisk.has(ff.path)) {
       for (const [a, b] of r) {
-        visit(byLine.filter((fn) => fn.endLine < a).pop());
-        visit(byLine.find((fn) => fn.line > b));
+        const before = byLine.filter((fn) => fn.endLine < a).pop();
+        const after = byLine.find((fn) => fn.line > b);
+        if (before) seeds.add(before);
+        if (after) seeds.add(after);
       }
     }
   }
-  while (queue.length) {
-    const fn = queue.pop()!;
-    for (const c of fn.callees) for (const t of byName.get(c) ?? []) visit(t);
-  }
+  // the engine's own question, over every definition a callee's name could resolve to
+  const { seeds: s0, reached } = underReview(known.flatMap((ff) => ff.functions), (fn) => seeds.has(fn), (c) => byName.get(c));
+  const seen = new Set([...s0, ...reached]);
   return known.map((ff) => summarizeSkeleton(ff, (fn) => seen.has(fn), { noExports: fragments }));
 }

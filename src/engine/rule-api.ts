@@ -1,14 +1,23 @@
 // The one module rules import. It gives them the types they see, the
 // knowledge base, the graph analyses, and defineRule(). Nothing from the
 // engine's internals leaks through here (ESLint's create(context) model).
+//
+// A rule declares in meta.triggers what it looks at: the calls it reports
+// at (or whose presence can change its verdict), the includes and exports
+// it reports, whether it reads credential switches. The engine derives from
+// them everything that decides what a rule is shown (the prefilter, the
+// audit's file selection, the arguments the embedded model keeps), and only
+// calls named there reach the rule's call() visitor, so the two cannot
+// disagree. Suppression (--allow, triage) is the engine's, for every rule.
 
-import type { CallSite, CodeGraph, FileFacts, FileSummary, FunctionFacts } from '../cgraph/types.js';
+import type { CallSite, CodeGraph, FileFacts, FunctionFacts } from '../cgraph/types.js';
 import type { Confidence, Level, Related, WitnessStep } from './finding.js';
 import type { OriginStep } from '../cgraph/dataflow.js';
 
 export type { CallSite, CodeGraph, CredScope, FileFacts, FileSummary, FunctionFacts, Assignment } from '../cgraph/types.js';
 export type { Confidence, Level, Related, WitnessStep } from './finding.js';
 export * as kb from '../kb/index.js';
+export { normExpr, sameExpr } from '../cgraph/ctext.js';
 export {
   traceFile,
   traceMapping,
@@ -17,8 +26,6 @@ export {
   credStatesAt,
   dominatingCall,
   blockEncloses,
-  normExpr,
-  sameExpr,
   isOwnFileExpr,
   stackFor,
   type Origin,
@@ -34,8 +41,28 @@ export interface RuleReference {
   url?: string;
 }
 
-export interface RuleMeta {
-  /** checkpatch-style TYPE, printed with --show-types and used by --types/--ignore. */
+/**
+ * One thing a rule looks at. A file (or the part of a patch) can matter to
+ * the rule when any of its triggers matches: it calls one of `calls`,
+ * includes one of `includes`, exports one of `exports`, or switches
+ * credentials (`credScopes`), in a file `where` accepts (every file when
+ * absent).
+ */
+export interface Trigger {
+  /** Direct callee names and member paths as the indexer records them (`f_op->read_iter`). */
+  calls?: readonly string[];
+  /** Includes, as tree paths (`fs/internal.h`, however the file spells it). */
+  includes?: readonly string[];
+  /** Symbols exported with EXPORT_SYMBOL*(). */
+  exports?: readonly string[];
+  /** Credential switches (override_creds() and every form src/kb/creds.ts knows). */
+  credScopes?: boolean;
+  /** Only files this accepts (a stack's own files, the VFS's users...). */
+  where?: (path: string) => boolean;
+}
+
+export interface RuleMeta<M extends string = string> {
+  /** checkpatch-style TYPE, printed with --show-types and used by --types/--ignore/--allow. */
   type: string;
   level: Level;
   /** Confidence of a finding when the whole-tree graph proves it; rules may lower it per finding. */
@@ -43,18 +70,20 @@ export interface RuleMeta {
   /** One line, for `kreview explain` listings and SARIF shortDescription. */
   description: string;
   /** Message templates, keyed by messageId; `{{name}}` is replaced by data.name. */
-  messages: Record<string, string>;
+  messages: Record<M, string>;
   /**
    * The same findings asked as a reviewer would in a reply (no line numbers),
    * keyed by messageId; used by `kreview reply` and the TUI's reply draft.
    */
-  questions?: Record<string, string>;
+  questions: Record<M, string>;
   references: RuleReference[];
+  /** What the rule looks at (see Trigger). */
+  triggers: readonly Trigger[];
 }
 
 /** A rule's report: where, what, and the evidence. The engine adds status and position. */
-export interface Detection {
-  messageId: string;
+export interface Detection<M extends string = string> {
+  messageId: M;
   data?: Record<string, string>;
   at: { file: string; line: number };
   /**
@@ -77,51 +106,40 @@ export interface Detection {
   related?: Related[];
 }
 
-export interface RuleSettings {
-  /** `file:function` or `file` patterns (globs with `*`) whose findings of this rule are accepted practice. */
-  allow: string[];
-}
-
-export interface RuleContext {
+export interface RuleContext<M extends string = string> {
   /** Which image is being looked at: the engine runs every rule on both and compares. */
   readonly image: 'pre' | 'post';
-  /** tree: a real kernel tree is indexed; patch-only: hunks joined with the embedded model; audit: whole functions, no patch. */
-  readonly mode: 'tree' | 'patch-only' | 'audit';
   readonly graph: CodeGraph;
-  readonly settings: RuleSettings;
   /**
    * In the post-image of a patch: calls the patch removed from the functions
    * it changed (present before, gone after). Empty otherwise.
    */
   readonly removedCalls: readonly { fn: FunctionFacts; site: CallSite }[];
-  report(d: Detection): void;
+  report(d: Detection<M>): void;
 }
 
 export interface RuleVisitor {
-  /** Called for every function under review (changed by the patch, or every function in audit). */
+  /** A call named in the rule's triggers, in a function under review (after function()). */
+  call?(site: CallSite, fn: FunctionFacts): void;
+  /** Every function under review (changed by the patch, or every function in an audit). */
   function?(fn: FunctionFacts): void;
-  /** Called once for every file under review (includes, exports, ...). */
+  /** Every file under review (includes, exports, ...), before any function. */
   file?(file: FileFacts, changedLines: ReadonlySet<number> | undefined): void;
 }
 
-export interface RuleDefinition {
+export interface RuleDefinition<M extends string = string> {
   id: string;
-  meta: RuleMeta;
-  create(ctx: RuleContext): RuleVisitor;
-  /**
-   * Could this rule report anything in this file? A cheap test on the file's
-   * summary; the audit skips files no enabled rule finds relevant (they are
-   * still loaded when the graph needs them as callers, ops tables, ...).
-   * Must be true whenever unsure; a rule without it sees every file.
-   */
-  relevant?(file: FileSummary): boolean;
+  meta: RuleMeta<M>;
+  create(ctx: RuleContext<M>): RuleVisitor;
 }
 
-export function defineRule(def: RuleDefinition): RuleDefinition {
+/** A rule, with its messageIds checked against its messages (typescript-eslint's typed rule creator). */
+export function defineRule<const M extends string>(def: RuleDefinition<M>): RuleDefinition {
   for (const id of Object.keys(def.meta.messages)) {
     if (!/^[a-zA-Z][a-zA-Z0-9]*$/.test(id)) throw new Error(`rule ${def.id}: bad messageId ${id}`);
   }
-  return def;
+  if (!def.meta.triggers.length) throw new Error(`rule ${def.id}: meta.triggers names nothing the rule looks at`);
+  return def as unknown as RuleDefinition;
 }
 
 /** Lower a confidence one step (patch-only mode, name heuristics). */

@@ -96,6 +96,43 @@ export function threadGroups(patches: Patch[]): Patch[][] {
   return [...groups.values()];
 }
 
+/** A thread of patches checked together, each applied over the ones before it. */
+export interface Thread {
+  patches: Patch[];
+  /** The input its first patch came from, and its index among the inputs. */
+  input: string;
+  inputIndex: number;
+}
+
+/**
+ * The threads of a run's inputs, split at ingestion: each thread (and
+ * version) of an input on its own (threadGroups()), except that consecutive
+ * inputs of one patch each that number one series (`[PATCH 1/3]` ..
+ * `[PATCH 3/3]`, a `0/3` cover letter too, from one sender, one version: what
+ * `kreview check 00*.patch` is given) are that one series.
+ */
+export function threadsOf(loaded: readonly { input: string; series: PatchSeries }[]): Thread[] {
+  const groups: number[][] = [];
+  const one = (i: number): Patch | undefined => (loaded[i]!.series.patches.length === 1 ? loaded[i]!.series.patches[0] : undefined);
+  for (let i = 0; i < loaded.length; i++) {
+    const p = one(i);
+    const g = groups[groups.length - 1];
+    const last = g && one(g[g.length - 1]!);
+    if (p && last && g!.every((j) => one(j)) && p.position.total > 1 && p.position.total === last.position.total && p.position.version === last.position.version && p.from === last.from && p.position.index > last.position.index) g!.push(i);
+    else groups.push([i]);
+  }
+  const out: Thread[] = [];
+  for (const g of groups) {
+    const inputOf = new Map<Patch, number>();
+    for (const i of g) for (const p of loaded[i]!.series.patches) inputOf.set(p, i);
+    for (const patches of threadGroups(g.flatMap((i) => loaded[i]!.series.patches))) {
+      const inputIndex = inputOf.get(patches[0]!)!;
+      out.push({ patches, input: loaded[inputIndex]!.input, inputIndex });
+    }
+  }
+  return out;
+}
+
 /** Series order within each thread (version, then index) when every patch says where it belongs; otherwise input order. */
 export function seriesOrder(patches: Patch[]): Patch[] {
   if (patches.length < 2) return patches;

@@ -9,8 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadManifest, loadModelFacts, modelDir, modelFileFacts, modelSkeleton, modelSkeletons, type ModelManifest } from '../../src/cgraph/model/read.js';
 import { MemoryCodeGraph, skeletonOf, summarize, summarizeSkeleton } from '../../src/cgraph/graph.js';
 import type { CodeGraph, FileFacts } from '../../src/cgraph/types.js';
-import { baseGraphFor } from '../../src/engine/base-graph.js';
-import { EmptyTree } from '../../src/tree/trees.js';
+import { modelGraph } from '../../src/engine/base-graph.js';
 
 const shardsWhole = (): { name: string; facts: FileFacts[] }[] =>
   loadManifest()!.shards.map((s) => {
@@ -92,7 +91,7 @@ describe('the model graph of a check without a tree', () => {
   it('loads model files as queries need them and answers as a graph of every file would', async () => {
     for (const touched of [['fs/erofs/fscache.c'], ['fs/overlayfs/file.c', 'fs/read_write.c'], ['drivers/block/loop.c', 'fs/fuse/passthrough.c']]) {
       const eager = MemoryCodeGraph.fromFiles(loadModelFacts(touched));
-      const lazy = await baseGraphFor(new EmptyTree(), 'patch-only', touched);
+      const lazy = modelGraph(touched);
       const all = [...eager.allFunctions()];
       const names = [...new Set([...all.map((f) => f.name), ...all.flatMap((f) => f.calls.map((c) => c.callee))])];
       const fields = [...new Set(all.flatMap((f) => f.assigns.map((a) => /(?:->|\.)(\w+)$/.exec(a.lhs)?.[1]).filter((x): x is string => !!x)))];

@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/engine/run.js';
-import { hunkSummary, reachableFromHunks, seriesMayMatter, textSummary } from '../../src/engine/prefilter.js';
+import { hunkSummary, reachableFromHunks, threadMayMatter, textSummary } from '../../src/engine/prefilter.js';
+import type { Base } from '../../src/engine/base.js';
+import type { FileSkeleton } from '../../src/cgraph/graph.js';
+import type { FileApplyResult } from '../../src/tree/types.js';
 import { extractFileFacts } from '../../src/cgraph/extract/index.js';
 import { OverlayTree } from '../../src/tree/overlay.js';
 import type { Patch } from '../../src/patch/types.js';
@@ -50,6 +53,9 @@ const seen = (r: CheckResult): unknown =>
     errors: i.errors.map((e) => e.message),
     patches: i.patches.map((p) => ({ findings: p.findings.map(findingJson), errors: p.errors.map((e) => e.message), notes: p.notes, kernelFiles: p.kernelFiles })),
   }));
+
+/** A Base for the prefilter alone: no tree, no model files. */
+const noTree = { complete: false, skeleton: async () => undefined } as unknown as Base;
 
 const unparsed = (r: CheckResult): boolean[] => r.inputs.flatMap((i) => i.patches.filter((p) => p.kernelFiles).map((p) => !!p.unparsed));
 
@@ -142,13 +148,14 @@ describe('the prefilter', () => {
     expect(unparsed(r)).toEqual([false, false]);
   });
 
-  it('is asked nothing when a rule has no relevant() test', async () => {
+  it("asks the rules' triggers: a patch that calls nothing they name is not parsed", async () => {
     const rules = await loadRules();
     const file = edit('norel', 'fs/erofs/super.c', '\t\treturn PTR_ERR(file);', '\t\treturn PTR_ERR(file); /* x */');
     const [{ series }] = await readInputs([file], { git: false, cwd: ROOT });
-    expect(await seriesMayMatter(series.patches, rules, { skeleton: () => undefined })).toBe(false);
-    const blind = { ...rules[0]!, relevant: undefined };
-    expect(await seriesMayMatter(series.patches, [blind], { skeleton: () => undefined })).toBe(true);
+    expect(await threadMayMatter(series.patches, [], rules, noTree)).toBe(false);
+    // a rule that looks at what the hunk calls (PTR_ERR) sees it
+    const looking = { ...rules[0]!, meta: { ...rules[0]!.meta, triggers: [{ calls: ['PTR_ERR'] }] } };
+    expect(await threadMayMatter(series.patches, [], [looking], noTree)).toBe(true);
   });
 
   describe('with a tree', () => {
@@ -170,55 +177,58 @@ describe('the prefilter', () => {
       writeFileSync(file, makePatch([{ path, before: from, after }], { subject: 'erofs: syn' }));
       return (await readInputs([file], { git: false, cwd: ROOT }))[0]!.series.patches;
     };
+    /** The thread as the tree applies it, and a Base over that tree with these facts for the file (the skeletons asked are recorded). */
     const lookup = (text: string, facts: FileFacts | undefined) => {
       const asked: string[] = [];
       const tree = new MemoryTree({ [path]: text });
-      return {
-        asked,
-        files: { text: async () => text, skeleton: () => (asked.push(path), facts && skeletonOf(facts)), apply: async (p: Patch) => (await new OverlayTree(tree).applyPatch(p)).files },
+      const base = { complete: true, text: async () => text, skeleton: async (): Promise<FileSkeleton | undefined> => (asked.push(path), facts && skeletonOf(facts)) } as unknown as Base;
+      const may = async (patches: Patch[]): Promise<boolean> => {
+        const applied: FileApplyResult[][] = [];
+        for (const p of patches) applied.push((await new OverlayTree(tree).applyPatch(p)).files);
+        return threadMayMatter(patches, applied, await loadRules(), base);
       };
+      return { asked, may };
     };
     const facts = extractFileFacts(path, before);
 
     it("reads a file's facts only when its text names something a rule looks at", async () => {
-      const rules = await loadRules();
       const quiet = before.replace('vfs_iter_read', 'syn_copy');
       const patches = await patchOf(quiet.replace('int err = 0;', 'int err = 1;'), quiet);
       const l = lookup(quiet, undefined);
-      expect(await seriesMayMatter(patches, rules, l.files)).toBe(false);
+      expect(await l.may(patches)).toBe(false);
       expect(l.asked).toEqual([]);
     });
 
     it('judges only the functions the patch changes and what they reach, when it applies to the tree', async () => {
       const rules = await loadRules();
       const one = await patchOf(before.replace('static int syn_one(struct erofs_sb_info *sbi)\n{\n\tint err = 0;', 'static int syn_one(struct erofs_sb_info *sbi)\n{\n\tint err = -EIO;'));
-      expect(await seriesMayMatter(one, rules, lookup(before, facts).files)).toBe(false);
+      expect(await lookup(before, facts).may(one)).toBe(false);
       // the same patch on a tree where the file moved down: it applies at an offset, and the applier says where
       const down = `\n\n${before}`;
-      expect(await seriesMayMatter(one, rules, lookup(down, extractFileFacts(path, down)).files)).toBe(false);
+      expect(await lookup(down, extractFileFacts(path, down)).may(one)).toBe(false);
       // on a tree where it does not apply, the functions it changes are not known: every function counts
       const other = before.replaceAll('\tint err = 0;', '\tint err = 2;');
-      expect(await seriesMayMatter(one, rules, lookup(other, extractFileFacts(path, other)).files)).toBe(true);
+      expect(await lookup(other, extractFileFacts(path, other)).may(one)).toBe(true);
       // ...nor without the file's facts
-      expect(await seriesMayMatter(one, rules, lookup(before, undefined).files)).toBe(true);
+      expect(await lookup(before, undefined).may(one)).toBe(true);
       // a change that calls the reader
       const calls = await patchOf(before.replace('static int syn_one(struct erofs_sb_info *sbi)\n{\n\tint err = 0;', 'static int syn_one(struct erofs_sb_info *sbi)\n{\n\tint err = syn_read(sbi);'));
-      expect(await seriesMayMatter(calls, rules, lookup(before, facts).files)).toBe(true);
+      expect(await lookup(before, facts).may(calls)).toBe(true);
       // a new file (the tree has no text and no facts for it) is seen through its hunks alone
       const added = await patchOf(before.replace('vfs_iter_read', 'syn_copy'), '');
-      const none = { text: async () => null, skeleton: () => undefined };
-      expect(await seriesMayMatter(added, rules, none)).toBe(false);
+      const none = { complete: true, text: async () => null, skeleton: async () => undefined } as unknown as Base;
+      expect(await threadMayMatter(added, [], rules, none)).toBe(false);
       // a change in the function just before the reader: on its own it reaches nothing...
       const three = 'static int syn_three(struct erofs_sb_info *sbi)\n{\n\tint err = 0;';
       const plain = await patchOf(before.replace(three, `${three.replace('0;', '-EIO;')}`));
-      expect(await seriesMayMatter(plain, rules, lookup(before, facts).files)).toBe(false);
+      expect(await lookup(before, facts).may(plain)).toBe(false);
       const note = await patchOf(before.replace(three, `${three}\n\t/* "a note" on it */ pr_debug("n=%d\\n", sbi->n);`));
-      expect(await seriesMayMatter(note, rules, lookup(before, facts).files)).toBe(false);
+      expect(await lookup(before, facts).may(note)).toBe(false);
       // ...but a changed brace, or a comment left open, there could join it with the reader
       const open = await patchOf(before.replace(three, `${three}\n\t/* the rest is old:`));
-      expect(await seriesMayMatter(open, rules, lookup(before, facts).files)).toBe(true);
+      expect(await lookup(before, facts).may(open)).toBe(true);
       const brace = await patchOf(before.replace(three, `${three}\n\tif (!sbi) {\n\t\treturn -EINVAL;\n\t}`));
-      expect(await seriesMayMatter(brace, rules, lookup(before, facts).files)).toBe(true);
+      expect(await lookup(before, facts).may(brace)).toBe(true);
     });
   });
 

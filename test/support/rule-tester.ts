@@ -1,20 +1,24 @@
 // A RuleTester in the spirit of ESLint's: a case is a series of edits to the
 // synthetic kernel tree (test/fixtures/ktree); the tester turns them into
-// format-patch text, checks the series the way `kreview check` does, and
-// returns the findings and the rendered text.
+// format-patch text and checks the series through the path `kreview check`
+// takes (threads, a Base, the prefilter, both images, the engine), with the
+// synthetic tree as the tree (or, in patch-only cases, as the model). It
+// returns the findings and the rendered text, and asserts that every
+// detection lies in a file its rule's triggers call relevant.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { extractFileFacts } from '../../src/cgraph/extract/index.js';
-import { MemoryCodeGraph } from '../../src/cgraph/graph.js';
-import { checkSeries } from '../../src/engine/check.js';
+import { GraphCache, ModelBase, TreeBase } from '../../src/engine/base.js';
 import type { Finding } from '../../src/engine/finding.js';
 import { loadRules } from '../../src/engine/registry.js';
 import type { CheckResult, PatchReport } from '../../src/engine/result.js';
-import { parseInputText } from '../../src/patch/input.js';
+import { checkThread } from '../../src/engine/thread.js';
+import { parseInputText, threadsOf } from '../../src/patch/input.js';
 import { formatText } from '../../src/report/checkpatch.js';
-import { EmptyTree } from '../../src/tree/trees.js';
 import { makePatch, type PatchMeta } from './make-patch.js';
 import { MemoryTree } from './memory-tree.js';
 
@@ -48,6 +52,8 @@ export interface RuleCase {
   patches: PatchSpec[];
   /** tree (default): the series applies to the synthetic tree; patch-only: no tree, the tree serves as the model. */
   mode?: 'tree' | 'patch-only';
+  /** `--allow` patterns per TYPE. */
+  allow?: Map<string, string[]>;
 }
 
 export interface CaseResult {
@@ -79,23 +85,25 @@ export function casePatches(c: RuleCase): string[] {
   });
 }
 
+// the tree's facts are cached like a user's tree's, in a cache of the tests' own
+process.env.KREVIEW_CACHE_DIR ??= mkdtempSync(join(tmpdir(), 'kreview-rule-tests-'));
+
 export async function runCase(ruleIds: string[], c: RuleCase): Promise<CaseResult> {
   const files = { ...loadKtree(), ...(c.tree ?? {}) };
   const patches = casePatches(c);
-  const series = { patches: patches.map((t, i) => parseInputText(t, `${String(i + 1).padStart(4, '0')}.patch`).patches[0]!), errors: [] };
-  const facts = Object.entries(files)
-    .filter(([p]) => /\.[ch]$/.test(p))
-    .map(([p, t]) => extractFileFacts(p, t));
+  const loaded = patches.map((t, i) => {
+    const input = `${String(i + 1).padStart(4, '0')}.patch`;
+    return { input, series: parseInputText(t, input) };
+  });
   const rules = (await loadRules()).filter((r) => ruleIds.includes(r.id));
   const mode = c.mode ?? 'tree';
-  const reports = await checkSeries(series, {
-    rules,
-    tree: mode === 'tree' ? new MemoryTree(files) : new EmptyTree(),
-    baseGraph: MemoryCodeGraph.fromFiles(facts),
-    mode,
-    settings: () => ({ allow: [] }),
-  });
-  const result: CheckResult = { mode, inputs: reports.map((r, i) => ({ input: `${String(i + 1).padStart(4, '0')}.patch`, patches: [r], errors: [] })) };
+  const base =
+    mode === 'tree'
+      ? new TreeBase({ tree: new MemoryTree(files), info: { kind: 'worktree', why: 'applied to the synthetic tree' }, exact: false }, new GraphCache())
+      : new ModelBase(Object.entries(files).filter(([p]) => /\.[ch]$/.test(p)).map(([p, t]) => extractFileFacts(p, t)));
+  const reports: PatchReport[] = [];
+  for (const t of threadsOf(loaded)) reports.push(...(await checkThread(t.patches, base, { rules, allow: c.allow ?? new Map(), verifyTriggers: true })));
+  const result: CheckResult = { mode, inputs: reports.map((r, i) => ({ input: loaded[i]!.input, patches: [r], errors: [] })) };
   const { stdout } = formatText(result, {
     all: true,
     strict: true,

@@ -1,0 +1,249 @@
+// Both images of an applied patch, as the rules see them: the facts of the
+// touched files before and after, the graphs they sit in, the functions
+// under review on each side (review.ts decides which), the calls the patch
+// removed, and what each post-image line is (added, context, untouched).
+
+import type { CallSite, CodeGraph, FileFacts, FunctionFacts } from '../cgraph/types.js';
+import type { ExtractOptions } from '../cgraph/extract/index.js';
+import { InputError, isKernelC, type FileDiff, type Patch } from '../patch/types.js';
+import type { FileApplyResult } from '../tree/types.js';
+import type { Base } from './base.js';
+import type { PostLineInfo, runImage } from './engine.js';
+import { underReview } from './review.js';
+
+export interface Images {
+  pre: Parameters<typeof runImage>[1];
+  post: Parameters<typeof runImage>[1];
+  lines: PostLineInfo;
+}
+
+/**
+ * The latest facts of each file a thread has seen, with the text they are
+ * of: patch k's post-image is patch k+1's pre-image, extracted once.
+ */
+export type SeenFacts = Map<string, { text: string; facts: FileFacts }>;
+
+/**
+ * Both images of one applied patch: the facts of every kernel C file before
+ * and after it (each text extracted once: the base's texts through its
+ * cache, the thread's own images through `seen`), the graphs with them, and
+ * the functions under review in each.
+ */
+export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeGraph, base: Base, seen: SeenFacts, errors: InputError[]): Images {
+  const extract = (path: string, text: string, opts?: ExtractOptions): FileFacts => {
+    if (!opts) {
+      const s = seen.get(path);
+      if (s && s.text === text) return s.facts;
+    }
+    const r = base.facts(path, text, opts);
+    if (r.error) errors.push(new InputError(patch.source, 'internal', r.error));
+    if (!opts && !r.error) seen.set(path, { text, facts: r.facts });
+    return r.facts;
+  };
+  const preFacts: FileFacts[] = [];
+  const postFacts: FileFacts[] = [];
+  const removedPaths: string[] = [];
+  const byPost = new Map<string, FileApplyResult>();
+  const removedPreLines = new Map<string, Set<number>>();
+  const addedPostLines = new Map<string, Set<number>>();
+  const postTexts = new Map<string, (line: number) => string | undefined>();
+  const fallback = new Set<string>();
+  for (const r of files) {
+    const path = r.path ?? r.oldPath;
+    if (!path || !isKernelC(path)) continue;
+    const diff = patch.files.find((f) => (f.newPath ?? f.oldPath) === path || f.oldPath === r.oldPath);
+    const hunks = diff?.hunks ?? [];
+    if (r.sparse) {
+      // a sparse image (the patch text alone): its hunks, each parsed as a section at its declared lines
+      fallback.add(path);
+      const section = (lines: ReadonlyMap<number, string>, start: number, count: number, fn: string) => {
+        const endLine = start + Math.max(count, 1) - 1;
+        const text: string[] = [];
+        for (let l = start; l <= endLine; l++) text.push(lines.get(l) ?? '');
+        return { startLine: start, endLine, fn: fn || undefined, lines: text };
+      };
+      const { pre, post } = r.sparse;
+      if (pre && r.oldPath) {
+        const pf = extract(r.oldPath, '', { fragment: { sections: hunks.map((h) => section(pre, h.oldStart, h.oldLines, h.section)) } });
+        preFacts.push(overModel(pf, graph.file(r.oldPath)));
+        removedPreLines.set(r.oldPath, new Set(hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'del' && l.oldLine !== undefined).map((l) => l.oldLine!))));
+      }
+      if (post && r.path) {
+        const pf = extract(r.path, '', { fragment: { sections: hunks.map((h) => section(post, h.newStart, h.newLines, h.section)) } });
+        postFacts.push(overModel(pf, graph.file(r.oldPath ?? r.path)));
+        postTexts.set(r.path, (l) => post.get(l));
+        byPost.set(r.path, r);
+        addedPostLines.set(r.path, new Set([...r.postLines].filter(([, o]) => o.kind === 'add').map(([l]) => l)));
+      } else if (r.oldPath) removedPaths.push(r.oldPath);
+      continue;
+    }
+    if (r.preText !== null && r.oldPath) {
+      preFacts.push(extract(r.oldPath, r.preText));
+      // lines of the pre-image the patch removed
+      const removed = new Set<number>();
+      const n = r.preText.split('\n').length;
+      for (let l = 1; l <= n; l++) if (r.preToPost(l) === undefined) removed.add(l);
+      removedPreLines.set(r.oldPath, removed);
+    }
+    if (r.postText !== null && r.path) {
+      postFacts.push(extract(r.path, r.postText));
+      const lines = r.postText.split('\n');
+      postTexts.set(r.path, (l) => lines[l - 1]);
+      byPost.set(r.path, r);
+      const added = new Set<number>();
+      for (const [l, origin] of r.postLines) if (origin.kind === 'add') added.add(l);
+      addedPostLines.set(r.path, added);
+    } else if (r.oldPath) removedPaths.push(r.oldPath);
+    if (r.path && r.oldPath && r.path !== r.oldPath && r.status === 'renamed') removedPaths.push(r.oldPath);
+  }
+  const preGraph = graph.withFiles(preFacts);
+  const postGraph = preGraph.withFiles(postFacts, removedPaths);
+
+  // functions the patch changed, in each image
+  const removals = new Map<string, number[]>();
+  for (const [path, r] of byPost) removals.set(path, removalPoints(r, patch.files.find((f) => f.newPath === path)));
+  const postChanged = changedFunctions(postFacts, (f) => addedPostLines.get(f.file), (f) =>
+    // a function that only lost lines: a removal sits inside its span
+    (removals.get(f.file) ?? []).some((p) => p >= f.line && p < f.endLine),
+  );
+  const preChanged = changedFunctions(preFacts, (f) => removedPreLines.get(f.file), () => false);
+  // what the changed functions call in the touched files, three calls deep (review.ts)
+  const touchedPaths = new Set([...preFacts, ...postFacts].map((f) => f.path));
+  const reached = (changed: FunctionFacts[], g: CodeGraph): FunctionFacts[] => {
+    const isChanged = new Set(changed);
+    const view = new Map<FunctionFacts, { f: FunctionFacts; name: string; callees: string[] }>();
+    const viewOf = (f: FunctionFacts) => {
+      let v = view.get(f);
+      if (!v) view.set(f, (v = { f, name: f.name, callees: f.calls.filter((c) => c.kind === 'direct').map((c) => c.callee) }));
+      return v;
+    };
+    const r = underReview(changed.map(viewOf), (v) => isChanged.has(v.f), (callee, from) => {
+      const t = g.resolve(callee, from.f.file);
+      return t && touchedPaths.has(t.file) ? viewOf(t) : undefined;
+    });
+    return r.reached.map((v) => v.f);
+  };
+  // the same functions on the other side, so both images judge the same code
+  const names = new Set([...postChanged, ...preChanged, ...reached(postChanged, postGraph), ...reached(preChanged, preGraph)].map((f) => f.name));
+  const postFns = uniq([...postChanged, ...postFacts.flatMap((ff) => ff.functions.filter((f) => names.has(f.name)))]);
+  const preFns = uniq([...preChanged, ...preFacts.flatMap((ff) => ff.functions.filter((f) => names.has(f.name)))]);
+
+  const removedCalls: { fn: FunctionFacts; site: CallSite }[] = [];
+  for (const pf of preFns) {
+    const after = postFns.find((f) => f.name === pf.name);
+    const keep = new Map<string, number>();
+    for (const c of after?.calls ?? []) keep.set(callKey(c), (keep.get(callKey(c)) ?? 0) + 1);
+    for (const c of pf.calls) {
+      const k = callKey(c);
+      const n = keep.get(k) ?? 0;
+      if (n) keep.set(k, n - 1);
+      else removedCalls.push({ fn: pf, site: c });
+    }
+  }
+
+  const removedTexts = new Set<string>();
+  for (const f of patch.files) for (const h of f.hunks) for (const l of h.lines) if (l.kind === 'del') removedTexts.add(l.text.replace(/\s+/g, ' ').trim());
+  const lines: PostLineInfo = {
+    lineKind(file, line) {
+      const r = byPost.get(file);
+      const origin = r?.postLines.get(line);
+      if (!origin) return { kind: 'untouched' };
+      const text = postTexts.get(file)?.(line);
+      return { kind: origin.kind, patchLine: origin.patchLine, ...(text !== undefined ? { text } : {}) };
+    },
+    preLineRemoved(file, line) {
+      return removedPreLines.get(file)?.has(line) ?? false;
+    },
+    removedSameText(text) {
+      return removedTexts.has(text.replace(/\s+/g, ' ').trim());
+    },
+    fromPatchText(file) {
+      return fallback.has(file);
+    },
+    sourceLine(file, line) {
+      return postTexts.get(file)?.(line);
+    },
+  };
+  const fileEntries = (facts: FileFacts[], changed: Map<string, Set<number>>) => facts.map((f) => ({ facts: f, changedLines: changed.get(f.path) }));
+  return {
+    pre: { image: 'pre', graph: preGraph, functions: preFns, files: fileEntries(preFacts, removedPreLines), removedCalls: [] },
+    post: { image: 'post', graph: postGraph, functions: postFns, files: fileEntries(postFacts, addedPostLines), removedCalls },
+    lines,
+  };
+}
+
+/**
+ * A fragment parsed from the patch text, over what the model (or the tree
+ * before the patch) knows of the same file: the hunks' functions replace
+ * theirs, the file's other functions, ops tables and kworkers stay as
+ * context for callers and field assignments.
+ */
+function overModel(fragment: FileFacts, known: FileFacts | undefined): FileFacts {
+  if (!known) return fragment;
+  const names = new Set(fragment.functions.map((f) => f.name));
+  return {
+    ...fragment,
+    functions: [...known.functions.filter((f) => !names.has(f.name)).map((f) => ({ ...f, file: fragment.path })), ...fragment.functions],
+    opsTables: [...known.opsTables, ...fragment.opsTables],
+    workFns: [...known.workFns, ...fragment.workFns],
+    includes: fragment.includes.length ? fragment.includes : known.includes,
+  };
+}
+
+function callKey(c: CallSite): string {
+  return `${c.callee}(${c.args.join(',')})`;
+}
+
+function uniq<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+
+function changedFunctions(facts: FileFacts[], changed: (f: FunctionFacts) => Set<number> | undefined, other: (f: FunctionFacts) => boolean): FunctionFacts[] {
+  const out: FunctionFacts[] = [];
+  for (const ff of facts) {
+    for (const fn of ff.functions) {
+      const set = changed(fn);
+      let hit = false;
+      if (set) for (const l of set) if (l >= fn.line && l <= fn.endLine) { hit = true; break; }
+      if (hit || other(fn)) out.push(fn);
+    }
+  }
+  return out;
+}
+
+/** Post-image lines after which the patch removed pre-image lines. */
+function removalPoints(r: FileApplyResult, diff: FileDiff | undefined): number[] {
+  const out: number[] = [];
+  if (r.sparse) {
+    // from the hunks themselves: the post line before each run of removed lines
+    for (const h of diff?.hunks ?? []) {
+      let lastPost = h.newStart - 1;
+      let inRemoval = false;
+      for (const l of h.lines) {
+        if (l.kind === 'del') {
+          if (!inRemoval) out.push(lastPost);
+          inRemoval = true;
+        } else {
+          if (l.newLine !== undefined) lastPost = l.newLine;
+          inRemoval = false;
+        }
+      }
+    }
+    return out;
+  }
+  if (r.preText === null) return [];
+  const n = r.preText.split('\n').length;
+  let lastPost = 0;
+  let inRemoval = false;
+  for (let l = 1; l <= n; l++) {
+    const p = r.preToPost(l);
+    if (p !== undefined) {
+      lastPost = p;
+      inRemoval = false;
+    } else if (!inRemoval) {
+      out.push(lastPost);
+      inRemoval = true;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,205 @@
+// One thread of patches (a series, or one version of it), in one pass:
+// apply each patch once, in memory, over the Base; ask the prefilter, on
+// what was applied, whether any rule can see anything; if so build both
+// images of each patch once, run every rule on them, classify each finding
+// (introduced / moved / preexisting), mark what later patches fix, and leave
+// out what the user accepted (--allow, triage marks) for every rule alike.
+
+import type { CodeGraph } from '../cgraph/types.js';
+import { MemoryCodeGraph, summarize } from '../cgraph/graph.js';
+import { InputError, isKernelC, userspaceProject, type Patch } from '../patch/types.js';
+import { OverlayTree } from '../tree/overlay.js';
+import { safeRelPath } from '../tree/paths.js';
+import { GitTree } from '../tree/trees.js';
+import type { FileApplyResult } from '../tree/types.js';
+import type { Base } from './base.js';
+import { classify, dedupe, moveKey, runImage, toFinding, type RawDetection } from './engine.js';
+import { compareFindings, type Finding } from './finding.js';
+import { buildImages, type SeenFacts } from './images.js';
+import { threadMayMatter } from './prefilter.js';
+import type { PatchReport } from './result.js';
+import type { RuleDefinition } from './rule-api.js';
+import type { TriageStore } from './triage.js';
+import { relevantTo } from './triggers.js';
+
+export interface ThreadOptions {
+  rules: RuleDefinition[];
+  /** `--allow` patterns per TYPE. */
+  allow: ReadonlyMap<string, readonly string[]>;
+  /** Leave out findings marked as false positives in `kreview review`. */
+  triage?: TriageStore;
+  /** Parse every thread, even one no rule can see (for measuring the prefilter). */
+  noPrefilter?: boolean;
+  /**
+   * Throw when a rule reports in a file its triggers do not call relevant
+   * (the rule tests set it): such a finding is one the prefilter and the
+   * audit would silently skip.
+   */
+  verifyTriggers?: boolean;
+}
+
+interface PatchRun {
+  report: PatchReport;
+  /** How the patch applied; undefined when there was nothing to apply or check. */
+  files?: FileApplyResult[];
+  /** Site keys of the detections before and after this patch (what fixed-later needs, not the detections). */
+  preSites: Set<string>;
+  postSites: Set<string>;
+  postMoves: Set<string>;
+  /** Live findings this patch introduced, with the raw detection. */
+  introduced: { finding: Finding; site: string; move: string }[];
+}
+
+/** The kernel C paths a thread touches that a tree can be asked about. */
+export function touchedPaths(patches: readonly Patch[]): string[] {
+  const out = new Set<string>();
+  for (const p of patches) {
+    if (userspaceProject(p)) continue;
+    for (const f of p.files) {
+      for (const path of [f.oldPath, f.newPath]) {
+        // a path the tree refuses (absolute, ..) is reported by its patch, and is no one's context
+        if (path && isKernelC(path) && isSafePath(path)) out.add(path);
+      }
+    }
+  }
+  return [...out];
+}
+
+function isSafePath(p: string): boolean {
+  try {
+    return safeRelPath(p, '') === p;
+  } catch {
+    return false;
+  }
+}
+
+export async function checkThread(patches: Patch[], base: Base, o: ThreadOptions): Promise<PatchReport[]> {
+  // 1. each patch applied once, over the ones before it
+  let overlay = new OverlayTree(base.tree, base.overlay);
+  let prevCommit: string | undefined;
+  const runs: PatchRun[] = [];
+  for (const [i, patch] of patches.entries()) {
+    // let the event loop turn: tree-sitter frees a tree's native memory in a
+    // callback that runs there (a long mbox grew by 700 MB without it), and
+    // Ctrl-C is handled there
+    await new Promise((resolve) => setImmediate(resolve));
+    const report: PatchReport = { patch, findings: [], errors: [...patch.errors], notes: i === 0 ? [base.info.why] : [], kernelFiles: 0, base: base.info };
+    const run: PatchRun = { report, preSites: new Set(), postSites: new Set(), postMoves: new Set(), introduced: [] };
+    runs.push(run);
+    if (patch.isCoverLetter) continue;
+    const project = userspaceProject(patch);
+    const kernelFiles = project ? [] : patch.files.filter((f) => isKernelC(f.newPath ?? f.oldPath ?? ''));
+    report.kernelFiles = kernelFiles.length;
+    // --git: a commit that does not follow the one before it is checked against its own parent
+    if (patch.commit && prevCommit !== undefined && patch.parent !== undefined && patch.parent !== prevCommit && base.tree.root && base.info.kind === 'parent') {
+      const parent = patch.parent ? await GitTree.open(base.tree.root, patch.parent) : GitTree.emptyTree(base.tree.root);
+      overlay = new OverlayTree(parent, base.overlay);
+      report.notes.push(`checked against its own parent ${parent.rev!.slice(0, 12)} (it does not follow the commit before it)`);
+    }
+    prevCommit = patch.commit;
+    let applied;
+    try {
+      applied = await overlay.applyPatch(patch);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      report.errors.push(err);
+      continue;
+    }
+    report.errors.push(...applied.errors);
+    report.notes.push(...applied.notes);
+    if (applied.doubts.length) (report.doubts ??= []).push(...applied.doubts);
+    if (!kernelFiles.length) {
+      // a diff that could not be read is reported as an error, not as "no diff"
+      if (project || patch.files.length || !report.errors.length) {
+        report.notes.push(project ? `an ${project} patch (userspace): nothing to check` : patch.files.length ? 'touches no kernel C: nothing to check' : 'no diff: nothing to check');
+      }
+      continue;
+    }
+    for (const f of applied.files) {
+      if (f.status === 'fallback' && f.path && isKernelC(f.path) && base.complete) {
+        (report.doubts ??= []).push(`${f.path}: checked from the patch text (${f.hunks.some((h) => h.reason === 'the file is not in the tree') ? 'not in the tree' : 'a hunk did not apply'})`);
+      }
+    }
+    run.files = applied.files;
+  }
+
+  // 2. can any rule see anything in what was applied?
+  const checked = runs.filter((r) => r.files);
+  if (!checked.length) return runs.map((r) => r.report);
+  if (!o.noPrefilter && !(await threadMayMatter(patches, runs.map((r) => r.files), o.rules, base))) {
+    for (const r of checked) r.report.unparsed = true;
+    return runs.map((r) => r.report);
+  }
+
+  // 3. both images of each patch, the rules on each, the findings classified
+  const touched = touchedPaths(patches);
+  let graph: CodeGraph = touched.length ? await base.graph(touched) : MemoryCodeGraph.fromFiles([]);
+  const seen: SeenFacts = new Map();
+  const engine = { allow: o.allow };
+  for (const run of checked) {
+    const { report } = run;
+    const step = buildImages(report.patch, run.files!, graph, base, seen, report.errors);
+    graph = step.post.graph;
+    const pre = runImage(o.rules, step.pre, engine);
+    const post = runImage(o.rules, step.post, engine);
+    if (o.verifyTriggers) for (const [img, ds] of [[step.pre, pre], [step.post, post]] as const) verifyTriggers(img.graph, ds);
+    for (const d of pre) run.preSites.add(siteKey(d));
+    for (const d of post) {
+      run.postSites.add(siteKey(d));
+      run.postMoves.add(moveKey(d));
+    }
+    const findings = classify(pre, post, step.lines).map(({ d, status }) => {
+      const f = toFinding(d, status, step.lines, !base.complete);
+      if (status === 'introduced' || status === 'moved') run.introduced.push({ finding: f, site: siteKey(d), move: moveKey(d) });
+      return f;
+    });
+    // Without a tree, functions the patch does not show come from the model of
+    // another kernel version: their pre-existing findings say nothing about this patch.
+    const shown = base.complete ? findings : findings.filter((f) => f.status !== 'preexisting' || f.patchLine !== undefined);
+    report.findings = dedupe(shown).sort(compareFindings);
+  }
+  markFixedLater(runs);
+  if (o.triage) for (const r of runs) leaveOutTriaged(r.report, o.triage);
+  return runs.map((r) => r.report);
+}
+
+function verifyTriggers(graph: CodeGraph, detections: RawDetection[]): void {
+  for (const d of detections) {
+    if (d.internal) continue;
+    const facts = graph.file(d.at.file);
+    if (!facts || !relevantTo(d.rule, summarize(facts))) {
+      throw new Error(`rule ${d.rule.id} reported at ${d.at.file}:${d.at.line} (${d.messageId}), in a file its triggers do not call relevant: the prefilter and the audit would skip it`);
+    }
+  }
+}
+
+/** Findings marked as false positives in `kreview review` are left out, and the report says so. */
+function leaveOutTriaged(r: PatchReport, triage: TriageStore): void {
+  if (!r.findings.length) return; // nothing to suppress: no need to hash and look up
+  const fp = triage.falsePositives(r.patch);
+  const before = r.findings.length;
+  r.findings = r.findings.filter((f) => !fp.has(f.key));
+  if (r.findings.length < before) r.notes.push(`${before - r.findings.length} finding(s) marked as false positives in kreview review are not shown`);
+}
+
+/** The hazard's identity across patches: the site, whatever story a rule told about it. */
+function siteKey(d: RawDetection): string {
+  return `${d.rule.id}|${d.fn ?? ''}|${d.siteKey ?? d.key}`;
+}
+
+/** A finding introduced by patch k is fixed later when a later patch changes its function and it is gone afterwards. */
+function markFixedLater(runs: PatchRun[]): void {
+  for (const [k, run] of runs.entries()) {
+    for (const { finding, site, move } of run.introduced) {
+      for (let j = k + 1; j < runs.length; j++) {
+        const later = runs[j]!;
+        if (!later.preSites.has(site)) continue;
+        if (!later.postSites.has(site) && !later.postMoves.has(move)) {
+          finding.status = 'fixed-later';
+          finding.fixedBy = { index: later.report.patch.position.index, subject: later.report.patch.subject };
+          break;
+        }
+      }
+    }
+  }
+}
