@@ -47,7 +47,9 @@ export async function run(argv: string[]): Promise<number> {
   } catch {
     // not a kernel top directory: keep the description
   }
-  const { manifest, shards } = buildModel(facts, kernel);
+  const { loadRules } = await import('../../src/engine/registry.js');
+  const { modelArgumentCalls } = await import('../../src/engine/triggers.js');
+  const { manifest, shards } = buildModel(facts, kernel, modelArgumentCalls(await loadRules()));
   const out = str(p, 'output') ?? 'model';
   mkdirSync(out, { recursive: true });
   for (const s of shards) {

@@ -4,12 +4,9 @@
 
 import type { FileFacts, FunctionFacts } from '../types.js';
 import { skeletonOf } from '../graph.js';
-import { CHECKED_IO, CRED_FORMS, CRED_REVERTS, PAGE_CACHE_APIS, RAW_IO, VFS_INTERNAL_HELPERS } from '../../kb/index.js';
 import { FACTS_VERSION } from '../extract/index.js';
 import { MODEL_FORMAT, MODEL_SCOPE, shardFor, type IndexLine, type ModelManifest, type ModelShard } from './read.js';
 
-/** API names whose arguments the rules read. */
-const kbNames = new Set([...Object.keys(CHECKED_IO), ...Object.keys(RAW_IO), ...Object.keys(PAGE_CACHE_APIS), ...Object.keys(CRED_FORMS), ...Object.keys(CRED_REVERTS), ...Object.keys(VFS_INTERNAL_HELPERS), 'init_sync_kiocb', 'kiocb_clone', 'vfs_getattr', 'vfs_fsync', 'vfs_fsync_range', 'get_file', 'fd_file']);
 
 function indexLine(f: FileFacts, at: [number, number]): IndexLine {
   const s = skeletonOf(f);
@@ -54,12 +51,15 @@ export function modelPaths(): string[] {
 
 /**
  * Group indexed facts into shards (only files inside the model's scope; of fs/
- * only the top-level VFS files) and produce the files to write.
+ * only the top-level VFS files) and produce the files to write. The caller
+ * says which calls' arguments to keep (src/engine/triggers.ts
+ * modelArgumentCalls(): what the rules trigger on and the dataflow follows).
  */
-export function buildModel(facts: FileFacts[], kernel: string): { manifest: ModelManifest; shards: { file: string; data: Buffer }[] } {
+export function buildModel(facts: FileFacts[], kernel: string, argumentCalls: ReadonlySet<string>): { manifest: ModelManifest; shards: { file: string; data: Buffer }[] } {
   const inScope = facts.filter((f) => shardFor(f.path));
   const defined = new Set(inScope.flatMap((f) => f.functions.map((fn) => fn.name)));
-  const keepArgs = (callee: string): boolean => defined.has(callee) || kbNames.has(callee);
+  // arguments of calls into the model's own functions, and of the calls the rules and the dataflow read (modelArgumentCalls())
+  const keepArgs = (callee: string): boolean => defined.has(callee) || argumentCalls.has(callee);
   const groups = new Map<string, FileFacts[]>();
   for (const f of inScope) {
     const s = shardFor(f.path)!;
