@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { brief, fixtureName, runCase, type RuleCase } from '../../test/support/rule-tester.js';
+import { ruleTester, runCase, type InvalidCase, type ValidCase } from '../../test/support/rule-tester.js';
 
 const RULE = ['backing-file-creds'];
 
 const READ_FOLIO_RAW =
   'static int erofs_fileio_read_raw(struct erofs_fileio_rq *rq, void *buf, size_t len)\n{\n\tloff_t pos = 0;\n\n\treturn kernel_read(rq->iocb.ki_filp, buf, len, &pos);\n}\n\n';
 
-const invalid: (RuleCase & { expect: string[] })[] = [
+const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
     patches: [{ subject: 'erofs: read small folios with kernel_read', edit: { 'fs/erofs/fileio.c': (t) => t.replace(
@@ -42,11 +42,6 @@ const invalid: (RuleCase & { expect: string[] })[] = [
     patches: [{ subject: 'loop: serve small requests inline', edit: { 'drivers/block/loop.c': (t) => t + '\nstatic blk_status_t loop_queue_rq(struct blk_mq_hw_ctx *hctx, const struct blk_mq_queue_data *bd)\n{\n\tstruct request *rq = bd->rq;\n\tstruct loop_device *lo = rq->q->queuedata;\n\n\treturn errno_to_blk_status(do_req_filebacked(lo, rq));\n}\n\nstatic const struct blk_mq_ops loop_mq_ops = {\n\t.queue_rq = loop_queue_rq,\n};\n' } }],
     // unchanged functions, newly reachable from the submitter: the buffered read and both raw calls
     expect: ['introduced drivers/block/loop.c:14 callerCreds (high)', 'introduced drivers/block/loop.c:31 callerCreds (high)', 'introduced drivers/block/loop.c:33 callerCreds (high)'],
-  },
-  {
-    name: 'loop: a config ioctl is the administrator setting the device up (silent)',
-    patches: [{ subject: 'loop: sync the backing file on LOOP_CLR_FD', edit: { 'drivers/block/loop.c': (t) => t + '\nstatic int lo_ioctl(struct block_device *bdev, blk_mode_t mode, unsigned int cmd, unsigned long arg)\n{\n\tstruct loop_device *lo = bdev->bd_disk->private_data;\n\n\treturn vfs_fsync(lo->lo_backing_file, 0);\n}\n\nstatic const struct block_device_operations lo_fops = {\n\t.ioctl = lo_ioctl,\n};\n' } }],
-    expect: [],
   },
   {
     name: 'overlayfs: an early return between ovl_override_creds() and revert_creds()',
@@ -90,7 +85,7 @@ const invalid: (RuleCase & { expect: string[] })[] = [
   },
 ];
 
-const valid: (RuleCase & { expect: string[] })[] = [
+const valid: ValidCase[] = [
   {
     name: "erofs: scoped_with_creds() with the backing file's f_cred",
     patches: [{ subject: 'erofs: impersonate the mounter', edit: { 'fs/erofs/fileio.c': (t) => t.replace(
@@ -181,23 +176,15 @@ const valid: (RuleCase & { expect: string[] })[] = [
     ) } }],
     expect: [],
   },
+  {
+    name: 'loop: a config ioctl is the administrator setting the device up',
+    patches: [{ subject: 'loop: sync the backing file on LOOP_CLR_FD', edit: { 'drivers/block/loop.c': (t) => t + '\nstatic int lo_ioctl(struct block_device *bdev, blk_mode_t mode, unsigned int cmd, unsigned long arg)\n{\n\tstruct loop_device *lo = bdev->bd_disk->private_data;\n\n\treturn vfs_fsync(lo->lo_backing_file, 0);\n}\n\nstatic const struct block_device_operations lo_fops = {\n\t.ioctl = lo_ioctl,\n};\n' } }],
+    expect: [],
+  },
 ];
 
 describe('BACKING_FILE_CREDS', () => {
-  for (const [i, c] of invalid.entries()) {
-    it(`reports: ${c.name}`, async () => {
-      const r = await runCase(RULE, c);
-      await expect(r.patches.join('')).toMatchFileSnapshot(fixtureName(i + 1, c.name));
-      expect(r.findings.map(brief)).toEqual(c.expect);
-    });
-  }
-  for (const [i, c] of valid.entries()) {
-    it(`stays silent: ${c.name}`, async () => {
-      const r = await runCase(RULE, c);
-      await expect(r.patches.join('')).toMatchFileSnapshot(fixtureName(50 + i, c.name));
-      expect(r.findings.filter((f) => f.status !== 'preexisting').map(brief)).toEqual(c.expect);
-    });
-  }
+  ruleTester.run('backing-file-creds', { valid, invalid });
   it('renders the call path and the scope state', async () => {
     const r = await runCase(RULE, invalid[0]!);
     await expect(r.text).toMatchFileSnapshot('./fixtures/rendered.txt');

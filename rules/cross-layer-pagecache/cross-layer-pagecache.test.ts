@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { brief, fixtureName, runCase, type RuleCase } from '../../test/support/rule-tester.js';
+import { ruleTester, runCase, type InvalidCase, type ValidCase } from '../../test/support/rule-tester.js';
 
 const RULE = ['cross-layer-pagecache'];
 
 const helper = (body: string): ((t: string) => string) => (t) => t.replace('static int erofs_fill_super(', body + '\nstatic int erofs_fill_super(');
 
-const invalid: (RuleCase & { expect: string[] })[] = [
+const invalid: InvalidCase[] = [
   {
     name: "erofs: read_mapping_folio() on buf->mapping, assigned from the backing file's f_mapping",
     patches: [{ subject: 'erofs: read the metabuf page by page', edit: { 'fs/erofs/data.c': (t) => t.replace('\tfolio = read_mapping_folio(buf->mapping, index, buf->file);\n', '\tfolio = read_mapping_folio(buf->mapping, index, buf->file);\n\tif (IS_ERR(folio))\n\t\tfolio = read_mapping_folio(buf->mapping, index, buf->file);\n') } }],
@@ -59,7 +59,7 @@ const invalid: (RuleCase & { expect: string[] })[] = [
   },
 ];
 
-const valid: (RuleCase & { expect: string[] })[] = [
+const valid: ValidCase[] = [
   {
     name: 'erofs: its own block device mapping',
     patches: [{ subject: 'erofs: read the bdev page cache', edit: { 'fs/erofs/data.c': helper('static struct folio *erofs_bdev_folio(struct super_block *sb, pgoff_t index)\n{\n\treturn read_mapping_folio(sb->s_bdev->bd_mapping, index, NULL);\n}\n') } }],
@@ -104,20 +104,7 @@ const valid: (RuleCase & { expect: string[] })[] = [
 ];
 
 describe('CROSS_LAYER_PAGECACHE', () => {
-  for (const [i, c] of invalid.entries()) {
-    it(`reports: ${c.name}`, async () => {
-      const r = await runCase(RULE, c);
-      await expect(r.patches.join('')).toMatchFileSnapshot(fixtureName(i + 1, c.name));
-      expect(r.findings.map(brief)).toEqual(c.expect);
-    });
-  }
-  for (const [i, c] of valid.entries()) {
-    it(`stays silent: ${c.name}`, async () => {
-      const r = await runCase(RULE, c);
-      await expect(r.patches.join('')).toMatchFileSnapshot(fixtureName(50 + i, c.name));
-      expect(r.findings.filter((f) => f.status !== 'preexisting').map(brief)).toEqual(c.expect);
-    });
-  }
+  ruleTester.run('cross-layer-pagecache', { valid, invalid });
   it('renders where the mapping came from', async () => {
     const r = await runCase(RULE, invalid[0]!);
     await expect(r.text).toMatchFileSnapshot('./fixtures/rendered.txt');

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { brief, fixtureName, runCase, type RuleCase } from '../../test/support/rule-tester.js';
+import { brief, fixtureName, ruleTester, runCase, type InvalidCase, type ValidCase } from '../../test/support/rule-tester.js';
 
 const RULE = ['raw-rw-iter'];
 
 /** Each case: the edits, then the findings it must produce (brief form). */
-const invalid: (RuleCase & { expect: string[] })[] = [
+const invalid: InvalidCase[] = [
   {
     name: 'loop: vfs_iter_read() replaced by a raw ->read_iter() on the backing file',
     patches: [{ subject: 'loop: call ->read_iter directly', edit: { 'drivers/block/loop.c': (t) => t.replace(
@@ -82,7 +82,7 @@ const invalid: (RuleCase & { expect: string[] })[] = [
   },
 ];
 
-const valid: (RuleCase & { expect: string[] })[] = [
+const valid: ValidCase[] = [
   {
     name: 'the VFS core itself calls the method after rw_verify_area()',
     patches: [{ subject: 'fs: add vfs_iocb_iter_read_nowait', edit: { 'fs/read_write.c': (t) => t + '\nssize_t vfs_read_nocheck_fast(struct file *file, struct kiocb *iocb, struct iov_iter *iter)\n{\n\treturn file->f_op->read_iter(iocb, iter);\n}\n' } }],
@@ -138,20 +138,7 @@ const valid: (RuleCase & { expect: string[] })[] = [
 ];
 
 describe('RAW_RW_ITER', () => {
-  for (const [i, c] of invalid.entries()) {
-    it(`reports: ${c.name}`, async () => {
-      const r = await runCase(RULE, c);
-      await expect(r.patches.join('')).toMatchFileSnapshot(fixtureName(i + 1, c.name));
-      expect(r.findings.map(brief)).toEqual(c.expect);
-    });
-  }
-  for (const [i, c] of valid.entries()) {
-    it(`stays silent: ${c.name}`, async () => {
-      const r = await runCase(RULE, c);
-      await expect(r.patches.join('')).toMatchFileSnapshot(fixtureName(50 + i, c.name));
-      expect(r.findings.map(brief)).toEqual(c.expect);
-    });
-  }
+  ruleTester.run('raw-rw-iter', { valid, invalid });
 
   it('a series that adds a raw call and replaces it later reports it as fixed later', async () => {
     const r = await runCase(RULE, {

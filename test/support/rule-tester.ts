@@ -10,6 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync } from 'node:fs';
+import { expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
 import { extractFileFacts } from '../../src/cgraph/extract/index.js';
 import { GraphCache, ModelBase, TreeBase } from '../../src/engine/base.js';
@@ -134,3 +135,43 @@ export function fixtureName(n: number, name: string): string {
   const short = full.length <= 48 ? full : full.slice(0, 48).replace(/-[^-]*$/, '');
   return `./fixtures/${String(n).padStart(2, '0')}-${short}.patch`;
 }
+
+/** A case that must stay silent (it may list the pre-existing findings of the code around it). */
+export interface ValidCase extends RuleCase {
+  expect?: string[];
+}
+
+/** A case that must report exactly these findings (brief form). */
+export interface InvalidCase extends RuleCase {
+  expect: string[];
+}
+
+/**
+ * ESLint's RuleTester for kreview: one test per case, each checked through
+ * the path `kreview check` takes. A case's patches are kept as the fixture
+ * `./fixtures/NN-name.patch` (invalid cases from 01, valid ones from 50) and
+ * its rendered text (checkpatch format, with the evidence) as a snapshot, so
+ * reviewers read findings as text.
+ */
+export const ruleTester = {
+  run(ruleId: string, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
+    for (const [i, c] of cases.invalid.entries()) {
+      it(`reports: ${c.name}`, async () => {
+        const r = await runCase([ruleId], c);
+        await expect(r.patches.join('')).toMatchFileSnapshot(fixtureName(i + 1, c.name));
+        expect(r.findings.map(brief)).toEqual(c.expect);
+        expect(r.findings.filter((f) => f.status === 'introduced' || f.status === 'moved').length).toBeGreaterThan(0);
+        expect(r.text).toMatchSnapshot();
+      });
+    }
+    for (const [i, c] of cases.valid.entries()) {
+      it(`stays silent: ${c.name}`, async () => {
+        const r = await runCase([ruleId], c);
+        await expect(r.patches.join('')).toMatchFileSnapshot(fixtureName(50 + i, c.name));
+        expect(r.findings.map(brief)).toEqual(c.expect ?? []);
+        expect(r.findings.filter((f) => f.status === 'introduced' || f.status === 'moved')).toEqual([]);
+        expect(r.text).toMatchSnapshot();
+      });
+    }
+  },
+};
