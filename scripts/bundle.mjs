@@ -5,7 +5,6 @@
 // commands that use them.
 import { build } from 'esbuild';
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 // CommonJS loads faster than ES modules on Node 20 (no module graph, no ESM
@@ -40,25 +39,11 @@ const common = {
   external: ['tree-sitter', 'tree-sitter-c', 'ink', 'react', 'react/jsx-runtime', 'marked', 'marked-terminal', 'simple-git'],
 };
 
-// In the CommonJS bundles, src/runtime.ts (createRequire() of the module's
-// URL, node:module, node:os) becomes src/runtime.cjs: the bundle's own
-// require, which resolves the same way and loads nothing at start-up.
-const cjsRuntime = {
-  name: 'cjs-runtime',
-  setup(b) {
-    b.onResolve({ filter: /(^|\/)runtime\.js$/ }, (a) => {
-      const p = join(a.resolveDir, a.path.replace(/\.js$/, '.ts'));
-      return p === `${root}src/runtime.ts` ? { path: `${root}src/runtime.cjs` } : undefined;
-    });
-  },
-};
-
 await build({
   ...common,
   entryPoints: cjsEntries,
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
-  plugins: [cjsRuntime],
   // import.meta.url is built only when something asks for it (a URL is 0.3 ms to make)
   define: { 'import.meta.url': '__kreviewMeta.url' },
   banner: { js: "const __kreviewMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },

@@ -1,25 +1,25 @@
 // What the running code needs from Node on demand: a `require` for built-ins
 // and native dependencies loaded only when used (node:crypto, node:tty,
-// tree-sitter), Node's Module class, and the home directory.
-//
-// This is the ES-module version (the tests, tsc's output). kreview's
-// CommonJS bundles use src/runtime.cjs instead (scripts/bundle.mjs swaps it
-// in): there the bundle's own `require` is the same as createRequire() of
-// the bundle's URL, and asking for it does not load node:module, build a URL
-// or load node:os at start-up (about 1 ms of a 27 ms check, docs/benchmarks.md).
-
-import { createRequire } from 'node:module';
+// tree-sitter), Node's Module class, and the home directory. One source for
+// both ways kreview runs: in a CommonJS bundle (dist/bin/*.cjs) `require` is
+// the bundle's own, which resolves as createRequire() of the bundle's URL
+// would and costs nothing at start-up; in an ES module (the tests, tsc's
+// output, the Ink bundles' banner aside) one is made for this file.
 
 let req: NodeRequire | undefined;
 
 /** A require for Node's built-ins and kreview's dependencies. */
 export function nodeRequire(): NodeRequire {
-  return (req ??= createRequire(import.meta.url));
+  if (req) return req;
+  if (typeof require === 'function') return (req = require);
+  return (req = process.getBuiltinModule('node:module').createRequire(import.meta.url));
 }
 
 /** Node's CommonJS Module class (the compile cache hooks it). */
 export function moduleClass(): unknown {
-  return nodeRequire()('node:module');
+  // the main module of a CommonJS run is a Module: no need to load node:module for its class
+  const main = typeof require === 'function' ? require.main : undefined;
+  return main ? main.constructor : nodeRequire()('node:module');
 }
 
 /** The user's home directory: $HOME, as os.homedir() would answer first. */
