@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { installInterruptHandler } from '../src/interrupt.js';
 import { nodeRequire } from '../src/runtime.js';
 import { installCompileCache } from './compile-cache.js';
+import { STDOUT_CLOSED, writeOut } from './io.js';
 
 /** dist/bin: this bundle's directory (no URL to build in the CommonJS bundle). */
 const binDir = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
@@ -76,12 +77,12 @@ Run 'kreview <command> --help' for a command's options.
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
-    process.stdout.write(HELP);
+    writeOut(1, HELP);
     return first === undefined ? 2 : 0;
   }
   if (first === '-V' || first === '--version') {
     const { toolVersion } = await import('../src/version.js');
-    process.stdout.write(`kreview ${toolVersion()}\n`);
+    writeOut(1, `kreview ${toolVersion()}\n`);
     return 0;
   }
   if (!COMMANDS.has(first)) {
@@ -100,6 +101,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
+    // a closed stdout (`| head`) ends any command quietly, as git does
+    if ((err as { code?: string })?.code === STDOUT_CLOSED) return void (process.exitCode = 0);
     const debug = process.argv.includes('--debug');
     process.stderr.write(`kreview: internal error: ${(err as Error)?.message ?? String(err)}\n`);
     if (debug && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');

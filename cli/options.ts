@@ -132,30 +132,30 @@ export function parseCommon(cmd: string, argv: string[], help: string): CommonOp
     p = parseArgs([...readConfigWords(process.cwd()), ...preprocess(argv)], CHECK_SPECS);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`kreview ${cmd}: ${err.message} (try 'kreview ${cmd} --help')\n`);
+      writeOut(2, `kreview ${cmd}: ${err.message} (try 'kreview ${cmd} --help')\n`);
       return 2;
     }
     throw err;
   }
   if (p.flags.help) {
-    process.stdout.write(help);
+    writeOut(1, help);
     return 0;
   }
   const failLevel = parseLevel(str(p, 'fail-level') ?? 'warning');
   const format = str(p, 'format') ?? 'text';
   if (!failLevel) {
-    process.stderr.write(`kreview ${cmd}: unknown fail level '${str(p, 'fail-level')}' (error, warning or check)\n`);
+    writeOut(2, `kreview ${cmd}: unknown fail level '${str(p, 'fail-level')}' (error, warning or check)\n`);
     return 2;
   }
   if (!(FORMATS as readonly string[]).includes(format)) {
-    process.stderr.write(`kreview ${cmd}: unknown format '${format}' (${FORMATS.join(', ')})\n`);
+    writeOut(2, `kreview ${cmd}: unknown format '${format}' (${FORMATS.join(', ')})\n`);
     return 2;
   }
   const allow = new Map<string, string[]>();
   for (const a of p.strings.allow ?? []) {
     const i = a.indexOf(':');
     if (i <= 0) {
-      process.stderr.write(`kreview ${cmd}: --allow wants TYPE:PATTERN, got '${a}'\n`);
+      writeOut(2, `kreview ${cmd}: --allow wants TYPE:PATTERN, got '${a}'\n`);
       return 2;
     }
     const t = a.slice(0, i).toUpperCase();

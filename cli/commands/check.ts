@@ -9,7 +9,7 @@ export async function run(argv: string[]): Promise<number> {
   const o = parseCommon('check', argv, CHECK_HELP);
   if (typeof o === 'number') return o;
   if (!o.positionals.length) {
-    process.stderr.write(`kreview check: no input given (use '-' for stdin)\n`);
+    writeOut(2, `kreview check: no input given (use '-' for stdin)\n`);
     return 2;
   }
   const result = await runCheck({

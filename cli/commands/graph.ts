@@ -2,6 +2,7 @@
 // code graph knows, for debugging a finding (and for tests).
 
 import { parseArgs, str, UsageError } from '../args.js';
+import { writeOut } from '../io.js';
 
 const HELP = `usage: kreview graph callers NAME [--tree DIR]
        kreview graph callees NAME
@@ -19,14 +20,14 @@ export async function run(argv: string[]): Promise<number> {
     p = parseArgs(argv, { help: { kind: 'flag', short: 'h' }, tree: { kind: 'string' }, depth: { kind: 'string' } });
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`kreview graph: ${err.message}\n${HELP}`);
+      writeOut(2, `kreview graph: ${err.message}\n${HELP}`);
       return 2;
     }
     throw err;
   }
   const [what, name, to] = p.positionals;
   if (p.flags.help || !what || !name || (what === 'path' && !to)) {
-    process.stdout.write(HELP);
+    writeOut(1, HELP);
     return p.flags.help ? 0 : 2;
   }
   const { openTree } = await import('../../src/tree/trees.js');
@@ -41,10 +42,10 @@ export async function run(argv: string[]): Promise<number> {
     facts = loadModelFacts(m ? m.shards.flatMap((s) => s.prefixes.map((x) => (x.endsWith('/') ? `${x}x.c` : x))) : []);
   } else facts = (await indexTree(tree, DEFAULT_SCOPE)).facts;
   const g = MemoryCodeGraph.fromFiles(facts);
-  const out = (s: string): boolean => process.stdout.write(s + '\n');
+  const out = (s: string): void => writeOut(1, s + '\n');
   const defs = g.functions(name);
   if (what !== 'path' && !defs.length) {
-    process.stderr.write(`kreview graph: no function '${name}' in ${tree.kind === 'empty' ? 'the embedded model' : tree.describe()}\n`);
+    writeOut(2, `kreview graph: no function '${name}' in ${tree.kind === 'empty' ? 'the embedded model' : tree.describe()}\n`);
     return 1;
   }
   switch (what) {
@@ -77,7 +78,7 @@ export async function run(argv: string[]): Promise<number> {
       }
       return 0;
     default:
-      process.stderr.write(`kreview graph: unknown query '${what}'\n${HELP}`);
+      writeOut(2, `kreview graph: unknown query '${what}'\n${HELP}`);
       return 2;
   }
 }

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, str, UsageError } from '../args.js';
+import { writeOut } from '../io.js';
 
 const MARK = '# installed by kreview';
 const SAVED = 'sendemail-validate.kreview-saved';
@@ -37,14 +38,14 @@ export async function run(argv: string[]): Promise<number> {
     p = parseArgs(own, { help: { kind: 'flag', short: 'h' }, repo: { kind: 'string' } });
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`kreview hook: ${err.message}\n${HELP}`);
+      writeOut(2, `kreview hook: ${err.message}\n${HELP}`);
       return 2;
     }
     throw err;
   }
   const [sub, file] = p.positionals;
   if (p.flags.help || !sub) {
-    process.stdout.write(HELP);
+    writeOut(1, HELP);
     return sub ? 0 : 2;
   }
   if (sub === 'run') return runHook(file, passOn);
@@ -54,7 +55,7 @@ export async function run(argv: string[]): Promise<number> {
     const rel = execFileSync('git', ['-C', repo, 'rev-parse', '--git-path', 'hooks'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
     hooks = isAbsolute(rel) ? rel : join(repo, rel);
   } catch {
-    process.stderr.write(`kreview hook: ${repo}: not a git repository\n`);
+    writeOut(2, `kreview hook: ${repo}: not a git repository\n`);
     return 2;
   }
   const hook = join(hooks, 'sendemail-validate');
@@ -63,23 +64,23 @@ export async function run(argv: string[]): Promise<number> {
     mkdirSync(hooks, { recursive: true });
     if (existsSync(hook) && !readFileSync(hook, 'utf8').includes(MARK)) {
       if (existsSync(saved)) {
-        process.stderr.write(`kreview hook: ${saved} already exists; not overwriting it\n`);
+        writeOut(2, `kreview hook: ${saved} already exists; not overwriting it\n`);
         return 2;
       }
       renameSync(hook, saved);
     }
     writeFileSync(hook, script(passOn));
     chmodSync(hook, 0o755);
-    process.stdout.write(`kreview: installed ${hook}${existsSync(saved) ? ` (runs the previous hook first: ${SAVED})` : ''}\n`);
+    writeOut(1, `kreview: installed ${hook}${existsSync(saved) ? ` (runs the previous hook first: ${SAVED})` : ''}\n`);
     return 0;
   }
   if (sub === 'uninstall') {
     if (existsSync(hook) && readFileSync(hook, 'utf8').includes(MARK)) unlinkSync(hook);
     if (existsSync(saved)) renameSync(saved, hook);
-    process.stdout.write(`kreview: removed the hook${existsSync(hook) ? '; the previous sendemail-validate is back' : ''}\n`);
+    writeOut(1, `kreview: removed the hook${existsSync(hook) ? '; the previous sendemail-validate is back' : ''}\n`);
     return 0;
   }
-  process.stderr.write(`kreview hook: unknown subcommand '${sub}'\n${HELP}`);
+  writeOut(2, `kreview hook: unknown subcommand '${sub}'\n${HELP}`);
   return 2;
 }
 
@@ -102,7 +103,7 @@ exec ${q(process.execPath)} ${q(cli)} hook run "$1" -- ${passOn.map(q).join(' ')
 /** What the hook runs for one file. */
 async function runHook(file: string | undefined, checkArgs: string[]): Promise<number> {
   if (!file) {
-    process.stderr.write('kreview hook run: no file\n');
+    writeOut(2, 'kreview hook run: no file\n');
     return 2;
   }
   const counter = Number(process.env.GIT_SENDEMAIL_FILE_COUNTER);

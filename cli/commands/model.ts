@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, str, UsageError } from '../args.js';
+import { writeOut } from '../io.js';
 
 const HELP = `usage: kreview model build --tree DIR [-o OUTDIR]
 
@@ -19,17 +20,17 @@ export async function run(argv: string[]): Promise<number> {
     p = parseArgs(argv, { help: { kind: 'flag', short: 'h' }, tree: { kind: 'string' }, output: { kind: 'string', short: 'o' } });
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`kreview model: ${err.message}\n${HELP}`);
+      writeOut(2, `kreview model: ${err.message}\n${HELP}`);
       return 2;
     }
     throw err;
   }
   if (p.flags.help) {
-    process.stdout.write(HELP);
+    writeOut(1, HELP);
     return 0;
   }
   if (p.positionals[0] !== 'build' || !str(p, 'tree')) {
-    process.stderr.write(HELP);
+    writeOut(2, HELP);
     return 2;
   }
   const { openTree } = await import('../../src/tree/trees.js');
@@ -37,8 +38,8 @@ export async function run(argv: string[]): Promise<number> {
   const { buildModel, modelPaths } = await import('../../src/cgraph/model.js');
   const tree = await openTree({ tree: str(p, 'tree')!, cwd: process.cwd() });
   const tty = process.stderr.isTTY;
-  const { facts, stats } = await indexTree(tree, modelPaths(), tty ? { progress: (d, t) => process.stderr.write(`\r\x1b[Kindexing ${d}/${t}`) } : {});
-  if (tty) process.stderr.write('\r\x1b[K');
+  const { facts, stats } = await indexTree(tree, modelPaths(), tty ? { progress: (d, t) => writeOut(2, `\r\x1b[Kindexing ${d}/${t}`) } : {});
+  if (tty) writeOut(2, '\r\x1b[K');
   let kernel = tree.describe();
   try {
     const mk = readFileSync(join(tree.root!, 'Makefile'), 'utf8');
@@ -57,7 +58,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   const bytes = shards.reduce((n, s) => n + s.data.length, 0);
-  process.stdout.write(
+  writeOut(1, 
     `model of ${kernel}: ${manifest.shards.length} shards, ${manifest.shards.reduce((n, s) => n + s.files, 0)} files, ` +
       `${manifest.shards.reduce((n, s) => n + s.functions, 0)} functions, ${(bytes / 1024).toFixed(0)} KiB in ${out}/ (${stats.seconds.toFixed(1)} s)\n`,
   );

@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { gitIdentity } from '../git-identity.js';
 import { parseCommon } from '../options.js';
+import { writeOut } from '../io.js';
 
 const HELP = `usage: kreview reply [options] INPUT... [-o FILE]
 
@@ -18,7 +19,7 @@ export async function run(argv: string[]): Promise<number> {
   const o = parseCommon('reply', argv, HELP);
   if (typeof o === 'number') return o;
   if (!o.positionals.length) {
-    process.stderr.write('kreview reply: no input given\n');
+    writeOut(2, 'kreview reply: no input given\n');
     return 2;
   }
   const { runCheck } = await import('../../src/engine/run.js');
@@ -40,7 +41,7 @@ export async function run(argv: string[]): Promise<number> {
   let bad = false;
   for (const inp of result.inputs) for (const e of [...inp.errors, ...inp.patches.flatMap((p) => p.errors.filter((x) => x.kind !== 'apply'))]) {
     bad = true;
-    process.stderr.write(`kreview: ${e.oneLine()}\n`);
+    writeOut(2, `kreview: ${e.oneLine()}\n`);
   }
   const me = gitIdentity();
   const mails: string[] = [];
@@ -51,11 +52,11 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   if (!mails.length) {
-    process.stderr.write('kreview reply: nothing to reply about (no findings)\n');
+    writeOut(2, 'kreview reply: nothing to reply about (no findings)\n');
     return bad ? 2 : 0;
   }
   const text = mails.length === 1 ? mails[0]! : mails.map((m) => `From kreview Thu Jan  1 00:00:00 1970\n${m.replace(/^(>*From )/gm, '>$1')}`).join('\n');
   if (o.output) writeFileSync(o.output, text);
-  else process.stdout.write(text);
+  else writeOut(1, text);
   return bad ? 2 : 0;
 }
