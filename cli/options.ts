@@ -25,7 +25,7 @@ export const CHECK_SPECS: Specs = {
   'show-types': { kind: 'flag' },
   types: { kind: 'string', repeat: true },
   ignore: { kind: 'string', repeat: true },
-  color: { kind: 'string', optionalValue: 'always' },
+  color: { kind: 'string' },
   strict: { kind: 'flag' },
   subjective: { kind: 'flag' },
   all: { kind: 'flag' },
@@ -57,7 +57,8 @@ checkpatch.pl-compatible options:
   --mailback             print nothing and exit 0 when there is nothing to report
   --show-types           print the TYPE of each finding
   --types T,...          only these TYPEs      --ignore T,...  not these TYPEs
-  --color[=WHEN]         always, never or auto (default auto)
+  --color[=WHEN]         always, never or auto (default: auto, also for a bare
+                         --color); --no-color and --nocolor mean never
   --strict               also show CHECK-level findings
   -g, --git              INPUTs are git revisions or ranges
   --root DIR             the kernel tree (same as --tree=DIR below)
@@ -80,12 +81,25 @@ Options are also read from .kreview.conf in ., $HOME and .scripts.
 Exit status: 0 nothing to report, 1 findings, 2 bad input or usage.
 `;
 
-/** checkpatch spells --tree as a flag and --root=DIR as the tree; kreview also takes --tree=DIR / --tree DIR. */
+/**
+ * checkpatch spells --tree as a flag and --root=DIR as the tree; kreview also
+ * takes --tree=DIR / --tree DIR. A bare --color is --color=auto and never
+ * takes the next word (checkpatch.pl rewrites it the same way, so
+ * `--color never` is auto and a file named "never"); --no-color and
+ * --nocolor are --color=never, in their place on the line, so the last one
+ * given wins.
+ */
 function preprocess(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a.startsWith('--tree=')) out.push(`--kernel-tree=${a.slice(7)}`);
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (a === '--color' || a === '-color') out.push('--color=auto');
+    else if (a === '--no-color' || a === '--nocolor' || a === '-no-color' || a === '-nocolor') out.push('--color=never');
+    else if (a.startsWith('--tree=')) out.push(`--kernel-tree=${a.slice(7)}`);
     else if (a === '--tree' && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-') && looksLikeTree(argv[i + 1]!)) {
       out.push(`--kernel-tree=${argv[i + 1]}`);
       i++;
@@ -120,7 +134,7 @@ export interface CommonOptions {
   tree: string | undefined;
   base: string | undefined;
   output: string | undefined;
-  color: string | undefined;
+  color: 'always' | 'never' | 'auto' | undefined;
 }
 
 export const FORMATS = ['text', 'json', 'sarif', 'b4'] as const;
@@ -145,6 +159,11 @@ export function parseCommon(cmd: string, argv: string[], help: string): CommonOp
   const format = str(p, 'format') ?? 'text';
   if (!failLevel) {
     writeOut(2, `kreview ${cmd}: unknown fail level '${str(p, 'fail-level')}' (error, warning or check)\n`);
+    return 2;
+  }
+  const color = str(p, 'color')?.toLowerCase();
+  if (color !== undefined && !['always', 'never', 'auto'].includes(color)) {
+    writeOut(2, `kreview ${cmd}: invalid color mode: ${str(p, 'color')} (always, never or auto)\n`);
     return 2;
   }
   if (!(FORMATS as readonly string[]).includes(format)) {
@@ -173,8 +192,25 @@ export function parseCommon(cmd: string, argv: string[], help: string): CommonOp
     tree: str(p, 'kernel-tree') ?? str(p, 'root'),
     base: str(p, 'base'),
     output: str(p, 'output'),
-    color: str(p, 'color'),
+    color: color as CommonOptions['color'],
   };
+}
+
+/**
+ * Colour for the text report. --color=always/never decide; auto (the
+ * default) colours a terminal, as checkpatch.pl does, and follows the Node
+ * ecosystem's variables (supports-color, Node's own tty): FORCE_COLOR=0 or
+ * false turns it off, any other FORCE_COLOR on (pipes too), and a non-empty
+ * NO_COLOR (no-color.org) turns it off. FORCE_COLOR wins over NO_COLOR, as
+ * in Node.
+ */
+export function useColor(when: CommonOptions['color'], env: NodeJS.ProcessEnv, tty: () => boolean): boolean {
+  if (when === 'always') return true;
+  if (when === 'never') return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  if (env.NO_COLOR) return false;
+  return tty();
 }
 
 /** Print the result in the chosen format; returns the exit status (2 when any input was bad). */
@@ -195,8 +231,7 @@ export async function emit(result: CheckResult, o: CommonOptions, extra: { all?:
   }
   const filter = { all: !!o.flags.all || !!extra.all, strict: o.strict, types: o.types, ignore: o.ignore };
   if (extra.countPreexisting) for (const inp of result.inputs) for (const r of inp.patches) for (const f of r.findings) if (f.status === 'preexisting') f.status = 'introduced';
-  const colorWhen = o.color ?? 'auto';
-  const color = colorWhen === 'always' || (colorWhen === 'auto' && !process.env.NO_COLOR && isTTY(1));
+  const color = useColor(o.color, process.env, () => !o.output && isTTY(1));
   let out: { stdout: string; exit: 0 | 1 };
   switch (o.format) {
     case 'json':
