@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseMessage } from './message.js';
 import { InputError, type Patch, type PatchSeries } from './types.js';
+import { nodeRequire } from '../runtime.js';
 
 /** Inputs larger than this are refused rather than read into memory (a whole list archive is ~170 MB). */
 export const MAX_INPUT_BYTES = 512 * 1024 * 1024;
@@ -214,8 +215,11 @@ function describeFsError(err: unknown): string {
  * `a..b`, `a...b`, a single rev (that commit), `rev-N` (N commits ending at rev).
  */
 async function readGit(spec: string, cwd: string): Promise<PatchSeries> {
-  // simple-git only here: --git is not the one-patch hot path, and it costs ~45 ms to import
-  const { simpleGit } = await import('simple-git');
+  // simple-git only here: --git is not the one-patch hot path, and it costs ~45 ms to import.
+  // require(), not import(): Node 20 runs the bundles through the compile cache's
+  // vm.Script (cli/compile-cache.ts), where import() throws "A dynamic import
+  // callback was not specified"
+  const { simpleGit } = nodeRequire()('simple-git') as typeof import('simple-git');
   const sg = simpleGit({ baseDir: cwd, maxConcurrentProcesses: 1 });
   const git = async (args: string[]): Promise<string> => {
     try {
