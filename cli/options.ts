@@ -17,17 +17,22 @@ import { isTTY, writeOut } from './io.js';
 export const CHECK_SPECS: Specs = {
   help: { kind: 'flag', short: 'h' },
   quiet: { kind: 'flag', short: 'q' },
+  verbose: { kind: 'flag', short: 'v' },
   terse: { kind: 'flag' },
   showfile: { kind: 'flag' },
   emacs: { kind: 'flag' },
   summary: { kind: 'flag' },
+  'summary-file': { kind: 'flag' },
   mailback: { kind: 'flag' },
   'show-types': { kind: 'flag' },
+  'list-types': { kind: 'flag' },
   types: { kind: 'string', repeat: true },
   ignore: { kind: 'string', repeat: true },
+  'test-only': { kind: 'string' },
   color: { kind: 'string' },
   strict: { kind: 'flag' },
   subjective: { kind: 'flag' },
+  file: { kind: 'flag', short: 'f' },
   all: { kind: 'flag' },
   witness: { kind: 'flag' },
   'fail-level': { kind: 'string' },
@@ -41,43 +46,99 @@ export const CHECK_SPECS: Specs = {
   debug: { kind: 'flag' },
   patch: { kind: 'flag' },
   output: { kind: 'string', short: 'o' },
+  // checkpatch.pl's style and commit-message checks: kreview makes none of
+  // them, so b4 and CI command lines that pass them are accepted as they are
+  signoff: { kind: 'flag' },
+  'fixes-tag': { kind: 'flag' },
+  codespell: { kind: 'flag' },
+  codespellfile: { kind: 'string' },
+  'max-line-length': { kind: 'string' },
+  'min-conf-desc-length': { kind: 'string' },
+  'tab-size': { kind: 'string' },
+  typedefsfile: { kind: 'string' },
+  'kconfig-prefix': { kind: 'string' },
+  'ignore-perl-version': { kind: 'flag' },
+  fix: { kind: 'flag' },
+  'fix-inplace': { kind: 'flag' },
 };
 
+/** checkpatch.pl options that take a number (Getopt's `=i`): a word that is not one is a usage error there too. */
+const NUMERIC_INERT = ['max-line-length', 'min-conf-desc-length', 'tab-size'];
+
+/** The variables that change what kreview does, for every --help and the README. */
+export const ENVIRONMENT = `Environment:
+  NO_COLOR, FORCE_COLOR  colour when --color is auto: a non-empty NO_COLOR turns it
+                         off; FORCE_COLOR turns it on (0 or false: off), pipes too
+  KREVIEW_CACHE_DIR      the cache (default $XDG_CACHE_HOME/kreview or ~/.cache/kreview)
+  KREVIEW_STATE_DIR      triage marks of 'kreview review' (default
+                         $XDG_STATE_HOME/kreview or ~/.local/state/kreview)
+  KREVIEW_NO_COMPILE_CACHE=1, NODE_DISABLE_COMPILE_CACHE=1
+                         do not cache compiled code
+  HOME                   where .kreview.conf, the cache and the state are found
+  GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL
+                         the reply drafts' From when git has no user.name/email
+  GIT_SENDEMAIL_FILE_COUNTER, GIT_SENDEMAIL_FILE_TOTAL
+                         set by git send-email >= 2.45: the hook checks the series
+`;
+
 export const CHECK_HELP = `usage: kreview check [options] INPUT...
+       kreview check -f [options] FILE...
+       kreview check --list-types [-v]
 
 INPUT is a format-patch file, a mail (.eml), an mbox, a directory of patches,
 '-' for stdin, or with --git a revision or range (a..b, rev, rev-N).
 
-checkpatch.pl-compatible options:
+checkpatch.pl's options, with the meaning they have for kreview:
   -q, --quiet            only print findings and the summary
+  -v, --verbose          after the first finding of each TYPE, say why it matters
+                         (from the rule's documentation: kreview explain TYPE)
   --terse                one line per finding: INPUT:LINE: LEVEL:TYPE: message
   --showfile             print the diffed file position, not the patch position
   --emacs                emacs compile window format
   --no-summary           no per-patch summary line
+  --summary-file         name the input on the summary line
   --mailback             print nothing and exit 0 when there is nothing to report
   --show-types           print the TYPE of each finding
+  --list-types           list the TYPEs kreview reports (-v: and why each matters)
   --types T,...          only these TYPEs      --ignore T,...  not these TYPEs
+  --test-only=WORD       only findings whose message holds WORD
   --color[=WHEN]         always, never or auto (default: auto, also for a bare
                          --color); --no-color and --nocolor mean never
-  --strict               also show CHECK-level findings
+  --strict, --subjective also show CHECK-level findings
+  -f, --file             the inputs are source files of the tree: run the rules
+                         over them as they are (as kreview audit does), in
+                         checkpatch -f's layout
   -g, --git              INPUTs are git revisions or ranges
-  --root DIR             the kernel tree (same as --tree=DIR below)
+  --root=DIR             the kernel tree (same as --tree=DIR below)
+  --no-tree              never use a tree: patch-only mode with the embedded model
+
+Accepted and ignored, because kreview makes none of the checks they tune
+(style, spelling, commit-message trailers): --[no-]signoff, --[no-]fixes-tag,
+--[no-]codespell, --codespellfile=FILE, --max-line-length=N,
+--min-conf-desc-length=N, --tab-size=N, --typedefsfile=FILE,
+--kconfig-prefix=WORD, --ignore-perl-version, --patch. kreview never rewrites
+a file, so --fix and --fix-inplace are refused.
 
 kreview options:
   --tree=DIR             apply the series to this kernel tree (default: the current
                          directory when it is the top of one)
-  --no-tree              never use a tree: patch-only mode with the embedded model
   --base REV             read the tree at this git revision (default: base-commit:
                          from the series, when the tree has it)
   --all                  also show pre-existing and fixed-later findings
   --no-witness           do not print the evidence under each finding
   --fail-level LEVEL     error, warning (default) or check: what makes exit status 1
-  --format FORMAT        text (default), json
+  --format FORMAT        text (default: checkpatch's layout), json (described in
+                         docs/json.md), sarif (SARIF 2.1.0, for code scanning and
+                         editors), b4 (the array b4 review stores per patch)
+  -o, --output FILE      write the report to FILE instead of stdout
   --allow TYPE:PATTERN   accept findings of TYPE in files (and functions) matching
                          PATTERN, e.g. VFS_INTERNAL_HELPER:fs/btrfs/*
   --debug                stack traces for internal errors
 
-Options are also read from .kreview.conf in ., $HOME and .scripts.
+Options are also read from .kreview.conf in ., $HOME and .scripts (the first
+found), as checkpatch.pl reads .checkpatch.conf.
+
+${ENVIRONMENT}
 Exit status: 0 nothing to report, 1 findings, 2 bad input or usage.
 `;
 
@@ -135,6 +196,8 @@ export interface CommonOptions {
   base: string | undefined;
   output: string | undefined;
   color: 'always' | 'never' | 'auto' | undefined;
+  /** checkpatch's --test-only=WORD: only findings whose message holds WORD. */
+  testOnly: string | undefined;
 }
 
 export const FORMATS = ['text', 'json', 'sarif', 'b4'] as const;
@@ -170,6 +233,17 @@ export function parseCommon(cmd: string, argv: string[], help: string): CommonOp
     writeOut(2, `kreview ${cmd}: unknown format '${format}' (${FORMATS.join(', ')})\n`);
     return 2;
   }
+  for (const n of NUMERIC_INERT) {
+    const v = str(p, n);
+    if (v !== undefined && !/^\d+$/.test(v)) {
+      writeOut(2, `kreview ${cmd}: option --${n} wants a number, got '${v}'\n`);
+      return 2;
+    }
+  }
+  if (p.flags.fix || p.flags['fix-inplace']) {
+    writeOut(2, `kreview ${cmd}: --${p.flags.fix ? 'fix' : 'fix-inplace'}: kreview never rewrites files (it reports; the fix is the author's)\n`);
+    return 2;
+  }
   const allow = new Map<string, string[]>();
   for (const a of p.strings.allow ?? []) {
     const i = a.indexOf(':');
@@ -193,6 +267,7 @@ export function parseCommon(cmd: string, argv: string[], help: string): CommonOp
     base: str(p, 'base'),
     output: str(p, 'output'),
     color: color as CommonOptions['color'],
+    testOnly: str(p, 'test-only'),
   };
 }
 
@@ -213,6 +288,31 @@ export function useColor(when: CommonOptions['color'], env: NodeJS.ProcessEnv, t
   return tty();
 }
 
+/**
+ * What -v prints after the first finding of each TYPE, as checkpatch.pl -v
+ * prints Documentation/dev-tools/checkpatch.rst's text: the "Why is this
+ * bad?" section of the rule's README (what `kreview explain TYPE` shows).
+ */
+export async function ruleWhys(): Promise<Map<string, string>> {
+  const { loadRules, ruleDoc } = await import('../src/engine/registry.js');
+  const out = new Map<string, string>();
+  for (const r of await loadRules()) {
+    const why = docSection(ruleDoc(r.id) ?? '', 'Why is this bad?');
+    if (why) out.set(r.meta.type, why);
+  }
+  return out;
+}
+
+/** The text under a `## Heading` of a rule README, up to the next heading. */
+export function docSection(md: string, heading: string): string | undefined {
+  const lines = md.split('\n');
+  const at = lines.findIndex((l) => l.trim() === `## ${heading}`);
+  if (at < 0) return undefined;
+  const end = lines.findIndex((l, i) => i > at && /^#{1,2} /.test(l));
+  const text = lines.slice(at + 1, end < 0 ? undefined : end).join('\n').trim();
+  return text || undefined;
+}
+
 /** Print the result in the chosen format; returns the exit status (2 when any input was bad). */
 export async function emit(result: CheckResult, o: CommonOptions, extra: { all?: boolean; countPreexisting?: boolean } = {}): Promise<number> {
   let bad = false;
@@ -229,6 +329,7 @@ export async function emit(result: CheckResult, o: CommonOptions, extra: { all?:
       }
     }
   }
+  if (o.testOnly !== undefined) for (const inp of result.inputs) for (const r of inp.patches) r.findings = r.findings.filter((f) => f.message.includes(o.testOnly!));
   const filter = { all: !!o.flags.all || !!extra.all, strict: o.strict, types: o.types, ignore: o.ignore };
   if (extra.countPreexisting) for (const inp of result.inputs) for (const r of inp.patches) for (const f of r.findings) if (f.status === 'preexisting') f.status = 'introduced';
   const color = useColor(o.color, process.env, () => !o.output && isTTY(1));
@@ -256,6 +357,8 @@ export async function emit(result: CheckResult, o: CommonOptions, extra: { all?:
         color,
         witness: o.flags.witness !== false,
         failLevel: o.failLevel,
+        summaryFile: !!o.flags['summary-file'],
+        ...(o.flags.verbose ? { why: await ruleWhys() } : {}),
       });
   }
   if (o.output) writeFileSync(o.output, out.stdout);

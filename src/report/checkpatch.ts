@@ -26,6 +26,10 @@ export interface TextOptions extends Filter {
   /** Print the witness under each finding (default on; --terse drops it). */
   witness: boolean;
   failLevel: Level;
+  /** checkpatch's --summary-file: the input's name before `total:`. */
+  summaryFile?: boolean;
+  /** checkpatch's -v: TYPE -> why it matters, printed after the first finding of each TYPE. */
+  why?: ReadonlyMap<string, string>;
 }
 
 const C = { RED: '\x1b[31m', YELLOW: '\x1b[33m', GREEN: '\x1b[32m', BLUE: '\x1b[34m', RESET: '\x1b[0m' };
@@ -47,7 +51,9 @@ export function units(result: CheckResult): Unit[] {
     const many = inp.patches.length > 1;
     for (const r of inp.patches) {
       const p = r.patch;
-      out.push({ vname: vname(inp.input, p, many), filename: inp.input, report: r, lineOffset: (p.startLine ?? 1) - 1 });
+      // a commit is named by its id, as checkpatch.pl -g names it (the range names many)
+      const filename = p.commit && p.source.startsWith('git:') ? p.commit : inp.input;
+      out.push({ vname: vname(inp.input, p, many), filename, report: r, lineOffset: (p.startLine ?? 1) - 1 });
     }
   }
   return out;
@@ -77,6 +83,7 @@ export function formatText(result: CheckResult, o: TextOptions): { stdout: strin
   let out = '';
   let exit: 0 | 1 = 0;
   const multi = all.length > 1;
+  const explained = new Set<string>();
   for (const u of all) {
     const shown = visibleFindings(u.report, o);
     const fails = failing(u.report, o, o.failLevel);
@@ -89,11 +96,19 @@ export function formatText(result: CheckResult, o: TextOptions): { stdout: strin
       const dash = '-'.repeat(u.vname.length);
       out += `${dash}\n${u.vname}\n${dash}\n`;
     }
-    for (const f of shown) out += finding(f, u, o);
+    for (const f of shown) {
+      out += finding(f, u, o);
+      const why = o.why?.get(f.type);
+      if (why && !explained.has(f.type)) {
+        explained.add(f.type);
+        out += `${why}\n\n`;
+      }
+    }
     const counts = { ERROR: 0, WARNING: 0, CHECK: 0 };
     for (const f of shown) counts[f.level]++;
     if (o.summary && !(clean && (o.quiet || o.terse))) {
       out +=
+        (o.summaryFile ? `${u.filename} ` : '') +
         `total: ${counts.ERROR} errors, ${counts.WARNING} warnings, ` +
         (o.strict ? `${counts.CHECK} checks, ` : '') +
         `${u.report.linesChecked ?? linesChecked(u.report.patch)} lines checked\n`;

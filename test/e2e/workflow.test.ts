@@ -2,8 +2,8 @@
 // lines from b4 configs and CI, colour, the environment. The built CLI, run
 // as a user runs it.
 
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,5 +95,85 @@ describe('colour as checkpatch.pl and the Node ecosystem do it', () => {
     // FORCE_COLOR=0 turns it off even on a terminal; it wins over NO_COLOR the other way
     expect(onTerminal(['check', '--terse', DEMO], { FORCE_COLOR: '0' })).not.toContain(red);
     expect(onTerminal(['check', '--terse', DEMO], { FORCE_COLOR: '1', NO_COLOR: '1' })).toContain(red);
+  });
+});
+
+/** A kernel-shaped git repository (the ktree fixture) with a commit on top that makes cachefiles read raw. */
+function kernelRepo(): { dir: string; commit: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'kreview-wf-git-'));
+  cpSync(join(ROOT, 'test/fixtures/ktree'), dir, { recursive: true });
+  writeFileSync(join(dir, 'Makefile'), 'VERSION = 6\nPATCHLEVEL = 12\n');
+  const git = (...a: string[]): string => execFileSync('git', ['-C', dir, '-c', 'user.name=A', '-c', 'user.email=a@example.org', ...a], { encoding: 'utf8' }).trim();
+  git('init', '-q');
+  git('add', '.');
+  git('commit', '-qm', 'base');
+  const io = join(dir, 'fs/cachefiles/io.c');
+  writeFileSync(io, readFileSync(io, 'utf8').replace('vfs_iocb_iter_read(object->file, &kiocb, iter)', 'object->file->f_op->read_iter(&kiocb, iter)'));
+  git('commit', '-qam', 'cachefiles: read the cache file directly');
+  return { dir, commit: git('rev-parse', 'HEAD') };
+}
+
+describe('checkpatch.pl command lines from b4 configs and CI', () => {
+  const b4 = ['check', '--no-signoff', '--codespell', '--max-line-length=100', '-q', '--terse', '--no-summary', '--mailback', '--showfile', '-'];
+  it('b4-style stdin with style-only flags: accepted and ignored, findings as without them', () => {
+    const r = kreview(b4, { input: readFileSync(join(ROOT, DEMO)), cwd: join(ROOT, 'test/fixtures/ktree') });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(kreview(b4.filter((a) => !/signoff|codespell|max-line/.test(a)), { input: readFileSync(join(ROOT, DEMO)), cwd: join(ROOT, 'test/fixtures/ktree') }).stdout);
+    expect(r.stdout).toMatch(/^drivers\/block\/loop\.c:275: ERROR: /);
+    for (const inert of ['--no-fixes-tag', '--tab-size=8', '--min-conf-desc-length=3', '--codespellfile=/nonexistent', '--typedefsfile=/nonexistent', '--kconfig-prefix=CONFIG_', '--ignore-perl-version', '--patch']) {
+      expect(kreview(['check', inert, '--terse', DEMO]).status, inert).toBe(1);
+    }
+  });
+  it('a number option with a word is a usage error; --fix is refused (kreview never rewrites files)', () => {
+    expect(kreview(['check', '--max-line-length=wide', DEMO])).toMatchObject({ status: 2, stdout: '', stderr: "kreview check: option --max-line-length wants a number, got 'wide'\n" });
+    const fix = kreview(['check', '--fix', DEMO]);
+    expect(fix.status).toBe(2);
+    expect(fix.stderr).toContain('never rewrites files');
+  });
+  it('--list-types lists the TYPEs as checkpatch does; -v adds why each matters', () => {
+    const r = kreview(['check', '--list-types']);
+    expect(r).toMatchObject({ status: 0, stdout: '#\tMessage type\n\n1\tBACKING_FILE_CREDS\n2\tCROSS_LAYER_PAGECACHE\n3\tRAW_RW_ITER\n4\tVFS_INTERNAL_HELPER\n' });
+    const v = kreview(['check', '--list-types', '-v']).stdout;
+    expect(v).toContain('3\tRAW_RW_ITER\n\t`rw_verify_area()` is where the VFS runs the LSM hook\n');
+  });
+  it('-v prints why a TYPE matters after its first finding, once', () => {
+    const r = kreview(['check', '-v', '--terse', DEMO, DEMO]);
+    expect(r.stdout.match(/is where the VFS runs the LSM hook/g)).toHaveLength(1);
+    expect(r.stdout.split('\n')[1]).toBe('`rw_verify_area()` is where the VFS runs the LSM hook');
+  });
+  it('--summary-file names the input on the total: line', () => {
+    expect(kreview(['check', '--summary-file', '--terse', DEMO]).stdout).toContain(`\n${DEMO} total: 1 errors, 0 warnings, 21 lines checked\n`);
+  });
+  it('--test-only=WORD keeps only the findings whose message holds WORD', () => {
+    expect(kreview(['check', '--test-only=vfs_iter_read', '--terse', DEMO]).status).toBe(1);
+    expect(kreview(['check', '--test-only=splice', '--terse', DEMO]).status).toBe(0);
+  });
+  it('-g --terse and --summary-file label each line with the commit id, as checkpatch -g does', () => {
+    const { dir, commit } = kernelRepo();
+    const r = kreview(['check', '-g', '--terse', '--summary-file', 'HEAD~1..HEAD'], { cwd: dir });
+    expect(r.status).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^${commit}:\\d+: ERROR: this patch drops vfs_iocb_iter_read\\(\\)`));
+    expect(lines[1]).toMatch(new RegExp(`^${commit} total: 1 errors, 0 warnings, \\d+ lines checked$`));
+  });
+  it('-f FILE... checks source files as the audit does, in checkpatch -f layout', () => {
+    const tree = join(ROOT, 'test/fixtures/ktree');
+    const r = kreview(['check', '-f', 'drivers/block/loop.c', 'fs/read_write.c'], { cwd: tree });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('');
+    const lines = readFileSync(join(tree, 'drivers/block/loop.c'), 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.includes('->read_iter(')) + 1;
+    expect(r.stdout).toMatch(/^--------------------\ndrivers\/block\/loop\.c\n--------------------\nERROR: /);
+    expect(r.stdout).toContain(`#${at}: FILE: drivers/block/loop.c:${at}:\n+${lines[at - 1]}\n`);
+    expect(r.stdout).toContain(`total: 2 errors, 0 warnings, ${lines.length - 1} lines checked\n\ndrivers/block/loop.c has style problems, please review.\n`);
+    expect(r.stdout).toContain('---------------\nfs/read_write.c\n---------------\ntotal: 0 errors, 0 warnings, ');
+    expect(r.stdout).toContain('fs/read_write.c has no obvious style problems and is ready for submission.');
+    const terse = kreview(['check', '-f', '--terse', 'drivers/block/loop.c'], { cwd: tree });
+    expect(terse.stdout).toMatch(new RegExp(`^drivers/block/loop\\.c:${at}: ERROR: `, 'm'));
+    const missing = kreview(['check', '-f', 'fs/nope.c', 'drivers/block/loop.c'], { cwd: tree });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe('kreview: fs/nope.c: no such file or directory\n');
+    expect(missing.stdout).toContain('drivers/block/loop.c has style problems');
   });
 });
