@@ -4,7 +4,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, str, typeSet, UsageError, type Specs } from './args.js';
-import { readConfigWords } from './config.js';
+import { readConfig } from './config.js';
 import type { Level } from '../src/engine/finding.js';
 import type { CheckResult } from '../src/engine/result.js';
 import { sanitizeLine } from '../src/report/sanitize.js';
@@ -202,73 +202,71 @@ export interface CommonOptions {
 
 export const FORMATS = ['text', 'json', 'sarif', 'b4'] as const;
 
-/** Parse argv (after .kreview.conf words); a usage problem prints one line and returns 2. */
+/**
+ * Parse argv after the .kreview.conf words; a usage problem prints one line
+ * and returns 2. The file's words are first checked on their own, so a bad
+ * option there names the file.
+ */
 export function parseCommon(cmd: string, argv: string[], help: string): CommonOptions | number {
-  let p;
-  try {
-    p = parseArgs([...readConfigWords(process.cwd()), ...preprocess(argv)], CHECK_SPECS);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      writeOut(2, `kreview ${cmd}: ${err.message} (try 'kreview ${cmd} --help')\n`);
-      return 2;
-    }
-    throw err;
+  const conf = readConfig(process.cwd());
+  const usage = (where: string, msg: string): number => {
+    writeOut(2, `kreview ${cmd}: ${where}${msg}\n`);
+    return 2;
+  };
+  if (conf.path) {
+    const own = interpret(conf.words);
+    if (typeof own === 'string') return usage(`${conf.path}: `, own);
   }
-  if (p.flags.help) {
+  const o = interpret([...conf.words, ...argv]);
+  if (typeof o === 'string') return usage('', o);
+  if (o.flags.help) {
     writeOut(1, help);
     return 0;
   }
-  const failLevel = parseLevel(str(p, 'fail-level') ?? 'warning');
-  const format = str(p, 'format') ?? 'text';
-  if (!failLevel) {
-    writeOut(2, `kreview ${cmd}: unknown fail level '${str(p, 'fail-level')}' (error, warning or check)\n`);
-    return 2;
-  }
-  const color = str(p, 'color')?.toLowerCase();
-  if (color !== undefined && !['always', 'never', 'auto'].includes(color)) {
-    writeOut(2, `kreview ${cmd}: invalid color mode: ${str(p, 'color')} (always, never or auto)\n`);
-    return 2;
-  }
-  if (!(FORMATS as readonly string[]).includes(format)) {
-    writeOut(2, `kreview ${cmd}: unknown format '${format}' (${FORMATS.join(', ')})\n`);
-    return 2;
-  }
-  for (const n of NUMERIC_INERT) {
-    const v = str(p, n);
-    if (v !== undefined && !/^\d+$/.test(v)) {
-      writeOut(2, `kreview ${cmd}: option --${n} wants a number, got '${v}'\n`);
-      return 2;
+  return o;
+
+  function interpret(words: string[]): CommonOptions | string {
+    let p;
+    try {
+      p = parseArgs(preprocess(words), CHECK_SPECS);
+    } catch (err) {
+      if (err instanceof UsageError) return `${err.message} (try 'kreview ${cmd} --help')`;
+      throw err;
     }
-  }
-  if (p.flags.fix || p.flags['fix-inplace']) {
-    writeOut(2, `kreview ${cmd}: --${p.flags.fix ? 'fix' : 'fix-inplace'}: kreview never rewrites files (it reports; the fix is the author's)\n`);
-    return 2;
-  }
-  const allow = new Map<string, string[]>();
-  for (const a of p.strings.allow ?? []) {
-    const i = a.indexOf(':');
-    if (i <= 0) {
-      writeOut(2, `kreview ${cmd}: --allow wants TYPE:PATTERN, got '${a}'\n`);
-      return 2;
+    const failLevel = parseLevel(str(p, 'fail-level') ?? 'warning');
+    const format = str(p, 'format') ?? 'text';
+    if (!failLevel) return `unknown fail level '${str(p, 'fail-level')}' (error, warning or check)`;
+    const color = str(p, 'color')?.toLowerCase();
+    if (color !== undefined && !['always', 'never', 'auto'].includes(color)) return `invalid color mode: ${str(p, 'color')} (always, never or auto)`;
+    if (!(FORMATS as readonly string[]).includes(format)) return `unknown format '${format}' (${FORMATS.join(', ')})`;
+    for (const n of NUMERIC_INERT) {
+      const v = str(p, n);
+      if (v !== undefined && !/^\d+$/.test(v)) return `option --${n} wants a number, got '${v}'`;
     }
-    const t = a.slice(0, i).toUpperCase();
-    allow.set(t, [...(allow.get(t) ?? []), a.slice(i + 1)]);
+    if (p.flags.fix || p.flags['fix-inplace']) return `--${p.flags.fix ? 'fix' : 'fix-inplace'}: kreview never rewrites files (it reports; the fix is the author's)`;
+    const allow = new Map<string, string[]>();
+    for (const a of p.strings.allow ?? []) {
+      const i = a.indexOf(':');
+      if (i <= 0) return `--allow wants TYPE:PATTERN, got '${a}'`;
+      const t = a.slice(0, i).toUpperCase();
+      allow.set(t, [...(allow.get(t) ?? []), a.slice(i + 1)]);
+    }
+    return {
+      positionals: p.positionals,
+      flags: p.flags,
+      failLevel,
+      format: format as CommonOptions['format'],
+      allow,
+      strict: !!(p.flags.strict || p.flags.subjective),
+      types: typeSet(p, 'types'),
+      ignore: typeSet(p, 'ignore'),
+      tree: str(p, 'kernel-tree') ?? str(p, 'root'),
+      base: str(p, 'base'),
+      output: str(p, 'output'),
+      color: color as CommonOptions['color'],
+      testOnly: str(p, 'test-only'),
+    };
   }
-  return {
-    positionals: p.positionals,
-    flags: p.flags,
-    failLevel,
-    format: format as CommonOptions['format'],
-    allow,
-    strict: !!(p.flags.strict || p.flags.subjective),
-    types: typeSet(p, 'types'),
-    ignore: typeSet(p, 'ignore'),
-    tree: str(p, 'kernel-tree') ?? str(p, 'root'),
-    base: str(p, 'base'),
-    output: str(p, 'output'),
-    color: color as CommonOptions['color'],
-    testOnly: str(p, 'test-only'),
-  };
 }
 
 /**
