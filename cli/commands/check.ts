@@ -8,7 +8,12 @@ import type { CheckResult } from '../../src/engine/result.js';
 import { CHECK_HELP, emit, parseCommon, ruleWhys, useColor, type CommonOptions } from '../options.js';
 import { isTTY, writeOut } from '../io.js';
 
-export async function run(argv: string[]): Promise<number> {
+export interface CheckHooks {
+  /** Rename inputs before the report is printed (the sendemail hook names the patches git gave it). */
+  relabel?: (result: CheckResult) => void;
+}
+
+export async function run(argv: string[], hooks: CheckHooks = {}): Promise<number> {
   const o = parseCommon('check', argv, CHECK_HELP);
   if (typeof o === 'number') return o;
   if (o.flags['list-types']) return listTypes(o);
@@ -31,6 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     triage: new TriageStore(),
     ...(!o.flags.quiet && isTTY(2) ? { progress: (m: string) => writeOut(2, `\r\x1b[K${m}`) } : {}),
   });
+  hooks.relabel?.(result);
   return emit(result, o);
 }
 
