@@ -3,6 +3,7 @@
 
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { useModel } from './model-option.js';
 import { parseArgs, str, typeSet, UsageError, type Specs } from './args.js';
 import { readConfig } from './config.js';
 import type { Level } from '../src/engine/finding.js';
@@ -42,6 +43,7 @@ export const CHECK_SPECS: Specs = {
   'kernel-tree': { kind: 'string', short: 't' },
   root: { kind: 'string' },
   base: { kind: 'string' },
+  model: { kind: 'string' },
   allow: { kind: 'string', repeat: true },
   debug: { kind: 'flag' },
   patch: { kind: 'flag' },
@@ -69,6 +71,7 @@ const NUMERIC_INERT = ['max-line-length', 'min-conf-desc-length', 'tab-size'];
 export const ENVIRONMENT = `Environment:
   NO_COLOR, FORCE_COLOR  colour when --color is auto: a non-empty NO_COLOR turns it
                          off; FORCE_COLOR turns it on (0 or false: off), pipes too
+  KREVIEW_MODEL          a model written by 'kreview model build' (as --model DIR)
   KREVIEW_CACHE_DIR      the cache (default $XDG_CACHE_HOME/kreview or ~/.cache/kreview)
   KREVIEW_STATE_DIR      triage marks of 'kreview review' (default
                          $XDG_STATE_HOME/kreview or ~/.local/state/kreview)
@@ -124,6 +127,8 @@ kreview options:
                          directory when it is the top of one)
   --base REV             read the tree at this git revision (default: base-commit:
                          from the series, when the tree has it)
+  --model DIR            use the model 'kreview model build' wrote to DIR instead
+                         of the embedded one (also KREVIEW_MODEL=DIR)
   --all                  also show pre-existing and fixed-later findings
   --no-witness           do not print the evidence under each finding
   --fail-level LEVEL     error, warning (default) or check: what makes exit status 1
@@ -198,6 +203,8 @@ export interface CommonOptions {
   color: 'always' | 'never' | 'auto' | undefined;
   /** checkpatch's --test-only=WORD: only findings whose message holds WORD. */
   testOnly: string | undefined;
+  /** --model DIR: a model `kreview model build` wrote. */
+  model: string | undefined;
 }
 
 export const FORMATS = ['text', 'json', 'sarif', 'b4'] as const;
@@ -223,6 +230,8 @@ export function parseCommon(cmd: string, argv: string[], help: string): CommonOp
     writeOut(1, help);
     return 0;
   }
+  const model = useModel(cmd, o.model);
+  if (model !== undefined) return model;
   return o;
 
   function interpret(words: string[]): CommonOptions | string {
@@ -265,6 +274,7 @@ export function parseCommon(cmd: string, argv: string[], help: string): CommonOp
       output: str(p, 'output'),
       color: color as CommonOptions['color'],
       testOnly: str(p, 'test-only'),
+      model: str(p, 'model'),
     };
   }
 }

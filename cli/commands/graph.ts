@@ -3,6 +3,7 @@
 
 import { parseArgs, str, UsageError } from '../args.js';
 import { writeOut } from '../io.js';
+import { useModel } from '../model-option.js';
 
 const HELP = `usage: kreview graph callers NAME [--tree DIR]
        kreview graph callees NAME
@@ -10,14 +11,15 @@ const HELP = `usage: kreview graph callers NAME [--tree DIR]
        kreview graph show NAME
 
 Queries the code graph: the tree (its default scope, from the cache) when
-there is one, else the embedded model. 'show' prints a function's calls,
+there is one, else the embedded model (or the one --model DIR or
+KREVIEW_MODEL names). 'show' prints a function's calls,
 credential scopes, page-cache accesses and assignments.
 `;
 
 export async function run(argv: string[]): Promise<number> {
   let p;
   try {
-    p = parseArgs(argv, { help: { kind: 'flag', short: 'h' }, tree: { kind: 'string' }, depth: { kind: 'string' } });
+    p = parseArgs(argv, { help: { kind: 'flag', short: 'h' }, tree: { kind: 'string' }, depth: { kind: 'string' }, model: { kind: 'string' } });
   } catch (err) {
     if (err instanceof UsageError) {
       writeOut(2, `kreview graph: ${err.message}\n${HELP}`);
@@ -30,6 +32,8 @@ export async function run(argv: string[]): Promise<number> {
     writeOut(1, HELP);
     return p.flags.help ? 0 : 2;
   }
+  const model = useModel('graph', str(p, 'model'));
+  if (model !== undefined) return model;
   const { openTree } = await import('../../src/tree/trees.js');
   const { MemoryCodeGraph } = await import('../../src/cgraph/graph.js');
   const { indexTree, DEFAULT_SCOPE } = await import('../../src/cgraph/indexer.js');

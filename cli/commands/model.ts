@@ -2,7 +2,7 @@
 // a kernel tree. The shipped model/ was built from Debian's linux-source-6.12.
 
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs, str, UsageError } from '../args.js';
 import { writeOut } from '../io.js';
 
@@ -11,7 +11,9 @@ const HELP = `usage: kreview model build --tree DIR [-o OUTDIR]
 Indexes the VFS/EROFS neighbourhood of a kernel tree (VFS core fs/*.c, erofs,
 overlayfs, fuse, cachefiles, backing-file, nfs localio, loop, mm/filemap.c and
 key headers) and writes a compact, versioned model: OUTDIR/manifest.json and
-one JSON shard per subsystem (default OUTDIR: ./model).
+one JSON shard per subsystem (default OUTDIR: ./model). kreview uses it in
+place of the embedded model with --model OUTDIR, KREVIEW_MODEL=OUTDIR, or
+--model OUTDIR in .kreview.conf.
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -60,7 +62,8 @@ export async function run(argv: string[]): Promise<number> {
   const bytes = shards.reduce((n, s) => n + s.data.length, 0);
   writeOut(1, 
     `model of ${kernel}: ${manifest.shards.length} shards, ${manifest.shards.reduce((n, s) => n + s.files, 0)} files, ` +
-      `${manifest.shards.reduce((n, s) => n + s.functions, 0)} functions, ${(bytes / 1024).toFixed(0)} KiB in ${out}/ (${stats.seconds.toFixed(1)} s)\n`,
+      `${manifest.shards.reduce((n, s) => n + s.functions, 0)} functions, ${(bytes / 1024).toFixed(0)} KiB in ${out}/ (${stats.seconds.toFixed(1)} s)\n` +
+      `use it with --model ${out} (or KREVIEW_MODEL=${resolve(out)}, or '--model ${resolve(out)}' in .kreview.conf)\n`,
   );
   return 0;
 }

@@ -177,3 +177,31 @@ describe('checkpatch.pl command lines from b4 configs and CI', () => {
     expect(missing.stdout).toContain('drivers/block/loop.c has style problems');
   });
 });
+
+describe('a model built with kreview model build is used with --model, KREVIEW_MODEL or .kreview.conf', () => {
+  it('built from a tree, then used instead of the embedded one', () => {
+    const out = mkdtempSync(join(tmpdir(), 'kreview-wf-model-'));
+    const b = kreview(['model', 'build', '--tree', 'test/fixtures/ktree', '-o', out]);
+    expect(b.status).toBe(0);
+    expect(b.stdout).toContain(`use it with --model ${out}`);
+    // this patch reads loop.c as the fixture tree has it: only that model sees the raw call it leaves
+    const patch = 'test/fixtures/patch/format-patch.patch';
+    expect(kreview(['check', '--terse', patch]).status).toBe(0);
+    const withModel = kreview(['check', '--terse', '--model', out, patch]);
+    expect(withModel.status).toBe(1);
+    expect(withModel.stdout).toMatch(/^drivers\/block\/loop\.c:\d+: ERROR: this patch drops vfs_iter_read\(\)/);
+    expect(kreview(['check', '--terse', patch], { env: { KREVIEW_MODEL: out } }).stdout).toBe(withModel.stdout);
+    const conf = mkdtempSync(join(tmpdir(), 'kreview-wf-conf-'));
+    writeFileSync(join(conf, '.kreview.conf'), `--model ${out}\n`);
+    writeFileSync(join(conf, 'p.patch'), readFileSync(join(ROOT, patch)));
+    expect(kreview(['check', '--terse', 'p.patch'], { cwd: conf }).status).toBe(1);
+    // graph answers from it too
+    expect(kreview(['graph', 'callers', 'erofs_bread', '--model', out]).stdout).toBe('erofs_read_metabuf  fs/erofs/data.c:34\n');
+  });
+  it('a directory that is no model is a usage error naming it', () => {
+    const r = kreview(['check', '--model', 'test/fixtures', DEMO]);
+    expect(r).toMatchObject({ status: 2, stdout: '' });
+    expect(r.stderr).toBe("kreview check: --model test/fixtures: not a kreview model (no manifest.json): 'kreview model build --tree KERNEL -o test/fixtures' writes one\n");
+    expect(kreview(['check', DEMO], { env: { KREVIEW_MODEL: '/nonexistent' } }).stderr).toContain('kreview check: KREVIEW_MODEL /nonexistent: not a kreview model');
+  });
+});
