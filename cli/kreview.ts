@@ -21,7 +21,7 @@ installCompileCache(join(binDir, '..', '..'));
  * Commands, loaded only when run. The path is built at run time on purpose:
  * the bundler leaves it alone, so each command stays its own bundle.
  */
-const COMMANDS = new Set(['check', 'audit', 'model', 'explain', 'reply', 'hook', 'index', 'graph', 'review']);
+const COMMANDS = new Set(['check', 'audit', 'model', 'explain', 'reply', 'hook', 'index', 'graph', 'review', 'triage']);
 const load = async (name: string): Promise<{ run(argv: string[]): Promise<number> }> => {
   // bundled commands are .cjs, loaded with require(): import() of a CommonJS
   // file runs Node's export lexer over the whole bundle first (~15 ms of a
@@ -65,6 +65,7 @@ commands:
   reply [options] INPUT...   draft the review email for the findings
   explain [TYPE]             a rule's documentation, or the list of rules
   hook install|uninstall     a git sendemail-validate hook that runs kreview check
+  triage list|forget         the false-positive marks made in review, shown and undone
   index [--tree DIR]         index a kernel tree into the cache (both cores)
   graph callers|callees|path|show NAME   what the code graph knows
   model build --tree DIR     rebuild the embedded model from a kernel tree

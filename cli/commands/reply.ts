@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { gitIdentity } from '../git-identity.js';
 import { parseCommon } from '../options.js';
 import { writeOut } from '../io.js';
+import { sanitizeLine } from '../../src/report/sanitize.js';
 
 const HELP = `usage: kreview reply [options] INPUT... [-o FILE]
 
@@ -25,6 +26,8 @@ export async function run(argv: string[]): Promise<number> {
   const { runCheck } = await import('../../src/engine/run.js');
   const { draftReply } = await import('../../src/report/reply.js');
   const { loadRules } = await import('../../src/engine/registry.js');
+  const { TriageStore } = await import('../../src/engine/triage.js');
+  const { HIDDEN_BY } = await import('../../src/engine/result.js');
   const rules = await loadRules();
   const result = await runCheck({
     inputs: o.positionals,
@@ -37,11 +40,18 @@ export async function run(argv: string[]): Promise<number> {
     types: o.types,
     ignore: o.ignore,
     allow: o.allow,
+    triage: new TriageStore(),
   });
   let bad = false;
   for (const inp of result.inputs) for (const e of [...inp.errors, ...inp.patches.flatMap((p) => p.errors.filter((x) => x.kind !== 'apply'))]) {
     bad = true;
     writeOut(2, `kreview: ${e.oneLine()}\n`);
+  }
+  // what the draft leaves out, and why, is said here: the mail itself is for the author
+  for (const inp of result.inputs) {
+    for (const r of inp.patches) {
+      for (const h of r.hidden ?? []) writeOut(2, `kreview reply: "${sanitizeLine(r.patch.subject)}": ${h.count} finding${h.count > 1 ? 's' : ''} left out, ${HIDDEN_BY[h.by]}\n`);
+    }
   }
   const me = gitIdentity();
   const mails: string[] = [];

@@ -119,10 +119,12 @@ export async function runCheck(o: RunOptions): Promise<CheckResult> {
     if (o.triage) {
       for (const r of patches) {
         if (!r.findings.length) continue; // nothing to suppress: no need to hash and look up
-        const fp = o.triage.falsePositives(r.patch);
-        const before = r.findings.length;
-        r.findings = r.findings.filter((f) => !fp.has(f.key));
-        if (r.findings.length < before) r.notes.push(`${before - r.findings.length} finding(s) marked as false positives in kreview review are not shown`);
+        const marks = o.triage.falsePositives(r.patch);
+        const hidden = r.findings.filter((f) => marks.has(f.key));
+        if (!hidden.length) continue;
+        r.findings = r.findings.filter((f) => !marks.has(f.key));
+        const reasons = Object.fromEntries(hidden.flatMap((f) => (marks.get(f.key) ? [[f.key, marks.get(f.key)!]] : [])));
+        r.hidden = [{ by: 'triage', count: hidden.length, findings: hidden, ...(Object.keys(reasons).length ? { reasons } : {}) }];
       }
     }
     inputs.push({ input, patches, errors: series.errors });

@@ -10,7 +10,7 @@
 
 import type { Finding, Level } from '../engine/finding.js';
 import type { CheckResult, Filter, PatchReport } from '../engine/result.js';
-import { failing, visibleFindings } from '../engine/result.js';
+import { failing, HIDDEN_BY, shownHidden, visibleFindings } from '../engine/result.js';
 import { sanitize, sanitizeLine } from './sanitize.js';
 import type { Patch } from '../patch/types.js';
 
@@ -91,7 +91,9 @@ export function formatText(result: CheckResult, o: TextOptions): { stdout: strin
     const clean = shown.length === 0;
     // a corrupt patch (a line-wrapped hunk, bad MIME) was not fully read: never "ready for submission"
     const broken = u.report.errors.some((e) => e.kind !== 'apply');
-    if (o.mailback && clean && !broken) continue;
+    // findings left out are said in every mode, -q, --terse and --mailback included
+    const hidden = shownHidden(u.report, o).map((h) => `${h.count} finding${h.count > 1 ? 's' : ''} hidden, ${HIDDEN_BY[h.by]}: ${sanitizeLine(h.detail ?? '')}`);
+    if (o.mailback && clean && !broken && !hidden.length) continue;
     if (multi && !o.quiet && !o.terse) {
       const dash = '-'.repeat(u.vname.length);
       out += `${dash}\n${u.vname}\n${dash}\n`;
@@ -104,6 +106,7 @@ export function formatText(result: CheckResult, o: TextOptions): { stdout: strin
         out += `${why}\n\n`;
       }
     }
+    if (o.terse || o.emacs) for (const h of hidden) out += `${u.filename}: NOTE: ${h}\n`;
     const counts = { ERROR: 0, WARNING: 0, CHECK: 0 };
     for (const f of shown) counts[f.level]++;
     if (o.summary && !(clean && (o.quiet || o.terse))) {
@@ -113,6 +116,7 @@ export function formatText(result: CheckResult, o: TextOptions): { stdout: strin
         (o.strict ? `${counts.CHECK} checks, ` : '') +
         `${u.report.linesChecked ?? linesChecked(u.report.patch)} lines checked\n`;
     }
+    if (!o.terse && !o.emacs) for (const h of hidden) out += `${o.quiet ? '' : '\n'}NOTE: ${h}\n`;
     if (!o.quiet && !o.terse) {
       for (const n of u.report.notes) out += `\nNOTE: ${sanitizeLine(n)}\n`;
       out += '\n';

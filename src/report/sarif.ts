@@ -5,7 +5,7 @@
 import type { Finding, Level } from '../engine/finding.js';
 import { loadRules, ruleDoc } from '../engine/registry.js';
 import type { CheckResult, Filter } from '../engine/result.js';
-import { failing, visibleFindings } from '../engine/result.js';
+import { failing, HIDDEN_BY, shownHidden, visibleFindings } from '../engine/result.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
 
 const SARIF_LEVEL: Record<Level, 'error' | 'warning' | 'note'> = { ERROR: 'error', WARNING: 'warning', CHECK: 'note' };
@@ -19,6 +19,13 @@ export async function formatSarif(result: CheckResult, f: Filter, failLevel: Lev
     for (const r of inp.patches) {
       if (failing(r, f, failLevel).length) exit = 1;
       for (const x of visibleFindings(r, f)) results.push(sarifResult(x, ruleIndex.get(x.type), r.patch.subject));
+      // hidden findings are results with a suppression (SARIF 3.35), as code scanning shows dismissed alerts
+      for (const h of shownHidden(r, f)) {
+        for (const x of h.findings) {
+          const reason = h.reasons?.[x.key];
+          results.push({ ...sarifResult(x, ruleIndex.get(x.type), r.patch.subject), suppressions: [{ kind: 'external', status: 'accepted', justification: `${HIDDEN_BY[h.by]}${reason ? `: ${reason}` : ''}` }] });
+        }
+      }
     }
   }
   const doc = {

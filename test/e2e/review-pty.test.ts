@@ -59,14 +59,46 @@ describe.skipIf(!hasTmux)('kreview review in a terminal', () => {
     expect(reply).toContain('Subject: Re: [PATCH] loop: call ->read_iter directly for buffered reads');
     expect(reply).not.toContain('Doesn\'t that lose the rw_verify_area()'); // the false positive is left out
     expect(readdirSync(join(dir, 'state', 'triage')).length).toBeGreaterThan(0);
-    // later checks of the same patch leave the false positive out
-    const r = spawnSync(process.execPath, ['dist/bin/kreview.cjs', 'check', 'examples/0001-loop-raw-read-iter.patch'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, HOME: dir, KREVIEW_STATE_DIR: join(dir, 'state'), KREVIEW_CACHE_DIR: join(dir, 'cache') },
-    });
+    // later checks of the same patch leave the false positive out, and every format says so
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, ['dist/bin/kreview.cjs', ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, HOME: dir, KREVIEW_STATE_DIR: join(dir, 'state'), KREVIEW_CACHE_DIR: join(dir, 'cache'), NO_COLOR: '1' },
+      });
+    const demo = 'examples/0001-loop-raw-read-iter.patch';
+    const said = '1 finding hidden, marked as false positives in kreview review';
+    const r = run('check', demo);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('marked as false positives in kreview review');
+    expect(r.stdout).toContain(`NOTE: ${said}`);
+    expect(r.stdout).toContain('RAW_RW_ITER drivers/block/loop.c:275 (the ioctl checks it)');
+    for (const flags of [['--terse'], ['--emacs'], ['-q'], ['-q', '--terse', '--no-summary', '--mailback']]) {
+      const t = run('check', ...flags, demo);
+      expect(t.status, flags.join(' ')).toBe(0);
+      expect(t.stdout, flags.join(' ')).toContain(said);
+    }
+    expect(run('check', '--terse', demo).stdout.split('\n')[0]).toMatch(new RegExp(`^${demo}: NOTE: ${said}`));
+    const json = JSON.parse(run('check', '--format', 'json', demo).stdout);
+    expect(json.summary).toMatchObject({ errors: 0, failing: 0, hidden: 1 });
+    expect(json.inputs[0].patches[0].hidden).toEqual([expect.objectContaining({ by: 'triage', count: 1, findings: [expect.objectContaining({ reason: 'the ioctl checks it' })] })]);
+    const sarif = JSON.parse(run('check', '--format', 'sarif', demo).stdout);
+    expect(sarif.runs[0].results).toEqual([expect.objectContaining({ ruleId: 'RAW_RW_ITER', suppressions: [expect.objectContaining({ kind: 'external', justification: expect.stringContaining('the ioctl checks it') })] })]);
+    const b4 = JSON.parse(run('check', '--format', 'b4', demo).stdout);
+    expect(b4).toEqual([expect.objectContaining({ status: 'pass', summary: expect.stringContaining(said) })]);
+    const replied = run('reply', demo);
+    expect(replied.stderr).toContain('1 finding left out, marked as false positives in kreview review');
+    // the marks are listed, and forgetting them brings the finding back
+    const list = run('triage', 'list');
+    expect(list.stdout).toContain('loop: call ->read_iter directly for buffered reads');
+    expect(list.stdout).toContain('false-positive');
+    expect(list.stdout).toContain('the ioctl checks it');
+    const forget = run('triage', 'forget', demo);
+    expect(forget.status).toBe(0);
+    expect(forget.stdout).toContain('kreview: forgot the marks of diff:');
+    const again = run('check', demo);
+    expect(again.status).toBe(1);
+    expect(again.stdout).not.toContain('hidden');
+    expect(run('triage', 'forget', demo)).toMatchObject({ status: 1 });
     expect(existsSync(join(dir, 'reply.txt'))).toBe(true);
   });
 });
