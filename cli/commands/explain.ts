@@ -1,11 +1,17 @@
 // `kreview explain [TYPE]`: a rule's documentation (its README.md), or the
 // list of rules with their one-line descriptions.
 
-import { writeOut } from '../io.js';
+import { isTTY, writeOut } from '../io.js';
+import { useColor } from '../color.js';
 
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes('-h') || argv.includes('--help')) {
-    writeOut(1, 'usage: kreview explain [TYPE]\n\nWithout TYPE, lists the rules. TYPE is a checkpatch-style type (RAW_RW_ITER) or a rule id (raw-rw-iter).\n');
+    writeOut(
+      1,
+      'usage: kreview explain [TYPE]\n\nWithout TYPE, lists the rules. TYPE is a checkpatch-style type (RAW_RW_ITER) or a rule id (raw-rw-iter).\n' +
+        'On a terminal the documentation is rendered and shown through a pager: KREVIEW_PAGER, else PAGER, else\n' +
+        "'less -FRX' (empty or cat: none). NO_COLOR and FORCE_COLOR decide colour, as for kreview check.\n",
+    );
     return 0;
   }
   const { loadRules, ruleDoc } = await import('../../src/engine/registry.js');
@@ -24,6 +30,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const doc = ruleDoc(rule.id) ?? `# ${rule.meta.type}\n\n${rule.meta.description}\n`;
   const { renderMarkdown } = await import('../render-markdown.js');
-  writeOut(1, await renderMarkdown(doc, { tty: !!process.stdout.isTTY, width: process.stdout.columns ?? 80 }));
+  const { page } = await import('../pager.js');
+  const tty = isTTY(1);
+  const text = await renderMarkdown(doc, { tty, width: tty ? process.stdout.columns : 80, color: useColor(undefined, process.env, () => tty) });
+  await page(text);
   return 0;
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { gitIdentity } from '../git-identity.js';
 import { parseCommon } from '../options.js';
+import { useColor } from '../color.js';
 
 const HELP = `usage: kreview review [options] INPUT...
 
@@ -59,7 +60,8 @@ export async function run(argv: string[]): Promise<number> {
   const docs = new Map<string, string>();
   for (const r of rules) {
     const md = ruleDoc(r.id);
-    if (md) docs.set(r.meta.type, await renderMarkdown(md, { tty: true, width: process.stdout.columns ?? 80 }));
+    // rendered as kreview explain renders it, for the detail pane's width
+    if (md) docs.set(r.meta.type, await renderMarkdown(md, { tty: true, width: (process.stdout.columns || 80) - 2, color: useColor(o.color, process.env, () => true) }));
   }
   const store = new TriageStore();
   // next to this bundle (dist/bin/commands), or in the tsc layout (dist/cli/tui)

@@ -101,4 +101,42 @@ describe.skipIf(!hasTmux)('kreview review in a terminal', () => {
     expect(run('triage', 'forget', demo)).toMatchObject({ status: 1 });
     expect(existsSync(join(dir, 'reply.txt'))).toBe(true);
   });
+
+  it('the detail pane shows the rule doc rendered as kreview explain renders it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kreview-pty-'));
+    const session = `kreview-doc-${process.pid}`;
+    const cmd = `cd ${ROOT} && CI=true HOME=${dir} KREVIEW_STATE_DIR=${dir}/state KREVIEW_CACHE_DIR=${dir}/cache ${process.execPath} dist/bin/kreview.cjs review examples/0001-loop-raw-read-iter.patch; echo; echo KREVIEW-EXIT-$?; sleep 30`;
+    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '100', '-y', '30', cmd]);
+    const screen = (): string => spawnSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' }).stdout;
+    const keys = (...k: string[]): void => void execFileSync('tmux', ['send-keys', '-t', session, ...k]);
+    try {
+      await until(screen, (s) => s.includes('ERROR:RAW_RW_ITER'), 'the finding');
+      // tab to the detail pane (the full-width one, drawn heavy when focused), then scroll to the doc
+      const detailFocused = (x: string): boolean => /^┏━+┓$/m.test(x);
+      for (let i = 0; i < 6 && !detailFocused(screen()); i++) {
+        const before = screen();
+        keys('Tab');
+        await until(screen, (x) => x !== before, 'a redraw', 2000).catch(() => undefined);
+      }
+      await until(screen, (x) => /^┏━+┓$/m.test(x), 'the detail pane focused');
+      // one key per frame: keys sent together arrive as one chunk
+      const docShown = (x: string): boolean => x.includes('What it does') && x.includes('Flags a direct call');
+      for (let i = 0; i < 20 && !docShown(screen()); i++) {
+        const before = screen();
+        keys('j');
+        await until(screen, (x) => x !== before, 'a redraw', 2000).catch(() => undefined);
+      }
+      const s = await until(screen, docShown, 'the rule doc');
+      // Markdown rendered for the terminal, not shown raw
+      expect(s).not.toContain('`');
+      expect(s).not.toContain('**');
+      // headings and code styled, as explain styles them (CI=true set: colour follows the terminal, not chalk's CI guess)
+      const styled = spawnSync('tmux', ['capture-pane', '-e', '-p', '-t', session], { encoding: 'utf8' }).stdout;
+      expect(styled).toMatch(/\x1b\[1m[^\n]*## What it does/);
+      keys('q');
+      await until(screen, (x) => x.includes('KREVIEW-EXIT-0'), 'the exit');
+    } finally {
+      spawnSync('tmux', ['kill-session', '-t', session]);
+    }
+  });
 });
