@@ -10,6 +10,7 @@ import { installInterruptHandler } from '../src/interrupt.js';
 import { nodeRequire } from '../src/runtime.js';
 import { installCompileCache } from './compile-cache.js';
 import { STDOUT_CLOSED, writeOut } from './io.js';
+import { ENVIRONMENT } from './environment.js';
 
 /** dist/bin: this bundle's directory (no URL to build in the CommonJS bundle). */
 const binDir = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
@@ -68,12 +69,13 @@ commands:
   triage list|forget         the false-positive marks made in review, shown and undone
   index [--tree DIR]         index a kernel tree into the cache (both cores)
   graph callers|callees|path|show NAME   what the code graph knows
-  model build --tree DIR     rebuild the embedded model from a kernel tree
+  model build --tree DIR     build a model from a kernel tree (then use it with --model)
 
 Run 'kreview <command> --help' for a command's options.
   -h, --help      this help
   -V, --version   print the version
-`;
+
+${ENVIRONMENT}`;
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;

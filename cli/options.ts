@@ -4,6 +4,10 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useModel } from './model-option.js';
+import { ENVIRONMENT } from './environment.js';
+import { useColor, type ColorWhen } from './color.js';
+
+export { useColor };
 import { parseArgs, str, typeSet, UsageError, type Specs } from './args.js';
 import { readConfig } from './config.js';
 import type { Level } from '../src/engine/finding.js';
@@ -67,23 +71,6 @@ export const CHECK_SPECS: Specs = {
 /** checkpatch.pl options that take a number (Getopt's `=i`): a word that is not one is a usage error there too. */
 const NUMERIC_INERT = ['max-line-length', 'min-conf-desc-length', 'tab-size'];
 
-/** The variables that change what kreview does, for every --help and the README. */
-export const ENVIRONMENT = `Environment:
-  NO_COLOR, FORCE_COLOR  colour when --color is auto: a non-empty NO_COLOR turns it
-                         off; FORCE_COLOR turns it on (0 or false: off), pipes too
-  KREVIEW_MODEL          a model written by 'kreview model build' (as --model DIR)
-  KREVIEW_CACHE_DIR      the cache (default $XDG_CACHE_HOME/kreview or ~/.cache/kreview)
-  KREVIEW_STATE_DIR      triage marks of 'kreview review' (default
-                         $XDG_STATE_HOME/kreview or ~/.local/state/kreview)
-  KREVIEW_NO_COMPILE_CACHE=1, NODE_DISABLE_COMPILE_CACHE=1
-                         do not cache compiled code
-  HOME                   where .kreview.conf, the cache and the state are found
-  GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL
-                         the reply drafts' From when git has no user.name/email
-  GIT_SENDEMAIL_FILE_COUNTER, GIT_SENDEMAIL_FILE_TOTAL
-                         set by git send-email >= 2.45: the hook checks the series
-`;
-
 export const CHECK_HELP = `usage: kreview check [options] INPUT...
        kreview check -f [options] FILE...
        kreview check --list-types [-v]
@@ -139,6 +126,10 @@ kreview options:
   --allow TYPE:PATTERN   accept findings of TYPE in files (and functions) matching
                          PATTERN, e.g. VFS_INTERNAL_HELPER:fs/btrfs/*
   --debug                stack traces for internal errors
+
+Findings marked as false positives in 'kreview review' are left out, and
+every format says how many and which; 'kreview triage list' shows the marks,
+'kreview triage forget' undoes them.
 
 Options are also read from .kreview.conf in ., $HOME and .scripts (the first
 found), as checkpatch.pl reads .checkpatch.conf.
@@ -200,7 +191,7 @@ export interface CommonOptions {
   tree: string | undefined;
   base: string | undefined;
   output: string | undefined;
-  color: 'always' | 'never' | 'auto' | undefined;
+  color: ColorWhen | undefined;
   /** checkpatch's --test-only=WORD: only findings whose message holds WORD. */
   testOnly: string | undefined;
   /** --model DIR: a model `kreview model build` wrote. */
@@ -277,23 +268,6 @@ export function parseCommon(cmd: string, argv: string[], help: string): CommonOp
       model: str(p, 'model'),
     };
   }
-}
-
-/**
- * Colour for the text report. --color=always/never decide; auto (the
- * default) colours a terminal, as checkpatch.pl does, and follows the Node
- * ecosystem's variables (supports-color, Node's own tty): FORCE_COLOR=0 or
- * false turns it off, any other FORCE_COLOR on (pipes too), and a non-empty
- * NO_COLOR (no-color.org) turns it off. FORCE_COLOR wins over NO_COLOR, as
- * in Node.
- */
-export function useColor(when: CommonOptions['color'], env: NodeJS.ProcessEnv, tty: () => boolean): boolean {
-  if (when === 'always') return true;
-  if (when === 'never') return false;
-  const force = env.FORCE_COLOR;
-  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
-  if (env.NO_COLOR) return false;
-  return tty();
 }
 
 /**

@@ -3,7 +3,7 @@
 // as a user runs it.
 
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -203,5 +203,83 @@ describe('a model built with kreview model build is used with --model, KREVIEW_M
     expect(r).toMatchObject({ status: 2, stdout: '' });
     expect(r.stderr).toBe("kreview check: --model test/fixtures: not a kreview model (no manifest.json): 'kreview model build --tree KERNEL -o test/fixtures' writes one\n");
     expect(kreview(['check', DEMO], { env: { KREVIEW_MODEL: '/nonexistent' } }).stderr).toContain('kreview check: KREVIEW_MODEL /nonexistent: not a kreview model');
+  });
+});
+
+describe('kreview explain pages long output on a terminal, as git does', () => {
+  const pager = 'echo "PAGED LESS=$LESS"; cat';
+  it('never through a pager when stdout is not a terminal', () => {
+    const r = kreview(['explain', 'RAW_RW_ITER'], { env: { KREVIEW_PAGER: pager, PAGER: pager } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain('PAGED');
+    expect(r.stdout.split('\n')[0]).toBe('# RAW_RW_ITER');
+  });
+  it.skipIf(!hasScript)('on a terminal: KREVIEW_PAGER, else PAGER (with LESS=FRX), empty or cat for none; rendered, not raw', () => {
+    const paged = onTerminal(['explain', 'RAW_RW_ITER'], { KREVIEW_PAGER: pager });
+    expect(paged).toContain('PAGED LESS=FRX');
+    // rendered as Markdown for a terminal: no backticks left around code
+    expect(paged).toContain('rw_verify_area()');
+    expect(paged).not.toContain('`rw_verify_area()`');
+    expect(onTerminal(['explain', 'RAW_RW_ITER'], { PAGER: pager, LESS: '-R' })).toContain('PAGED LESS=-R');
+    expect(onTerminal(['explain', 'RAW_RW_ITER'], { KREVIEW_PAGER: '', PAGER: pager })).not.toContain('PAGED');
+    expect(onTerminal(['explain', 'RAW_RW_ITER'], { KREVIEW_PAGER: 'cat', PAGER: pager })).not.toContain('PAGED');
+    // a pager that is not there: the text anyway
+    expect(onTerminal(['explain', 'RAW_RW_ITER'], { KREVIEW_PAGER: 'no-such-pager-here' })).toContain('What it does');
+    // NO_COLOR: rendered without colour
+    const mono = onTerminal(['explain', 'RAW_RW_ITER'], { KREVIEW_PAGER: 'cat', NO_COLOR: '1' });
+    expect(mono).toContain('What it does');
+    expect(mono).not.toContain('\x1b[3');
+  });
+});
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+describe.skipIf(!hasTmux)('the default pager in a real terminal', () => {
+  it('less -FRX shows the doc, q quits, exit 0', async () => {
+    const session = `kreview-wf-${process.pid}`;
+    const cmd = `cd ${ROOT} && env -u PAGER -u KREVIEW_PAGER -u LESS HOME=${CACHE} KREVIEW_CACHE_DIR=${CACHE} ${process.execPath} ${BIN} explain RAW_RW_ITER; echo KREVIEW-EXIT-$?; sleep 30`;
+    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '90', '-y', '20', cmd]);
+    const screen = (): string => spawnSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' }).stdout;
+    const until = async (pred: (s: string) => boolean, what: string): Promise<string> => {
+      const end = Date.now() + 20_000;
+      for (;;) {
+        const s = screen();
+        if (pred(s)) return s;
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last:\n${s}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      const first = await until((s) => s.includes('RAW_RW_ITER') && /^:\s*$/m.test(s), 'less with the first page');
+      expect(first).not.toContain('KREVIEW-EXIT');
+      execFileSync('tmux', ['send-keys', '-t', session, 'q']);
+      await until((s) => s.includes('KREVIEW-EXIT-0'), 'the exit');
+    } finally {
+      spawnSync('tmux', ['kill-session', '-t', session]);
+    }
+  });
+});
+
+describe('the help and the README say what there is', () => {
+  it('check --help lists every format; --help and the README name every variable the code reads', () => {
+    const help = kreview(['check', '--help']).stdout;
+    for (const f of ['text', 'json', 'sarif', 'b4']) expect(help).toMatch(new RegExp(`\\b${f}\\b[^\\n]*\\(`));
+    // every variable the shipped code reads, found in the code itself
+    const files = (dir: string): string[] =>
+      readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : /\.tsx?$/.test(d.name) && !d.name.includes('.test.') ? [join(dir, d.name)] : []));
+    const names = new Set<string>();
+    for (const f of [...files('cli'), ...files('src'), ...files('rules')]) {
+      for (const m of readFileSync(join(ROOT, f), 'utf8').matchAll(/\benv(?:\.|\?\.)([A-Z][A-Z0-9_]+)|process\.env\.([A-Z][A-Z0-9_]+)|\['(CI)', '(CONTINUOUS_INTEGRATION)'\]/g)) {
+        for (const n of m.slice(1)) if (n) names.add(n);
+      }
+    }
+    expect(names.size).toBeGreaterThan(10);
+    const top = kreview(['--help']).stdout;
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const n of names) {
+      expect(top, n).toContain(n);
+      expect(help, n).toContain(n);
+      expect(readme, n).toContain(n);
+    }
   });
 });
