@@ -24,7 +24,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const { runCheck } = await import('../../src/engine/run.js');
-  const { draftReply } = await import('../../src/report/reply.js');
+  const { draftReply, threadingProblem } = await import('../../src/report/reply.js');
   const { loadRules } = await import('../../src/engine/registry.js');
   const { TriageStore } = await import('../../src/engine/triage.js');
   const { HIDDEN_BY } = await import('../../src/engine/result.js');
@@ -58,7 +58,10 @@ export async function run(argv: string[]): Promise<number> {
   for (const inp of result.inputs) {
     for (const r of inp.patches) {
       const m = draftReply(r, { me, questions: (rule, id) => rules.find((x) => x.id === rule)?.meta.questions?.[id] });
-      if (m) mails.push(m);
+      if (!m) continue;
+      mails.push(m);
+      const problem = threadingProblem(r.patch);
+      if (problem) writeOut(2, `kreview reply: warning: "${sanitizeLine(r.patch.subject)}": ${problem}\n`);
     }
   }
   if (!mails.length) {

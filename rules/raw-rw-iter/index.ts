@@ -33,9 +33,9 @@ export default defineRule({
       reroutedKeep: 'this patch drops {{removed}} on {{file}} and does the I/O with the raw {{call}} here, which skips rw_verify_area() (LSM and fanotify hooks); keep {{removed}}',
     },
     questions: {
-      raw: "This calls {{call}} on {{file}} directly. Doesn't that skip rw_verify_area(), so neither security_file_permission() nor the fanotify permission and pre-content hooks run for that file? Could this use {{useInstead}} instead?",
-      rerouted: "This drops {{removed}} and does the I/O on {{file}} with a raw {{call}}. Doesn't that lose the rw_verify_area() checks (LSM, fanotify permission and pre-content hooks) that {{removed}} ran? Could it keep {{removed}}, or use {{useInstead}}?",
-      reroutedKeep: "This drops {{removed}} and does the I/O on {{file}} with a raw {{call}}. Doesn't that lose the rw_verify_area() checks (LSM, fanotify permission and pre-content hooks) that {{removed}} ran? Could it keep {{removed}}?",
+      raw: 'This calls {{call}} on {{file}} directly, which skips rw_verify_area() and with it the LSM and fanotify permission hooks. Could it use {{useInstead}} instead?',
+      rerouted: 'This replaces {{removed}} on {{file}} with a raw {{call}}, which skips the rw_verify_area() checks (LSM, fanotify) that {{removed}} ran. Could it keep {{removed}}, or use {{useInstead}}?',
+      reroutedKeep: 'This replaces {{removed}} on {{file}} with a raw {{call}}, which skips the rw_verify_area() checks (LSM, fanotify) that {{removed}} ran. Could it keep {{removed}}?',
     },
     references: [
       { title: 'shared/KERNEL-CONTEXT.md: raw method calls bypass the VFS checks (linux-fsdevel, May 2026)' },

@@ -283,3 +283,54 @@ describe('the help and the README say what there is', () => {
     }
   });
 });
+
+/** Unfold a header block and decode RFC 2047 words, as a mail reader does. */
+function readHeader(mail: string, name: string): string | undefined {
+  const head = mail.split('\n\n')[0]!.replace(/\n[ \t]/g, ' \u0000');
+  const line = head.split('\n').find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  if (line === undefined) return undefined;
+  const value = line.slice(name.length + 1).replace(/^ /, '');
+  // white space between two encoded words is not part of the text (RFC 2047 6.2); a fold is not either
+  return value
+    .replace(/(\?=) \u0000(?==\?)/g, '$1')
+    .replace(/ \u0000/g, ' ')
+    .replace(/=\?UTF-8\?B\?([^?]*)\?=/g, (_, b: string) => `\u0001${b}\u0001`)
+    .replace(/(?:\u0001[^\u0001]*\u0001)+/g, (run) => Buffer.concat(run.split('\u0001').filter(Boolean).map((b) => Buffer.from(b, 'base64'))).toString('utf8'));
+}
+
+describe('reply drafts read like a maintainer wrote them', () => {
+  it('a sentence or two per finding, [...] for cuts, no evidence dump; a warning when the patch has no Message-ID', () => {
+    const r = kreview(['reply', DEMO]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('kreview reply: warning: "loop: call ->read_iter directly for buffered reads": the patch has no Message-ID: the draft has no In-Reply-To and will not thread under it\n');
+    const body = r.stdout.split('\n\n').slice(1).join('\n\n');
+    expect(body).toContain('\n[...]\n');
+    expect(body).not.toContain('[ ... ]');
+    const lines = body.trimEnd().split('\n').slice(0, -2); // without "Thanks," and the name
+    const said = lines.filter((l) => l && !l.startsWith('>') && l !== '[...]' && !l.startsWith('On ')).join(' ');
+    expect(said).toBe('This replaces vfs_iter_read() on lo->lo_backing_file with a raw ->read_iter(), which skips the rw_verify_area() checks (LSM, fanotify) that vfs_iter_read() ran. Could it keep vfs_iter_read(), or use vfs_iocb_iter_read()?');
+    expect(said.split(/[.?] /)).toHaveLength(2);
+    expect(body).not.toContain('drivers/block/loop.c:'); // line numbers and evidence stay in the report
+  });
+
+  it('long headers are folded (RFC 5322) and decode to what the patch said (RFC 2047)', () => {
+    const demo = readFileSync(join(ROOT, DEMO), 'utf8');
+    const ascii = `[PATCH] loop: ${'many words in a subject '.repeat(60)}${'x'.repeat(1500)}`;
+    const utf8 = `ünïcödé wörds ${'é'.repeat(200)}`;
+    const subject = `${ascii} ${utf8} end`;
+    const id = '20261102.1-long@example.org';
+    const dir = mkdtempSync(join(tmpdir(), 'kreview-wf-reply-'));
+    const patch = join(dir, 'long.patch');
+    // as git format-patch writes it: non-ASCII as an RFC 2047 word
+    const encoded = `${ascii} =?UTF-8?B?${Buffer.from(utf8).toString('base64')}?= end`;
+    writeFileSync(patch, demo.replace(/^Subject: .*$/m, `Subject: ${encoded}\nMessage-ID: <${id}>\nCc: ${Array.from({ length: 40 }, (_, i) => `Person ${i} <p${i}@example.org>`).join(', ')}`));
+    const r = kreview(['reply', patch]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    const head = r.stdout.split('\n\n')[0]!;
+    for (const l of head.split('\n')) expect(l.length, l.slice(0, 40)).toBeLessThanOrEqual(78);
+    expect(readHeader(r.stdout, 'Subject')).toBe(`Re: ${subject}`);
+    expect(readHeader(r.stdout, 'In-Reply-To')).toBe(`<${id}>`);
+    expect(readHeader(r.stdout, 'Cc')).toBe(Array.from({ length: 40 }, (_, i) => `Person ${i} <p${i}@example.org>`).join(', '));
+  });
+});
