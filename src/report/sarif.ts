@@ -6,7 +6,7 @@ import type { Finding, Level } from '../engine/finding.js';
 import { loadRules, ruleDoc } from '../engine/registry.js';
 import type { CheckResult, Filter } from '../engine/result.js';
 import { failing, HIDDEN_BY, shownHidden, visibleFindings } from '../engine/result.js';
-import { TOOL_NAME, toolVersion } from '../version.js';
+import { TOOL_NAME, toolHomepage, toolVersion } from '../version.js';
 
 const SARIF_LEVEL: Record<Level, 'error' | 'warning' | 'note'> = { ERROR: 'error', WARNING: 'warning', CHECK: 'note' };
 
@@ -37,10 +37,13 @@ export async function formatSarif(result: CheckResult, f: Filter, failLevel: Lev
           driver: {
             name: TOOL_NAME,
             version: toolVersion(),
-            informationUri: 'https://example.org/kreview',
+            // the package's homepage when it names one; no made-up address otherwise (the property is optional)
+            ...(toolHomepage() ? { informationUri: toolHomepage() } : {}),
             rules: rules.map((r) => ({
               id: r.meta.type,
               name: r.id,
+              // the rule's first cited source a reader can open (the lore message its reasoning comes from)
+              ...(r.meta.references.find((x) => x.url) ? { helpUri: r.meta.references.find((x) => x.url)!.url } : {}),
               shortDescription: { text: r.meta.description },
               fullDescription: { text: r.meta.description },
               help: { text: ruleDoc(r.id) ?? r.meta.description, markdown: ruleDoc(r.id) ?? r.meta.description },

@@ -334,3 +334,17 @@ describe('reply drafts read like a maintainer wrote them', () => {
     expect(readHeader(r.stdout, 'Cc')).toBe(Array.from({ length: 40 }, (_, i) => `Person ${i} <p${i}@example.org>`).join(', '));
   });
 });
+
+describe('rule docs as the package ships them', () => {
+  it('explain and SARIF cite sources a reader can open, no placeholders', () => {
+    const doc = kreview(['explain', 'RAW_RW_ITER']).stdout;
+    expect(doc).toContain('https://lore.kernel.org/r/20260505155615.2719500-1-hsiangkao@linux.alibaba.com');
+    expect(doc).toContain('lo_rw_aio()');
+    expect(doc).not.toContain('KERNEL-CONTEXT');
+    const sarif = kreview(['check', '--format', 'sarif', DEMO]).stdout;
+    expect(sarif).not.toContain('example.org');
+    const rules = JSON.parse(sarif).runs[0].tool.driver.rules as { id: string; helpUri?: string }[];
+    expect(rules).toHaveLength(4);
+    for (const r of rules) expect(r.helpUri, r.id).toMatch(/^https:\/\/lore\.kernel\.org\/r\/\S+@\S+$/);
+  });
+});
