@@ -48,15 +48,17 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write('kreview review: needs a terminal (use kreview check or kreview reply in scripts)\n');
     return 2;
   }
-  const [{ render }, React, { App }, { TriageStore, stateDir }, { draftReply, threadingProblem }, { loadRules, ruleDoc }, { renderMarkdown }] = await Promise.all([
-    import('ink'),
-    import('react'),
-    import('../tui/App.js'),
-    import('../../src/engine/triage.js'),
-    import('../../src/report/reply.js'),
-    import('../../src/engine/registry.js'),
-    import('../render-markdown.js'),
-  ]);
+  const [{ render }, React, { App }, { TriageStore, stateDir }, { draftReply, threadingProblem }, { loadRules, ruleDoc }, { renderMarkdown }] = await withoutCiFlags(() =>
+    Promise.all([
+      import('ink'),
+      import('react'),
+      import('../tui/App.js'),
+      import('../../src/engine/triage.js'),
+      import('../../src/report/reply.js'),
+      import('../../src/engine/registry.js'),
+      import('../render-markdown.js'),
+    ]),
+  );
   const rules = await loadRules();
   const docs = new Map<string, string>();
   for (const r of rules) {
@@ -121,6 +123,28 @@ export async function run(argv: string[]): Promise<number> {
   // the path stays on the terminal after the screen is gone
   if (written) process.stderr.write(`kreview review: reply draft written to ${written}\n`);
   return 0;
+}
+
+/**
+ * Ink decides once, when its module is first evaluated, whether it runs "in
+ * CI" (CI or CONTINUOUS_INTEGRATION set), and then draws nothing until the
+ * app exits. review only ever runs on a terminal (it refuses otherwise), so
+ * a CI=true left in a shell, a container or a CI job's tmux must not give a
+ * blank screen: Ink is bundled into this command and evaluated here, with
+ * those flags hidden, then they are put back.
+ */
+async function withoutCiFlags<T>(fn: () => Promise<T>): Promise<T> {
+  const saved = new Map<string, string>();
+  for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) {
+    const v = process.env[k];
+    if (v !== undefined) saved.set(k, v);
+    delete process.env[k];
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of saved) process.env[k] = v;
+  }
 }
 
 /**
