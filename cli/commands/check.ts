@@ -21,6 +21,11 @@ export async function run(argv: string[], hooks: CheckHooks = {}): Promise<numbe
     writeOut(2, `kreview check: no input given (use '-' for stdin)\n`);
     return 2;
   }
+  if (o.flags.file && o.flags.git) {
+    // as checkpatch.pl says it
+    writeOut(2, 'kreview check: --git cannot be used with --file\n');
+    return 2;
+  }
   if (o.flags.file) return checkFiles(o);
   const result = await runCheck({
     inputs: o.positionals,

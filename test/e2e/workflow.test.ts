@@ -171,6 +171,7 @@ describe('checkpatch.pl command lines from b4 configs and CI', () => {
     expect(r.stdout).toContain('fs/read_write.c has no obvious style problems and is ready for submission.');
     const terse = kreview(['check', '-f', '--terse', 'drivers/block/loop.c'], { cwd: tree });
     expect(terse.stdout).toMatch(new RegExp(`^drivers/block/loop\\.c:${at}: ERROR: `, 'm'));
+    expect(kreview(['check', '-f', '-g', 'HEAD'], { cwd: tree })).toMatchObject({ status: 2, stderr: 'kreview check: --git cannot be used with --file\n' });
     const missing = kreview(['check', '-f', 'fs/nope.c', 'drivers/block/loop.c'], { cwd: tree });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe('kreview: fs/nope.c: no such file or directory\n');
