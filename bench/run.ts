@@ -161,7 +161,7 @@ function sweep(a: Args): void {
   if (!a.corpus.length) return say('skipped: needs --corpus');
   const cache = mkdtempSync(join(tmpdir(), 'kreview-bench-'));
   for (const jobs of [1, 2]) {
-    const r = timeOf(process.execPath, [join(ROOT, 'dist/bin/scripts/sweep-check.cjs'), '--jobs', String(jobs), ...a.corpus], cleanEnv({ KREVIEW_CACHE_DIR: cache }));
+    const r = timeOf(process.execPath, [join(ROOT, 'dist/dev/scripts/sweep-check.cjs'), '--jobs', String(jobs), ...a.corpus], cleanEnv({ KREVIEW_CACHE_DIR: cache }));
     try {
       const j = JSON.parse(r.stdout) as { inputs: number; seconds: number; perSecond: number; maxRssMB: number; findings: number; exceptions: number };
       say(`- ${jobs} worker${jobs > 1 ? 's' : ''}: ${j.inputs} messages in ${j.seconds} s = **${j.perSecond} messages/s** (target >= 500/s on 2 cores), peak RSS ${j.maxRssMB} MB, ${j.findings} findings, ${j.exceptions} exceptions`);

@@ -70,6 +70,8 @@ export function installCompileCache(root: string, env: NodeJS.ProcessEnv = proce
     }
     // a `#!` line is only legal at the very start of a script, not inside the wrapper
     const source = Module.wrap(content.startsWith('#!') ? '//' + content : content);
+    // no import() works in code compiled here (Node 20 has no stable loader for
+    // vm.Script, and its experimental one fails with cached data): the bundles require()
     const script = new vm.Script(source, { filename, ...(cachedData ? { cachedData } : {}) });
     if (!cachedData || script.cachedDataRejected) toSave.push({ file, script });
     const fn = script.runInThisContext({ displayErrors: true }) as (...a: unknown[]) => unknown;

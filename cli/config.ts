@@ -7,7 +7,8 @@ import { join } from 'node:path';
 
 export const CONFIG_NAME = '.kreview.conf';
 
-export function readConfigWords(cwd: string, env: NodeJS.ProcessEnv = process.env): string[] {
+/** The words of the first .kreview.conf found, and its path (for messages about them). */
+export function readConfig(cwd: string, env: NodeJS.ProcessEnv = process.env): { path?: string; words: string[] } {
   const dirs = [cwd, env.HOME, join(cwd, '.scripts')].filter((d): d is string => !!d);
   for (const d of dirs) {
     const p = join(d, CONFIG_NAME);
@@ -18,11 +19,12 @@ export function readConfigWords(cwd: string, env: NodeJS.ProcessEnv = process.en
     } catch {
       continue;
     }
-    return text
+    const words = text
       .split('\n')
       .map((l) => l.replace(/#.*/, '').trim())
       .filter(Boolean)
       .flatMap((l) => l.split(/\s+/));
+    return { path: p, words };
   }
-  return [];
+  return { words: [] };
 }

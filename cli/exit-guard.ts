@@ -6,6 +6,7 @@
 // having checked. That is reported as the internal error it is, status 2.
 
 import { writeSync } from 'node:fs';
+import { STDOUT_CLOSED } from './io.js';
 
 export function finish(main: Promise<number>): void {
   let settled = false;
@@ -25,6 +26,8 @@ export function finish(main: Promise<number>): void {
     },
     (err: unknown) => {
       settled = true;
+      // a closed stdout (`| head`) ends any command quietly, as git does
+      if ((err as { code?: string })?.code === STDOUT_CLOSED) return void (process.exitCode = 0);
       process.stderr.write(`kreview: internal error: ${(err as Error)?.message ?? String(err)}\n`);
       if (process.argv.includes('--debug') && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
       process.exitCode = 2;

@@ -21,6 +21,17 @@ export function isTTY(fd: 1 | 2): boolean {
 
 let pause: Int32Array | undefined;
 
+/**
+ * Thrown when stdout is closed under us (`kreview graph ... | head`): the
+ * command unwinds (its `finally` blocks run) and the entry point ends the run
+ * quietly with exit 0, as git does. A closed stderr is ignored.
+ */
+export const STDOUT_CLOSED = 'KREVIEW_STDOUT_CLOSED';
+
+export function stdoutClosed(): Error {
+  return Object.assign(new Error('stdout is closed'), { code: STDOUT_CLOSED });
+}
+
 /** Write all of `text` to stdout (1) or stderr (2). A closed pipe (`| head`) ends the output quietly. */
 export function writeOut(fd: 1 | 2, text: string): void {
   const buf = Buffer.from(text, 'utf8');
@@ -35,7 +46,10 @@ export function writeOut(fd: 1 | 2, text: string): void {
         Atomics.wait((pause ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, 2);
         continue;
       }
-      if (code === 'EPIPE') return;
+      if (code === 'EPIPE') {
+        if (fd === 1) throw stdoutClosed();
+        return;
+      }
       throw err;
     }
   }

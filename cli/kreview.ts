@@ -10,6 +10,8 @@ import { installInterruptHandler } from '../src/interrupt.js';
 import { nodeRequire } from '../src/runtime.js';
 import { installCompileCache } from './compile-cache.js';
 import { finish } from './exit-guard.js';
+import { writeOut } from './io.js';
+import { ENVIRONMENT } from './environment.js';
 
 /** dist/bin: this bundle's directory (no URL to build in the CommonJS bundle). */
 const binDir = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
@@ -21,7 +23,7 @@ installCompileCache(join(binDir, '..', '..'));
  * Commands, loaded only when run. The path is built at run time on purpose:
  * the bundler leaves it alone, so each command stays its own bundle.
  */
-const COMMANDS = new Set(['check', 'audit', 'model', 'explain', 'reply', 'hook', 'index', 'graph', 'review']);
+const COMMANDS = new Set(['check', 'audit', 'model', 'explain', 'reply', 'hook', 'index', 'graph', 'review', 'triage']);
 const load = async (name: string): Promise<{ run(argv: string[]): Promise<number> }> => {
   // bundled commands are .cjs, loaded with require(): import() of a CommonJS
   // file runs Node's export lexer over the whole bundle first (~15 ms of a
@@ -30,27 +32,6 @@ const load = async (name: string): Promise<{ run(argv: string[]): Promise<number
   if (existsSync(cjs)) return nodeRequire()(cjs) as { run(argv: string[]): Promise<number> };
   return import(pathToFileURL(join(binDir, 'commands', `${name}.js`)).href);
 };
-
-/**
- * Ink decides once, when it is first imported, whether it runs "in CI" (CI or
- * CONTINUOUS_INTEGRATION set), and then draws nothing until the app exits.
- * review only ever runs on a terminal (it refuses otherwise), so a CI=true
- * left in a developer's shell, a container or a CI job's tmux must not give a
- * blank screen: Ink is loaded with those flags hidden, then they are put back.
- */
-async function withoutCiFlags<T>(fn: () => Promise<T>): Promise<T> {
-  const saved = new Map<string, string>();
-  for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) {
-    const v = process.env[k];
-    if (v !== undefined) saved.set(k, v);
-    delete process.env[k];
-  }
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of saved) process.env[k] = v;
-  }
-}
 
 const HELP = `usage: kreview <command> [options] [args]
 
@@ -65,31 +46,34 @@ commands:
   reply [options] INPUT...   draft the review email for the findings
   explain [TYPE]             a rule's documentation, or the list of rules
   hook install|uninstall     a git sendemail-validate hook that runs kreview check
+  triage list|forget         the false-positive marks made in review, shown and undone
   index [--tree DIR]         index a kernel tree into the cache (both cores)
   graph callers|callees|path|show NAME   what the code graph knows
-  model build --tree DIR     rebuild the embedded model from a kernel tree
+  model build --tree DIR     build a model from a kernel tree (then use it with --model)
 
 Run 'kreview <command> --help' for a command's options.
   -h, --help      this help
   -V, --version   print the version
-`;
+
+${ENVIRONMENT}`;
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
-    process.stdout.write(HELP);
+    writeOut(1, HELP);
     return first === undefined ? 2 : 0;
   }
   if (first === '-V' || first === '--version') {
     const { toolVersion } = await import('../src/version.js');
-    process.stdout.write(`kreview ${toolVersion()}\n`);
+    writeOut(1, `kreview ${toolVersion()}\n`);
     return 0;
   }
   if (!COMMANDS.has(first)) {
     process.stderr.write(`kreview: unknown command '${first}' (try 'kreview --help')\n`);
     return 2;
   }
-  const cmd = first === 'review' ? await withoutCiFlags(() => load(first)) : await load(first);
+  // review hides the CI flags from Ink itself while it loads it (commands/review.ts)
+  const cmd = await load(first);
   return cmd.run(rest);
 }
 

@@ -1,8 +1,11 @@
 // Bundles each command into one file under dist/bin/ (plus the workers), so
 // `kreview check` loads a handful of modules instead of dozens: module
-// loading was a third of its start-up (docs/benchmarks.md). Native and heavy
-// packages stay external; Ink, React and marked are only reached by the
-// commands that use them.
+// loading was a third of its start-up (docs/benchmarks.md). Native packages,
+// simple-git and marked stay external; Ink and React are bundled into
+// `review`, the one command that uses them, so an installed kreview does
+// not carry their dependency tree (es-toolkit alone is 19 MB installed, for
+// the one throttle() Ink uses). Developer scripts (bench, corpus, sweep) go
+// to dist/dev/, which the package does not ship.
 import { build } from 'esbuild';
 import { readdirSync } from 'node:fs';
 
@@ -15,6 +18,8 @@ const cjsEntries = {
   kreview: `${root}cli/kreview.ts`,
   'commands/index-worker': `${root}src/cgraph/index-worker.ts`,
   'commands/check-worker': `${root}cli/tui/check-worker.ts`,
+};
+const devEntries = {
   'scripts/corpus': `${root}scripts/corpus.ts`,
   'scripts/sweep-check': `${root}scripts/sweep-check.ts`,
   'scripts/index-worker': `${root}src/cgraph/index-worker.ts`,
@@ -36,21 +41,37 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  external: ['tree-sitter', 'tree-sitter-c', 'ink', 'react', 'react/jsx-runtime', 'marked', 'marked-terminal', 'simple-git'],
+  external: ['tree-sitter', 'tree-sitter-c', 'marked', 'marked-terminal', 'simple-git'],
 };
 
-await build({
+// Ink loads its React devtools hook (ink/build/devtools.js, which needs
+// react-devtools-core) only when DEV=true, with import() in a try that warns
+// when the package is missing. Bundled, that file's static import of the
+// missing package would be hoisted to the top of review.js and fail at load:
+// it stays out of the bundle, so DEV=true gets Ink's own "not installed".
+const inkDevtoolsStaysOut = {
+  name: 'ink-devtools-stays-out',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/devtools\.js$/ }, (a) => (/[\\/]ink[\\/]build$/.test(a.resolveDir) ? { path: a.path, external: true } : undefined));
+  },
+};
+
+const cjs = {
   ...common,
-  entryPoints: cjsEntries,
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   // import.meta.url is built only when something asks for it (a URL is 0.3 ms to make)
   define: { 'import.meta.url': '__kreviewMeta.url' },
   banner: { js: "const __kreviewMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
-});
+};
+await build({ ...cjs, entryPoints: cjsEntries });
+await build({ ...cjs, entryPoints: devEntries, outdir: `${root}dist/dev` });
 await build({
   ...common,
   entryPoints: esmEntries,
   format: 'esm',
+  // React's production build, as its package.json selects it for NODE_ENV=production
+  define: { 'process.env.NODE_ENV': '"production"' },
+  plugins: [inkDevtoolsStaysOut],
   banner: { js: "import { createRequire as __kreviewCreateRequire } from 'node:module'; const require = __kreviewCreateRequire(import.meta.url);" },
 });

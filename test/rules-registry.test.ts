@@ -29,6 +29,29 @@ describe('rules', () => {
       expect(rule.meta.references.length).toBeGreaterThan(0);
       for (const id2 of Object.keys(rule.meta.messages)) expect(rule.meta.questions?.[id2], `question for ${id2}`).toBeTruthy();
     });
+    it(`${id}: the doc and the references stand alone and cite sources a reader can open`, async () => {
+      const rule = (await loadRules()).find((r) => r.id === id)!;
+      const doc = ruleDoc(id)!;
+      const refs = doc.slice(doc.indexOf('## References'));
+      // nothing the package does not ship, no discussion without its link
+      for (const text of [doc, ...rule.meta.references.map((r) => r.title)]) {
+        expect(text).not.toMatch(/shared\/|KERNEL-CONTEXT|ENGINEERING-NOTES/);
+        expect(text).not.toMatch(/discussion of \w+ \d{4}/);
+      }
+      // the thread behind the rules is cited, by Message-ID
+      expect(refs).toContain('https://lore.kernel.org/r/20260505155615.2719500-1-hsiangkao@linux.alibaba.com');
+      // every reference bullet opens somewhere: a lore message, a commit by id and subject, or a kernel file
+      for (const bullet of refs.split('\n- ').slice(1)) {
+        expect(bullet, bullet).toMatch(/https:\/\/lore\.kernel\.org\/r\/\S+@\S+|[Cc]ommit [0-9a-f]{12} \("[^"]+"\)|`(fs|mm|kernel|include|drivers|block|io_uring)\/[\w./-]+`/);
+      }
+      for (const r of rule.meta.references) {
+        if (r.url) expect(r.url).toMatch(/^https:\/\/(lore\.kernel\.org\/r\/\S+@\S+|elixir\.bootlin\.com\/linux\/v6\.12\/source\/\S+)$/);
+        else expect(r.title).toMatch(/^Commit [0-9a-f]{12} \("[^"]+"\)$/);
+      }
+      expect(rule.meta.references[0]!.url).toMatch(/^https:\/\/lore\.kernel\.org\/r\//);
+      // examples read as Linux 6.12 does: its loop driver has no lo_read_simple()
+      expect(doc).not.toContain('lo_read_simple');
+    });
   }
   it('the generated registry is up to date with the folders', () => {
     const text = readFileSync(join(ROOT, 'src/engine/rules.generated.ts'), 'utf8');

@@ -2,6 +2,7 @@
 // Every finding is pre-existing; the exit status is 1 when any is shown.
 
 import { emit, parseCommon } from '../options.js';
+import { writeOut } from '../io.js';
 
 const HELP = `usage: kreview audit [--tree DIR] [options] PATH...
 
@@ -17,7 +18,7 @@ export async function run(argv: string[]): Promise<number> {
   const o = parseCommon('audit', argv, HELP);
   if (typeof o === 'number') return o;
   if (!o.positionals.length) {
-    process.stderr.write('kreview audit: name the paths to audit (e.g. fs/erofs drivers/block/loop.c)\n');
+    writeOut(2, 'kreview audit: name the paths to audit (e.g. fs/erofs drivers/block/loop.c)\n');
     return 2;
   }
   const { openTree } = await import('../../src/tree/trees.js');
@@ -28,13 +29,13 @@ export async function run(argv: string[]): Promise<number> {
     tree = await openTree({ ...(o.tree ? { tree: o.tree } : {}), ...(o.base ? { base: o.base } : {}), cwd: process.cwd() });
   } catch (err) {
     if (err instanceof InputError) {
-      process.stderr.write(`kreview: ${err.oneLine()}\n`);
+      writeOut(2, `kreview: ${err.oneLine()}\n`);
       return 2;
     }
     throw err;
   }
   if (tree.kind === 'empty') {
-    process.stderr.write('kreview audit: no kernel tree: use --tree DIR or run at the top of a kernel tree\n');
+    writeOut(2, 'kreview audit: no kernel tree: use --tree DIR or run at the top of a kernel tree\n');
     return 2;
   }
   const tty = process.stderr.isTTY && !o.flags.quiet;
@@ -46,15 +47,15 @@ export async function run(argv: string[]): Promise<number> {
       types: o.types,
       ignore: o.ignore,
       allow: o.allow,
-      ...(tty ? { progress: (d: number, t: number) => process.stderr.write(`\r\x1b[Kindexing ${d}/${t}`) } : {}),
+      ...(tty ? { progress: (d: number, t: number) => writeOut(2, `\r\x1b[Kindexing ${d}/${t}`) } : {}),
     });
   } catch (err) {
     if (err instanceof InputError) {
-      process.stderr.write(`kreview: ${err.oneLine()}\n`);
+      writeOut(2, `kreview: ${err.oneLine()}\n`);
       return 2;
     }
     throw err;
   }
-  if (tty) process.stderr.write('\r\x1b[K');
+  if (tty) writeOut(2, '\r\x1b[K');
   return emit(result, o, { all: true, countPreexisting: true });
 }

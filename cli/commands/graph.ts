@@ -2,6 +2,8 @@
 // code graph knows, for debugging a finding (and for tests).
 
 import { parseArgs, str, UsageError } from '../args.js';
+import { writeOut } from '../io.js';
+import { useModel } from '../model-option.js';
 
 const HELP = `usage: kreview graph callers NAME [--tree DIR]
        kreview graph callees NAME
@@ -9,26 +11,29 @@ const HELP = `usage: kreview graph callers NAME [--tree DIR]
        kreview graph show NAME
 
 Queries the code graph: the tree (its default scope, from the cache) when
-there is one, else the embedded model. 'show' prints a function's calls,
+there is one, else the embedded model (or the one --model DIR or
+KREVIEW_MODEL names). 'show' prints a function's calls,
 credential scopes, page-cache accesses and assignments.
 `;
 
 export async function run(argv: string[]): Promise<number> {
   let p;
   try {
-    p = parseArgs(argv, { help: { kind: 'flag', short: 'h' }, tree: { kind: 'string' }, depth: { kind: 'string' } });
+    p = parseArgs(argv, { help: { kind: 'flag', short: 'h' }, tree: { kind: 'string' }, depth: { kind: 'string' }, model: { kind: 'string' } });
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`kreview graph: ${err.message}\n${HELP}`);
+      writeOut(2, `kreview graph: ${err.message}\n${HELP}`);
       return 2;
     }
     throw err;
   }
   const [what, name, to] = p.positionals;
   if (p.flags.help || !what || !name || (what === 'path' && !to)) {
-    process.stdout.write(HELP);
+    writeOut(1, HELP);
     return p.flags.help ? 0 : 2;
   }
+  const model = useModel('graph', str(p, 'model'));
+  if (model !== undefined) return model;
   const { openTree } = await import('../../src/tree/trees.js');
   const { MemoryCodeGraph } = await import('../../src/cgraph/graph.js');
   const { indexTree, DEFAULT_SCOPE } = await import('../../src/cgraph/indexer.js');
@@ -41,10 +46,10 @@ export async function run(argv: string[]): Promise<number> {
     facts = loadModelFacts(m ? m.shards.flatMap((s) => s.prefixes.map((x) => (x.endsWith('/') ? `${x}x.c` : x))) : []);
   } else facts = (await indexTree(tree, DEFAULT_SCOPE)).facts;
   const g = MemoryCodeGraph.fromFiles(facts);
-  const out = (s: string): boolean => process.stdout.write(s + '\n');
+  const out = (s: string): void => writeOut(1, s + '\n');
   const defs = g.functions(name);
   if (what !== 'path' && !defs.length) {
-    process.stderr.write(`kreview graph: no function '${name}' in ${tree.kind === 'empty' ? 'the embedded model' : tree.describe()}\n`);
+    writeOut(2, `kreview graph: no function '${name}' in ${tree.kind === 'empty' ? 'the embedded model' : tree.describe()}\n`);
     return 1;
   }
   switch (what) {
@@ -77,7 +82,7 @@ export async function run(argv: string[]): Promise<number> {
       }
       return 0;
     default:
-      process.stderr.write(`kreview graph: unknown query '${what}'\n${HELP}`);
+      writeOut(2, `kreview graph: unknown query '${what}'\n${HELP}`);
       return 2;
   }
 }

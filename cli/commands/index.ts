@@ -2,6 +2,7 @@
 // default scope when no PATH is given), using both cores.
 
 import { parseArgs, str, UsageError } from '../args.js';
+import { writeOut } from '../io.js';
 
 const HELP = `usage: kreview index [--tree DIR] [PATH...]
 
@@ -17,13 +18,13 @@ export async function run(argv: string[]): Promise<number> {
     p = parseArgs(argv, { help: { kind: 'flag', short: 'h' }, tree: { kind: 'string' }, quiet: { kind: 'flag', short: 'q' } });
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`kreview index: ${err.message}\n${HELP}`);
+      writeOut(2, `kreview index: ${err.message}\n${HELP}`);
       return 2;
     }
     throw err;
   }
   if (p.flags.help) {
-    process.stdout.write(HELP);
+    writeOut(1, HELP);
     return 0;
   }
   const { openTree } = await import('../../src/tree/trees.js');
@@ -34,23 +35,23 @@ export async function run(argv: string[]): Promise<number> {
     tree = await openTree({ ...(str(p, 'tree') ? { tree: str(p, 'tree')! } : {}), cwd: process.cwd() });
   } catch (err) {
     if (err instanceof InputError) {
-      process.stderr.write(`kreview: ${err.oneLine()}\n`);
+      writeOut(2, `kreview: ${err.oneLine()}\n`);
       return 2;
     }
     throw err;
   }
   if (tree.kind === 'empty') {
-    process.stderr.write('kreview index: no kernel tree: use --tree DIR or run at the top of a kernel tree\n');
+    writeOut(2, 'kreview index: no kernel tree: use --tree DIR or run at the top of a kernel tree\n');
     return 2;
   }
   const tty = process.stderr.isTTY && !p.flags.quiet;
   const { stats } = await indexTree(tree, p.positionals.length ? p.positionals : DEFAULT_SCOPE, {
     discard: true,
-    ...(tty ? { progress: (d: number, t: number) => process.stderr.write(`\r\x1b[Kindexing ${d}/${t}`) } : {}),
+    ...(tty ? { progress: (d: number, t: number) => writeOut(2, `\r\x1b[Kindexing ${d}/${t}`) } : {}),
   });
-  if (tty) process.stderr.write('\r\x1b[K');
+  if (tty) writeOut(2, '\r\x1b[K');
   if (!p.flags.quiet) {
-    process.stdout.write(
+    writeOut(1, 
       `${tree.describe()}: ${stats.files} files (${stats.cached} cached, ${stats.indexed} indexed${stats.workers ? ` on ${stats.workers} workers` : ''}), ` +
         `${stats.functions ? `${stats.functions} functions, ` : ''}${stats.seconds.toFixed(2)} s\n`,
     );

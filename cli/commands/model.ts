@@ -2,15 +2,18 @@
 // a kernel tree. The shipped model/ was built from Debian's linux-source-6.12.
 
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs, str, UsageError } from '../args.js';
+import { writeOut } from '../io.js';
 
 const HELP = `usage: kreview model build --tree DIR [-o OUTDIR]
 
 Indexes the VFS/EROFS neighbourhood of a kernel tree (VFS core fs/*.c, erofs,
 overlayfs, fuse, cachefiles, backing-file, nfs localio, loop, mm/filemap.c and
 key headers) and writes a compact, versioned model: OUTDIR/manifest.json and
-one JSON shard per subsystem (default OUTDIR: ./model).
+one JSON shard per subsystem (default OUTDIR: ./model). kreview uses it in
+place of the embedded model with --model OUTDIR, KREVIEW_MODEL=OUTDIR, or
+--model OUTDIR in .kreview.conf.
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -19,17 +22,17 @@ export async function run(argv: string[]): Promise<number> {
     p = parseArgs(argv, { help: { kind: 'flag', short: 'h' }, tree: { kind: 'string' }, output: { kind: 'string', short: 'o' } });
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`kreview model: ${err.message}\n${HELP}`);
+      writeOut(2, `kreview model: ${err.message}\n${HELP}`);
       return 2;
     }
     throw err;
   }
   if (p.flags.help) {
-    process.stdout.write(HELP);
+    writeOut(1, HELP);
     return 0;
   }
   if (p.positionals[0] !== 'build' || !str(p, 'tree')) {
-    process.stderr.write(HELP);
+    writeOut(2, HELP);
     return 2;
   }
   const { openTree } = await import('../../src/tree/trees.js');
@@ -37,8 +40,8 @@ export async function run(argv: string[]): Promise<number> {
   const { buildModel, modelPaths } = await import('../../src/cgraph/model/build.js');
   const tree = await openTree({ tree: str(p, 'tree')!, cwd: process.cwd() });
   const tty = process.stderr.isTTY;
-  const { facts, stats } = await indexTree(tree, modelPaths(), tty ? { progress: (d, t) => process.stderr.write(`\r\x1b[Kindexing ${d}/${t}`) } : {});
-  if (tty) process.stderr.write('\r\x1b[K');
+  const { facts, stats } = await indexTree(tree, modelPaths(), tty ? { progress: (d, t) => writeOut(2, `\r\x1b[Kindexing ${d}/${t}`) } : {});
+  if (tty) writeOut(2, '\r\x1b[K');
   let kernel = tree.describe();
   try {
     const mk = readFileSync(join(tree.root!, 'Makefile'), 'utf8');
@@ -59,9 +62,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   const bytes = shards.reduce((n, s) => n + s.data.length, 0);
-  process.stdout.write(
+  writeOut(1, 
     `model of ${kernel}: ${manifest.shards.length} shards, ${manifest.shards.reduce((n, s) => n + s.files, 0)} files, ` +
-      `${manifest.shards.reduce((n, s) => n + s.functions, 0)} functions, ${(bytes / 1024).toFixed(0)} KiB in ${out}/ (${stats.seconds.toFixed(1)} s)\n`,
+      `${manifest.shards.reduce((n, s) => n + s.functions, 0)} functions, ${(bytes / 1024).toFixed(0)} KiB in ${out}/ (${stats.seconds.toFixed(1)} s)\n` +
+      `use it with --model ${out} (or KREVIEW_MODEL=${resolve(out)}, or '--model ${resolve(out)}' in .kreview.conf)\n`,
   );
   return 0;
 }

@@ -68,6 +68,21 @@ describe('kreview review (components)', () => {
     unmount();
   });
 
+  it('keys typed faster than a frame arrive as one chunk and each still counts', async () => {
+    const { lastFrame, stdin, unmount } = app(100, 30);
+    await frame(lastFrame, (x) => x.includes('ERROR:RAW_RW_ITER'), 'ready');
+    // t (show all) then n (next finding), in one read
+    stdin.write('tn');
+    await frame(lastFrame, (x) => x.includes('WARNING:BACKING_FILE_CREDS'), 'both keys');
+    // a key that opens a prompt hands the rest of the chunk to it as text
+    stdin.write('fnot a bug');
+    await frame(lastFrame, (x) => x.includes('false positive, reason') && x.includes('not a bug'), 'prompt with the text');
+    // and a return in the chunk submits it
+    stdin.write(' here\r');
+    await frame(lastFrame, (x) => x.includes('[false-positive: not a bug here]'), 'marked');
+    unmount();
+  });
+
   it('w writes the reply draft with the comments', async () => {
     let got: ReviewState | undefined;
     const { lastFrame, stdin, unmount } = app(100, 30, { onReply: (s) => (got = s) });

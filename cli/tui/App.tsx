@@ -10,7 +10,7 @@ import { DiffPane } from './DiffPane.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { keyToAction } from './keymap.js';
 import { SeriesPane } from './SeriesPane.js';
-import { initialState, layout, reduce, type Comment, type Decision, type ReviewState } from './state.js';
+import { initialState, layout, reduce, type Action, type Comment, type Decision, type ReviewState } from './state.js';
 import { StatusLine } from './StatusLine.js';
 
 export interface TriageIO {
@@ -103,8 +103,38 @@ export function App(props: AppProps): React.JSX.Element {
   const latest = useRef(s);
   latest.current = s;
   useInput((input, key) => {
-    const a = keyToAction(input, key, latest.current);
-    if (a) dispatch(a);
+    // Keys typed faster than a frame (a held j, a slow terminal, a script)
+    // arrive as one chunk, "jjj", "nf" or "reason\r": each is its own key,
+    // read against the state the keys before it leave (the reducer is pure),
+    // so a key that opens a prompt hands the text after it to the prompt and
+    // a return in the chunk submits it.
+    // eslint-disable-next-line no-control-regex
+    if (input.length < 2 || key.ctrl || key.meta || /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(input)) {
+      const a = keyToAction(input, key, latest.current);
+      if (a) dispatch(a);
+      return;
+    }
+    let st = latest.current;
+    const apply = (a: Action | undefined): void => {
+      if (!a) return;
+      dispatch(a);
+      st = reduce(st, a);
+    };
+    let rest = input;
+    while (rest) {
+      if (st.prompt) {
+        const cr = rest.search(/[\r\n]/);
+        const text = cr < 0 ? rest : rest.slice(0, cr);
+        if (text) apply({ type: 'promptInput', text });
+        if (cr < 0) break;
+        apply({ type: 'promptSubmit' });
+        rest = rest.slice(cr + 1);
+        continue;
+      }
+      const ch = rest[0]!;
+      rest = rest.slice(1);
+      apply(ch === '\r' || ch === '\n' ? keyToAction('', { return: true }, st) : ch === '\t' ? keyToAction('', { tab: true }, st) : keyToAction(ch, {}, st));
+    }
   });
 
   const { mainRows, detailRows, seriesWidth } = layout(s);

@@ -59,9 +59,12 @@ export default defineRule({
       { calls: [...Object.keys(kb.CHECKED_IO), ...Object.keys(kb.RAW_IO), ...Object.keys(OTHER_ACCESS), ...Object.keys(kb.PAGE_CACHE_APIS)], where: (p) => !!kb.stackFor(p) },
     ],
     references: [
-      { title: 'shared/KERNEL-CONTEXT.md: whose credentials reach the backing file (linux-erofs, May 2026)' },
-      { title: 'fs/backing-file.c: backing_file_read_iter() switches to ctx->cred' },
-      { title: 'kernel/cred.c: override_creds(), revert_creds()' },
+      { title: 'Christoph Hellwig: the filesystem, not the triggering task, accesses the backing file (linux-erofs)', url: 'https://lore.kernel.org/r/af2c4X1YCB7NEb8p@infradead.org' },
+      { title: 'Tatsuyuki Ishi: the backing file is opened with the mounter\'s credentials', url: 'https://lore.kernel.org/r/CABqzrSNDWO90LY6m4AhipDDq5szygKuZ2x_mFEVir_reyaB+pg@mail.gmail.com' },
+      { title: 'Gao Xiang: loop uses kernel credentials, erofs the mounter\'s', url: 'https://lore.kernel.org/r/98133825-30a0-4519-a0b0-8054ed02490c@linux.alibaba.com' },
+      { title: 'Commit 905eeb2b7c33 ("erofs: impersonate the opener\'s credentials when accessing backing file")' },
+      { title: 'fs/backing-file.c: backing_file_read_iter() switches to ctx->cred', url: 'https://elixir.bootlin.com/linux/v6.12/source/fs/backing-file.c' },
+      { title: 'kernel/cred.c: override_creds(), revert_creds()', url: 'https://elixir.bootlin.com/linux/v6.12/source/kernel/cred.c' },
     ],
   },
   create(ctx) {

@@ -32,9 +32,11 @@ export default defineRule({
     // it reports only at a page-cache API call
     triggers: [{ calls: Object.keys(kb.PAGE_CACHE_APIS) }],
     references: [
-      { title: 'shared/KERNEL-CONTEXT.md: reading another filesystem\'s page cache breaks layering (linux-erofs, May 2026)' },
-      { title: 'fs/erofs/data.c: erofs_bread(), erofs_init_metabuf()' },
-      { title: 'include/linux/pagemap.h: read_mapping_folio()' },
+      { title: 'Christoph Hellwig: the page cache is owned by the filesystem; reading another\'s breaks layering (linux-erofs)', url: 'https://lore.kernel.org/r/af2kDfHe0B3LnvVm@infradead.org' },
+      { title: 'Christoph Hellwig: cluster locks, NFS invalidation and ->read_folio()\'s file cookie', url: 'https://lore.kernel.org/r/agF0wJSFRAEcRP8M@infradead.org' },
+      { title: 'Christian Brauner: there is no page-cache permission model', url: 'https://lore.kernel.org/r/20260511-ozonbelastung-verzweifeln-a03cd0309ad9@brauner' },
+      { title: 'fs/erofs/data.c: erofs_bread(), erofs_init_metabuf()', url: 'https://elixir.bootlin.com/linux/v6.12/source/fs/erofs/data.c' },
+      { title: 'include/linux/pagemap.h: read_mapping_folio()', url: 'https://elixir.bootlin.com/linux/v6.12/source/include/linux/pagemap.h' },
     ],
   },
   create(ctx) {

@@ -32,16 +32,18 @@ export default defineRule({
       reroutedKeep: 'this patch drops {{removed}} on {{file}} and does the I/O with the raw {{call}} here, which skips rw_verify_area() (LSM and fanotify hooks); keep {{removed}}',
     },
     questions: {
-      raw: "This calls {{call}} on {{file}} directly. Doesn't that skip rw_verify_area(), so neither security_file_permission() nor the fanotify permission and pre-content hooks run for that file? Could this use {{useInstead}} instead?",
-      rerouted: "This drops {{removed}} and does the I/O on {{file}} with a raw {{call}}. Doesn't that lose the rw_verify_area() checks (LSM, fanotify permission and pre-content hooks) that {{removed}} ran? Could it keep {{removed}}, or use {{useInstead}}?",
-      reroutedKeep: "This drops {{removed}} and does the I/O on {{file}} with a raw {{call}}. Doesn't that lose the rw_verify_area() checks (LSM, fanotify permission and pre-content hooks) that {{removed}} ran? Could it keep {{removed}}?",
+      raw: 'This calls {{call}} on {{file}} directly, which skips rw_verify_area() and with it the LSM and fanotify permission hooks. Could it use {{useInstead}} instead?',
+      rerouted: 'This replaces {{removed}} on {{file}} with a raw {{call}}, which skips the rw_verify_area() checks (LSM, fanotify) that {{removed}} ran. Could it keep {{removed}}, or use {{useInstead}}?',
+      reroutedKeep: 'This replaces {{removed}} on {{file}} with a raw {{call}}, which skips the rw_verify_area() checks (LSM, fanotify) that {{removed}} ran. Could it keep {{removed}}?',
     },
     // it reports only at a raw I/O call
     triggers: [{ calls: Object.keys(kb.RAW_IO) }],
     references: [
-      { title: 'shared/KERNEL-CONTEXT.md: raw method calls bypass the VFS checks (linux-fsdevel, May 2026)' },
-      { title: 'loop: "stop using vfs_iter_{read,write} for buffered I/O"' },
-      { title: 'fs/read_write.c: rw_verify_area(), vfs_iocb_iter_read()' },
+      { title: 'Christoph Hellwig: raw ->read_iter/->write_iter calls bypass rw_verify_area() and fanotify (linux-erofs)', url: 'https://lore.kernel.org/r/af2kDfHe0B3LnvVm@infradead.org' },
+      { title: 'The erofs thread behind the rules: "erofs: use the opener\'s credential when verifing metadata accesses"', url: 'https://lore.kernel.org/r/20260505155615.2719500-1-hsiangkao@linux.alibaba.com' },
+      { title: 'Commit f2fed441c69b ("loop: stop using vfs_iter_{read,write} for buffered I/O")' },
+      { title: 'fs/read_write.c: rw_verify_area(), vfs_iocb_iter_read(), vfs_iocb_iter_write()', url: 'https://elixir.bootlin.com/linux/v6.12/source/fs/read_write.c' },
+      { title: 'drivers/block/loop.c: lo_rw_aio()', url: 'https://elixir.bootlin.com/linux/v6.12/source/drivers/block/loop.c' },
     ],
   },
   create(ctx) {

@@ -35,8 +35,11 @@ export default defineRule({
       { exports: [...Object.keys(kb.VFS_INTERNAL_HELPERS), ...Object.keys(kb.FS_INTERNAL_H_SYMBOLS)] },
     ],
     references: [
-      { title: 'shared/KERNEL-CONTEXT.md: "rw_verify_area() belongs to the VFS" (linux-fsdevel, May 2026)' },
-      { title: 'include/linux/fs.h: rw_verify_area() declaration (fs/internal.h before ~v5.18)' },
+      { title: 'Christoph Hellwig: "rw_verify_area is a helper for use inside the VFS and file system read/write method implementation" (linux-erofs)', url: 'https://lore.kernel.org/r/af2c4X1YCB7NEb8p@infradead.org' },
+      { title: 'The erofs thread behind the rules: "erofs: use the opener\'s credential when verifing metadata accesses"', url: 'https://lore.kernel.org/r/20260505155615.2719500-1-hsiangkao@linux.alibaba.com' },
+      { title: 'Commit 307210c262a2 ("erofs: verify metadata accesses for file-backed mounts")' },
+      { title: 'fs/read_write.c: rw_verify_area(), declared in include/linux/fs.h', url: 'https://elixir.bootlin.com/linux/v6.12/source/fs/read_write.c' },
+      { title: 'fs/internal.h: the VFS\'s private declarations', url: 'https://elixir.bootlin.com/linux/v6.12/source/fs/internal.h' },
     ],
   },
   create(ctx) {

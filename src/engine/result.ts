@@ -28,6 +28,23 @@ export interface PatchReport {
   unparsed?: true;
   /** The code it was checked against: a revision, its parent, blob ids, the work tree, or the embedded model. */
   base?: BaseInfo;
+  /** Findings the check left out, and what left them out; every format says so (see shownHidden). */
+  hidden?: HiddenFindings[];
+}
+
+/**
+ * Findings left out of a report. `triage`: marked as false positives in
+ * `kreview review`, kept under the state directory (`kreview triage list`
+ * shows the marks, `kreview triage forget` undoes them).
+ */
+export interface HiddenFindings {
+  by: 'triage';
+  count: number;
+  /** For a reader: which findings, and the reason given for each. */
+  detail?: string;
+  findings: Finding[];
+  /** The reason typed with each mark, by finding key. */
+  reasons?: Record<string, string>;
 }
 
 export interface InputReport {
@@ -57,14 +74,29 @@ export interface Filter {
 export const COUNTED: ReadonlySet<FindingStatus> = new Set(['introduced', 'moved']);
 
 export function visibleFindings(r: PatchReport, f: Filter): Finding[] {
-  return r.findings.filter(
-    (x) =>
-      (f.all || COUNTED.has(x.status)) &&
-      (f.strict || x.level !== 'CHECK') &&
-      (!f.types.size || f.types.has(x.type)) &&
-      !f.ignore.has(x.type),
-  );
+  return r.findings.filter((x) => shownBy(x, f));
 }
+
+function shownBy(x: Finding, f: Filter): boolean {
+  return (f.all || COUNTED.has(x.status)) && (f.strict || x.level !== 'CHECK') && (!f.types.size || f.types.has(x.type)) && !f.ignore.has(x.type);
+}
+
+/** The hidden findings the filter would have shown: what a report must say it left out. */
+export function shownHidden(r: PatchReport, f: Filter): HiddenFindings[] {
+  const out: HiddenFindings[] = [];
+  for (const h of r.hidden ?? []) {
+    const findings = h.findings.filter((x) => shownBy(x, f));
+    if (!findings.length) continue;
+    const detail = findings.map((x) => `${x.type} ${x.file}:${x.line}${h.reasons?.[x.key] ? ` (${h.reasons[x.key]})` : ''}`).join('; ');
+    out.push({ by: h.by, count: findings.length, detail, findings, ...(h.reasons ? { reasons: h.reasons } : {}) });
+  }
+  return out;
+}
+
+/** What hid them, in words, for the text formats. */
+export const HIDDEN_BY: Record<HiddenFindings['by'], string> = {
+  triage: "marked as false positives in kreview review ('kreview triage list' shows the marks, 'kreview triage forget' undoes them)",
+};
 
 export function levelAtLeast(l: Level, min: Level): boolean {
   const order: Record<Level, number> = { ERROR: 0, WARNING: 1, CHECK: 2 };

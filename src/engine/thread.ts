@@ -173,13 +173,15 @@ function verifyTriggers(graph: CodeGraph, detections: RawDetection[]): void {
   }
 }
 
-/** Findings marked as false positives in `kreview review` are left out, and the report says so. */
+/** Findings marked as false positives in `kreview review` are left out, and the report records them (every format says so). */
 function leaveOutTriaged(r: PatchReport, triage: TriageStore): void {
   if (!r.findings.length) return; // nothing to suppress: no need to hash and look up
-  const fp = triage.falsePositives(r.patch);
-  const before = r.findings.length;
-  r.findings = r.findings.filter((f) => !fp.has(f.key));
-  if (r.findings.length < before) r.notes.push(`${before - r.findings.length} finding(s) marked as false positives in kreview review are not shown`);
+  const marks = triage.falsePositives(r.patch);
+  const hidden = r.findings.filter((f) => marks.has(f.key));
+  if (!hidden.length) return;
+  r.findings = r.findings.filter((f) => !marks.has(f.key));
+  const reasons = Object.fromEntries(hidden.flatMap((f) => (marks.get(f.key) ? [[f.key, marks.get(f.key)!]] : [])));
+  r.hidden = [{ by: 'triage', count: hidden.length, findings: hidden, ...(Object.keys(reasons).length ? { reasons } : {}) }];
 }
 
 /** The hazard's identity across patches: the site, whatever story a rule told about it. */

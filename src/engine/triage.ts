@@ -2,7 +2,7 @@
 // Message-ID) under the user's state directory, so reopening a series shows
 // them and `kreview check` leaves out findings marked as false positives.
 
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic } from '../cgraph/cache.js';
 import { sha1 } from '../cgraph/hash.js';
@@ -74,12 +74,40 @@ export class TriageStore {
     writeAtomic(this.path(t.messageId), JSON.stringify(t, null, 2) + '\n');
   }
 
-  /** Finding keys marked as false positives for this patch. */
-  falsePositives(patch: Patch): Set<string> {
+  /** Finding keys marked as false positives for this patch, with the reason given (or ''). */
+  falsePositives(patch: Patch): Map<string, string> {
     // most users never mark one: no store, no key to compute (node:crypto is 4 ms to load)
     this.present ??= existsSync(this.dir);
-    if (!this.present) return new Set();
+    if (!this.present) return new Map();
     const t = this.load(triageKey(patch));
-    return new Set(Object.entries(t?.decisions ?? {}).filter(([, d]) => d.decision === 'false-positive').map(([k]) => k));
+    return new Map(Object.entries(t?.decisions ?? {}).filter(([, d]) => d.decision === 'false-positive').map(([k, d]) => [k, d.reason ?? '']));
+  }
+
+  /** Every patch with marks, in the order the files sort (for `kreview triage list`). */
+  list(): PatchTriage[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir).filter((n) => n.endsWith('.json')).sort();
+    } catch {
+      return [];
+    }
+    const out: PatchTriage[] = [];
+    for (const n of names) {
+      try {
+        const t = JSON.parse(readFileSync(join(this.dir, n), 'utf8')) as PatchTriage;
+        if (typeof t?.messageId === 'string' && t.decisions && typeof t.decisions === 'object') out.push({ ...t, comments: Array.isArray(t.comments) ? t.comments : [] });
+      } catch {
+        // a damaged file is not a mark
+      }
+    }
+    return out;
+  }
+
+  /** Drop a patch's marks and comments; false when it had none. */
+  forget(messageId: string): boolean {
+    const p = this.path(messageId);
+    if (!existsSync(p)) return false;
+    rmSync(p, { force: true });
+    return true;
   }
 }

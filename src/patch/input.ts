@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseMessage } from './message.js';
-import { nodeRequire } from '../runtime.js';
 import { InputError, type Patch, type PatchSeries } from './types.js';
+import { nodeRequire } from '../runtime.js';
 
 /** Inputs larger than this are refused rather than read into memory (a whole list archive is ~170 MB). */
 export const MAX_INPUT_BYTES = 512 * 1024 * 1024;

@@ -2,7 +2,7 @@
 // b4.review-perpatch-check-cmd: [{tool, status, summary, url, details}].
 import type { Level } from '../engine/finding.js';
 import type { CheckResult, Filter } from '../engine/result.js';
-import { failing, visibleFindings } from '../engine/result.js';
+import { failing, HIDDEN_BY, shownHidden, visibleFindings } from '../engine/result.js';
 import { TOOL_NAME } from '../version.js';
 import { sanitizeLine } from './sanitize.js';
 
@@ -10,6 +10,7 @@ export function formatB4(result: CheckResult, f: Filter, failLevel: Level): { st
   // b4 (src/b4/review/checks.py _run_external_cmd) keeps tool/status/summary/url/details as text
   const out: { tool: string; status: 'pass' | 'warn' | 'fail'; summary: string; url: string; details: string }[] = [];
   let exit: 0 | 1 = 0;
+  const hidden: string[] = [];
   for (const inp of result.inputs) {
     const problems = [...inp.errors, ...inp.patches.flatMap((r) => r.errors)].filter((e) => e.kind !== 'apply' && e.kind !== 'not-a-patch');
     for (const e of problems) {
@@ -18,6 +19,7 @@ export function formatB4(result: CheckResult, f: Filter, failLevel: Level): { st
     for (const r of inp.patches) {
       if (failing(r, f, failLevel).length) exit = 1;
       for (const d of r.doubts ?? []) out.push({ tool: TOOL_NAME, status: 'warn', summary: `not fully checked: ${sanitizeLine(d)}`, url: '', details: '' });
+      for (const h of shownHidden(r, f)) hidden.push(`${h.count} finding${h.count > 1 ? 's' : ''} hidden, ${HIDDEN_BY[h.by]}: ${sanitizeLine(h.detail ?? '')}`);
       for (const x of visibleFindings(r, f)) {
         out.push({
           tool: TOOL_NAME,
@@ -30,6 +32,8 @@ export function formatB4(result: CheckResult, f: Filter, failLevel: Level): { st
       }
     }
   }
-  if (!out.length) out.push({ tool: TOOL_NAME, status: 'pass', summary: 'no VFS layering problems found', url: '', details: '' });
+  // findings left out are said, as a pass of their own (a mark is the reviewer's decision, not a problem)
+  if (!out.length) out.push({ tool: TOOL_NAME, status: 'pass', summary: ['no VFS layering problems found', ...hidden].join('; '), url: '', details: hidden.join('\n') });
+  else if (hidden.length) out.push({ tool: TOOL_NAME, status: 'pass', summary: hidden.join('; '), url: '', details: hidden.join('\n') });
   return { stdout: JSON.stringify(out) + '\n', exit };
 }

@@ -10,7 +10,7 @@
 
 import type { Finding, Level } from '../engine/finding.js';
 import type { CheckResult, Filter, PatchReport } from '../engine/result.js';
-import { failing, visibleFindings } from '../engine/result.js';
+import { failing, HIDDEN_BY, shownHidden, visibleFindings } from '../engine/result.js';
 import { sanitize, sanitizeLine } from './sanitize.js';
 import type { Patch } from '../patch/types.js';
 
@@ -26,6 +26,10 @@ export interface TextOptions extends Filter {
   /** Print the witness under each finding (default on; --terse drops it). */
   witness: boolean;
   failLevel: Level;
+  /** checkpatch's --summary-file: the input's name before `total:`. */
+  summaryFile?: boolean;
+  /** checkpatch's -v: TYPE -> why it matters, printed after the first finding of each TYPE. */
+  why?: ReadonlyMap<string, string>;
 }
 
 const C = { RED: '\x1b[31m', YELLOW: '\x1b[33m', GREEN: '\x1b[32m', BLUE: '\x1b[34m', RESET: '\x1b[0m' };
@@ -79,6 +83,7 @@ export function formatText(result: CheckResult, o: TextOptions): { stdout: strin
   let out = '';
   let exit: 0 | 1 = 0;
   const multi = all.length > 1;
+  const explained = new Set<string>();
   for (const u of all) {
     const shown = visibleFindings(u.report, o);
     const fails = failing(u.report, o, o.failLevel);
@@ -87,20 +92,32 @@ export function formatText(result: CheckResult, o: TextOptions): { stdout: strin
     // a corrupt patch (a line-wrapped hunk, bad MIME) was not fully read: never "ready for submission"
     const broken = u.report.errors.some((e) => e.kind !== 'apply');
     const doubts = u.report.doubts ?? [];
-    if (o.mailback && clean && !broken && !doubts.length) continue;
+    // findings left out are said in every mode, -q, --terse and --mailback included
+    const hidden = shownHidden(u.report, o).map((h) => `${h.count} finding${h.count > 1 ? 's' : ''} hidden, ${HIDDEN_BY[h.by]}: ${sanitizeLine(h.detail ?? '')}`);
+    if (o.mailback && clean && !broken && !hidden.length && !doubts.length) continue;
     if (multi && !o.quiet && !o.terse) {
       const dash = '-'.repeat(u.vname.length);
       out += `${dash}\n${u.vname}\n${dash}\n`;
     }
-    for (const f of shown) out += finding(f, u, o);
+    for (const f of shown) {
+      out += finding(f, u, o);
+      const why = o.why?.get(f.type);
+      if (why && !explained.has(f.type)) {
+        explained.add(f.type);
+        out += `${why}\n\n`;
+      }
+    }
+    if (o.terse || o.emacs) for (const h of hidden) out += `${u.filename}: NOTE: ${h}\n`;
     const counts = { ERROR: 0, WARNING: 0, CHECK: 0 };
     for (const f of shown) counts[f.level]++;
     if (o.summary && !(clean && (o.quiet || o.terse))) {
       out +=
+        (o.summaryFile ? `${u.filename} ` : '') +
         `total: ${counts.ERROR} errors, ${counts.WARNING} warnings, ` +
         (o.strict ? `${counts.CHECK} checks, ` : '') +
         `${u.report.linesChecked ?? linesChecked(u.report.patch)} lines checked\n`;
     }
+    if (!o.terse && !o.emacs) for (const h of hidden) out += `${o.quiet ? '' : '\n'}NOTE: ${h}\n`;
     if (!o.quiet && !o.terse) {
       for (const n of [...u.report.notes, ...doubts]) out += `\nNOTE: ${sanitizeLine(n)}\n`;
       out += '\n';

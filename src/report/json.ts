@@ -1,22 +1,24 @@
 // `--format json`: one document per run. The schema is documented in
-// docs/json-schema.md; keys are written in a fixed order so output diffs well.
+// docs/json.md and docs/kreview-json.schema.json; keys are written in a fixed order so output diffs well.
 
 import type { Finding } from '../engine/finding.js';
 import type { CheckResult, Filter } from '../engine/result.js';
-import { failing, visibleFindings } from '../engine/result.js';
+import { failing, shownHidden, visibleFindings } from '../engine/result.js';
 import type { Level } from '../engine/finding.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
 
 export const SCHEMA_VERSION = 1;
 
 export function formatJson(result: CheckResult, f: Filter, failLevel: Level): { stdout: string; exit: 0 | 1 } {
-  let errors = 0, warnings = 0, checks = 0, failingCount = 0;
+  let errors = 0, warnings = 0, checks = 0, failingCount = 0, hiddenCount = 0;
   const inputs = result.inputs.map((inp) => ({
     input: inp.input,
     errors: inp.errors.map((e) => e.toJSON()),
     patches: inp.patches.map((r) => {
       const shown = visibleFindings(r, f);
+      const hidden = shownHidden(r, f);
       failingCount += failing(r, f, failLevel).length;
+      for (const h of hidden) hiddenCount += h.count;
       for (const x of shown) x.level === 'ERROR' ? errors++ : x.level === 'WARNING' ? warnings++ : checks++;
       const p = r.patch;
       return {
@@ -31,6 +33,7 @@ export function formatJson(result: CheckResult, f: Filter, failLevel: Level): { 
         notes: r.notes,
         doubts: r.doubts ?? [],
         findings: shown.map(findingJson),
+        hidden: hidden.map((h) => ({ by: h.by, count: h.count, detail: h.detail ?? null, findings: h.findings.map((x) => ({ reason: h.reasons?.[x.key] || null, finding: findingJson(x) })) })),
         errors: r.errors.map((e) => e.toJSON()),
       };
     }),
@@ -40,7 +43,7 @@ export function formatJson(result: CheckResult, f: Filter, failLevel: Level): { 
     tool: { name: TOOL_NAME, version: toolVersion() },
     mode: result.mode,
     tree: result.tree ?? null,
-    summary: { errors, warnings, checks, failing: failingCount },
+    summary: { errors, warnings, checks, failing: failingCount, hidden: hiddenCount },
     inputs,
   };
   return { stdout: JSON.stringify(doc, null, 2) + '\n', exit: failingCount ? 1 : 0 };

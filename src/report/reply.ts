@@ -1,8 +1,10 @@
 // The review email a maintainer would send: threaded headers, only the
-// hunks that carry findings quoted with "> ", cuts marked "[ ... ]", each
-// finding asked as a question with its reasoning, wrapped at 78 columns, no
-// line numbers, never a Reviewed-by. Findings a later patch of the series
-// fixes are left out. Header values from the patch cannot inject headers.
+// hunks that carry findings quoted with "> ", cuts marked "[...]" as on the
+// lists, each finding asked in a sentence or two that name the call, the
+// file and the fix (the evidence stays in kreview's report), wrapped at 78
+// columns, no line numbers, never a Reviewed-by. Findings a later patch of
+// the series fixes are left out. Header values from the patch cannot inject
+// headers, and long ones are folded (RFC 5322 2.2.3, RFC 2047).
 
 import type { Finding } from '../engine/finding.js';
 import type { PatchReport } from '../engine/result.js';
@@ -33,6 +35,8 @@ export interface ReplyOptions {
 }
 
 const WIDTH = 78;
+/** The list's mark for quoted text left out. */
+const CUT = '[...]';
 
 /** One reply per patch that has something to say; undefined when there is nothing. */
 export function draftReply(r: PatchReport, o: ReplyOptions): string | undefined {
@@ -68,24 +72,24 @@ export function draftReply(r: PatchReport, o: ReplyOptions): string | undefined 
       const { file, h } = hunk;
       if (file !== lastFile) {
         const d = p.files.find((f) => (f.newPath ?? f.oldPath) === file)!;
-        if (quotedUpTo) body.push('> [ ... ]');
+        if (quotedUpTo) body.push(CUT);
         body.push(`> diff --git a/${sanitizeLine(d.oldPath ?? file)} b/${sanitizeLine(d.newPath ?? file)}`);
-        body.push('> [ ... ]');
+        body.push(CUT);
         lastFile = file;
         quotedUpTo = 0;
       }
       // the hunk header once, then up to eight lines before the note's line
       if (quotedUpTo < h.patchLine) {
-        if (quotedUpTo) body.push('> [ ... ]');
+        if (quotedUpTo) body.push(CUT);
         body.push(`> ${sanitize(lines[h.patchLine - 1] ?? '')}`);
         quotedUpTo = h.patchLine;
       }
       const from = Math.max(n.patchLine - 8, quotedUpTo + 1);
-      if (from > quotedUpTo + 1) body.push('> [ ... ]');
+      if (from > quotedUpTo + 1) body.push(CUT);
       for (let l = from; l <= n.patchLine; l++) body.push(quote(lines[l - 1] ?? ''));
       quotedUpTo = n.patchLine;
     } else if (quotedUpTo) {
-      body.push('> [ ... ]');
+      body.push(CUT);
       quotedUpTo = 0;
       lastFile = undefined;
     }
@@ -94,7 +98,7 @@ export function draftReply(r: PatchReport, o: ReplyOptions): string | undefined 
     body.push('');
   }
   if (quotedUpTo) {
-    body.push('> [ ... ]');
+    body.push(CUT);
     body.push('');
   }
   body.push('Thanks,');
@@ -107,58 +111,119 @@ function quote(line: string): string {
   return s ? `> ${s}` : '>';
 }
 
+/** A Message-ID no header line can carry (RFC 5322's 998 characters): it cannot thread the reply. */
+const MAX_ID = 900;
+
+/** Why a draft cannot thread, or undefined: the patch has no usable Message-ID. */
+export function threadingProblem(p: Patch): string | undefined {
+  if (!p.messageId) return 'the patch has no Message-ID: the draft has no In-Reply-To and will not thread under it';
+  if (p.messageId.length > MAX_ID) return 'the patch\'s Message-ID is too long for a header: the draft has no In-Reply-To and will not thread under it';
+  return undefined;
+}
+
 function headers(p: Patch, o: ReplyOptions): string {
   const me = `${o.me.name} <${o.me.email}>`;
   const to = p.from ? [p.from] : [];
   const cc = [...(p.headers.to ?? []), ...(p.headers.cc ?? [])].flatMap(splitAddresses).filter((a) => !sameAddress(a, me) && !to.some((t) => sameAddress(t, a)));
-  const refs = [...p.references, ...(p.messageId ? [p.messageId] : [])];
+  const id = threadingProblem(p) ? undefined : p.messageId;
+  const refs = [...p.references, ...(id ? [id] : [])].filter((r) => r.length <= MAX_ID);
   const subject = /^re:/i.test(p.rawSubject) ? p.rawSubject : `Re: ${p.rawSubject}`;
-  const h: [string, string][] = [
-    ['From', me],
-    ['To', to.join(', ')],
-    ['Cc', [...new Set(cc)].join(', ')],
-    ['Subject', subject],
-    ['Date', (o.date ?? new Date()).toUTCString().replace('GMT', '+0000')],
-    ...(p.messageId ? ([['In-Reply-To', `<${p.messageId}>`]] as [string, string][]) : []),
-    ...(refs.length ? ([['References', refs.map((r) => `<${r}>`).join(' ')]] as [string, string][]) : []),
-    ['MIME-Version', '1.0'],
-    ['Content-Type', 'text/plain; charset=utf-8'],
-    ['Content-Transfer-Encoding', '8bit'],
+  const h: [string, string, FoldKind][] = [
+    ['From', me, 'words'],
+    ['To', to.join(', '), 'words'],
+    ['Cc', [...new Set(cc)].join(', '), 'words'],
+    ['Subject', subject, 'text'],
+    ['Date', (o.date ?? new Date()).toUTCString().replace('GMT', '+0000'), 'words'],
+    ...(id ? ([['In-Reply-To', `<${id}>`, 'words']] as [string, string, FoldKind][]) : []),
+    ...(refs.length ? ([['References', refs.map((r) => `<${r}>`).join(' '), 'words']] as [string, string, FoldKind][]) : []),
+    ['MIME-Version', '1.0', 'words'],
+    ['Content-Type', 'text/plain; charset=utf-8', 'words'],
+    ['Content-Transfer-Encoding', '8bit', 'words'],
   ];
   return h
     .filter(([, v]) => v !== '')
-    .map(([k, v]) => fold(`${k}: ${headerValue(v)}`))
+    .map(([k, v, kind]) => fold(k, oneLine(v), kind))
     .join('\n');
 }
 
-/**
- * A header value from patch text: one line (a CR or LF would start a new,
- * attacker-chosen header), no control characters, non-ASCII as RFC 2047.
- */
-export function headerValue(v: string): string {
+/** A header value from patch text: one line (a CR or LF would start a new, attacker-chosen header), no control characters. */
+function oneLine(v: string): string {
   // eslint-disable-next-line no-control-regex
-  const one = v.replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  // eslint-disable-next-line no-control-regex
-  if (!/[^\u0000-\u007f]/.test(one)) return one;
-  return one
-    .split(' ')
-    .map((w) => (/[^\u0000-\u007f]/.test(w) ? `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=` : w))
-    .join(' ');
+  return v.replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '').trim();
 }
 
-/** Fold a long header after commas or spaces (RFC 5322 2.2.3), continuation lines indented. */
-function fold(h: string): string {
-  if (h.length <= WIDTH) return h;
-  const out: string[] = [];
-  let line = '';
-  for (const part of h.split(/(?<=,) /)) {
-    if (line && line.length + 1 + part.length > WIDTH) {
-      out.push(line);
-      line = ` ${part}`;
-    } else line = line ? `${line} ${part}` : part;
+/**
+ * A header value from patch text, unfolded: one line, no control
+ * characters, non-ASCII words as RFC 2047 encoded-words.
+ */
+export function headerValue(v: string): string {
+  return fold('X', oneLine(v), 'text').slice(3).replace(/\n /g, ' ');
+}
+
+/** words: fold only between words (addresses, ids, dates); text: an unstructured value (Subject), where long words may be encoded. */
+type FoldKind = 'words' | 'text';
+
+/** Longer ASCII words are encoded so that they can fold (998 minus room for a header name). */
+const LONGEST_WORD = 900;
+
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/**
+ * `Name: value`, folded at white space into lines of at most 78 characters
+ * (RFC 5322 2.2.3; continuation lines start with a space) where the words
+ * allow. Runs of non-ASCII words become RFC 2047 encoded-words of at most 75
+ * characters, split on character boundaries; in unstructured text a word
+ * that would break RFC 5322's 998-character line limit is encoded the same
+ * way, so it folds without changing what a reader decodes (a long
+ * identifier stays readable on a line of its own).
+ * Consecutive encoded words are one run: the space between them survives.
+ */
+function fold(name: string, value: string, kind: FoldKind): string {
+  const tokens: string[] = [];
+  let run: string[] = [];
+  const flush = (): void => {
+    if (run.length) tokens.push(...encodedWords(run.join(' ')));
+    run = [];
+  };
+  for (const w of value.split(/ +/).filter(Boolean)) {
+    if (NON_ASCII.test(w) || (kind === 'text' && w.length > LONGEST_WORD)) run.push(w);
+    else {
+      flush();
+      tokens.push(w);
+    }
   }
-  out.push(line);
-  return out.join('\n');
+  flush();
+  const lines: string[] = [];
+  let line = `${name}:`;
+  for (const t of tokens) {
+    if (line.length + 1 + t.length > WIDTH && line.trim() !== `${name}:`) {
+      lines.push(line);
+      line = ` ${t}`;
+    } else line += ` ${t}`;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
+
+/** UTF-8 text as `=?UTF-8?B?...?=` words of at most 75 characters (45 bytes each), never splitting a character. */
+function encodedWords(text: string): string[] {
+  const out: string[] = [];
+  let chunk: Buffer[] = [];
+  let size = 0;
+  const push = (): void => {
+    if (size) out.push(`=?UTF-8?B?${Buffer.concat(chunk).toString('base64')}?=`);
+    chunk = [];
+    size = 0;
+  };
+  for (const ch of text) {
+    const b = Buffer.from(ch, 'utf8');
+    if (size + b.length > 45) push();
+    chunk.push(b);
+    size += b.length;
+  }
+  push();
+  return out;
 }
 
 function splitAddresses(s: string): string[] {
@@ -209,10 +274,8 @@ function question(f: Finding, o: ReplyOptions): string {
   const t = o.questions(f.rule, f.messageId);
   const data: Record<string, string> = { ...f.data, message: f.message };
   const text = t ? t.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => data[k] ?? '') : `${f.message}. Is that intended?`;
-  // where the file came from and the credential state: the part of the evidence the question does not say
-  const why = f.witness.filter((w) => w.kind === 'origin' || (w.kind === 'scope' && f.rule !== 'backing-file-creds')).slice(0, 3).map((w) => w.text);
-  // the evidence in words, without line numbers
-  return sanitizeLine(why.length ? `${text} (${why.join('; ')}.)` : text);
+  // the question alone: the witness (origins, scopes, call paths) is the tool's report, not the mail
+  return sanitizeLine(text);
 }
 
 /** Wrap at 78 columns, keeping words whole. */

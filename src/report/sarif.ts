@@ -5,8 +5,8 @@
 import type { Finding, Level } from '../engine/finding.js';
 import { loadRules, ruleDoc } from '../engine/registry.js';
 import type { CheckResult, Filter } from '../engine/result.js';
-import { failing, visibleFindings } from '../engine/result.js';
-import { TOOL_NAME, toolVersion } from '../version.js';
+import { failing, HIDDEN_BY, shownHidden, visibleFindings } from '../engine/result.js';
+import { TOOL_NAME, toolHomepage, toolVersion } from '../version.js';
 
 const SARIF_LEVEL: Record<Level, 'error' | 'warning' | 'note'> = { ERROR: 'error', WARNING: 'warning', CHECK: 'note' };
 
@@ -26,6 +26,13 @@ export async function formatSarif(result: CheckResult, f: Filter, failLevel: Lev
       for (const d of r.doubts ?? []) notifications.push({ level: 'warning', message: { text: `${r.patch.subject}: ${d}` } });
       if (failing(r, f, failLevel).length) exit = 1;
       for (const x of visibleFindings(r, f)) results.push(sarifResult(x, ruleIndex.get(x.type), r.patch.subject));
+      // hidden findings are results with a suppression (SARIF 3.35), as code scanning shows dismissed alerts
+      for (const h of shownHidden(r, f)) {
+        for (const x of h.findings) {
+          const reason = h.reasons?.[x.key];
+          results.push({ ...sarifResult(x, ruleIndex.get(x.type), r.patch.subject), suppressions: [{ kind: 'external', status: 'accepted', justification: `${HIDDEN_BY[h.by]}${reason ? `: ${reason}` : ''}` }] });
+        }
+      }
     }
   }
   const doc = {
@@ -37,10 +44,13 @@ export async function formatSarif(result: CheckResult, f: Filter, failLevel: Lev
           driver: {
             name: TOOL_NAME,
             version: toolVersion(),
-            informationUri: 'https://example.org/kreview',
+            // the package's homepage when it names one; no made-up address otherwise (the property is optional)
+            ...(toolHomepage() ? { informationUri: toolHomepage() } : {}),
             rules: rules.map((r) => ({
               id: r.meta.type,
               name: r.id,
+              // the rule's first cited source a reader can open (the lore message its reasoning comes from)
+              ...(r.meta.references.find((x) => x.url) ? { helpUri: r.meta.references.find((x) => x.url)!.url } : {}),
               shortDescription: { text: r.meta.description },
               fullDescription: { text: r.meta.description },
               help: { text: ruleDoc(r.id) ?? r.meta.description, markdown: ruleDoc(r.id) ?? r.meta.description },

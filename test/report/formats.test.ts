@@ -41,9 +41,26 @@ function sarifSchema(): object {
   throw new Error('no sarif-2.1.0.json in @microsoft/sarif-multitool-*');
 }
 
+/**
+ * Ajv with the string formats the two schemas use, checked rather than
+ * ignored (ajv knows none by itself, and said so in ~70 lines per run).
+ */
 function ajv(): InstanceType<typeof Ajv2020.default> {
   const Ajv = (Ajv2020 as unknown as { default: typeof Ajv2020.default }).default ?? Ajv2020;
-  return new Ajv({ allErrors: true, strict: false });
+  const a = new Ajv({ allErrors: true, strict: false });
+  const parses = (s: string, base?: string): boolean => {
+    try {
+      new URL(s, base);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  a.addFormat('uri', (s: string) => parses(s));
+  a.addFormat('uri-reference', (s: string) => parses(s, 'file:///'));
+  a.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+  a.addFormat('date-time', (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(s) && !Number.isNaN(Date.parse(s)));
+  return a;
 }
 
 describe('--format json', () => {
@@ -76,6 +93,33 @@ describe('--format sarif', () => {
     expect(res).toMatchObject({ ruleId: 'RAW_RW_ITER', level: 'error' });
     expect(res.locations[0].physicalLocation).toMatchObject({ artifactLocation: { uri: 'drivers/block/loop.c' }, region: { startLine: 275 } });
     expect(res.codeFlows[0].threadFlows[0].locations.length).toBeGreaterThan(1);
+  });
+});
+
+describe('findings hidden by a triage mark', () => {
+  /** The demo with its finding marked as a false positive, as src/engine/run.ts records it. */
+  async function marked(): Promise<CheckResult> {
+    const r = await demo();
+    const report = r.inputs[0]!.patches[0]!;
+    const f = report.findings[0]!;
+    report.hidden = [{ by: 'triage', count: 1, findings: [f], reasons: { [f.key]: 'the ioctl checks it' } }];
+    report.findings = [];
+    return r;
+  }
+  it('JSON and SARIF still validate, and say it', async () => {
+    const json = JSON.parse(formatJson(await marked(), filter, 'WARNING').stdout);
+    const v = ajv().compile(JSON.parse(readFileSync(join(ROOT, 'docs/kreview-json.schema.json'), 'utf8')));
+    expect(v(json), JSON.stringify(v.errors)).toBe(true);
+    expect(json.summary).toMatchObject({ failing: 0, hidden: 1 });
+    const sarif = JSON.parse((await formatSarif(await marked(), filter, 'WARNING')).stdout);
+    const vs = ajv().compile(sarifSchema());
+    expect(vs(sarif), JSON.stringify(vs.errors?.slice(0, 3))).toBe(true);
+    expect(sarif.runs[0].results[0].suppressions[0]).toMatchObject({ kind: 'external', status: 'accepted' });
+    expect(formatB4(await marked(), filter, 'WARNING')).toMatchObject({ exit: 0 });
+  });
+  it('not said when the filter would not have shown them', async () => {
+    const json = JSON.parse(formatJson(await marked(), { ...filter, ignore: new Set(['RAW_RW_ITER']) }, 'WARNING').stdout);
+    expect(json.summary.hidden).toBe(0);
   });
 });
 

@@ -69,8 +69,13 @@ export function shardFor(path: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The model in use: the one shipped in model/, or one `kreview model build`
+ * wrote (KREVIEW_MODEL=DIR; the CLI's --model DIR sets it, so worker
+ * threads see the same one).
+ */
 export function modelDir(): string {
-  return join(packageRoot, 'model');
+  return process.env.KREVIEW_MODEL || join(packageRoot, 'model');
 }
 
 let manifestCache: ModelManifest | null | undefined;
