@@ -83,6 +83,26 @@ const invalid: InvalidCase[] = [
     ) } }],
     expect: ['introduced fs/overlayfs/file.c:35 unbalanced (high)'],
   },
+  {
+    name: "cachefiles: namespace work on the cache from a netfs method, outside cachefiles_begin_secure()",
+    patches: [{ subject: 'cachefiles: punch the hole before the write', edit: { 'fs/cachefiles/io.c': (t) => t + '\nstatic int cachefiles_prepare_write(struct netfs_cache_resources *cres, loff_t start, size_t len)\n{\n\tstruct cachefiles_object *object = cachefiles_cres_object(cres);\n\n\treturn vfs_fallocate(object->file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, start, len);\n}\n\nstatic const struct netfs_cache_ops cachefiles_netfs_cache_ops = {\n\t.read\t\t\t= cachefiles_read,\n\t.prepare_write\t\t= cachefiles_prepare_write,\n};\n' } }],
+    expect: ['introduced fs/cachefiles/io.c:24 outsideStackCreds (high)'],
+  },
+  {
+    name: 'cachefiles: a cache file opened with the calling task\'s credentials',
+    patches: [{ subject: 'cachefiles: open the backing file as the caller', edit: { 'fs/cachefiles/io.c': (t) => t + '\nstatic struct file *cachefiles_open(struct cachefiles_cache *cache, struct path *path)\n{\n\treturn kernel_file_open(path, O_RDWR | O_LARGEFILE | O_DIRECT, current_cred());\n}\n' } }],
+    expect: ['introduced fs/cachefiles/io.c:22 openCreds (high)'],
+  },
+  {
+    name: 'fuse: ff->cred taken from the task that opens the file, then used for the backing I/O',
+    patches: [{ subject: 'fuse: remember the opener creds for passthrough', edit: { 'fs/fuse/passthrough.c': (t) => t + '\nstatic int fuse_passthrough_open(struct inode *inode, struct file *file)\n{\n\tstruct fuse_file *ff = file->private_data;\n\n\tff->cred = get_current_cred();\n\treturn 0;\n}\n\nconst struct file_operations fuse_passthrough_fops = {\n\t.open\t\t= fuse_passthrough_open,\n\t.read_iter\t= fuse_passthrough_read_iter,\n};\n' } }],
+    expect: ['introduced fs/fuse/passthrough.c:22 capturedCreds (high)'],
+  },
+  {
+    name: 'fuse: ctx.cred from a local that holds current_cred()',
+    patches: [{ subject: 'fuse: use the caller creds, through a local', edit: { 'fs/fuse/passthrough.c': (t) => t.replace('\tstruct backing_file_ctx ctx = {\n\t\t.cred = ff->cred,', '\tconst struct cred *cred = current_cred();\n\tstruct backing_file_ctx ctx = {\n\t\t.cred = cred,') } }],
+    expect: ['introduced fs/fuse/passthrough.c:11 ctxCred (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -180,6 +200,23 @@ const valid: ValidCase[] = [
     name: 'loop: a config ioctl is the administrator setting the device up',
     patches: [{ subject: 'loop: sync the backing file on LOOP_CLR_FD', edit: { 'drivers/block/loop.c': (t) => t + '\nstatic int lo_ioctl(struct block_device *bdev, blk_mode_t mode, unsigned int cmd, unsigned long arg)\n{\n\tstruct loop_device *lo = bdev->bd_disk->private_data;\n\n\treturn vfs_fsync(lo->lo_backing_file, 0);\n}\n\nstatic const struct block_device_operations lo_fops = {\n\t.ioctl = lo_ioctl,\n};\n' } }],
     expect: [],
+  },
+  {
+    name: "cachefiles: data I/O under the netfs caller's credentials is cachefiles' design",
+    patches: [{ subject: 'cachefiles: read without the override', edit: { 'fs/cachefiles/io.c': (t) => t.replace('\tcachefiles_begin_secure(cache, &saved_cred);\n', '').replace('\tcachefiles_end_secure(cache, saved_cred);\n', '') } }],
+  },
+  {
+    name: 'cachefiles: namespace work inside cachefiles_begin_secure()',
+    patches: [{ subject: 'cachefiles: punch the hole as the cache', edit: { 'fs/cachefiles/io.c': (t) => t + '\nstatic int cachefiles_prepare_write(struct netfs_cache_resources *cres, loff_t start, size_t len)\n{\n\tstruct cachefiles_object *object = cachefiles_cres_object(cres);\n\tstruct cachefiles_cache *cache = object->volume->cache;\n\tconst struct cred *saved_cred;\n\tint ret;\n\n\tcachefiles_begin_secure(cache, &saved_cred);\n\tret = vfs_fallocate(object->file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, start, len);\n\tcachefiles_end_secure(cache, saved_cred);\n\treturn ret;\n}\n\nstatic const struct netfs_cache_ops cachefiles_netfs_cache_ops = {\n\t.prepare_write\t\t= cachefiles_prepare_write,\n};\n' } }],
+  },
+  {
+    name: "fuse: the daemon's own backing-open ioctl captures its creds (the design)",
+    patches: [{ subject: 'fuse: register backing files', edit: { 'fs/fuse/passthrough.c': (t) => t + '\nstatic int fuse_backing_open(struct fuse_conn *fc, struct fuse_backing *fb)\n{\n\tfb->cred = prepare_creds();\n\treturn 0;\n}\n\nstatic long fuse_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)\n{\n\treturn fuse_backing_open(file->private_data, (void *)arg);\n}\n\nconst struct file_operations fuse_dev_operations = {\n\t.unlocked_ioctl\t= fuse_dev_ioctl,\n};\n' } }],
+  },
+  {
+    name: 'a driver that opens its backing file in the same call the administrator makes (zloop-like device setup)',
+    tree: { 'drivers/block/zloop.c': '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: a zoned loop driver set up through a control device. */\n#include <linux/fs.h>\n\nstatic int zloop_init_zone(struct zloop_device *zlo, struct zloop_zone *zone, const char *path)\n{\n\tzone->file = filp_open(path, O_RDWR, 0600);\n\tif (IS_ERR(zone->file))\n\t\treturn PTR_ERR(zone->file);\n\treturn 0;\n}\n\nstatic ssize_t zloop_ctl_write(struct file *file, const char __user *ubuf, size_t count, loff_t *pos)\n{\n\treturn zloop_init_zone(file->private_data, NULL, "zone0");\n}\n\nstatic const struct file_operations zloop_ctl_fops = {\n\t.write\t\t= zloop_ctl_write,\n};\n' },
+    patches: [{ subject: 'zloop: size new zones', edit: { 'drivers/block/zloop.c': (t) => t.replace('\t\treturn PTR_ERR(zone->file);\n\treturn 0;', '\t\treturn PTR_ERR(zone->file);\n\treturn vfs_truncate(&zone->file->f_path, SZ_256M);') } }],
   },
 ];
 

@@ -15,6 +15,7 @@ import {
   type CallSite,
   type CodeGraph,
   type Confidence,
+  type RuleContext,
   type FunctionFacts,
   type WitnessStep,
 } from '../../src/engine/rule-api.js';
@@ -28,10 +29,12 @@ export default defineRule({
     description: "A direct ->read_iter()/->write_iter() call on another filesystem's file skips rw_verify_area(), so LSM and fanotify hooks never run.",
     messages: {
       raw: '{{call}} on {{file}} skips rw_verify_area(): security_file_permission() and the fanotify permission/pre-content hooks never run; use {{useInstead}}',
+      rawUnknown: '{{call}} on {{file}}, a file kreview cannot trace to its owner, skips rw_verify_area(): if another filesystem owns it, its LSM and fanotify hooks never run; use {{useInstead}}',
       rerouted: 'this patch drops {{removed}} on {{file}} and does the I/O with the raw {{call}} here, which skips rw_verify_area() (LSM and fanotify hooks); keep {{removed}} or use {{useInstead}}',
       reroutedKeep: 'this patch drops {{removed}} on {{file}} and does the I/O with the raw {{call}} here, which skips rw_verify_area() (LSM and fanotify hooks); keep {{removed}}',
     },
     questions: {
+      rawUnknown: "This calls {{call}} on {{file}} directly. Whose file is that? If it belongs to another filesystem, rw_verify_area() is skipped, and its LSM and fanotify hooks with it; could this use {{useInstead}}?",
       raw: 'This calls {{call}} on {{file}} directly, which skips rw_verify_area() and with it the LSM and fanotify permission hooks. Could it use {{useInstead}} instead?',
       rerouted: 'This replaces {{removed}} on {{file}} with a raw {{call}}, which skips the rw_verify_area() checks (LSM, fanotify) that {{removed}} ran. Could it keep {{removed}}, or use {{useInstead}}?',
       reroutedKeep: 'This replaces {{removed}} on {{file}} with a raw {{call}}, which skips the rw_verify_area() checks (LSM, fanotify) that {{removed}} ran. Could it keep {{removed}}?',
@@ -59,7 +62,15 @@ export default defineRule({
         if (guard) return;
         // ...or in every caller (the syscall-level submitters check before they dispatch)
         if (checkedByAllCallers(ctx.graph, fn, 3, new Set())) return;
-        if (kb.SYSCALL_SUBMITTER_FILES[fn.file] && fn.calls.some((c) => c.callee === 'rw_verify_area')) return;
+        // A syscall-level submitter checks the request's file before it
+        // dispatches (in the function, or in its caller): what a patch can
+        // break there is the check, or a new raw call in a function seen
+        // whole that has none.
+        if (kb.SYSCALL_SUBMITTER_FILES[fn.file]) {
+          const checkRemoved = ctx.removedCalls.some((r) => r.site.callee === 'rw_verify_area' && r.fn.file === fn.file);
+          const newUnchecked = !fn.partial && ctx.addedCalls.some((a) => a.site === site) && !fn.calls.some((c) => c.callee === 'rw_verify_area');
+          if (!checkRemoved && !newUnchecked) return;
+        }
         const cls = classifyFile(ctx.graph, fn, fileExpr, site.line);
         if (cls.kind === 'own') return;
         // __kernel_read()/__kernel_write() are the VFS's deliberate unchecked helpers for files the
@@ -75,18 +86,23 @@ export default defineRule({
         let confidence: Confidence = cls.kind === 'backing' && cls.strong ? 'high' : 'medium';
         // a checked call on the same file that this patch removed: the I/O was re-routed to this raw call
         const roots = new Set(traceFile(ctx.graph, fn, fileExpr, site.line).map((o) => o.root));
-        const removed = ctx.removedCalls.find(({ fn: f, site: s }) => {
-          const io = kb.CHECKED_IO[s.callee];
-          if (!io || io.dir === otherDir(raw.dir)) return false;
-          const arg = s.args[io.fileArg];
-          return !!arg && traceFile(ctx.graph, f, arg, s.line).some((o) => roots.has(o.root));
-        });
+        // ...and the patch sends the I/O this way: the raw call is on an added line, or an added call leads to it
+        const removed =
+          reroutedHere(ctx, fn, site) &&
+          ctx.removedCalls.find(({ fn: f, site: s }) => {
+            const io = kb.CHECKED_IO[s.callee];
+            if (!io || io.dir === otherDir(raw.dir)) return false;
+            const arg = s.args[io.fileArg];
+            return !!arg && traceFile(ctx.graph, f, arg, s.line).some((o) => roots.has(o.root));
+          });
         const data = { call, file: normExpr(fileExpr), useInstead: raw.useInstead };
         const key = `${site.callee}|${normExpr(fileExpr)}`;
         if (removed) {
+          // named by the file the checked call was given (the raw call may reach it through a local)
+          const removedFile = normExpr(removed.site.args[kb.CHECKED_IO[removed.site.callee]!.fileArg] ?? fileExpr);
           ctx.report({
             messageId: `${removed.site.callee}()` === raw.useInstead ? 'reroutedKeep' : 'rerouted',
-            data: { ...data, removed: `${removed.site.callee}()` },
+            data: { ...data, file: removedFile, removed: `${removed.site.callee}()` },
             at: { file: fn.file, line: site.line },
             key: `rerouted|${key}|${removed.site.callee}`,
             siteKey: key,
@@ -94,11 +110,28 @@ export default defineRule({
             witness: [{ kind: 'call', text: `removed: ${removed.fn.name}() called ${removed.site.callee}(${removed.site.args.join(', ')})`, file: removed.fn.file, line: removed.site.line }, ...witness],
           });
         }
-        ctx.report({ messageId: 'raw', data, at: { file: fn.file, line: site.line }, key, confidence, witness });
+        // a file whose owner the graph cannot tell (not a backing file, not one this code made): a CHECK, shown with --strict
+        // (a submitter's request file is the user's: any filesystem's)
+        if (cls.kind === 'unknown' && !kb.SYSCALL_SUBMITTER_FILES[fn.file]) ctx.report({ messageId: 'rawUnknown', level: 'CHECK', data, at: { file: fn.file, line: site.line }, key, confidence: 'low', witness });
+        else ctx.report({ messageId: 'raw', data, at: { file: fn.file, line: site.line }, key, confidence, witness });
       },
     };
   },
 });
+
+/** Does the patch send I/O to this raw call: is it on an added line, or does an added call lead to its function (three calls deep)? */
+function reroutedHere(ctx: RuleContext, fn: FunctionFacts, site: CallSite): boolean {
+  if (ctx.addedCalls.some((a) => a.site === site)) return true;
+  const leadsHere = (name: string, from: string, depth: number, seen: Set<FunctionFacts>): boolean => {
+    const t = ctx.graph.resolve(name, from);
+    if (!t || seen.has(t)) return false;
+    if (t === fn) return true;
+    if (depth <= 1) return false;
+    seen.add(t);
+    return t.calls.some((c) => c.kind === 'direct' && leadsHere(c.callee, t.file, depth - 1, seen));
+  };
+  return ctx.addedCalls.some((a) => a.site.kind === 'direct' && leadsHere(a.site.callee, a.fn.file, 3, new Set()));
+}
 
 function fileOf(site: CallSite, raw: kb.RawIo): string | undefined {
   if (raw.file.from === 'receiver') return site.receiver;

@@ -80,6 +80,11 @@ const invalid: InvalidCase[] = [
     ) } }],
     expect: ['introduced drivers/block/loop.c:14 rerouted (medium)'],
   },
+  {
+    name: 'io_uring: a new raw call in a submitter function that has no rw_verify_area()',
+    patches: [{ subject: 'io_uring/rw: add a fast read path', edit: { 'io_uring/rw.c': (t) => t + '\nstatic int io_read_fast(struct io_kiocb *req)\n{\n\tstruct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);\n\n\treturn req->file->f_op->read_iter(&rw->kiocb, &rw->iter);\n}\n' } }],
+    expect: ['introduced io_uring/rw.c:29 raw (medium)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -133,6 +138,39 @@ const valid: ValidCase[] = [
   {
     name: 'the stacked filesystem uses the checked backing_file_read_iter()',
     patches: [{ subject: 'fuse: passthrough reads', edit: { 'fs/fuse/passthrough.c': (t) => t.replace('\t\t.user_file = file,\n\t};', '\t\t.user_file = file,\n\t};\n\n\tif (!backing_file)\n\t\treturn -EIO;') } }],
+    expect: [],
+  },
+  {
+    name: 'a checked call whose arguments change is not dropped (the raw call elsewhere stays pre-existing)',
+    patches: [{ subject: 'loop: read without flags', edit: { 'drivers/block/loop.c': (t) => t.replace('\t\tlen = vfs_iter_read(lo->lo_backing_file, &i, &pos, 0);', '\t\tlen = vfs_iter_read(lo->lo_backing_file, &i, &pos, RWF_NOWAIT);') } }],
+    expect: [],
+  },
+  {
+    name: 'a function renamed with its checked call is not a dropped check',
+    patches: [{ subject: 'loop: rename lo_read_simple', edit: { 'drivers/block/loop.c': (t) => t.replaceAll('lo_read_simple', 'lo_read_plain') } }],
+    // lo_rw_aio()'s raw calls were there before, and no I/O moved to them
+    expect: ['preexisting drivers/block/loop.c:31 raw (high)', 'preexisting drivers/block/loop.c:33 raw (high)'],
+  },
+  {
+    name: 'removing a path that used the checked call does not re-route I/O to the raw call',
+    patches: [{ subject: 'loop: drop the simple read path', edit: { 'drivers/block/loop.c': (t) => t.replace(/static int lo_read_simple[\s\S]*?\n}\n\n/, '').replace('\tif (cmd->use_aio)\n\t\treturn lo_rw_aio(lo, cmd, pos, ITER_DEST);\n\treturn lo_read_simple(lo, rq, pos);', '\tif (!cmd->use_aio)\n\t\treturn -EOPNOTSUPP;\n\treturn 0;') } }],
+    expect: ['preexisting drivers/block/loop.c:15 raw (high)', 'preexisting drivers/block/loop.c:17 raw (high)'],
+  },
+  {
+    name: "a raw call on a file this code made for itself (shmem_file_setup())",
+    patches: [{ subject: 'erofs: write a scratch file', edit: { 'fs/erofs/data.c': (t) => t.replace('static int erofs_fill_super(', 'static ssize_t erofs_scratch_write(struct kiocb *kiocb, struct iov_iter *iter)\n{\n\tstruct file *file = shmem_file_setup("erofs-scratch", SZ_1M, 0);\n\n\treturn file->f_op->write_iter(kiocb, iter);\n}\n\nstatic int erofs_fill_super(') } }],
+    expect: [],
+  },
+  {
+    name: 'a raw call on a file whose owner cannot be traced is a CHECK (shown with --strict), not counted',
+    patches: [{ subject: 'erofs: write through a private file', edit: { 'fs/erofs/data.c': (t) => t.replace('static int erofs_fill_super(', 'static ssize_t erofs_priv_write(struct erofs_priv *priv, struct kiocb *kiocb, struct iov_iter *iter)\n{\n\treturn priv->store->f_op->write_iter(kiocb, iter);\n}\n\nstatic int erofs_fill_super(') } }],
+    expect: ['introduced fs/erofs/data.c:51 rawUnknown (low)'],
+  },
+  {
+    name: 'old fs/io_uring.c: the raw call in a hunk of a function whose rw_verify_area() the patch does not show',
+    tree: { 'fs/io_uring.c': '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: io_uring before it moved to io_uring/. */\n#include <linux/fs.h>\n\nstatic int io_read(struct io_kiocb *req, bool force_nonblock)\n{\n\tstruct kiocb *kiocb = &req->rw;\n\tstruct file *file = kiocb->ki_filp;\n\tssize_t ret;\n\n\tret = rw_verify_area(READ, file, &kiocb->ki_pos, req->len);\n\tif (ret)\n\t\treturn ret;\n\n\n\n\n\n\n\n\n\n\tret = call_read_iter(file, kiocb, &req->iter);\n\treturn ret;\n}\n' },
+    mode: 'patch-only',
+    patches: [{ subject: 'io_uring: read through ->read_iter', edit: { 'fs/io_uring.c': (t) => t.replace('\tret = call_read_iter(file, kiocb, &req->iter);', '\tret = file->f_op->read_iter(kiocb, &req->iter);') } }],
     expect: [],
   },
 ];

@@ -8,7 +8,7 @@ import type { CallSite, CodeGraph, CredScope, FunctionFacts } from './types.js';
 import { normExpr, parseCall, sameExpr, splitMember } from './ctext.js';
 
 export { normExpr, sameExpr };
-import { BACKING_NAME_HINT, CONFIG_SLOTS, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, KIOCB_SETUP, MOUNT_TIME_OPS, type Stack, stackFor } from '../kb/index.js';
+import { BACKING_NAME_HINT, CONFIG_SLOTS, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_SOURCES, type Stack, stackFor } from '../kb/index.js';
 
 export interface OriginStep {
   expr: string;
@@ -179,7 +179,7 @@ function isTerminalFile(fn: FunctionFacts, expr: string): boolean {
   const stack = stackFor(fn.file);
   if (stack && stack.backingFile.some((r) => r.test(expr))) return true;
   const call = parseCall(expr);
-  if (call && FOREIGN_FILE_SOURCES[call.name]) return true;
+  if (call && (FOREIGN_FILE_SOURCES[call.name] || PRIVATE_FILE_SOURCES[call.name])) return true;
   return false;
 }
 
@@ -244,6 +244,7 @@ function classifyRoot(graph: CodeGraph, o: Origin): FileClass {
   if (call && FOREIGN_FILE_SOURCES[call.name]) {
     return { kind: 'backing', stack, strong: true, why: `${root} opens a file of another filesystem`, origin: o };
   }
+  if (call && PRIVATE_FILE_SOURCES[call.name]) return { kind: 'own', why: `${root} makes a file for this code's own use`, origin: o };
   if (BACKING_NAME_HINT.test(root)) {
     return { kind: 'backing', stack, strong: false, why: `${root} is named like a backing/lower file`, origin: o };
   }
@@ -318,8 +319,8 @@ export type CredState =
   | { kind: 'scope'; scope: CredScope; in: FunctionFacts; path: PathStep[] }
   /** Reached from a work function: a kworker, kernel creds. */
   | { kind: 'kworker'; entry: FunctionFacts; api: string; path: PathStep[] }
-  /** Reached from an entry point that runs with the calling task's creds (an ops method, a syscall). */
-  | { kind: 'caller'; entry: FunctionFacts; how: string; path: PathStep[] }
+  /** Reached from an entry point that runs with the calling task's creds (an ops method, a syscall); `table`: the ops table's name. */
+  | { kind: 'caller'; entry: FunctionFacts; how: string; table?: string; path: PathStep[] }
   /** Reached from mount-time code (fs_context_operations): the calling task is the mounter. */
   | { kind: 'mounter'; entry: FunctionFacts; how: string; path: PathStep[] }
   /** No (more) callers known: cannot tell. */
@@ -359,7 +360,7 @@ export function credStatesAt(graph: CodeGraph, fn: FunctionFacts, site: { line: 
     }
     if (slots.length || /^(compat_)?sys_/.test(f.name)) {
       const how = slots.length ? `${slots[0]!.table.struct}.${slots[0]!.slot}` : 'syscall';
-      out.push({ kind: 'caller', entry: f, how, path: p });
+      out.push({ kind: 'caller', entry: f, how, ...(slots.length ? { table: slots[0]!.table.name } : {}), path: p });
       return;
     }
     const callers = graph.callers(f.name).filter((e) => graph.resolve(f.name, e.caller.file) === f);

@@ -53,6 +53,7 @@ export async function runAudit(o: AuditOptions): Promise<CheckResult> {
       functions: facts.flatMap((f) => f.functions),
       files: facts.map((f) => ({ facts: f, changedLines: undefined })),
       removedCalls: [],
+      addedCalls: [],
     },
     { allow: o.allow },
   );

@@ -12,6 +12,7 @@ export interface ImageUnderReview {
   functions: FunctionFacts[];
   files: { facts: FileFacts; changedLines: ReadonlySet<number> | undefined }[];
   removedCalls: { fn: FunctionFacts; site: CallSite }[];
+  addedCalls: { fn: FunctionFacts; site: CallSite }[];
 }
 
 /** A detection with the rule that made it, and the function it was found in. */
@@ -45,6 +46,7 @@ export function runImage(rules: RuleDefinition[], img: ImageUnderReview, opts: E
       image: img.image,
       graph: img.graph,
       removedCalls: img.removedCalls,
+      addedCalls: img.addedCalls,
       report(d: Detection) {
         const fn = d.function ?? current?.name;
         if (allowed && allowed(d.at.file, fn)) return;

@@ -123,23 +123,31 @@ export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeG
     });
     return r.reached.map((v) => v.f);
   };
+  const preReached = reached(preChanged, preGraph);
+  const postReached = reached(postChanged, postGraph);
   // the same functions on the other side, so both images judge the same code
-  const names = new Set([...postChanged, ...preChanged, ...reached(postChanged, postGraph), ...reached(preChanged, preGraph)].map((f) => f.name));
+  const names = new Set([...postChanged, ...preChanged, ...postReached, ...preReached].map((f) => f.name));
   const postFns = uniq([...postChanged, ...postFacts.flatMap((ff) => ff.functions.filter((f) => names.has(f.name)))]);
   const preFns = uniq([...preChanged, ...preFacts.flatMap((ff) => ff.functions.filter((f) => names.has(f.name)))]);
 
+  // A call the patch took away from what the changed code does: before, the
+  // changed functions and what they reach made it; after, fewer of them do,
+  // whichever function it sat in (a call whose arguments changed, or whose
+  // function was renamed, is not gone; one the changed code no longer
+  // reaches is).
   const removedCalls: { fn: FunctionFacts; site: CallSite }[] = [];
-  for (const pf of preFns) {
-    const after = postFns.find((f) => f.name === pf.name);
-    const keep = new Map<string, number>();
-    for (const c of after?.calls ?? []) keep.set(callKey(c), (keep.get(callKey(c)) ?? 0) + 1);
+  const left = new Map<string, number>();
+  for (const f of uniq([...postChanged, ...postReached])) for (const c of f.calls) left.set(c.callee, (left.get(c.callee) ?? 0) + 1);
+  for (const pf of uniq([...preChanged, ...preReached])) {
     for (const c of pf.calls) {
-      const k = callKey(c);
-      const n = keep.get(k) ?? 0;
-      if (n) keep.set(k, n - 1);
+      const n = left.get(c.callee) ?? 0;
+      if (n) left.set(c.callee, n - 1);
       else removedCalls.push({ fn: pf, site: c });
     }
   }
+  // the calls on lines the patch added, in the functions under review
+  const addedCalls: { fn: FunctionFacts; site: CallSite }[] = [];
+  for (const f of postFns) for (const c of f.calls) if (addedPostLines.get(f.file)?.has(c.line)) addedCalls.push({ fn: f, site: c });
 
   const removedTexts = new Set<string>();
   for (const f of patch.files) for (const h of f.hunks) for (const l of h.lines) if (l.kind === 'del') removedTexts.add(l.text.replace(/\s+/g, ' ').trim());
@@ -166,8 +174,8 @@ export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeG
   };
   const fileEntries = (facts: FileFacts[], changed: Map<string, Set<number>>) => facts.map((f) => ({ facts: f, changedLines: changed.get(f.path) }));
   return {
-    pre: { image: 'pre', graph: preGraph, functions: preFns, files: fileEntries(preFacts, removedPreLines), removedCalls: [] },
-    post: { image: 'post', graph: postGraph, functions: postFns, files: fileEntries(postFacts, addedPostLines), removedCalls },
+    pre: { image: 'pre', graph: preGraph, functions: preFns, files: fileEntries(preFacts, removedPreLines), removedCalls: [], addedCalls: [] },
+    post: { image: 'post', graph: postGraph, functions: postFns, files: fileEntries(postFacts, addedPostLines), removedCalls, addedCalls },
     lines,
   };
 }
@@ -188,10 +196,6 @@ function overModel(fragment: FileFacts, known: FileFacts | undefined): FileFacts
     workFns: [...known.workFns, ...fragment.workFns],
     includes: fragment.includes.length ? fragment.includes : known.includes,
   };
-}
-
-function callKey(c: CallSite): string {
-  return `${c.callee}(${c.args.join(',')})`;
 }
 
 function uniq<T>(xs: T[]): T[] {

@@ -115,6 +115,8 @@ export interface RuleContext<M extends string = string> {
    * it changed (present before, gone after). Empty otherwise.
    */
   readonly removedCalls: readonly { fn: FunctionFacts; site: CallSite }[];
+  /** In the post-image of a patch: the calls on lines the patch added, in the functions under review. Empty otherwise. */
+  readonly addedCalls: readonly { fn: FunctionFacts; site: CallSite }[];
   report(d: Detection<M>): void;
 }
 

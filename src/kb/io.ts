@@ -70,10 +70,15 @@ export const VFS_CORE_FILES: Record<string, Fact> = table({
   'fs/splice.c': { source: 'fs/splice.c: vfs_splice_read(), do_splice_from()' },
 });
 
-/** Syscall-level submitters: raw calls there are fine after rw_verify_area() on the same file. */
+/**
+ * Syscall-level submitters: they run rw_verify_area() on the request's file
+ * before they dispatch, so their raw calls are the design; what a patch can
+ * break there is the check itself.
+ */
 export const SYSCALL_SUBMITTER_FILES: Record<string, Fact> = table({
   'fs/aio.c': { source: 'fs/aio.c: aio_read()/aio_write() call rw_verify_area() before ->read_iter()/->write_iter()' },
   'io_uring/rw.c': { source: 'io_uring/rw.c: __io_read()/io_write() call rw_verify_area() before ->read_iter()/->write_iter()' },
+  'fs/io_uring.c': { source: 'fs/io_uring.c (before v5.19 moved it to io_uring/): io_read()/io_write() call rw_verify_area() before ->read_iter()/->write_iter() (and loop_rw_iter() for ->read/->write)' },
 });
 
 /** fs/backing-file.c runs raw ->splice_write between file_start_write()/file_end_write() under ctx->cred. */
@@ -87,23 +92,42 @@ export const FILE_PASSTHROUGH: Record<string, Fact> = table({
   file_clone_open: { source: 'include/linux/fs.h: file_clone_open() opens the same path again' },
 });
 
-/** Calls whose result is a file some other filesystem owns, opened (or found) by this code. */
-export const FOREIGN_FILE_SOURCES: Record<string, Fact> = table({
-  filp_open: { source: 'fs/open.c: filp_open() opens a path (erofs_fc_get_tree() opens its backing file so)' },
-  file_open_root: { source: 'fs/open.c: file_open_root()' },
-  file_open_name: { source: 'fs/open.c: file_open_name()' },
-  dentry_open: { source: 'fs/open.c: dentry_open()' },
-  backing_file_open: { source: 'fs/backing-file.c: backing_file_open()' },
-  backing_tmpfile_open: { source: 'fs/backing-file.c: backing_tmpfile_open()' },
-  open_with_fake_path: { source: 'fs/open.c: open_with_fake_path() (before v6.6)' },
-  kernel_file_open: { source: 'fs/open.c: kernel_file_open()' },
-  fget: { source: 'fs/file.c: fget(): a file another filesystem may own' },
-  fget_raw: { source: 'fs/file.c: fget_raw()' },
+/**
+ * Calls whose result is a file some other filesystem owns, opened (or found)
+ * by this code. `opens`: the call opens it (or takes the caller's own fd), so
+ * the task that runs it is the file's opener.
+ */
+export const FOREIGN_FILE_SOURCES: Record<string, Fact & { opens?: true }> = table({
+  filp_open: { opens: true, source: 'fs/open.c: filp_open() opens a path (erofs_fc_get_tree() opens its backing file so)' },
+  file_open_root: { opens: true, source: 'fs/open.c: file_open_root()' },
+  file_open_name: { opens: true, source: 'fs/open.c: file_open_name()' },
+  dentry_open: { opens: true, source: 'fs/open.c: dentry_open()' },
+  backing_file_open: { opens: true, source: 'fs/backing-file.c: backing_file_open()' },
+  backing_tmpfile_open: { opens: true, source: 'fs/backing-file.c: backing_tmpfile_open()' },
+  open_with_fake_path: { opens: true, source: 'fs/open.c: open_with_fake_path() (before v6.6)' },
+  kernel_file_open: { opens: true, source: 'fs/open.c: kernel_file_open()' },
+  fget: { opens: true, source: "fs/file.c: fget(): the calling task's own open file (loop's LOOP_SET_FD), which another filesystem may own" },
+  fget_raw: { opens: true, source: 'fs/file.c: fget_raw()' },
   ovl_real_file: { source: 'fs/overlayfs/file.c: ovl_real_file() returns the real (lower or upper) file' },
   ovl_real_file_meta: { source: 'fs/overlayfs/file.c: ovl_real_file_meta()' },
   ovl_upper_file: { source: 'fs/overlayfs/file.c: ovl_upper_file()' },
   fuse_file_passthrough: { source: 'fs/fuse/fuse_i.h: fuse_file_passthrough() returns the backing file' },
   backing_file: { source: 'fs/fuse/passthrough.c: the backing file of a passthrough open' },
+});
+
+/**
+ * Calls that make a file for the caller's own use (shmem, anonymous inodes,
+ * pseudo files): no other filesystem owns it, no user opened it, and no LSM
+ * or fanotify hook has anything to check on it.
+ */
+export const PRIVATE_FILE_SOURCES: Record<string, Fact> = table({
+  shmem_file_setup: { source: 'mm/shmem.c: shmem_file_setup() (drm_gem_object_init() makes a GEM object\'s backing store so)' },
+  shmem_kernel_file_setup: { source: 'mm/shmem.c: shmem_kernel_file_setup() (S_PRIVATE: no LSM)' },
+  shmem_file_setup_with_mnt: { source: 'mm/shmem.c: shmem_file_setup_with_mnt()' },
+  anon_inode_getfile: { source: 'fs/anon_inodes.c: anon_inode_getfile()' },
+  anon_inode_create_getfile: { source: 'fs/anon_inodes.c: anon_inode_create_getfile()' },
+  alloc_file_pseudo: { source: 'fs/file_table.c: alloc_file_pseudo()' },
+  alloc_file_pseudo_noaccount: { source: 'fs/file_table.c: alloc_file_pseudo_noaccount()' },
 });
 
 /** Calls that set up a kiocb on a file: the file argument's index, and the kiocb's. */

@@ -2,7 +2,7 @@
 // how their backing files are named, and whose credentials must be in force
 // when they touch them.
 
-import type { Fact } from './source.js';
+import { table, type Fact } from './source.js';
 
 export type CredPrincipal =
   /** The backing file's opener, i.e. the mounter: `file->f_cred`. */
@@ -24,6 +24,19 @@ export interface Stack extends Fact {
   goodCreds: RegExp[];
   /** How to say it in a message. */
   credHint: string;
+  /** What to call the backing file in a message (`the cache file`); default `<id>'s backing file`. */
+  fileNoun?: string;
+  /**
+   * Data I/O on the backing file runs under whoever asks, by the stack's
+   * design: only a patch that changes which credentials it uses is worth a
+   * word (a CHECK). Namespace, metadata and space work must still run under
+   * the stack's credentials (namespaceOps).
+   */
+  dataIoUnderCaller?: boolean;
+  /** Namespace, metadata and space operations (NAMESPACE_OPS) on the backing store must run under goodCreds. */
+  namespaceOps?: boolean;
+  /** Ops tables whose methods run as the stack's own daemon (its principal), not as a stranger. */
+  daemonTables?: string[];
 }
 
 export const STACKS: Stack[] = [
@@ -52,6 +65,8 @@ export const STACKS: Stack[] = [
     principal: 'stack',
     goodCreds: [/\bff->cred\b/, /\bfb->cred\b/],
     credHint: "the creds captured when the daemon registered the backing file (ff->cred)",
+    // the FUSE daemon's own device: FUSE_DEV_IOC_BACKING_OPEN captures its creds (fs/fuse/passthrough.c: fuse_backing_open())
+    daemonTables: ['fuse_dev_operations'],
     source: 'fs/fuse/passthrough.c: fuse_passthrough_read_iter() passes .cred = ff->cred',
   },
   {
@@ -60,8 +75,13 @@ export const STACKS: Stack[] = [
     backingFile: [/\bobject->file\b/, /\bcache_file\b/, /\bcres->cache_priv2\b/, /\bcachefiles_cres_file\(/],
     principal: 'stack',
     goodCreds: [/cache_cred\b/, /^kernel$/],
-    credHint: 'the cache daemon creds, cache->cache_cred (cachefiles_begin_secure())',
-    source: 'fs/cachefiles/internal.h: cachefiles_begin_secure()',
+    credHint: "the cache's credentials (cache->cache_cred, through cachefiles_begin_secure())",
+    fileNoun: 'the cache file',
+    dataIoUnderCaller: true,
+    namespaceOps: true,
+    daemonTables: ['cachefiles_daemon_fops', 'cachefiles_ondemand_fd_fops'],
+    source:
+      'fs/cachefiles/internal.h: cachefiles_begin_secure(); fs/cachefiles/io.c: cachefiles_read() and __cachefiles_write() do the data I/O with no override, by design since 047487c947e8 ("cachefiles: Implement the I/O routines"), while namespace, metadata and space work (namei.c, xattr.c, __cachefiles_prepare_write()) runs inside cachefiles_begin_secure(); cache files are opened with cache->cache_cred (namei.c: cachefiles_open_file())',
   },
   {
     id: 'nfs-localio',
@@ -74,14 +94,65 @@ export const STACKS: Stack[] = [
   },
   {
     id: 'loop',
-    paths: ['drivers/block/loop.c', 'drivers/block/zloop.c', 'drivers/nvme/target/io-cmd-file.c'],
-    backingFile: [/\blo_backing_file\b/, /\bzone->file\b/, /\bns->file\b/],
+    paths: ['drivers/block/loop.c'],
+    backingFile: [/\blo_backing_file\b/],
     principal: 'kernel',
     goodCreds: [/^kernel$/],
     credHint: 'kernel creds of the kworker the I/O runs from',
     source: 'drivers/block/loop.c: loop_workfn() runs lo_rw_aio() from a kworker',
   },
+  {
+    id: 'zloop',
+    paths: ['drivers/block/zloop.c'],
+    backingFile: [/\bzone->file\b/],
+    principal: 'kernel',
+    goodCreds: [/^kernel$/],
+    credHint: 'kernel creds of the kworker the I/O runs from',
+    source: 'drivers/block/zloop.c (v6.16): zloop_cmd_workfn() runs zloop_rw() from a kworker; zloop_ctl_add() opens the zone files as the administrator',
+  },
+  {
+    id: 'nvmet',
+    paths: ['drivers/nvme/target/io-cmd-file.c'],
+    backingFile: [/\bns->file\b/, /\breq->ns->file\b/],
+    principal: 'kernel',
+    goodCreds: [/^kernel$/],
+    credHint: 'kernel creds of the kworker the I/O runs from',
+    source: 'drivers/nvme/target/io-cmd-file.c: nvmet_file_execute_rw() submits from nvmet\'s workqueues; nvmet_file_ns_enable() opens ns->file with filp_open() when the administrator enables the namespace',
+  },
 ];
+
+/**
+ * Namespace, metadata and space operations: what cachefiles does as the
+ * cache (fs/cachefiles/namei.c, xattr.c, interface.c, io.c
+ * __cachefiles_prepare_write(), all inside cachefiles_begin_secure()).
+ */
+export const NAMESPACE_OPS: Record<string, Fact & { what: string }> = table({
+  lookup_one_len: { what: 'lookup', source: 'fs/namei.c: lookup_one_len()' },
+  lookup_one: { what: 'lookup', source: 'fs/namei.c: lookup_one()' },
+  lookup_one_unlocked: { what: 'lookup', source: 'fs/namei.c: lookup_one_unlocked()' },
+  lookup_positive_unlocked: { what: 'lookup', source: 'fs/namei.c: lookup_positive_unlocked()' },
+  vfs_mkdir: { what: 'mkdir', source: 'fs/namei.c: vfs_mkdir()' },
+  vfs_create: { what: 'create', source: 'fs/namei.c: vfs_create()' },
+  vfs_tmpfile_open: { what: 'tmpfile', source: 'fs/namei.c: vfs_tmpfile_open()' },
+  vfs_link: { what: 'link', source: 'fs/namei.c: vfs_link()' },
+  vfs_unlink: { what: 'unlink', source: 'fs/namei.c: vfs_unlink()' },
+  vfs_rmdir: { what: 'rmdir', source: 'fs/namei.c: vfs_rmdir()' },
+  vfs_rename: { what: 'rename', source: 'fs/namei.c: vfs_rename()' },
+  notify_change: { what: 'attribute change', source: 'fs/attr.c: notify_change()' },
+  vfs_truncate: { what: 'truncate', source: 'fs/open.c: vfs_truncate()' },
+  vfs_setxattr: { what: 'setxattr', source: 'fs/xattr.c: vfs_setxattr()' },
+  vfs_getxattr: { what: 'getxattr', source: 'fs/xattr.c: vfs_getxattr()' },
+  vfs_removexattr: { what: 'removexattr', source: 'fs/xattr.c: vfs_removexattr()' },
+  vfs_fallocate: { what: 'space allocation', source: 'fs/open.c: vfs_fallocate() (cachefiles: __cachefiles_prepare_write() punches holes under cachefiles_begin_secure())' },
+});
+
+/** Calls that open a file with given credentials: the argument that holds them. */
+export const OPENS_WITH_CREDS: Record<string, Fact & { credArg: number }> = table({
+  kernel_file_open: { credArg: 2, source: 'fs/open.c: kernel_file_open(path, flags, cred) (cachefiles_open_file() passes cache->cache_cred)' },
+  dentry_open: { credArg: 2, source: 'fs/open.c: dentry_open(path, flags, cred)' },
+  vfs_tmpfile_open: { credArg: 4, source: 'fs/namei.c: vfs_tmpfile_open(idmap, parentpath, mode, open_flag, cred)' },
+  open_with_fake_path: { credArg: 3, source: 'fs/open.c: open_with_fake_path(path, flags, inode, cred) (before v6.6)' },
+});
 
 export function stackFor(path: string): Stack | undefined {
   return STACKS.find((s) => s.paths.some((p) => (p.endsWith('/') ? path.startsWith(p) : path === p)));
