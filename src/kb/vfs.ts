@@ -20,20 +20,90 @@ export const VFS_INTERNAL_HELPERS: Record<string, InternalHelper> = table({
 });
 
 /**
- * Symbols declared in fs/internal.h (Linux 6.12) that a filesystem might be
- * tempted to use. Only names that stayed internal across versions: some
- * (vfs_tmpfile) moved between fs.h and internal.h and would mislead on patches
- * for other versions.
+ * Functions fs/internal.h declares in Linux 6.12 (and no header under
+ * include/linux/ does): VFS internals, not an interface for filesystems.
+ * Without a tree this is the list; a name that moved into a public header
+ * in another version would be reported on a patch for that version.
  */
-export const FS_INTERNAL_H_SYMBOLS: Record<string, Fact> = table({
-  alloc_empty_file: { source: 'fs/internal.h: alloc_empty_file()' },
-  alloc_empty_file_noaccount: { source: 'fs/internal.h: alloc_empty_file_noaccount()' },
-  alloc_empty_backing_file: { source: 'fs/internal.h: alloc_empty_backing_file()' },
-  backing_file_set_user_path: { source: 'fs/internal.h: backing_file_set_user_path()' },
-  do_filp_open: { source: 'fs/internal.h: do_filp_open()' },
-  splice_file_to_pipe: { source: 'fs/internal.h: splice_file_to_pipe()' },
-  mnt_get_write_access_file: { source: 'fs/internal.h: mnt_get_write_access_file()' },
-});
+const FS_INTERNAL_H_6_12 = [
+  '__block_write_begin_int',
+  '__d_lookup',
+  '__d_lookup_rcu',
+  'alloc_empty_backing_file',
+  'alloc_empty_file',
+  'alloc_empty_file_noaccount',
+  'alloc_mnt_idmap',
+  'backing_file_set_user_path',
+  'bdev_cache_init',
+  'build_open_flags',
+  'build_open_how',
+  'chmod_common',
+  'chown_common',
+  'chrdev_init',
+  'chroot_fs_refs',
+  'd_alloc_cursor',
+  'd_alloc_pseudo',
+  'd_genocide',
+  'd_set_mounted',
+  'dentry_needs_remove_privs',
+  'dissolve_on_fput',
+  'do_file_open_root',
+  'do_filp_open',
+  'do_ftruncate',
+  'do_get_acl',
+  'do_getxattr',
+  'do_linkat',
+  'do_mkdirat',
+  'do_renameat2',
+  'do_rmdir',
+  'do_set_acl',
+  'do_setxattr',
+  'do_statx',
+  'do_statx_fd',
+  'do_symlinkat',
+  'do_unlinkat',
+  'dput_to_list',
+  'file_close_fd_locked',
+  'file_f_owner_release',
+  'filename_lookup',
+  'finish_automount',
+  'finish_clean_context',
+  'get_nr_dirty_inodes',
+  'getname_statx_lookup_flags',
+  'group_pin_kill',
+  'invalidate_inodes',
+  'lookup_mnt',
+  'may_linkat',
+  'may_mount',
+  'may_write_xattr',
+  'mnt_get_write_access_file',
+  'mnt_init',
+  'mnt_pin_kill',
+  'mnt_put_write_access_file',
+  'mount_capable',
+  'open_namespace',
+  'parse_monolithic_mount_data',
+  'path_from_stashed',
+  'path_mount',
+  'path_umount',
+  'prune_dcache_sb',
+  'prune_icache_sb',
+  'reconfigure_super',
+  'sb_init_dio_done_wq',
+  'sb_prepare_remount_readonly',
+  'setxattr_copy',
+  'shrink_dcache_for_umount',
+  'shrink_dentry_list',
+  'simple_dname',
+  'splice_file_to_pipe',
+  'stashed_dentry_prune',
+  'super_trylock_shared',
+  'user_get_super',
+  'vfs_clean_context',
+  'vfs_open',
+  'vfs_tmpfile',
+];
+export const FS_INTERNAL_H_SYMBOLS: Record<string, Fact> = table(Object.fromEntries(FS_INTERNAL_H_6_12.map((n) => [n, { source: `fs/internal.h (v6.12): ${n}()` }])));
 
 /** Directories whose code IS the VFS: fs/*.c at the top of fs/ (not in a filesystem's subdirectory). */
 export function isVfsCore(path: string): boolean {
