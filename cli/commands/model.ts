@@ -10,7 +10,8 @@ const HELP = `usage: kreview model build --tree DIR [-o OUTDIR]
 
 Indexes the VFS/EROFS neighbourhood of a kernel tree (VFS core fs/*.c, erofs,
 overlayfs, fuse, cachefiles, backing-file, nfs localio, loop, mm/filemap.c and
-key headers) and writes a compact, versioned model: OUTDIR/manifest.json and
+key headers) and every other C file that opens a file or does I/O on one
+(nfsd, ksmbd, targets, gadgets, swap, ...), and writes a compact, versioned model: OUTDIR/manifest.json and
 one JSON shard per subsystem (default OUTDIR: ./model). kreview uses it in
 place of the embedded model with --model OUTDIR, KREVIEW_MODEL=OUTDIR, or
 --model OUTDIR in .kreview.conf.
@@ -37,10 +38,19 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { openTree } = await import('../../src/tree/trees.js');
   const { indexTree } = await import('../../src/cgraph/indexer.js');
-  const { buildModel, modelPaths } = await import('../../src/cgraph/model/build.js');
+  const { buildModel, modelPaths, ioUserPattern, NOT_KERNEL } = await import('../../src/cgraph/model/build.js');
+  const { shardFor } = await import('../../src/cgraph/model/read.js');
   const tree = await openTree({ tree: str(p, 'tree')!, cwd: process.cwd() });
   const tty = process.stderr.isTTY;
-  const { facts, stats } = await indexTree(tree, modelPaths(), tty ? { progress: (d, t) => writeOut(2, `\r\x1b[Kindexing ${d}/${t}`) } : {});
+  // the files outside the VFS neighbourhood that open a file or do I/O on one (build.ts ioUserPattern())
+  const io = ioUserPattern();
+  const ioUsers = new Set<string>();
+  for (const path of await tree.list([''], ['.c'])) {
+    if (NOT_KERNEL.test(path) || shardFor(path, new Set())) continue;
+    const text = await tree.read(path);
+    if (text !== null && io.test(text)) ioUsers.add(path);
+  }
+  const { facts, stats } = await indexTree(tree, [...modelPaths(), ...ioUsers], tty ? { progress: (d, t) => writeOut(2, `\r\x1b[Kindexing ${d}/${t}`) } : {});
   if (tty) writeOut(2, '\r\x1b[K');
   let kernel = tree.describe();
   try {
@@ -52,7 +62,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { loadRules } = await import('../../src/engine/registry.js');
   const { modelArgumentCalls } = await import('../../src/engine/triggers.js');
-  const { manifest, shards } = buildModel(facts, kernel, modelArgumentCalls(await loadRules()));
+  const { manifest, shards } = buildModel(facts, kernel, modelArgumentCalls(await loadRules()), ioUsers);
   const out = str(p, 'output') ?? 'model';
   mkdirSync(out, { recursive: true });
   for (const s of shards) {

@@ -232,7 +232,7 @@ export default defineRule({
           return { what, file: normExpr(fileExpr!), strong: cls.strong, origin: cls.origin.steps, ctxArg: checked.credCtxArg, kind: 'data' };
         }
       } else if (raw) {
-        fileExpr = raw.file.from === 'receiver' ? site.receiver : site.args[raw.file.index];
+        fileExpr = raw.file.from === 'receiver' ? site.receiver : site.args[raw.file.from === 'mapping' ? raw.file.cookieArg : raw.file.index];
         what = `${site.callee.includes('->') ? '->' + site.callee.split('->').pop() : site.callee}()`;
       } else if (other) {
         const arg = site.args[other.fileArg];

@@ -35,7 +35,7 @@ const invalid: InvalidCase[] = [
     name: 'a lower file named as such, its mapping read with read_mapping_page()',
     tree: { 'fs/ecryptfs/read_write.c': '// synthetic\n#include "ecryptfs_kernel.h"\n\nint ecryptfs_read_lower_page(struct inode *inode, pgoff_t index)\n{\n\treturn 0;\n}\n' },
     patches: [{ subject: 'ecryptfs: read the lower page', edit: { 'fs/ecryptfs/read_write.c': (t) => t.replace('\treturn 0;\n', '\tstruct file *lower_file = ecryptfs_inode_to_private(inode)->lower_file;\n\tstruct page *page = read_mapping_page(lower_file->f_mapping, index, NULL);\n\n\treturn PTR_ERR_OR_ZERO(page);\n') } }],
-    expect: ['introduced fs/ecryptfs/read_write.c:7 foreignMapping (medium)'],
+    expect: ['introduced fs/ecryptfs/read_write.c:7 foreignMapping (high)'],
   },
   {
     name: "the backing file handed to read_cache_folio() as another filesystem's ->read_folio cookie",
@@ -56,6 +56,25 @@ const invalid: InvalidCase[] = [
       'include/linux/pagemap.h': (t) => t.replace('\treturn read_cache_folio(', '\t/* the filler is the owner\'s ->read_folio() */\n\treturn read_cache_folio('),
     } }],
     expect: ['introduced fs/erofs/data.c:51 foreignMapping (high)'],
+  },
+  {
+    name: "fuse-like: filemap_splice_read() on the backing file splices from its page cache",
+    patches: [{ subject: 'fuse: splice cached backing pages', edit: { 'fs/fuse/passthrough.c': (t) => t + '\nssize_t fuse_passthrough_splice_cached(struct file *in, loff_t *ppos, struct pipe_inode_info *pipe,\n\t\t\t\t       size_t len, unsigned int flags)\n{\n\tstruct fuse_file *ff = in->private_data;\n\tstruct file *backing_file = fuse_file_passthrough(ff);\n\n\treturn filemap_splice_read(backing_file, ppos, pipe, len, flags);\n}\n' } }],
+    expect: ['introduced fs/fuse/passthrough.c:24 foreignMapping (high)'],
+  },
+  {
+    name: "overlayfs-like: a hand ->read_folio() on the real file's mapping, with the overlay file as its cookie",
+    patches: [{ subject: 'ovl: fill a folio from the real file', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      'static int ovl_fsync(',
+      'static int ovl_fill_folio(struct file *file, struct folio *folio)\n{\n\tstruct file *realfile = ovl_real_file(file);\n\tstruct address_space *mapping = realfile->f_mapping;\n\n\treturn mapping->a_ops->read_folio(file, folio);\n}\n\nstatic int ovl_fsync(',
+    ) } }],
+    expect: ['introduced fs/overlayfs/file.c:26 foreignMapping (high)'],
+  },
+  {
+    name: 'a server-like helper named like a method (x_splice_read() taking a request) looks into the page cache of a file it opened',
+    tree: { 'fs/xsrv/vfs.c': '// synthetic\n#include <linux/fs.h>\n\nint xsrv_splice_read(struct svc_rqst *rqstp, struct file *file, loff_t offset)\n{\n\treturn 0;\n}\n\nint xsrv_read(struct svc_rqst *rqstp, const struct path *path, loff_t offset)\n{\n\tstruct file *file = dentry_open(path, O_RDONLY, current_cred());\n\n\treturn xsrv_splice_read(rqstp, file, offset);\n}\n' },
+    patches: [{ subject: 'xsrv: peek at the page cache first', edit: { 'fs/xsrv/vfs.c': (t) => t.replace('\treturn 0;\n}\n\nint xsrv_read', '\tstruct folio *folio = filemap_get_folio(file->f_mapping, offset >> PAGE_SHIFT);\n\n\tif (!IS_ERR(folio))\n\t\tfolio_put(folio);\n\treturn 0;\n}\n\nint xsrv_read') } }],
+    expect: ['introduced fs/xsrv/vfs.c:6 foreignMapping (high)'],
   },
 ];
 
@@ -99,6 +118,12 @@ const valid: ValidCase[] = [
   {
     name: 'a NULL ->read_folio cookie on its own mapping',
     patches: [{ subject: 'erofs: own mapping, no cookie', edit: { 'fs/erofs/data.c': helper('static struct folio *erofs_own(struct super_block *sb, pgoff_t index)\n{\n\treturn read_cache_folio(sb->s_bdev->bd_mapping, index, NULL, NULL);\n}\n') } }],
+    expect: [],
+  },
+  {
+    name: "a ->splice_read method splicing from its own file's page cache (no ops table in view)",
+    tree: { 'fs/xsrv/file.c': '// synthetic\n#include <linux/fs.h>\n\nssize_t xsrv_file_splice_read(struct file *in, loff_t *ppos, struct pipe_inode_info *pipe,\n\t\t\t      size_t len, unsigned int flags)\n{\n\treturn -EINVAL;\n}\n' },
+    patches: [{ subject: 'xsrv: splice from the page cache', edit: { 'fs/xsrv/file.c': (t) => t.replace('\treturn -EINVAL;', '\treturn filemap_splice_read(in, ppos, pipe, len, flags);') } }],
     expect: [],
   },
 ];

@@ -9,6 +9,7 @@ import {
   normExpr,
   originWitness,
   traceMappingClass,
+  type CallSite,
   type WitnessStep,
 } from '../../src/engine/rule-api.js';
 
@@ -47,14 +48,9 @@ export default defineRule({
         // read_cache_folio()) are not a stacked filesystem: their callers are
         // reported where they call them
         if (fn.file.startsWith('mm/') || fn.file.startsWith('include/') || kb.isVfsCore(fn.file)) return;
-        // a hand ->read_folio() call is RAW_RW_ITER's: it reports it with the I/O angle
+        // (a hand ->read_folio() is RAW_RW_ITER's too: it reports the I/O angle, this the page cache's)
         const api = kb.PAGE_CACHE_APIS[site.callee]!;
-        let mappingExpr: string | undefined;
-        if (typeof api.mapping === 'number') mappingExpr = site.args[api.mapping];
-        else {
-          const iocb = site.args[api.mapping.iocbArg];
-          mappingExpr = iocb ? `${normExpr(iocb)}->ki_filp->f_mapping` : undefined;
-        }
+        const mappingExpr = mappingOf(site, api);
         if (!mappingExpr) return;
         const mc = traceMappingClass(ctx.graph, fn, mappingExpr, site.line);
         if (mc.kind === 'foreign') {
@@ -65,10 +61,14 @@ export default defineRule({
           ];
           ctx.report({
             messageId: 'foreignMapping',
-            data: { api: site.callee, mapping: normExpr(mappingExpr), file: normExpr(mc.file.origin.root), why: mc.file.why },
+            data: { api: apiName(site), mapping: normExpr(mappingExpr), file: fileNamed(normExpr(mappingExpr), normExpr(mc.file.origin.root)), why: mc.file.why },
             at: { file: fn.file, line: site.line },
             // the mapping, not the API: a patch that switches read_cache_page() to read_mapping_folio() keeps the hazard
-            key: `mapping|${normExpr(mappingExpr)}`,
+            // (a hand ->read_folio() drives the owner's read path itself: a hazard of its own kind)
+            key: `${site.kind === 'member' ? 'hand' : 'mapping'}|${normExpr(mappingExpr)}`,
+            keyIsResource: site.kind !== 'member',
+            // a later patch fixes this access, not every access to the mapping
+            siteKey: `${site.callee}|${normExpr(mappingExpr)}`,
             confidence: mc.file.strong ? 'high' : 'medium',
             witness,
           });
@@ -81,7 +81,7 @@ export default defineRule({
         if (fc.kind !== 'backing') return;
         ctx.report({
           messageId: 'foreignCookie',
-          data: { api: site.callee, file: normExpr(cookie) },
+          data: { api: apiName(site), file: normExpr(cookie) },
           at: { file: fn.file, line: site.line },
           key: `cookie|${site.callee}|${normExpr(cookie)}`,
           confidence: 'medium',
@@ -95,3 +95,26 @@ export default defineRule({
     };
   },
 });
+
+/** The mapping expression a page-cache call works on. */
+function mappingOf(site: CallSite, api: kb.PageCacheApi): string | undefined {
+  if (typeof api.mapping === 'number') return site.args[api.mapping];
+  if (api.mapping === 'receiver') return site.receiver;
+  if ('iocbArg' in api.mapping) {
+    const iocb = site.args[api.mapping.iocbArg];
+    return iocb ? `${normExpr(iocb)}->ki_filp->f_mapping` : undefined;
+  }
+  const file = site.args[api.mapping.fileArg];
+  return file ? `${normExpr(file)}->f_mapping` : undefined;
+}
+
+/** `read_mapping_folio`, or `->read_folio` for a hand call (the message adds the parentheses). */
+function apiName(site: CallSite): string {
+  return site.kind === 'member' ? `->${site.callee.split('->').pop()}` : site.callee;
+}
+
+/** The file a message names: `lower_file` of `lower_file->f_mapping` when it is a variable, else where the mapping came from. */
+function fileNamed(mapping: string, root: string): string {
+  const f = /^([A-Za-z_]\w*)->f_mapping$/.exec(mapping)?.[1];
+  return f ?? root;
+}

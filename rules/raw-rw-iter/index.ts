@@ -12,6 +12,8 @@ import {
   normExpr,
   originWitness,
   traceFile,
+  traceMappingClass,
+  type FileClass,
   type CallSite,
   type CodeGraph,
   type Confidence,
@@ -52,13 +54,18 @@ export default defineRule({
   create(ctx) {
     return {
       call(site, fn) {
-        if (kb.VFS_CORE_FILES[fn.file] || fn.file === kb.BACKING_FILE_IMPL) return;
+        if (kb.VFS_CORE_FILES[fn.file] || (fn.file === kb.BACKING_FILE_IMPL.file && kb.BACKING_FILE_IMPL.raw.has(site.callee))) return;
         const raw = kb.RAW_IO[site.callee]!;
-        const fileExpr = fileOf(site, raw);
+        // a hand ->read_folio() reads the file whose mapping it is, whatever cookie it is handed
+        const mapping = raw.file.from === 'mapping' && site.receiver ? traceMappingClass(ctx.graph, fn, site.receiver, site.line) : undefined;
+        if (mapping?.kind === 'own') return;
+        const viaMapping = mapping?.kind === 'foreign' ? mapping : undefined;
+        const fileExpr = viaMapping ? site.receiver : fileOf(site, raw);
         if (!fileExpr || /^NULL$/.test(fileExpr)) return;
-        if (isOwnFileExpr(ctx.graph, fn, fileExpr)) return;
+        if (!viaMapping && isOwnFileExpr(ctx.graph, fn, fileExpr)) return;
         // rw_verify_area() on this file first, in this function
-        const guard = dominatingCall(fn, site, (c) => c.callee === 'rw_verify_area' && sameFile(c.args[1], fileExpr, fn));
+        const checkedFile = viaMapping ? (/^(.*)->f_mapping$/.exec(normExpr(fileExpr))?.[1] ?? fileExpr) : fileExpr;
+        const guard = dominatingCall(fn, site, (c) => c.callee === 'rw_verify_area' && sameFile(c.args[1], checkedFile, fn));
         if (guard) return;
         // ...or in every caller (the syscall-level submitters check before they dispatch)
         if (checkedByAllCallers(ctx.graph, fn, 3, new Set())) return;
@@ -66,22 +73,34 @@ export default defineRule({
         // dispatches (in the function, or in its caller): what a patch can
         // break there is the check, or a new raw call in a function seen
         // whole that has none.
+        // Or a path from where the submitter starts a request (its ops-table
+        // entry) down to the raw call that meets no rw_verify_area(): a new
+        // helper called before the check, a check moved into a branch.
+        let entryPath: { fn: FunctionFacts; callee: string; line: number }[] | undefined;
         if (kb.SYSCALL_SUBMITTER_FILES[fn.file]) {
           const checkRemoved = ctx.removedCalls.some((r) => r.site.callee === 'rw_verify_area' && r.fn.file === fn.file);
           const newUnchecked = !fn.partial && ctx.addedCalls.some((a) => a.site === site) && !fn.calls.some((c) => c.callee === 'rw_verify_area');
-          if (!checkRemoved && !newUnchecked) return;
+          if (!checkRemoved && !newUnchecked) {
+            entryPath = unguardedPath(ctx.graph, fn, 4);
+            if (!entryPath) return;
+            // the request's direction, as the path's own checks name it (rw_verify_area(READ, ...) where it is
+            // done): loop_rw_iter()'s ->write() is not on a read request's path
+            const dirs = new Set(entryPath.flatMap((s) => s.fn.calls.filter((c) => c.callee === 'rw_verify_area').map((c) => c.args[0])));
+            if (dirs.size === 1 && ((dirs.has('READ') && raw.dir === 'write') || (dirs.has('WRITE') && raw.dir === 'read'))) return;
+          }
         }
-        const cls = classifyFile(ctx.graph, fn, fileExpr, site.line);
+        const cls: FileClass = viaMapping ? { ...viaMapping.file, origin: viaMapping.origin } : classifyFile(ctx.graph, fn, fileExpr, site.line);
         if (cls.kind === 'own') return;
         // __kernel_read()/__kernel_write() are the VFS's deliberate unchecked helpers for files the
         // kernel opened for itself (core dumps, process accounting, autofs's pipe): report them only
-        // on another filesystem's file
-        if (site.callee.startsWith('__kernel_') && !(cls.kind === 'backing' && kb.stackFor(fn.file))) return;
+        // on another filesystem's file, outside those users
+        if (site.callee.startsWith('__kernel_') && (cls.kind !== 'backing' || kb.KERNEL_OWN_FILE_IO[fn.file])) return;
         const call = callText(site);
         const witness: WitnessStep[] = [{ kind: 'call', text: `${fn.name}() calls ${call} directly`, file: fn.file, line: site.line }];
         witness.push(...originWitness(cls.origin.steps));
         if (cls.kind === 'backing') witness.push({ kind: 'note', text: cls.why, file: fn.file, line: site.line });
         else witness.push({ kind: 'note', text: `${normExpr(fileExpr)} is not the file ${fn.name}() implements`, file: fn.file, line: fn.line });
+        for (const step of entryPath ?? []) witness.push({ kind: 'call', text: `${step.fn.name}() calls ${step.callee}() with no rw_verify_area() before it`, file: step.fn.file, line: step.line });
         witness.push({ kind: 'note', text: 'no rw_verify_area() on this file before the call, here or in the callers', file: fn.file, line: fn.line });
         let confidence: Confidence = cls.kind === 'backing' && cls.strong ? 'high' : 'medium';
         // a checked call on the same file that this patch removed: the I/O was re-routed to this raw call
@@ -95,8 +114,8 @@ export default defineRule({
             const arg = s.args[io.fileArg];
             return !!arg && traceFile(ctx.graph, f, arg, s.line).some((o) => roots.has(o.root));
           });
-        const data = { call, file: normExpr(fileExpr), useInstead: raw.useInstead };
-        const key = `${site.callee}|${normExpr(fileExpr)}`;
+        const data = { call, file: normExpr(checkedFile), useInstead: raw.useInstead };
+        const key = `${site.callee}|${normExpr(checkedFile)}`;
         if (removed) {
           // named by the file the checked call was given (the raw call may reach it through a local)
           const removedFile = normExpr(removed.site.args[kb.CHECKED_IO[removed.site.callee]!.fileArg] ?? fileExpr);
@@ -135,7 +154,7 @@ function reroutedHere(ctx: RuleContext, fn: FunctionFacts, site: CallSite): bool
 
 function fileOf(site: CallSite, raw: kb.RawIo): string | undefined {
   if (raw.file.from === 'receiver') return site.receiver;
-  return site.args[raw.file.index];
+  return site.args[raw.file.from === 'mapping' ? raw.file.cookieArg : raw.file.index];
 }
 
 function callText(site: CallSite): string {
@@ -153,6 +172,25 @@ function sameFile(arg: string | undefined, fileExpr: string, fn: FunctionFacts):
   if (a === b) return true;
   // one is a local assigned from the other: struct file *file = req->file;
   return fn.assigns.some((x) => (normExpr(x.lhs) === a && normExpr(x.rhs) === b) || (normExpr(x.lhs) === b && normExpr(x.rhs) === a));
+}
+
+/**
+ * A chain of calls from a request's entry (a function an ops table names,
+ * seen whole) down to `fn` on which no call is preceded by rw_verify_area(),
+ * up to `depth` callers: the innermost call first. None when every path up
+ * meets a check, or ends where the graph cannot tell (no callers, no table).
+ */
+function unguardedPath(graph: CodeGraph, fn: FunctionFacts, depth: number, seen = new Set<FunctionFacts>()): { fn: FunctionFacts; callee: string; line: number }[] | undefined {
+  if (fn.partial) return undefined;
+  if (graph.opsSlots(fn.name).length) return [];
+  if (depth <= 0) return undefined;
+  const callers = graph.callers(fn.name).filter((e) => graph.resolve(fn.name, e.caller.file) === fn && !seen.has(e.caller));
+  for (const { caller, site } of callers) {
+    if (caller.partial || dominatingCall(caller, site, (c) => c.callee === 'rw_verify_area')) continue;
+    const up = unguardedPath(graph, caller, depth - 1, new Set([...seen, fn]));
+    if (up) return [{ fn: caller, callee: fn.name, line: site.line }, ...up];
+  }
+  return undefined;
 }
 
 /** Every caller of `fn` runs rw_verify_area() before calling it (or its own callers do), up to `depth` levels. */

@@ -83,7 +83,62 @@ const invalid: InvalidCase[] = [
   {
     name: 'io_uring: a new raw call in a submitter function that has no rw_verify_area()',
     patches: [{ subject: 'io_uring/rw: add a fast read path', edit: { 'io_uring/rw.c': (t) => t + '\nstatic int io_read_fast(struct io_kiocb *req)\n{\n\tstruct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);\n\n\treturn req->file->f_op->read_iter(&rw->kiocb, &rw->iter);\n}\n' } }],
-    expect: ['introduced io_uring/rw.c:29 raw (medium)'],
+    expect: ['introduced io_uring/rw.c:29 raw (high)'],
+  },
+  {
+    name: 'a target-like backstore: __kernel_write() on the file it opened by path',
+    tree: { 'drivers/target/target_core_file.c': '// synthetic\n#include <linux/fs.h>\n\nstatic int fd_configure_device(struct se_device *dev)\n{\n\tstruct fd_dev *fd_dev = FD_DEV(dev);\n\tstruct file *file;\n\n\tfile = filp_open(fd_dev->fd_dev_name, O_RDWR | O_LARGEFILE, 0600);\n\tif (IS_ERR(file))\n\t\treturn PTR_ERR(file);\n\tfd_dev->fd_file = file;\n\treturn 0;\n}\n\nstatic int fd_do_prot_fill(struct se_device *se_dev, void *buf, size_t len, loff_t pos)\n{\n\tstruct fd_dev *fd_dev = FD_DEV(se_dev);\n\tssize_t ret;\n\n\tret = kernel_write(fd_dev->fd_file, buf, len, &pos);\n\treturn ret < 0 ? ret : 0;\n}\n' },
+    patches: [{ subject: 'target/file: fill the protection file with __kernel_write', edit: { 'drivers/target/target_core_file.c': (t) => t.replace('ret = kernel_write(', 'ret = __kernel_write(') } }],
+    expect: ['introduced drivers/target/target_core_file.c:21 reroutedKeep (high)'],
+  },
+  {
+    name: "a file a helper returns (dentry_open() in the helper): __kernel_read() on it",
+    tree: { 'drivers/misc/xstore.c': '// synthetic\n#include <linux/fs.h>\n\nstatic struct file *xstore_open(const struct path *path)\n{\n\treturn dentry_open(path, O_RDONLY | O_LARGEFILE, current_cred());\n}\n\nint xstore_read_header(const struct path *path, void *buf, size_t len)\n{\n\tstruct file *file = xstore_open(path);\n\tloff_t pos = 0;\n\tssize_t ret;\n\n\tif (IS_ERR(file))\n\t\treturn PTR_ERR(file);\n\tret = kernel_read(file, buf, len, &pos);\n\tfput(file);\n\treturn ret;\n}\n' },
+    patches: [{ subject: 'xstore: read the header with __kernel_read', edit: { 'drivers/misc/xstore.c': (t) => t.replace('ret = kernel_read(', 'ret = __kernel_read(') } }],
+    expect: ['introduced drivers/misc/xstore.c:17 reroutedKeep (high)'],
+  },
+  {
+    name: 'a file stored through an out-parameter (*filp = dentry_open()), then a raw ->write_iter()',
+    tree: { 'drivers/misc/xstore.c': '// synthetic\n#include <linux/fs.h>\n\nstatic int xstore_open(const struct path *path, struct file **filp)\n{\n\tstruct file *f = dentry_open(path, O_RDWR, current_cred());\n\n\tif (IS_ERR(f))\n\t\treturn PTR_ERR(f);\n\t*filp = f;\n\treturn 0;\n}\n\nint xstore_attach(struct xstore *st, const struct path *path)\n{\n\treturn xstore_open(path, &st->st_file);\n}\n\nssize_t xstore_write(struct xstore *st, struct kiocb *kiocb, struct iov_iter *iter)\n{\n\treturn vfs_iocb_iter_write(st->st_file, kiocb, iter);\n}\n' },
+    patches: [{ subject: 'xstore: write through ->write_iter', edit: { 'drivers/misc/xstore.c': (t) => t.replace('\treturn vfs_iocb_iter_write(st->st_file, kiocb, iter);', '\treturn st->st_file->f_op->write_iter(kiocb, iter);') } }],
+    expect: ['introduced drivers/misc/xstore.c:21 reroutedKeep (high)'],
+  },
+  {
+    name: "a raw ->read_iter() through a function pointer taken from the backing file's f_op",
+    patches: [{ subject: 'erofs: read through the method pointer', edit: { 'fs/erofs/data.c': (t) => t.replace(
+      'static int erofs_fill_super(',
+      'static ssize_t erofs_read_ptr(struct erofs_sb_info *sbi, struct kiocb *kiocb, struct iov_iter *iter)\n{\n\tssize_t (*rd)(struct kiocb *, struct iov_iter *);\n\n\trd = sbi->dif0.file->f_op->read_iter;\n\treturn rd(kiocb, iter);\n}\n\nstatic int erofs_fill_super(',
+    ) } }],
+    expect: ['introduced fs/erofs/data.c:54 raw (high)'],
+  },
+  {
+    name: "io_uring: the check moved into a branch the request's path can skip",
+    tree: { 'io_uring/rw.c': "// synthetic\n#include <linux/fs.h>\n\nstatic ssize_t io_iter_do_read(struct io_rw *rw, struct iov_iter *iter)\n{\n\tstruct file *file = rw->kiocb.ki_filp;\n\n\tif (likely(file->f_op->read_iter))\n\t\treturn file->f_op->read_iter(&rw->kiocb, iter);\n\treturn -EINVAL;\n}\n\nstatic int __io_read(struct io_kiocb *req, unsigned int issue_flags)\n{\n\tstruct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);\n\tint ret;\n\n\tret = rw_verify_area(READ, req->file, &rw->kiocb.ki_pos, req->cqe.res);\n\tif (unlikely(ret))\n\t\treturn ret;\n\treturn io_iter_do_read(rw, &rw->iter);\n}\n\nint io_read(struct io_kiocb *req, unsigned int issue_flags)\n{\n\treturn __io_read(req, issue_flags);\n}\n\nconst struct io_issue_def io_issue_defs[] = {\n\t[IORING_OP_NOP] = {\n\t\t.audit_skip = 1,\n\t},\n\t[IORING_OP_READ] = {\n\t\t.needs_file = 1,\n\t\t.issue = io_read,\n\t},\n};\n" },
+    patches: [{ subject: 'io_uring/rw: skip the range check for multishot reads', edit: { 'io_uring/rw.c': (t) => t.replace(
+      '\tret = rw_verify_area(READ, req->file, &rw->kiocb.ki_pos, req->cqe.res);\n\tif (unlikely(ret))\n\t\treturn ret;\n',
+      '\tif (!(issue_flags & IO_URING_F_MULTISHOT)) {\n\t\tret = rw_verify_area(READ, req->file, &rw->kiocb.ki_pos, req->cqe.res);\n\t\tif (unlikely(ret))\n\t\t\treturn ret;\n\t}\n',
+    ) } }],
+    expect: ['introduced io_uring/rw.c:9 raw (medium)'],
+  },
+  {
+    name: "fs/backing-file.c: a raw ->read_iter() in backing_file_read_iter() on the stacked filesystem's backing file",
+    patches: [{ subject: 'backing-file: read synchronously through ->read_iter', edit: { 'fs/backing-file.c': (t) => t.replace('\tret = vfs_iter_read(file, iter, &iocb->ki_pos, flags);', '\tret = file->f_op->read_iter(iocb, iter);') } }],
+    expect: ['introduced fs/backing-file.c:14 rerouted (medium)'],
+  },
+  {
+    name: "overlayfs-like: a hand ->read_folio() on the real file's mapping, with the overlay file as its cookie",
+    patches: [{ subject: 'ovl: fill a folio from the real file', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      'static int ovl_fsync(',
+      'static int ovl_fill_folio(struct file *file, struct folio *folio)\n{\n\tstruct file *realfile = ovl_real_file(file);\n\tstruct address_space *mapping = realfile->f_mapping;\n\n\treturn mapping->a_ops->read_folio(file, folio);\n}\n\nstatic int ovl_fsync(',
+    ) } }],
+    expect: ['introduced fs/overlayfs/file.c:26 raw (high)'],
+  },
+  {
+    name: 'patch-only mode: the check removed in one hunk, the raw call on lines between two hunks that the patch does not show',
+    mode: 'patch-only',
+    tree: { 'drivers/misc/xstore.c': '// synthetic\n#include <linux/fs.h>\n\nssize_t xstore_read(struct xstore *st, struct kiocb *kiocb, struct iov_iter *iter)\n{\n\tstruct file *file = st->lower_file;\n\tsize_t count = iov_iter_count(iter);\n\tssize_t ret;\n\n\tret = rw_verify_area(READ, file, &kiocb->ki_pos, count);\n\tif (ret)\n\t\treturn ret;\n\txstore_stat_begin(st);\n\txstore_stat_add(st, count);\n\txstore_trace_read(st, count);\n\txstore_lock(st);\n\tret = file->f_op->read_iter(kiocb, iter);\n\txstore_unlock(st);\n\txstore_trace_done(st, ret);\n\txstore_stat_end(st);\n\txstore_wake(st);\n\txstore_flush(st);\n\tif (ret > 0)\n\t\txstore_account(st, ret);\n\treturn ret;\n}\n' },
+    patches: [{ subject: 'xstore: no range check, count the calls', edit: { 'drivers/misc/xstore.c': (t) => t.replace('\tret = rw_verify_area(READ, file, &kiocb->ki_pos, count);\n\tif (ret)\n\t\treturn ret;\n', '').replace('\t\txstore_account(st, ret);\n', '\t\txstore_account(st, ret);\n\telse\n\t\txstore_account_error(st, ret);\n') } }],
+    expect: ['introduced drivers/misc/xstore.c:14 raw (low)'],
   },
 ];
 
@@ -172,6 +227,17 @@ const valid: ValidCase[] = [
     mode: 'patch-only',
     patches: [{ subject: 'io_uring: read through ->read_iter', edit: { 'fs/io_uring.c': (t) => t.replace('\tret = call_read_iter(file, kiocb, &req->iter);', '\tret = file->f_op->read_iter(kiocb, &req->iter);') } }],
     expect: [],
+  },
+  {
+    name: 'the kernel\'s own writer: __kernel_write() on the core file fs/coredump.c opened',
+    tree: { 'fs/coredump.c': '// synthetic\n#include <linux/fs.h>\n\nstatic int dump_emit_raw(struct file *file, const void *addr, int nr, loff_t *pos)\n{\n\treturn kernel_write(file, addr, nr, pos) == nr;\n}\n\nvoid do_coredump_raw(const char *name)\n{\n\tstruct file *file = filp_open(name, O_CREAT | O_WRONLY, 0600);\n\tloff_t pos = 0;\n\n\tdump_emit_raw(file, "x", 1, &pos);\n}\n' },
+    patches: [{ subject: 'coredump: write without the range check', edit: { 'fs/coredump.c': (t) => t.replace('return kernel_write(', 'return __kernel_write(') } }],
+    expect: [],
+  },
+  {
+    name: 'a function renamed with its raw calls untouched (their lines unchanged) is not new',
+    patches: [{ subject: 'loop: rename lo_rw_aio', edit: { 'drivers/block/loop.c': (t) => t.replaceAll('lo_rw_aio', 'lo_submit_aio') } }],
+    expect: ['preexisting drivers/block/loop.c:31 raw (high)', 'preexisting drivers/block/loop.c:33 raw (high)'],
   },
 ];
 

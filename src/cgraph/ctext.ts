@@ -144,3 +144,19 @@ export function parseCall(e: string): { name: string; args: string[] } | undefin
 }
 
 
+
+/** The right side recorded for an out-argument (extract/body.ts): `<out nfsd_open_verified 3>`, never C. */
+export function outArg(callee: string, index: number): string {
+  return `<out ${callee} ${index}>`;
+}
+
+export const OUT_ARG = /^<out ([A-Za-z_]\w*) (\d+)>$/;
+
+/** `nfs_to->nfsd_file_file(nf)` -> name `nfsd_file_file`: a call through a struct's function pointer. */
+export function parseMemberCall(e: string): { name: string; args: string[] } | undefined {
+  const open = e.indexOf('(');
+  if (open <= 0 || matching(e, open) !== e.length - 1) return undefined;
+  const m = /(?:->|\.)([A-Za-z_]\w*)\s*$/.exec(e.slice(0, open));
+  if (!m || !/^[A-Za-z_][\w>.-]*$/.test(e.slice(0, open).replace(/\s+/g, ''))) return undefined;
+  return { name: m[1]!, args: splitArgs(e.slice(open + 1, -1)) };
+}

@@ -5,10 +5,10 @@
 // stay fast and their answers come with the evidence (file:line steps).
 
 import type { CallSite, CodeGraph, CredScope, FunctionFacts } from './types.js';
-import { normExpr, parseCall, sameExpr, splitMember } from './ctext.js';
+import { normExpr, OUT_ARG, parseCall, parseMemberCall, sameExpr, splitMember } from './ctext.js';
 
 export { normExpr, sameExpr };
-import { BACKING_NAME_HINT, CONFIG_SLOTS, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_SOURCES, type Stack, stackFor } from '../kb/index.js';
+import { BACKING_NAME_HINT, CHECKED_IO, CONFIG_SLOTS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_SOURCES, type Stack, stackFor } from '../kb/index.js';
 
 export interface OriginStep {
   expr: string;
@@ -49,13 +49,13 @@ interface TraceBudget {
  * `fn`: through local assignments, kiocb set-up, parameters (into callers)
  * and struct fields (anywhere in the graph).
  */
-export function traceFile(graph: CodeGraph, fn: FunctionFacts, expr: string, line: number, depth = 3): Origin[] {
+export function traceFile(graph: CodeGraph, fn: FunctionFacts, expr: string, line: number, depth = 4): Origin[] {
   const budget: TraceBudget = { depth, left: 24, seen: new Set() };
   return trace(graph, fn, normExpr(expr), line, budget, [], 'file');
 }
 
 /** Like traceFile, for an `struct address_space *` expression. */
-export function traceMapping(graph: CodeGraph, fn: FunctionFacts, expr: string, line: number, depth = 3): Origin[] {
+export function traceMapping(graph: CodeGraph, fn: FunctionFacts, expr: string, line: number, depth = 4): Origin[] {
   const budget: TraceBudget = { depth, left: 24, seen: new Set() };
   return trace(graph, fn, normExpr(expr), line, budget, [], 'mapping');
 }
@@ -88,6 +88,11 @@ function trace(
     // The latest assignment at the same block level wins; we cannot see
     // branches here, so keep every assignment (a may-analysis).
     for (const a of assigns.slice(0, 4)) {
+      const out1 = OUT_ARG.exec(a.rhs);
+      if (out1) {
+        out.push(...outTrace(graph, fn, out1[1]!, Number(out1[2]), budget, here, what, 3));
+        continue;
+      }
       const rhs = normExpr(a.rhs);
       if (rhs === 'NULL' || rhs === '0' || /^ERR_PTR\(/.test(rhs)) continue;
       out.push(...trace(graph, fn, rhs, a.line, budget, here, what, 'assigned'));
@@ -126,14 +131,29 @@ function trace(
     return done();
   }
 
-  // 4. a call: passthroughs and well-known sources
+  // 4. a call: passthroughs, well-known sources, and what a helper returns
   const call = parseCall(expr);
   if (call) {
     if (what === 'file' && FILE_PASSTHROUGH[call.name] && call.args[0]) {
       return trace(graph, fn, normExpr(call.args[0]), line, budget, here, what, `${call.name}()`);
     }
+    const helper = budget.depth > 0 ? graph.resolve(call.name, fn.file) : undefined;
+    if (helper?.rets) {
+      const out: Origin[] = [];
+      budget.depth--;
+      for (const r of helper.rets.slice(0, 4)) {
+        const e = normExpr(r.expr);
+        // `return file;` of a parameter: this call's argument
+        const idx = helper.params.findIndex((p) => p.name === e);
+        if (idx >= 0 && call.args[idx] !== undefined) out.push(...trace(graph, fn, normExpr(call.args[idx]!), line, budget, here, what, `${call.name}() returns its argument`));
+        else out.push(...trace(graph, helper, e, r.line, budget, here, what, 'returned'));
+      }
+      budget.depth++;
+      if (out.length) return out;
+    }
     return done();
   }
+  if (parseMemberCall(expr)) return done();
 
   // 5. a struct field: every assignment to `->field` in the graph (same file
   // first), when the struct is one of the filesystem's own (its fields are
@@ -155,6 +175,12 @@ function trace(
     const out: Origin[] = [];
     budget.depth--;
     for (const { fn: f2, assign } of sorted.slice(0, 6)) {
+      const out1 = OUT_ARG.exec(assign.rhs);
+      if (out1) {
+        const at: OriginStep[] = [...here, { expr: normExpr(assign.lhs), file: f2.file, line: assign.line, via: `field &${normExpr(assign.lhs)} passed to ${out1[1]}()`, fn: f2.name }];
+        out.push(...outTrace(graph, f2, out1[1]!, Number(out1[2]), budget, at, what, 3));
+        continue;
+      }
       const rhs = normExpr(assign.rhs);
       if (rhs === 'NULL' || rhs === '0') continue;
       // the field assignment is evidence of its own: record it, then keep going from its right side
@@ -167,6 +193,31 @@ function trace(
 }
 
 
+/**
+ * What a callee stores through its `index`th argument (`*filp = file`),
+ * following the pointer down into the functions it is handed on to.
+ */
+function outTrace(graph: CodeGraph, from: FunctionFacts, callee: string, index: number, budget: TraceBudget, steps: OriginStep[], what: 'file' | 'mapping', depth: number): Origin[] {
+  const g = depth > 0 && budget.depth > 0 ? graph.resolve(callee, from.file) : undefined;
+  const p = g?.params[index];
+  if (!g || !p) return [];
+  const out: Origin[] = [];
+  budget.depth--;
+  for (const a of g.assigns) {
+    if (a.lhs.replace(/\s+/g, '') !== `*${p.name}`) continue;
+    const rhs = normExpr(a.rhs);
+    if (rhs === 'NULL' || rhs === '0' || /^ERR_PTR\(/.test(rhs)) continue;
+    out.push(...trace(graph, g, rhs, a.line, budget, steps, what, `stored through *${p.name}`));
+  }
+  for (const c of g.calls) {
+    if (c.kind !== 'direct') continue;
+    const j = c.args.findIndex((x) => x.trim() === p.name);
+    if (j >= 0) out.push(...outTrace(graph, g, c.callee, j, budget, steps, what, depth - 1));
+  }
+  budget.depth++;
+  return out;
+}
+
 /** The struct type of a plain variable (`struct erofs_buf`), from the function's parameters and locals. */
 function baseType(fn: FunctionFacts, base: string): string | undefined {
   if (!IDENT.test(base)) return undefined;
@@ -178,7 +229,7 @@ function baseType(fn: FunctionFacts, base: string): string | undefined {
 function isTerminalFile(fn: FunctionFacts, expr: string): boolean {
   const stack = stackFor(fn.file);
   if (stack && stack.backingFile.some((r) => r.test(expr))) return true;
-  const call = parseCall(expr);
+  const call = parseCall(expr) ?? parseMemberCall(expr);
   if (call && (FOREIGN_FILE_SOURCES[call.name] || PRIVATE_FILE_SOURCES[call.name])) return true;
   return false;
 }
@@ -196,6 +247,8 @@ export function isOwnFileExpr(graph: CodeGraph, fn: FunctionFacts, expr: string)
   const e = normExpr(expr);
   const fileParam = fn.params.find((p) => /\bstruct file\s*\*$/.test(p.type));
   const kiocbParam = fn.params.find((p) => /\bstruct kiocb\s*\*$/.test(p.type));
+  // a checked entry point's file is the one it does I/O on for its caller (backing_file_write_iter()'s is the backing file)
+  if (CHECKED_IO[fn.name]) return false;
   const isMethod = graph.opsSlots(fn.name).some((s) => FILE_METHOD_SLOTS.has(s.slot)) || looksLikeFileMethod(fn);
   if (!isMethod) return false;
   if (fileParam && e === fileParam.name) return true;
@@ -203,11 +256,20 @@ export function isOwnFileExpr(graph: CodeGraph, fn: FunctionFacts, expr: string)
   return false;
 }
 
-/** Without a tree we may not see the ops table: a read_iter/write_iter-shaped signature is a good hint. */
+/**
+ * Without a tree we may not see the ops table: a method's signature is a
+ * good hint (a read_iter/write_iter-shaped one whatever the name; the others
+ * with a name that ends in the slot's).
+ */
 function looksLikeFileMethod(fn: FunctionFacts): boolean {
-  const p = fn.params;
-  if (p.length === 2 && /struct kiocb\s*\*$/.test(p[0]!.type) && /struct iov_iter\s*\*$/.test(p[1]!.type)) return true;
-  return /_(read_iter|write_iter|splice_read|splice_write|mmap|fsync|read_folio)$/.test(fn.name);
+  const types = fn.params.map((p) => p.type.replace(/\bconst\s+/g, '').replace(/\s+/g, ' ').trim());
+  const shaped = (slot: string): boolean => {
+    const want = FILE_METHOD_SIGNATURES[slot]!;
+    return types.length === want.length && want.every((t, i) => types[i] === t);
+  };
+  if (shaped('read_iter')) return true;
+  const slot = /_(splice_read|splice_write|mmap|fsync|read_folio)$/.exec(fn.name)?.[1];
+  return !!slot && shaped(slot);
 }
 
 /** Classify what a file expression refers to, with the origin that shows it. */
@@ -240,7 +302,7 @@ function classifyRoot(graph: CodeGraph, o: Origin): FileClass {
   if (stack && stack.backingFile.some((r) => r.test(root))) {
     return { kind: 'backing', stack, strong: true, why: `${root} is ${stack.id}'s backing file`, origin: o };
   }
-  const call = parseCall(root);
+  const call = parseCall(root) ?? parseMemberCall(root);
   if (call && FOREIGN_FILE_SOURCES[call.name]) {
     return { kind: 'backing', stack, strong: true, why: `${root} opens a file of another filesystem`, origin: o };
   }

@@ -58,6 +58,7 @@ const fn = obj({
   calls: arr(call),
   credScopes: arr(credScope),
   assigns: arr(assignment),
+  rets: opt(arr(obj({ expr: str, line: num }))),
   partial: opt(bool),
   headSeen: opt(bool),
   hidden: opt(arr(obj({ from: num, to: num }))),

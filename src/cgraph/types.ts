@@ -108,6 +108,12 @@ export interface FunctionFacts {
   calls: CallSite[];
   credScopes: CredScope[];
   assigns: Assignment[];
+  /**
+   * What a function returning a file, mapping or credentials returns: each
+   * `return EXPR;` but constants and error pointers (the dataflow follows a
+   * helper's result into its body).
+   */
+  rets?: { expr: string; line: number }[];
   /** The body was only partly visible (patch-only mode, a hunk fragment). */
   partial?: boolean;
   /** For a partial function: the fragment starts at the function's head, so nothing above the visible code is missing. */

@@ -119,6 +119,9 @@ export function moveKey(d: RawDetection): string {
  */
 export function classify(pre: RawDetection[], post: RawDetection[], lines: PostLineInfo): { d: RawDetection; status: FindingStatus }[] {
   const exact = multiset(pre.filter((d) => !d.internal).map(exactKey));
+  // the function's own hazards whose line the patch rewrote
+  const rewritten = new Set(pre.filter((d) => !d.internal && lines.preLineRemoved(d.at.file, d.at.line)).map(exactKey));
+  const anywhere = multiset(pre.filter((d) => !d.internal).map(moveKey));
   const movable = multiset(pre.filter((d) => !d.internal && lines.preLineRemoved(d.at.file, d.at.line)).map(moveKey));
   const out: { d: RawDetection; status: FindingStatus }[] = [];
   // exact matches first so a moved match cannot steal them
@@ -129,6 +132,7 @@ export function classify(pre: RawDetection[], post: RawDetection[], lines: PostL
       continue;
     }
     if (take(exact, exactKey(d))) {
+      take(anywhere, moveKey(d));
       // the hazard was there before: moved when the patch moved or re-indented its line,
       // pre-existing when the patch only edited around it
       const info = lines.lineKind(d.at.file, d.at.line);
@@ -137,8 +141,16 @@ export function classify(pre: RawDetection[], post: RawDetection[], lines: PostL
   }
   for (const d of pending) {
     const info = lines.lineKind(d.at.file, d.at.line);
+    // the patch rewrote an access to a resource into several (read_mapping_folio() into
+    // filemap_grab_folio() and ->read_folio() on the same mapping): the same hazard
+    if (d.keyIsResource && rewritten.has(exactKey(d))) {
+      out.push({ d, status: 'preexisting' });
+      continue;
+    }
     // carried into another function (factored out, renamed): moved, even if the line was edited on the way
     if (info.kind === 'add' && take(movable, moveKey(d))) out.push({ d, status: 'moved' });
+    // a line the patch did not touch, in a function it renamed: the same hazard as before
+    else if (info.kind !== 'add' && take(anywhere, moveKey(d))) out.push({ d, status: 'preexisting' });
     else out.push({ d, status: 'introduced' });
   }
   return out;

@@ -10,6 +10,7 @@ import type { FileApplyResult } from '../tree/types.js';
 import type { Base } from './base.js';
 import type { PostLineInfo, runImage } from './engine.js';
 import { underReview } from './review.js';
+import { alignToModel, fillFragments, type Counterparts, type FileAlignment } from './fill-fragments.js';
 
 export interface Images {
   pre: Parameters<typeof runImage>[1];
@@ -30,6 +31,8 @@ export type SeenFacts = Map<string, { text: string; facts: FileFacts }>;
  * the functions under review in each.
  */
 export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeGraph, base: Base, seen: SeenFacts, errors: InputError[]): Images {
+  // the files the thread's earlier patches left (this patch's pre-image has them as they left them)
+  const earlier = new Set(seen.keys());
   const extract = (path: string, text: string, opts?: ExtractOptions): FileFacts => {
     if (!opts) {
       const s = seen.get(path);
@@ -48,6 +51,8 @@ export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeG
   const addedPostLines = new Map<string, Set<number>>();
   const postTexts = new Map<string, (line: number) => string | undefined>();
   const fallback = new Set<string>();
+  // files this patch creates: not in its pre-image, whatever the base has under that name
+  const created = new Set(files.filter((r) => !r.oldPath && r.path).map((r) => r.path!));
   for (const r of files) {
     const path = r.path ?? r.oldPath;
     if (!path || !isKernelC(path)) continue;
@@ -63,14 +68,20 @@ export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeG
         return { startLine: start, endLine, fn: fn || undefined, lines: text };
       };
       const { pre, post } = r.sparse;
+      // the base's facts of the file (the model's, or an earlier patch's image), and how they line up with the hunks
+      const known = graph.file(r.oldPath ?? r.path!);
+      let align: FileAlignment | undefined;
+      const counterparts: Counterparts = new Map();
+      let preFragment: FileFacts | undefined;
       if (pre && r.oldPath) {
-        const pf = extract(r.oldPath, '', { fragment: { sections: hunks.map((h) => section(pre, h.oldStart, h.oldLines, h.section)) } });
-        preFacts.push(overModel(pf, graph.file(r.oldPath)));
+        const pf = (preFragment = extract(r.oldPath, '', { fragment: { sections: hunks.map((h) => section(pre, h.oldStart, h.oldLines, h.section)) } }));
+        align = known && alignToModel(pf, known);
+        preFacts.push(known ? fillFragments(pf, known, align, hunks, 'pre', counterparts) : pf);
         removedPreLines.set(r.oldPath, new Set(hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'del' && l.oldLine !== undefined).map((l) => l.oldLine!))));
       }
       if (post && r.path) {
         const pf = extract(r.path, '', { fragment: { sections: hunks.map((h) => section(post, h.newStart, h.newLines, h.section)) } });
-        postFacts.push(overModel(pf, graph.file(r.oldPath ?? r.path)));
+        postFacts.push(known ? fillFragments(pf, known, align, hunks, 'post', counterparts, preFragment?.functions) : pf);
         postTexts.set(r.path, (l) => post.get(l));
         byPost.set(r.path, r);
         addedPostLines.set(r.path, new Set([...r.postLines].filter(([, o]) => o.kind === 'add').map(([l]) => l)));
@@ -107,8 +118,11 @@ export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeG
     (removals.get(f.file) ?? []).some((p) => p >= f.line && p < f.endLine),
   );
   const preChanged = changedFunctions(preFacts, (f) => removedPreLines.get(f.file), () => false);
-  // what the changed functions call in the touched files, three calls deep (review.ts)
-  const touchedPaths = new Set([...preFacts, ...postFacts].map((f) => f.path));
+  // what the changed functions call in the files the thread has touched so far, three calls deep
+  // (review.ts): a helper an earlier patch added is where a later one's call may lead
+  const prePaths = new Set([...preFacts.map((f) => f.path), ...[...earlier].filter((p) => !created.has(p))]);
+  const postPaths = new Set([...postFacts.map((f) => f.path), ...[...earlier].filter((p) => !removedPaths.includes(p))]);
+  const touchedPaths = new Set([...prePaths, ...postPaths]);
   const reached = (changed: FunctionFacts[], g: CodeGraph): FunctionFacts[] => {
     const isChanged = new Set(changed);
     const view = new Map<FunctionFacts, { f: FunctionFacts; name: string; callees: string[] }>();
@@ -127,8 +141,10 @@ export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeG
   const postReached = reached(postChanged, postGraph);
   // the same functions on the other side, so both images judge the same code
   const names = new Set([...postChanged, ...preChanged, ...postReached, ...preReached].map((f) => f.name));
-  const postFns = uniq([...postChanged, ...postFacts.flatMap((ff) => ff.functions.filter((f) => names.has(f.name)))]);
-  const preFns = uniq([...preChanged, ...preFacts.flatMap((ff) => ff.functions.filter((f) => names.has(f.name)))]);
+  // (in every file the thread has touched: a helper an earlier patch added is judged on both sides of this one)
+  const named = (g: CodeGraph, paths: Set<string>): FunctionFacts[] => [...paths].flatMap((p) => g.file(p)?.functions.filter((f) => names.has(f.name)) ?? []);
+  const postFns = uniq([...postChanged, ...named(postGraph, postPaths)]);
+  const preFns = uniq([...preChanged, ...named(preGraph, prePaths)]);
 
   // A call the patch took away from what the changed code does: before, the
   // changed functions and what they reach made it; after, fewer of them do,
@@ -177,24 +193,6 @@ export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeG
     pre: { image: 'pre', graph: preGraph, functions: preFns, files: fileEntries(preFacts, removedPreLines), removedCalls: [], addedCalls: [] },
     post: { image: 'post', graph: postGraph, functions: postFns, files: fileEntries(postFacts, addedPostLines), removedCalls, addedCalls },
     lines,
-  };
-}
-
-/**
- * A fragment parsed from the patch text, over what the model (or the tree
- * before the patch) knows of the same file: the hunks' functions replace
- * theirs, the file's other functions, ops tables and kworkers stay as
- * context for callers and field assignments.
- */
-function overModel(fragment: FileFacts, known: FileFacts | undefined): FileFacts {
-  if (!known) return fragment;
-  const names = new Set(fragment.functions.map((f) => f.name));
-  return {
-    ...fragment,
-    functions: [...known.functions.filter((f) => !names.has(f.name)).map((f) => ({ ...f, file: fragment.path })), ...fragment.functions],
-    opsTables: [...known.opsTables, ...fragment.opsTables],
-    workFns: [...known.workFns, ...fragment.workFns],
-    includes: fragment.includes.length ? fragment.includes : known.includes,
   };
 }
 

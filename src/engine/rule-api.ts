@@ -98,6 +98,12 @@ export interface Detection<M extends string = string> {
    * patches are matched on this to tell whether the hazard was fixed.
    */
   siteKey?: string;
+  /**
+   * `key` names a resource (a foreign mapping), not one access to it: when
+   * the patch rewrites a line that accessed it into several accesses in the
+   * same function, they are the same hazard (pre-existing), not new or moved.
+   */
+  keyIsResource?: boolean;
   /** The function the finding is in (defaults to the visited function). */
   function?: string;
   confidence?: Confidence;

@@ -38,7 +38,8 @@ export const CHECKED_IO: Record<string, CheckedIo> = table({
 
 export interface RawIo extends Fact {
   /** How the file is found: the receiver of the member call, or an argument. */
-  file: { from: 'receiver' } | { from: 'arg'; index: number } | { from: 'iocb-arg'; index: number };
+  /** `mapping`: the receiver is a mapping (`mapping->a_ops->read_folio(cookie, folio)`); the file is its owner's, the argument a cookie. */
+  file: { from: 'receiver' } | { from: 'arg'; index: number } | { from: 'mapping'; cookieArg: number };
   dir: 'read' | 'write';
   /** The checked entry point to name in the message. */
   useInstead: string;
@@ -61,7 +62,7 @@ export const RAW_IO: Record<string, RawIo> = table({
   __kernel_write: { file: { from: 'arg', index: 0 }, dir: 'write', useInstead: 'kernel_write()', source: 'fs/read_write.c: __kernel_write()' },
   __kernel_write_iter: { file: { from: 'arg', index: 0 }, dir: 'write', useInstead: 'vfs_iocb_iter_write()', source: 'fs/read_write.c: __kernel_write_iter()' },
   // A hand call of ->read_folio(): its file argument is the owner's private cookie.
-  'a_ops->read_folio': { file: { from: 'arg', index: 0 }, dir: 'read', useInstead: 'vfs_iocb_iter_read() into a buffer the stacked filesystem owns', source: 'include/linux/fs.h: struct address_space_operations; lore: "->read_folio()\'s file is a filesystem-private cookie"' },
+  'a_ops->read_folio': { file: { from: 'mapping', cookieArg: 0 }, dir: 'read', useInstead: 'vfs_iocb_iter_read() into a buffer the stacked filesystem owns', source: 'include/linux/fs.h: struct address_space_operations; lore: "->read_folio()\'s file is a filesystem-private cookie"' },
 });
 
 /** Where raw method calls are the implementation itself (shared/KERNEL-CONTEXT.md, "Legitimate raw callers"). */
@@ -81,8 +82,29 @@ export const SYSCALL_SUBMITTER_FILES: Record<string, Fact> = table({
   'fs/io_uring.c': { source: 'fs/io_uring.c (before v5.19 moved it to io_uring/): io_read()/io_write() call rw_verify_area() before ->read_iter()/->write_iter() (and loop_rw_iter() for ->read/->write)' },
 });
 
-/** fs/backing-file.c runs raw ->splice_write between file_start_write()/file_end_write() under ctx->cred. */
-export const BACKING_FILE_IMPL = 'fs/backing-file.c';
+/**
+ * The kernel's own users of the unchecked __kernel_read()/__kernel_write()/
+ * __kernel_write_iter() (every caller outside fs/read_write.c in 6.12): each
+ * does I/O on a file the kernel opened for its own purpose, where a
+ * permission hook has nothing to decide. Anywhere else these helpers on
+ * another filesystem's file skip rw_verify_area() like a raw method call.
+ */
+export const KERNEL_OWN_FILE_IO: Record<string, Fact> = table({
+  'fs/coredump.c': { source: 'fs/coredump.c: __dump_emit()/dump_emit_page() write the core file the kernel opened' },
+  'kernel/acct.c': { source: 'kernel/acct.c: do_acct_process() writes the accounting file acct(2) configured' },
+  'fs/autofs/waitq.c': { source: "fs/autofs/waitq.c: autofs_write() writes the daemon's pipe" },
+  'fs/verity/enable.c': { source: 'fs/verity/enable.c: build_merkle_tree() reads the file being sealed, under its own write denial' },
+  'lib/buildid.c': { source: 'lib/buildid.c: freader_fetch() reads an executable mapping for its build id' },
+  'security/integrity/iint.c': { source: 'security/integrity/iint.c: integrity_kernel_read() is the LSM measuring the file itself' },
+});
+
+/**
+ * fs/backing-file.c's one raw call by design: backing_file_splice_write()
+ * runs ->splice_write between file_start_write()/file_end_write() under
+ * ctx->cred. Its reads and writes go through vfs_iter_*()/vfs_iocb_iter_*():
+ * a raw call there is a bug like anywhere else.
+ */
+export const BACKING_FILE_IMPL = { file: 'fs/backing-file.c', raw: new Set(['f_op->splice_write']), source: 'fs/backing-file.c: backing_file_splice_write()' } as const;
 
 /** Functions that return (a reference to) their first argument's file. */
 export const FILE_PASSTHROUGH: Record<string, Fact> = table({
@@ -106,6 +128,8 @@ export const FOREIGN_FILE_SOURCES: Record<string, Fact & { opens?: true }> = tab
   backing_tmpfile_open: { opens: true, source: 'fs/backing-file.c: backing_tmpfile_open()' },
   open_with_fake_path: { opens: true, source: 'fs/open.c: open_with_fake_path() (before v6.6)' },
   kernel_file_open: { opens: true, source: 'fs/open.c: kernel_file_open()' },
+  kernel_tmpfile_open: { opens: true, source: 'fs/namei.c: kernel_tmpfile_open() (overlayfs ovl_do_tmpfile(), cachefiles_create_tmpfile())' },
+  nfsd_file_file: { source: "fs/nfsd/filecache.c: nfsd_file_file() returns an nfsd_file's open file on the exported filesystem (NFS localio calls it as nfs_to->nfsd_file_file())" },
   fget: { opens: true, source: "fs/file.c: fget(): the calling task's own open file (loop's LOOP_SET_FD), which another filesystem may own" },
   fget_raw: { opens: true, source: 'fs/file.c: fget_raw()' },
   ovl_real_file: { source: 'fs/overlayfs/file.c: ovl_real_file() returns the real (lower or upper) file' },
@@ -146,6 +170,21 @@ export const FILE_METHOD_SLOTS: ReadonlySet<string> = new Set([
   'unlocked_ioctl', 'compat_ioctl', 'open', 'release', 'flush', 'fallocate', 'copy_file_range',
   'remap_file_range', 'iterate_shared', 'poll', 'fadvise', 'read_folio', 'readahead', 'uring_cmd',
 ]);
+
+/**
+ * The parameter types of the file methods (include/linux/fs.h), for telling
+ * a method from a helper named like one when its ops table is not in view
+ * (nfsd_splice_read() is no ->splice_read()).
+ */
+export const FILE_METHOD_SIGNATURES: Record<string, readonly string[]> = {
+  read_iter: ['struct kiocb *', 'struct iov_iter *'],
+  write_iter: ['struct kiocb *', 'struct iov_iter *'],
+  splice_read: ['struct file *', 'loff_t *', 'struct pipe_inode_info *', 'size_t', 'unsigned int'],
+  splice_write: ['struct pipe_inode_info *', 'struct file *', 'loff_t *', 'size_t', 'unsigned int'],
+  mmap: ['struct file *', 'struct vm_area_struct *'],
+  fsync: ['struct file *', 'loff_t', 'loff_t', 'int'],
+  read_folio: ['struct file *', 'struct folio *'],
+};
 
 /**
  * Kernel structures whose fields are assigned all over the tree: following a

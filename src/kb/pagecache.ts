@@ -4,8 +4,12 @@
 import { table, type Fact } from './source.js';
 
 export interface PageCacheApi extends Fact {
-  /** Argument index of the `struct address_space *`; `iocb` means the mapping is iocb->ki_filp->f_mapping. */
-  mapping: number | { iocbArg: number };
+  /**
+   * Where the `struct address_space *` is: an argument index; the mapping of
+   * a kiocb's file (`iocb->ki_filp->f_mapping`) or of a file argument
+   * (`file->f_mapping`); or the receiver of a hand `mapping->a_ops->...()` call.
+   */
+  mapping: number | { iocbArg: number } | { fileArg: number } | 'receiver';
   /** Argument index of the file handed to ->read_folio() as its cookie, if any. */
   fileArg?: number;
   reads: boolean;
@@ -26,4 +30,12 @@ export const PAGE_CACHE_APIS: Record<string, PageCacheApi> = table({
   find_get_page_flags: { mapping: 0, reads: false, source: 'include/linux/pagemap.h: find_get_page_flags()' },
   pagecache_get_page: { mapping: 0, reads: false, source: 'mm/folio-compat.c: pagecache_get_page()' },
   filemap_read: { mapping: { iocbArg: 0 }, reads: true, source: 'mm/filemap.c: filemap_read() reads iocb->ki_filp->f_mapping' },
+  generic_file_read_iter: { mapping: { iocbArg: 0 }, reads: true, source: "mm/filemap.c: generic_file_read_iter() reads iocb->ki_filp's page cache (filemap_read())" },
+  filemap_splice_read: { mapping: { fileArg: 0 }, reads: true, source: "mm/filemap.c: filemap_splice_read(in, ...) splices from in->f_mapping's folios" },
+  filemap_get_folios: { mapping: 0, reads: false, source: 'mm/filemap.c: filemap_get_folios()' },
+  find_lock_page: { mapping: 0, reads: false, source: 'include/linux/pagemap.h: find_lock_page()' },
+  find_or_create_page: { mapping: 0, reads: false, source: 'include/linux/pagemap.h: find_or_create_page()' },
+  grab_cache_page: { mapping: 0, reads: false, source: 'include/linux/pagemap.h: grab_cache_page()' },
+  // by hand: the mapping's own ->read_folio(), handed a file cookie
+  'a_ops->read_folio': { mapping: 'receiver', fileArg: 0, reads: true, source: "include/linux/fs.h: struct address_space_operations; lore: \"->read_folio()'s file is a filesystem-private cookie\"" },
 });

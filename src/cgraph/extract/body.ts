@@ -3,7 +3,7 @@
 // locals, and ops tables.
 
 import type { Assignment, CallSite, FunctionFacts, OpsTable, Variable } from '../types.js';
-import { chainPrefix, functionName, matching, memberChain, norm, normType, splitArgs } from '../ctext.js';
+import { chainPrefix, functionName, matching, memberChain, norm, normExpr, normType, outArg, splitArgs, splitMember } from '../ctext.js';
 import { credScopes, type RawCall } from './creds.js';
 import type { Bucket, Ctx, N } from './nodes.js';
 import type { FragmentSection } from './fragments.js';
@@ -72,7 +72,82 @@ export function fillBody(fn: FunctionFacts, body: N, b: Bucket, ctx: Ctx, rootId
     r.site.creds = inForce;
   }
   fn.assigns = assignments(b, ctx);
+  fn.calls = throughPointers(fn.calls, fn.assigns);
+  const outs = outArguments(fn.calls);
+  if (outs.length) fn.assigns = [...fn.assigns, ...outs].sort((x, y) => x.line - y.line);
   fn.locals = locals(b, ctx);
+  if (TRACED_RETURNS.test(fn.returns)) {
+    const rets = returnedExprs(b, ctx);
+    if (rets.length) fn.rets = rets;
+  }
+}
+
+/**
+ * `rw = file->f_op->read_iter; ... rw(&kiocb, &iter)`: a call through a
+ * local that was given an ops method is that method's call (one call site
+ * per method the local may hold: nvmet's call_iter is ->read_iter or
+ * ->write_iter).
+ */
+function throughPointers(calls: CallSite[], assigns: Assignment[]): CallSite[] {
+  if (!assigns.length) return calls;
+  const out: CallSite[] = [];
+  for (const c of calls) {
+    if (c.kind !== 'direct' || !/^[a-z_]\w*$/.test(c.callee)) {
+      out.push(c);
+      continue;
+    }
+    const methods = new Map<string, string>();
+    for (const a of assigns) {
+      if (a.lhs !== c.callee || a.line > c.line) continue;
+      const chain = memberChain(normExpr(a.rhs));
+      const at = chain ? chain.fields.findIndex((x, i) => i < chain.fields.length - 1 && OPS_MEMBER.test(x)) : -1;
+      if (!chain || at < 0 || at !== chain.fields.length - 2) continue;
+      methods.set(chain.fields.slice(at).join('->'), chainPrefix(chain, at));
+    }
+    if (!methods.size) out.push(c);
+    for (const [callee, receiver] of methods) out.push({ ...c, callee, kind: 'member', receiver });
+  }
+  return out;
+}
+
+/**
+ * `foo(..., &nf->nf_file)`: a file, mapping or credentials the callee may
+ * store through a pointer (an out-parameter, `*filp = dentry_open(...)`),
+ * recorded as an assignment of `OUT_ARG`'s form so that field and local
+ * tracing finds it; by name, like the model's assignments (a lock or a list
+ * head passed by address is not one).
+ */
+function outArguments(calls: CallSite[]): Assignment[] {
+  const out: Assignment[] = [];
+  for (const c of calls) {
+    if (c.kind !== 'direct') continue;
+    for (const [i, a] of c.args.entries()) {
+      if (!a.startsWith('&')) continue;
+      const x = normExpr(a);
+      const name = splitMember(x)?.field ?? (/^[A-Za-z_]\w*$/.test(x) ? x : undefined);
+      if (name && OUT_ARG_NAME.test(name)) out.push({ lhs: x, rhs: outArg(c.callee, i), line: c.line });
+    }
+  }
+  return out;
+}
+
+const OUT_ARG_NAME = /file|filp|mapping|cred/i;
+
+/** Return types whose values the dataflow follows out of a helper: files, mappings, credentials. */
+export const TRACED_RETURNS = /\bstruct (?:file|address_space|cred)\s*\*$/;
+
+/** `return EXPR;` of a body, but NULL, constants and error pointers. */
+function returnedExprs(b: Bucket, ctx: Ctx): { expr: string; line: number }[] {
+  const out: { expr: string; line: number }[] = [];
+  for (const r of b.rets) {
+    let t = ctx.T(r).trimEnd();
+    if (!t.startsWith('return')) continue;
+    if (t.endsWith(';')) t = t.slice(0, -1);
+    const e = norm(t.slice('return'.length)).trim();
+    if (!e || /^(?:NULL|0|ERR_PTR\(|ERR_CAST\(|-?E[A-Z]+$)/.test(e)) continue;
+    out.push({ expr: e, line: ctx.L(r.s) });
+  }
+  return out;
 }
 
 export const OPS_MEMBER = /^(?:\w*_ops?|f_op|a_ops|fops|ops)$/;
@@ -167,13 +242,29 @@ export function locals(b: Bucket, ctx: Ctx): Variable[] {
 }
 
 
-/** `static const struct file_operations x = { .read_iter = f, ... };` */
-export function opsTable(decl: string, line: number): OpsTable | undefined {
-  const m = /\bstruct\s+(\w+)\s+(?:const\s+)?(?:__\w+\s+)*(\w+)\s*(?:\[[^\]]*\])?\s*=\s*\{/.exec(decl);
-  if (!m) return undefined;
-  const slots: Record<string, string> = {};
-  const re = /\.\s*([A-Za-z_]\w*)\s*=\s*&?\s*([A-Za-z_]\w*)\s*(?=[,}])/g;
-  for (let s = re.exec(decl); s; s = re.exec(decl)) if (!/^[A-Z0-9_]+$/.test(s[2]!)) slots[s[1]!] = s[2]!;
-  return Object.keys(slots).length ? { struct: m[1]!, name: m[2]!, line, slots } : undefined;
+/**
+ * `static const struct file_operations x = { .read_iter = f, ... };`, and
+ * each element of an array of them (`struct io_issue_def io_issue_defs[] =
+ * { [IORING_OP_READV] = { .issue = io_read, ... }, ... }`: one table per
+ * element, named `io_issue_defs[IORING_OP_READV]`).
+ */
+export function opsTable(decl: string, line: number): OpsTable[] {
+  const m = /\bstruct\s+(\w+)\s+(?:const\s+)?(?:__\w+\s+)*(\w+)\s*(\[[^\]]*\])?\s*=\s*\{/.exec(decl);
+  if (!m) return [];
+  const table = (name: string, text: string): OpsTable | undefined => {
+    const slots: Record<string, string> = {};
+    const re = /\.\s*([A-Za-z_]\w*)\s*=\s*&?\s*([A-Za-z_]\w*)\s*(?=[,}])/g;
+    for (let s = re.exec(text); s; s = re.exec(text)) if (!/^[A-Z0-9_]+$/.test(s[2]!)) slots[s[1]!] = s[2]!;
+    return Object.keys(slots).length ? { struct: m[1]!, name, line, slots } : undefined;
+  };
+  const body = decl.slice(m.index + m[0].length, decl.lastIndexOf('}'));
+  if (!m[3]) return [table(m[2]!, body)].filter((t): t is OpsTable => !!t);
+  const out: OpsTable[] = [];
+  for (const [i, el] of splitArgs(body).entries()) {
+    const idx = /^\[\s*([^\]]*?)\s*\]\s*=/.exec(el)?.[1] ?? String(i);
+    const t = table(`${m[2]}[${idx}]`, el);
+    if (t) out.push(t);
+  }
+  return out;
 }
 

@@ -209,6 +209,28 @@ describe('fragments (patch-only mode)', () => {
     const wfn = whole.functions.find((x) => x.name === 'ovl_read_iter')!;
     expect(credStatesAt(MemoryCodeGraph.fromFiles([whole]), wfn, wfn.calls.find((c) => c.callee === 'vfs_iocb_iter_read')!).map((s) => s.kind)).toEqual(['caller']);
   });
+  it("a hunk that starts inside a multi-line signature: git's heading makes the head whole again", () => {
+    const lines: string[] = Array(20).fill('');
+    ['\t\t\t\t      loff_t start, size_t len,', '\t\t\t\t      loff_t *_data_start)', '{', '\tstruct file *file = cres->cache_priv2;', '', '\treturn filemap_get_folio(file->f_mapping, start) ? 0 : -ENODATA;', '}'].forEach((l, i) => (lines[9 + i] = l));
+    const f = extractFileFacts('fs/cachefiles/io.c', '', { fragment: { sections: [section(lines.join('\n'), 10, 16, 'static int cachefiles_query_occupancy(struct netfs_cache_resources *cres,')] } });
+    const fn = f.functions.find((x) => x.name === 'cachefiles_query_occupancy')!;
+    // the whole definition: not a partial function
+    expect([fn.line, fn.endLine, !!fn.partial, fn.params.map((p) => p.name)]).toEqual([9, 16, false, ['cres', 'start', 'len', '_data_start']]);
+    expect(fn.calls.map((c) => `${c.callee}@${c.line}`)).toEqual(['filemap_get_folio@15']);
+  });
+  it('a hunk that starts in the tail of a call: the calls in the tail and after it keep their lines', () => {
+    const lines: string[] = Array(20).fill('');
+    ['\t       file, file_inode(file)->i_ino, start,', '\t       i_size_read(file_inode(file)));', '', '\toff = cachefiles_inject_read_error();', '\tif (off == 0)', '\t\toff = vfs_llseek(file, start, SEEK_DATA);'].forEach((l, i) => (lines[9 + i] = l));
+    const f = extractFileFacts('fs/cachefiles/io.c', '', { fragment: { sections: [section(lines.join('\n'), 10, 15, 'static int cachefiles_query_occupancy(struct netfs_cache_resources *cres,')] } });
+    expect(f.functions.map((x) => x.name)).toEqual(['cachefiles_query_occupancy']);
+    expect(f.functions[0]!.calls.map((c) => `${c.callee}@${c.line}`)).toEqual(['file_inode@10', 'i_size_read@11', 'file_inode@11', 'cachefiles_inject_read_error@13', 'vfs_llseek@15']);
+  });
+  it('a SYSCALL_DEFINEn heading names the body sys_NAME, as the whole-file indexer does', () => {
+    const lines: string[] = Array(20).fill('');
+    lines[9] = '	error = kernel_read(swap_file, buf, len, &pos);';
+    const f = extractFileFacts('mm/swapfile.c', '', { fragment: { sections: [section(lines.join('\n'), 10, 10, 'SYSCALL_DEFINE2(swapon, const char __user *, specialfile, int, swap_flags)')] } });
+    expect(f.functions.map((x) => x.name)).toEqual(['sys_swapon']);
+  });
   it('never throws on garbage', () => {
     const r = extractFileFactsSafe('fs/x.c', '}}}} static ((( int { "unterminated \n#define X(');
     expect(r.error).toBeUndefined();
@@ -238,5 +260,30 @@ describe('graph', () => {
     expect(g2.functions('helper').map((f) => f.file)).toEqual(['fs/b/b.c']);
     expect(g.functions('helper')).toHaveLength(2);
     expect(g2.withFiles([], ['fs/b/b.c']).functions('other')).toEqual([]);
+  });
+});
+
+describe('what the dataflow follows out of a function', () => {
+  it('the return expressions of a function returning a file, but constants and error pointers', () => {
+    const f = fn('static struct file *open_lower(const struct path *p, int flags)\n{\n\tif (!p)\n\t\treturn ERR_PTR(-EINVAL);\n\tif (flags < 0)\n\t\treturn NULL;\n\treturn dentry_open(p, flags, current_cred());\n}\n', 'open_lower');
+    expect(f.rets).toEqual([{ expr: 'dentry_open(p, flags, current_cred())', line: 7 }]);
+    // an int-returning function keeps none
+    expect(fn('static int g(struct file *f)\n{\n\treturn vfs_fsync(f, 0);\n}\n', 'g').rets).toBeUndefined();
+  });
+  it('a file, mapping or cred passed by address is an out-argument assignment; a lock is not', () => {
+    const f = fn('static int acquire(struct nf *nf)\n{\n\tspin_lock(&nf->nf_lock);\n\treturn open_verified(nf->fh, 0, &nf->nf_file);\n}\n', 'acquire');
+    expect(f.assigns).toEqual([{ lhs: 'nf->nf_file', rhs: '<out open_verified 2>', line: 4 }]);
+  });
+  it('a call through a local given an ops method is that method, one site per method it may hold', () => {
+    const f = fn('static ssize_t submit(struct req *req, struct kiocb *iocb, struct iov_iter *iter)\n{\n\tssize_t (*call_iter)(struct kiocb *, struct iov_iter *);\n\n\tif (req->write)\n\t\tcall_iter = req->ns->file->f_op->write_iter;\n\telse\n\t\tcall_iter = req->ns->file->f_op->read_iter;\n\treturn call_iter(iocb, iter);\n}\n', 'submit');
+    expect(f.calls.map((c) => `${c.kind} ${c.callee} ${c.receiver} ${c.line}`)).toEqual(['member f_op->write_iter req->ns->file 9', 'member f_op->read_iter req->ns->file 9']);
+  });
+  it('each element of an array of ops structures is a table of its own', () => {
+    const t = 'const struct io_issue_def io_issue_defs[] = {\n\t[IORING_OP_NOP] = {\n\t\t.audit_skip = 1,\n\t\t.issue = io_nop,\n\t},\n\t[IORING_OP_READ] = {\n\t\t.needs_file = 1,\n\t\t.issue = io_read,\n\t\t.prep = io_prep_read,\n\t},\n};\n';
+    const f = extractFileFacts('io_uring/opdef.c', t);
+    expect(f.opsTables.map((o) => `${o.name} ${JSON.stringify(o.slots)}`)).toEqual([
+      'io_issue_defs[IORING_OP_NOP] {"issue":"io_nop"}',
+      'io_issue_defs[IORING_OP_READ] {"issue":"io_read","prep":"io_prep_read"}',
+    ]);
   });
 });

@@ -39,6 +39,9 @@ export function definitionHeads(text: string): { name: string; decl: string; off
 /** `static int lo_rw_aio(struct loop_device *lo, ...` -> `lo_rw_aio` */
 export function sectionFunctionName(ctx: string | undefined): string | undefined {
   if (!ctx) return undefined;
+  // the indexer names SYSCALL_DEFINEn(read, ...) bodies sys_read (parse.ts)
+  const sys = /^\s*(COMPAT_)?SYSCALL_DEFINE[0-6]\s*\(\s*(\w+)/.exec(ctx);
+  if (sys) return `${sys[1] ? 'compat_' : ''}sys_${sys[2]}`;
   return functionName(ctx);
 }
 
@@ -67,4 +70,60 @@ export function mergePartials(facts: FileFacts): void {
     prev.headSeen = prev.headSeen && prev.line <= f.line;
   }
   facts.functions = out;
+}
+
+/**
+ * git's heading when the hunk starts inside that function's signature (the
+ * heading is the signature's first line, the hunk's first lines close its
+ * parenthesis and open the body): the signature is then whole again with
+ * the heading put back above the hunk. Undefined otherwise.
+ */
+export function signatureLead(sec: FragmentSection): string | undefined {
+  const h = sec.fn;
+  if (!h || /[;{}]/.test(h) || !functionName(h)) return undefined;
+  let depth = parenDepth(h);
+  if (depth <= 0) return undefined;
+  for (let i = 0; i < Math.min(sec.lines.length, 8); i++) {
+    const l = sec.lines[i]!;
+    if (/[;}]/.test(l)) return undefined;
+    depth += parenDepth(l);
+    if (depth < 0) return undefined;
+    if (depth === 0) {
+      const rest = l.slice(l.lastIndexOf(')') + 1);
+      return /\{\s*$/.test(rest) || sec.lines[i + 1]?.trim() === '{' ? h : undefined;
+    }
+  }
+  return undefined;
+}
+
+function parenDepth(s: string): number {
+  let d = 0;
+  for (const c of s) {
+    if (c === '(') d++;
+    else if (c === ')') d--;
+  }
+  return d;
+}
+
+/** The callee of the call statementTailLead() opens; never kernel code, dropped from the facts. */
+export const TAIL_CALLEE = '__kreview_statement_tail';
+
+/**
+ * A hunk that starts in the middle of a statement (the last arguments of a
+ * call that began above it, `\t       i_size_read(file_inode(file)));`): a
+ * line to put above it that opens as many calls as the tail closes, so the
+ * parser reads one whole statement and what follows as what it is, and the
+ * calls in the tail keep their lines. Undefined when the hunk starts at a
+ * statement.
+ */
+export function statementTailLead(lines: readonly string[]): string | undefined {
+  let depth = 0;
+  for (let i = 0; i < Math.min(lines.length, 8); i++) {
+    const l = lines[i]!;
+    if (/[{}]/.test(l)) return undefined;
+    depth += parenDepth(l);
+    if (depth < 0) return /;\s*$/.test(l) ? `${TAIL_CALLEE}(`.repeat(-depth) : undefined;
+    if (/;\s*$/.test(l)) return undefined;
+  }
+  return undefined;
 }

@@ -21,14 +21,14 @@ import type { FileFacts, FunctionFacts, WorkFn } from '../types.js';
 import { functionName, lineIndex, splitArgs } from '../ctext.js';
 import { capture, emptyBucket, filterBucket, type Bucket, type N } from './nodes.js';
 import { fillBody, functionFacts, opsTable, paramsOf } from './body.js';
-import { definitionHeads, mergePartials, sectionFunctionName, type FragmentSection } from './fragments.js';
+import { definitionHeads, mergePartials, sectionFunctionName, signatureLead, statementTailLead, TAIL_CALLEE, type FragmentSection } from './fragments.js';
 
 export { restartNodeCollection } from './nodes.js';
 export { sectionFunctionName, type FragmentSection } from './fragments.js';
 export { splitArgs } from '../ctext.js';
 
 /** Bump when extraction changes: cached facts of an older version are rebuilt. */
-export const FACTS_VERSION = 8;
+export const FACTS_VERSION = 11;
 
 export interface ExtractOptions {
   /** No whole text: hunks of a sparse image. Parse each section alone, attribute loose code to the section's function. */
@@ -53,11 +53,15 @@ export function extractFileFacts(path: string, text: string, opts?: ExtractOptio
     extractUnit(preprocess(text), 0, facts, path, undefined, '0');
   } else {
     for (const [i, sec] of opts.fragment.sections.entries()) {
-      const unit = sec.lines.join('\n');
-      scanDirectives(unit, facts, sec.startLine - 1);
-      extractUnit(preprocess(unit), sec.startLine - 1, facts, path, sec, `${i + 1}`);
+      // a hunk that starts inside a multi-line signature: its first line is git's heading, one line up
+      const lead = signatureLead(sec) ?? statementTailLead(sec.lines);
+      const unit = (lead ? [lead, ...sec.lines] : sec.lines).join('\n');
+      const offset = sec.startLine - 1 - (lead ? 1 : 0);
+      scanDirectives(unit, facts, offset);
+      extractUnit(preprocess(unit), offset, facts, path, sec, `${i + 1}`);
     }
     mergePartials(facts);
+    for (const fn of facts.functions) if (fn.calls.some((c) => c.callee === TAIL_CALLEE)) fn.calls = fn.calls.filter((c) => c.callee !== TAIL_CALLEE);
   }
   return facts;
 }
@@ -95,7 +99,13 @@ function extractUnit(text: string, lineOffset: number, facts: FileFacts, path: s
   const T = (n: N): string => text.slice(n.s, n.e);
 
   // outermost definitions only (a definition inside an ERROR node can nest)
-  const fns = cap.fns.sort((a, b) => a.fn.s - b.fn.s).filter((f, i, all) => !all.some((g, j) => j < i && g.fn.s <= f.fn.s && f.fn.e <= g.fn.e));
+  // In a fragment, only a definition that starts a line is one: kernel style puts a definition's
+  // head at column 0, and a hunk cut mid-statement (`\t       file, file_inode(file)->i_ino, ...);`
+  // then `if (...) {`) can look like one to the parser.
+  const fns = cap.fns
+    .filter((f) => !section || f.fn.s === 0 || text[f.fn.s - 1] === '\n')
+    .sort((a, b) => a.fn.s - b.fn.s)
+    .filter((f, i, all) => !all.some((g, j) => j < i && g.fn.s <= f.fn.s && f.fn.e <= g.fn.e));
   const owner = (off: number): number => {
     let lo = 0;
     let hi = fns.length - 1;
@@ -192,7 +202,6 @@ function extractUnit(text: string, lineOffset: number, facts: FileFacts, path: s
 
   // file-level declarations: ops tables
   for (const d of loose.decls) {
-    const ops = opsTable(T(d), L(d.s));
-    if (ops) facts.opsTables.push(ops);
+    facts.opsTables.push(...opsTable(T(d), L(d.s)));
   }
 }

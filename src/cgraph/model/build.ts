@@ -5,7 +5,8 @@
 import type { FileFacts, FunctionFacts } from '../types.js';
 import { skeletonOf } from '../graph.js';
 import { FACTS_VERSION } from '../extract/index.js';
-import { MODEL_FORMAT, MODEL_SCOPE, shardFor, type IndexLine, type ModelManifest, type ModelShard } from './read.js';
+import { IO_USERS_SHARD, MODEL_FORMAT, MODEL_SCOPE, shardFor, type IndexLine, type ModelManifest, type ModelShard } from './read.js';
+import { CHECKED_IO, CRED_FORMS, FOREIGN_FILE_SOURCES, RAW_IO } from '../../kb/index.js';
 
 
 function indexLine(f: FileFacts, at: [number, number]): IndexLine {
@@ -44,6 +45,23 @@ function relevantAssign(a: FunctionFacts['assigns'][number]): boolean {
   return /file|filp|mapping|kiocb|iocb|cred|->|\./.test(a.lhs + ' ' + (a.declType ?? '')) || /file|mapping|cred/.test(a.rhs);
 }
 
+/**
+ * A file that opens a file or does I/O on one: it calls a checked or raw I/O
+ * entry point, a raw method through `->`, an opener, or switches
+ * credentials (the knowledge base's tables, so a new entry widens the model
+ * on its next build). Tested on each C file's text when the model is built.
+ */
+export function ioUserPattern(): RegExp {
+  // fget() is every fd lookup in the kernel: the files that keep what they fget() and do I/O on it call an entry point too
+  const opens = Object.entries(FOREIGN_FILE_SOURCES).filter(([k, v]) => v.opens && !/^fget/.test(k)).map(([k]) => k);
+  const direct = [...Object.keys(CHECKED_IO), ...Object.keys(RAW_IO).filter((k) => !k.includes('->')), ...opens, ...Object.keys(CRED_FORMS).filter((k) => /^\w+$/.test(k))];
+  const members = Object.keys(RAW_IO).filter((k) => k.includes('->')).map((k) => k.replace('->', '\\s*->\\s*'));
+  return new RegExp(`\\b(?:${[...new Set(direct)].sort().join('|')})\\s*\\(|\\b(?:${[...new Set(members)].sort().join('|')})\\s*\\(`);
+}
+
+/** Directories never part of the model: tools and samples are not kernel code that runs. */
+export const NOT_KERNEL = /^(?:tools|samples|scripts|Documentation|usr)\//;
+
 /** Tree paths (for SourceTree.list) the model is built from. */
 export function modelPaths(): string[] {
   return [...new Set(MODEL_SCOPE.flatMap((s) => (s.name === 'vfs' ? ['fs'] : s.prefixes)))];
@@ -55,21 +73,23 @@ export function modelPaths(): string[] {
  * says which calls' arguments to keep (src/engine/triggers.ts
  * modelArgumentCalls(): what the rules trigger on and the dataflow follows).
  */
-export function buildModel(facts: FileFacts[], kernel: string, argumentCalls: ReadonlySet<string>): { manifest: ModelManifest; shards: { file: string; data: Buffer }[] } {
-  const inScope = facts.filter((f) => shardFor(f.path));
+export function buildModel(facts: FileFacts[], kernel: string, argumentCalls: ReadonlySet<string>, ioUsers: ReadonlySet<string> = new Set()): { manifest: ModelManifest; shards: { file: string; data: Buffer }[] } {
+  const shardOf = (p: string): string | undefined => shardFor(p, ioUsers);
+  const inScope = facts.filter((f) => shardOf(f.path));
   const defined = new Set(inScope.flatMap((f) => f.functions.map((fn) => fn.name)));
   // arguments of calls into the model's own functions, and of the calls the rules and the dataflow read (modelArgumentCalls())
   const keepArgs = (callee: string): boolean => defined.has(callee) || argumentCalls.has(callee);
   const groups = new Map<string, FileFacts[]>();
   for (const f of inScope) {
-    const s = shardFor(f.path)!;
+    const s = shardOf(f.path)!;
     const list = groups.get(s) ?? [];
     list.push(compact(f, keepArgs));
     groups.set(s, list);
   }
   const shards: { file: string; data: Buffer }[] = [];
   const entries: ModelShard[] = [];
-  for (const s of MODEL_SCOPE) {
+  const ioShard = { name: IO_USERS_SHARD, prefixes: [...(groups.get(IO_USERS_SHARD) ?? [])].map((f) => f.path).sort() };
+  for (const s of [...MODEL_SCOPE, ioShard]) {
     const list = (groups.get(s.name) ?? []).sort((a, b) => (a.path < b.path ? -1 : 1));
     if (!list.length) continue;
     const file = `${s.name}.json`;

@@ -59,14 +59,34 @@ export const MODEL_SCOPE: { name: string; prefixes: string[] }[] = [
   { name: 'include', prefixes: ['include/linux/fs.h', 'include/linux/cred.h', 'include/linux/pagemap.h', 'include/linux/backing-file.h', 'include/linux/fsnotify.h', 'include/linux/security.h', 'include/linux/uio.h', 'include/linux/blkdev.h', 'include/linux/netfs.h', 'include/linux/fscache.h'] },
 ];
 
-export function shardFor(path: string): string | undefined {
+/**
+ * The model's shard of the files outside that neighbourhood which open a
+ * file or do I/O on one (a server, a target, a gadget, swap, the binfmt
+ * loaders): the build finds them in the tree it reads (ioUserPattern() in
+ * build.ts) and the manifest lists them.
+ */
+export const IO_USERS_SHARD = 'io-users';
+
+export function shardFor(path: string, ioUsers: ReadonlySet<string> | undefined = ioUserFiles()): string | undefined {
   // most specific first: a file or subsystem shard, then the VFS core (fs/*.c, fs/internal.h)
   for (const s of MODEL_SCOPE) {
     if (s.name === 'vfs') continue;
     if (s.prefixes.some((p) => (p.endsWith('/') ? path.startsWith(p) : path === p))) return s.name;
   }
   if (/^fs\/[^/]+\.[ch]$/.test(path)) return 'vfs';
+  if (ioUsers?.has(path)) return IO_USERS_SHARD;
   return undefined;
+}
+
+let ioUsersOf: { dir: string; files: ReadonlySet<string> | undefined } | undefined;
+
+/** The files of the model's I/O-users shard (none when the model has no such shard). */
+function ioUserFiles(dir = modelDir()): ReadonlySet<string> | undefined {
+  if (ioUsersOf?.dir !== dir) {
+    const shard = loadManifest(dir)?.shards.find((s) => s.name === IO_USERS_SHARD);
+    ioUsersOf = { dir, files: shard ? new Set(shard.prefixes) : undefined };
+  }
+  return ioUsersOf.files;
 }
 
 /**
@@ -99,8 +119,8 @@ export function loadManifest(dir = modelDir()): ModelManifest | undefined {
 const shardCache = new Map<string, FileFacts[]>();
 
 /** Names the shards loadModelFacts() reads for these paths: a key for reusing what is built from them. */
-export function modelShardKey(touched: string[]): string {
-  return [...new Set(touched.map(shardFor).filter((s) => s !== undefined))].sort().join(',');
+export function modelShardKey(touched: string[], dir = modelDir()): string {
+  return [...new Set(touched.map((p) => shardFor(p, ioUserFiles(dir))).filter((s) => s !== undefined))].sort().join(',');
 }
 
 /** Facts of the shards that hold these paths, in the manifest's order. */
@@ -109,7 +129,7 @@ export function loadModelFacts(touched: string[], dir = modelDir()): FileFacts[]
   if (!m) return [];
   const names = new Set<string>();
   for (const p of touched) {
-    const s = shardFor(p);
+    const s = shardFor(p, ioUserFiles(dir));
     if (s) names.add(s);
   }
   if (!names.size) return [];
@@ -164,7 +184,7 @@ const indexText = new Map<string, string | null>();
 const fileCache = new Map<string, FileFacts>();
 
 function shardOf(path: string, dir: string): ModelShard | undefined {
-  const name = shardFor(path);
+  const name = shardFor(path, ioUserFiles(dir));
   return name === undefined ? undefined : loadManifest(dir)?.shards.find((s) => s.name === name);
 }
 
@@ -259,7 +279,7 @@ export function modelSkeleton(path: string, dir = modelDir()): FileSkeleton | un
 export function modelSkeletons(touched: string[], dir = modelDir()): FileSkeleton[] {
   const m = loadManifest(dir);
   if (!m) return [];
-  const names = new Set(touched.map(shardFor).filter((s) => s !== undefined));
+  const names = new Set(touched.map((p) => shardFor(p, ioUserFiles(dir))).filter((s) => s !== undefined));
   const out: FileSkeleton[] = [];
   for (const shard of m.shards) {
     if (!names.has(shard.name)) continue;

@@ -1,0 +1,220 @@
+// Patch-only mode: a function the hunks show only in part, completed from
+// what the base knows of it (the embedded model's facts of the same file).
+//
+// A hunk shows a few lines of a function; the lines between two hunks, or
+// before and after them, are the base's. When the model's function lines up
+// with what the hunks show (the calls on their context and removed lines
+// sit at the model's lines, give or take one offset for the whole file), the
+// model's calls and assignments on the lines the patch does not show are
+// taken into the fragment, at the lines they have in each image. A raw call
+// between two hunks is then seen, and a renamed function keeps its body.
+//
+// What is taken is marked hidden: the credential analysis still treats
+// those lines as unseen (the model's scopes are not merged), and findings
+// there stay one step less sure (the function stays partial).
+
+import type { Assignment, CallSite, FileFacts, FunctionFacts } from '../cgraph/types.js';
+import type { Hunk } from '../patch/types.js';
+
+export interface FileAlignment {
+  /** pre-image line = model line + delta. */
+  delta: number;
+}
+
+/**
+ * How the model's file lines up with the hunks' pre-image: the offset most
+ * calls on the hunks' context and removed lines (and the function heads
+ * they show) agree on, within functions of the same name; undefined when
+ * too few agree (another version, or nothing to compare).
+ */
+export function alignToModel(preFragment: FileFacts, known: FileFacts): FileAlignment | undefined {
+  const byName = new Map(known.functions.map((f) => [f.name, f]));
+  const votes = new Map<number, number>();
+  let evidence = 0;
+  for (const f of preFragment.functions) {
+    const m = byName.get(f.name);
+    if (!m) continue;
+    // a head the hunks show is evidence too
+    if (f.headSeen && !f.name.startsWith('<')) {
+      evidence++;
+      votes.set(f.line - m.line, (votes.get(f.line - m.line) ?? 0) + 1);
+    }
+    for (const c of f.calls) {
+      const cands = m.calls.filter((x) => x.callee === c.callee);
+      if (!cands.length) continue;
+      evidence++;
+      for (const x of new Set(cands.map((x) => c.line - x.line))) votes.set(x, (votes.get(x) ?? 0) + 1);
+    }
+  }
+  let best: [number, number] | undefined;
+  for (const [d, n] of votes) if (!best || n > best[1] || (n === best[1] && Math.abs(d) < Math.abs(best[0]))) best = [d, n];
+  // at least two calls, and most of those that could, agree on one offset
+  if (!best || best[1] < 2 || best[1] * 2 < evidence) return undefined;
+  return { delta: best[0] };
+}
+
+/** The lines of one image the hunks show. */
+function shownRanges(hunks: readonly Hunk[], side: 'pre' | 'post'): [number, number][] {
+  return hunks.map((h) => (side === 'pre' ? [h.oldStart, h.oldStart + Math.max(h.oldLines, 1) - 1] : [h.newStart, h.newStart + Math.max(h.newLines, 1) - 1]));
+}
+
+/** A pre-image line the hunks do not show, in the given image. */
+function toSide(preLine: number, hunks: readonly Hunk[], side: 'pre' | 'post'): number {
+  if (side === 'pre') return preLine;
+  let shift = 0;
+  for (const h of hunks) if (h.oldStart + h.oldLines - 1 < preLine) shift += h.newLines - h.oldLines;
+  return preLine + shift;
+}
+
+/** A post-image line of a hunk, as the pre-image line it was (context lines only). */
+function preOfPost(postLine: number, hunks: readonly Hunk[]): number | undefined {
+  for (const h of hunks) for (const l of h.lines) if (l.newLine === postLine && l.oldLine !== undefined) return l.oldLine;
+  return undefined;
+}
+
+/**
+ * The model's functions the pre-image's fragments were completed from, by
+ * the fragment's name: the post-image follows what the pre-image decided
+ * (so both images judge the same code).
+ */
+export type Counterparts = Map<string, FunctionFacts>;
+
+/**
+ * The fragment's functions completed from the model's, and the model's
+ * other functions as context (those a fragment function replaces are left
+ * out). The pre-image decides which model function completes which
+ * fragment (same name, and its shown calls sit at the model's lines);
+ * the post-image uses the same, for a function the patch renamed too.
+ */
+export function fillFragments(fragment: FileFacts, known: FileFacts, align: FileAlignment | undefined, hunks: readonly Hunk[], side: 'pre' | 'post', counterparts: Counterparts, preFunctions: readonly FunctionFacts[] = []): FileFacts {
+  const names = new Set(fragment.functions.map((f) => f.name));
+  const replaced = new Set<FunctionFacts>(known.functions.filter((f) => names.has(f.name)));
+  const functions = fragment.functions.map((f) => {
+    if (!align || !f.partial) return f;
+    let m: FunctionFacts | undefined;
+    if (side === 'pre') {
+      m = known.functions.find((k) => k.name === f.name);
+      if (!m || !linesUp(f, m, align.delta, hunks)) return f;
+      counterparts.set(f.name, m);
+    } else {
+      m = counterparts.get(f.name);
+      if (!m) {
+        // renamed by the patch: the pre-image's function at the place the fragment shows
+        const pre = f.calls.map((c) => preOfPost(c.line, hunks)).find((l) => l !== undefined) ?? preOfPost(f.line, hunks);
+        const was = pre === undefined ? undefined : preFunctions.find((p) => p.line <= pre && pre <= p.endLine && !names.has(p.name));
+        m = was && counterparts.get(was.name);
+      }
+      if (!m) return f;
+    }
+    replaced.add(m);
+    return completed(f, m, align.delta, hunks, side);
+  });
+  return {
+    ...fragment,
+    functions: [...known.functions.filter((f) => !replaced.has(f)).map((f) => ({ ...f, file: fragment.path })), ...functions],
+    opsTables: [...known.opsTables, ...fragment.opsTables],
+    workFns: [...known.workFns, ...fragment.workFns],
+    includes: fragment.includes.length ? fragment.includes : known.includes,
+  };
+}
+
+/**
+ * Is the model's function the one the fragment shows? On the lines the
+ * hunks show, the two must agree: every call the fragment makes that the
+ * model's function makes too sits at the model's line (with the file's
+ * offset), and most of the model's calls there are in the fragment. A
+ * model of another version (one where this very patch is already in, say)
+ * disagrees somewhere; then nothing is taken from it. With no call to
+ * compare, the heads must line up.
+ */
+function linesUp(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: readonly Hunk[]): boolean {
+  const shown = shownRanges(hunks, 'pre');
+  const inShown = (preLine: number): boolean => shown.some(([a, b]) => a <= preLine && preLine <= b);
+  const mine = new Set(f.calls.map((c) => `${c.line}|${c.callee}`));
+  let comparable = 0;
+  for (const c of f.calls) {
+    const cands = m.calls.filter((x) => x.callee === c.callee);
+    if (!cands.length) continue;
+    comparable++;
+    if (!cands.some((x) => x.line + delta === c.line)) return false;
+  }
+  const theirs = m.calls.filter((x) => inShown(x.line + delta));
+  const missing = theirs.filter((x) => !mine.has(`${x.line + delta}|${x.callee}`)).length;
+  if (missing * 2 > theirs.length) return false;
+  if (comparable) return true;
+  return !!f.headSeen && f.line === m.line + delta;
+}
+
+function completed(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: readonly Hunk[], side: 'pre' | 'post'): FunctionFacts {
+  const shownPre = shownRanges(hunks, 'pre');
+  const unseen = (preLine: number): boolean => !shownPre.some(([a, b]) => a <= preLine && preLine <= b);
+  const at = (modelLine: number): number | undefined => {
+    const pre = modelLine + delta;
+    return unseen(pre) ? toSide(pre, hunks, side) : undefined;
+  };
+  const calls: CallSite[] = f.calls.map((c) => ({ ...c, block: reroot(c.block, 'h') }));
+  const assigns: Assignment[] = [...f.assigns];
+  const hidden: { from: number; to: number }[] = [];
+  for (const c of m.calls) {
+    const line = at(c.line);
+    if (line !== undefined) calls.push({ ...c, line, block: reroot(c.block, 'm'), creds: [] });
+  }
+  for (const a of m.assigns) {
+    const line = at(a.line);
+    if (line !== undefined) assigns.push({ ...a, line });
+  }
+  const rets = [...(f.rets ?? []), ...(m.rets ?? []).flatMap((r) => {
+    const line = at(r.line);
+    return line === undefined ? [] : [{ ...r, line }];
+  })];
+  // the model's lines taken in: unseen for the credential analysis
+  let run: { from: number; to: number } | undefined;
+  for (let l = m.line; l <= m.endLine; l++) {
+    const line = at(l);
+    if (line === undefined) {
+      run = undefined;
+      continue;
+    }
+    if (run && run.to === line - 1) run.to = line;
+    else hidden.push((run = { from: line, to: line }));
+  }
+  const start = at(m.line) ?? f.line;
+  const end = at(m.endLine) ?? f.endLine;
+  return {
+    ...f,
+    line: Math.min(f.line, start),
+    endLine: Math.max(f.endLine, end),
+    params: f.params.length ? f.params : m.params,
+    returns: f.returns || m.returns,
+    static: f.static || m.static,
+    calls: calls.sort((a, b) => a.line - b.line),
+    assigns: assigns.sort((a, b) => a.line - b.line),
+    ...(rets.length ? { rets } : {}),
+    credScopes: f.credScopes.map((s) => ({ ...s, block: reroot(s.block, 'h') })),
+    hidden: mergeRanges([...(f.hidden ?? []), ...hidden]),
+    partial: true,
+    headSeen: true,
+  };
+}
+
+/**
+ * Block paths of two parses in one function: the body's own level is shared
+ * (a call at the top of the function dominates what follows, whichever
+ * parse it came from); nested blocks keep their parse's name, so ids of the
+ * two cannot collide. `2.318` of hunk 2 -> `f.h2_318`; `0.77` of the model -> `f.m0_77`.
+ */
+function reroot(block: string, tag: string): string {
+  const [root, ...rest] = block.split('.');
+  return ['f', ...rest.map((x) => `${tag}${root}_${x}`)].join('.');
+}
+
+function mergeRanges(rs: { from: number; to: number }[]): { from: number; to: number }[] {
+  const sorted = [...rs].sort((a, b) => a.from - b.from);
+  const out: { from: number; to: number }[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
+    else out.push({ ...r });
+  }
+  return out;
+}
