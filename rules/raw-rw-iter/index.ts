@@ -176,17 +176,21 @@ function sameFile(arg: string | undefined, fileExpr: string, fn: FunctionFacts):
 
 /**
  * A chain of calls from a request's entry (a function an ops table names,
- * seen whole) down to `fn` on which no call is preceded by rw_verify_area(),
- * up to `depth` callers: the innermost call first. None when every path up
- * meets a check, or ends where the graph cannot tell (no callers, no table).
+ * or a non-static one nothing here calls) down to `fn` on which no call is
+ * preceded by rw_verify_area(), up to `depth` callers, every function seen
+ * whole or completed from the model: the innermost call first. None when
+ * every path up meets a check, or ends where the graph cannot tell.
  */
 function unguardedPath(graph: CodeGraph, fn: FunctionFacts, depth: number, seen = new Set<FunctionFacts>()): { fn: FunctionFacts; callee: string; line: number }[] | undefined {
-  if (fn.partial) return undefined;
+  if (fn.partial && !fn.filled) return undefined;
   if (graph.opsSlots(fn.name).length) return [];
   if (depth <= 0) return undefined;
   const callers = graph.callers(fn.name).filter((e) => graph.resolve(fn.name, e.caller.file) === fn && !seen.has(e.caller));
+  // a submitter's non-static function that nothing here calls is a request's entry too: its
+  // table is elsewhere (io_uring/opdef.c, which the model does not hold)
+  if (!callers.length && !fn.static && seen.size) return [];
   for (const { caller, site } of callers) {
-    if (caller.partial || dominatingCall(caller, site, (c) => c.callee === 'rw_verify_area')) continue;
+    if ((caller.partial && !caller.filled) || dominatingCall(caller, site, (c) => c.callee === 'rw_verify_area')) continue;
     const up = unguardedPath(graph, caller, depth - 1, new Set([...seen, fn]));
     if (up) return [{ fn: caller, callee: fn.name, line: site.line }, ...up];
   }

@@ -62,6 +62,7 @@ const fn = obj({
   partial: opt(bool),
   headSeen: opt(bool),
   hidden: opt(arr(obj({ from: num, to: num }))),
+  filled: opt(bool),
 });
 const facts = obj({
   version: num,

@@ -120,6 +120,13 @@ export interface FunctionFacts {
   headSeen?: boolean;
   /** For a partial function seen in several hunks: the lines between them, which the patch does not show. */
   hidden?: { from: number; to: number }[];
+  /**
+   * For a partial function: the lines the patch does not show were taken
+   * from the model's same function, which lines up with the hunks
+   * (src/engine/fill-fragments.ts): its calls are all there, its credential
+   * scopes on those lines are not.
+   */
+  filled?: boolean;
 }
 
 export interface IncludeDirective {

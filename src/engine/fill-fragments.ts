@@ -184,7 +184,8 @@ function completed(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: rea
     ...f,
     line: Math.min(f.line, start),
     endLine: Math.max(f.endLine, end),
-    params: f.params.length ? f.params : m.params,
+    // git's heading is the signature's first line: the model's has the rest
+    params: m.params.length > f.params.length && f.params.every((p, i) => m.params[i]?.name === p.name) ? m.params : f.params,
     returns: f.returns || m.returns,
     static: f.static || m.static,
     calls: calls.sort((a, b) => a.line - b.line),
@@ -194,6 +195,7 @@ function completed(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: rea
     hidden: mergeRanges([...(f.hidden ?? []), ...hidden]),
     partial: true,
     headSeen: true,
+    filled: true,
   };
 }
 
