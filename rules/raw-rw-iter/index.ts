@@ -91,10 +91,10 @@ export default defineRule({
         }
         const cls: FileClass = viaMapping ? { ...viaMapping.file, origin: viaMapping.origin } : classifyFile(ctx.graph, fn, fileExpr, site.line);
         if (cls.kind === 'own') return;
-        // __kernel_read()/__kernel_write() are the VFS's deliberate unchecked helpers for files the
+        // __kernel_read()/__kernel_write() (and the old __vfs_read()) are the VFS's deliberate unchecked helpers for files the
         // kernel opened for itself (core dumps, process accounting, autofs's pipe): report them only
         // on another filesystem's file, outside those users
-        if (site.callee.startsWith('__kernel_') && (cls.kind !== 'backing' || kb.KERNEL_OWN_FILE_IO[fn.file])) return;
+        if (raw.helper && (cls.kind !== 'backing' || kb.KERNEL_OWN_FILE_IO[fn.file])) return;
         const call = callText(site);
         const witness: WitnessStep[] = [{ kind: 'call', text: `${fn.name}() calls ${call} directly`, file: fn.file, line: site.line }];
         witness.push(...originWitness(cls.origin.steps));

@@ -140,6 +140,20 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'xstore: no range check, count the calls', edit: { 'drivers/misc/xstore.c': (t) => t.replace('\tret = rw_verify_area(READ, file, &kiocb->ki_pos, count);\n\tif (ret)\n\t\treturn ret;\n', '').replace('\t\txstore_account(st, ret);\n', '\t\txstore_account(st, ret);\n\telse\n\t\txstore_account_error(st, ret);\n') } }],
     expect: ['introduced drivers/misc/xstore.c:14 raw (low)'],
   },
+  {
+    name: "overlayfs-like: a raw ->copy_file_range() on the real files skips vfs_copy_file_range()'s checks",
+    patches: [{ subject: 'ovl: copy ranges directly', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      'static int ovl_fsync(',
+      'static ssize_t ovl_copy_direct(struct file *file_in, loff_t pos_in, struct file *file_out, loff_t pos_out, size_t len)\n{\n\tstruct file *real_in = ovl_real_file(file_in);\n\tstruct file *real_out = ovl_real_file(file_out);\n\n\treturn real_in->f_op->copy_file_range(real_in, pos_in, real_out, pos_out, len, 0);\n}\n\nstatic int ovl_fsync(',
+    ) } }],
+    expect: ['introduced fs/overlayfs/file.c:26 raw (high)'],
+  },
+  {
+    name: "a driver that takes the caller's fd with fdget() and reads it with a raw ->read_iter()",
+    tree: { 'drivers/misc/xstore.c': '// synthetic\n#include <linux/file.h>\n\nstatic int xstore_probe_fd(unsigned int fd, struct kiocb *kiocb, struct iov_iter *iter)\n{\n\tstruct fd f = fdget(fd);\n\tstruct file *file = fd_file(f);\n\tint ret = 0;\n\n\tfdput(f);\n\treturn ret;\n}\n' },
+    patches: [{ subject: 'xstore: probe the file with a read', edit: { 'drivers/misc/xstore.c': (t) => t.replace('\tint ret = 0;\n', '\tint ret = file->f_op->read_iter(kiocb, iter);\n') } }],
+    expect: ['introduced drivers/misc/xstore.c:8 raw (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [

@@ -43,6 +43,12 @@ export interface RawIo extends Fact {
   dir: 'read' | 'write';
   /** The checked entry point to name in the message. */
   useInstead: string;
+  /**
+   * The VFS's own unchecked helper (__kernel_read(), __vfs_read()), there for
+   * files the kernel opened for itself: reported only on another
+   * filesystem's file, outside KERNEL_OWN_FILE_IO.
+   */
+  helper?: true;
 }
 
 /**
@@ -58,9 +64,13 @@ export const RAW_IO: Record<string, RawIo> = table({
   'f_op->splice_write': { file: { from: 'receiver' }, dir: 'write', useInstead: 'backing_file_splice_write() or do_splice_direct()', source: 'include/linux/fs.h: struct file_operations' },
   call_read_iter: { file: { from: 'arg', index: 0 }, dir: 'read', useInstead: 'vfs_iocb_iter_read()', source: 'include/linux/fs.h: call_read_iter() (removed in v6.10)' },
   call_write_iter: { file: { from: 'arg', index: 0 }, dir: 'write', useInstead: 'vfs_iocb_iter_write()', source: 'include/linux/fs.h: call_write_iter() (removed in v6.10)' },
-  __kernel_read: { file: { from: 'arg', index: 0 }, dir: 'read', useInstead: 'kernel_read()', source: 'fs/read_write.c: __kernel_read()' },
-  __kernel_write: { file: { from: 'arg', index: 0 }, dir: 'write', useInstead: 'kernel_write()', source: 'fs/read_write.c: __kernel_write()' },
-  __kernel_write_iter: { file: { from: 'arg', index: 0 }, dir: 'write', useInstead: 'vfs_iocb_iter_write()', source: 'fs/read_write.c: __kernel_write_iter()' },
+  __vfs_read: { file: { from: 'arg', index: 0 }, dir: 'read', helper: true, useInstead: 'kernel_read()', source: 'fs/read_write.c: __vfs_read() (before v5.10): ->read()/->read_iter() without rw_verify_area()' },
+  __vfs_write: { file: { from: 'arg', index: 0 }, dir: 'write', helper: true, useInstead: 'kernel_write()', source: 'fs/read_write.c: __vfs_write() (before v5.10): ->write()/->write_iter() without rw_verify_area()' },
+  'f_op->copy_file_range': { file: { from: 'receiver' }, dir: 'write', useInstead: 'vfs_copy_file_range()', source: 'include/linux/fs.h: struct file_operations; fs/read_write.c: vfs_copy_file_range() runs rw_verify_area() on both files first' },
+  'f_op->remap_file_range': { file: { from: 'receiver' }, dir: 'write', useInstead: 'vfs_clone_file_range() or vfs_dedupe_file_range()', source: 'include/linux/fs.h: struct file_operations; fs/remap_range.c: vfs_clone_file_range() runs remap_verify_area() first' },
+  __kernel_read: { file: { from: 'arg', index: 0 }, dir: 'read', helper: true, useInstead: 'kernel_read()', source: 'fs/read_write.c: __kernel_read()' },
+  __kernel_write: { file: { from: 'arg', index: 0 }, dir: 'write', helper: true, useInstead: 'kernel_write()', source: 'fs/read_write.c: __kernel_write()' },
+  __kernel_write_iter: { file: { from: 'arg', index: 0 }, dir: 'write', helper: true, useInstead: 'vfs_iocb_iter_write()', source: 'fs/read_write.c: __kernel_write_iter()' },
   // A hand call of ->read_folio(): its file argument is the owner's private cookie.
   'a_ops->read_folio': { file: { from: 'mapping', cookieArg: 0 }, dir: 'read', useInstead: 'vfs_iocb_iter_read() into a buffer the stacked filesystem owns', source: 'include/linux/fs.h: struct address_space_operations; lore: "->read_folio()\'s file is a filesystem-private cookie"' },
 });
@@ -69,6 +79,7 @@ export const RAW_IO: Record<string, RawIo> = table({
 export const VFS_CORE_FILES: Record<string, Fact> = table({
   'fs/read_write.c': { source: 'fs/read_write.c: the VFS read/write implementation (vfs_read(), do_iter_readv_writev(), ...)' },
   'fs/splice.c': { source: 'fs/splice.c: vfs_splice_read(), do_splice_from()' },
+  'fs/remap_range.c': { source: 'fs/remap_range.c: vfs_clone_file_range(), vfs_dedupe_file_range_one() call ->remap_file_range() after remap_verify_area()' },
 });
 
 /**
@@ -132,6 +143,11 @@ export const FOREIGN_FILE_SOURCES: Record<string, Fact & { opens?: true }> = tab
   nfsd_file_file: { source: "fs/nfsd/filecache.c: nfsd_file_file() returns an nfsd_file's open file on the exported filesystem (NFS localio calls it as nfs_to->nfsd_file_file())" },
   fget: { opens: true, source: "fs/file.c: fget(): the calling task's own open file (loop's LOOP_SET_FD), which another filesystem may own" },
   fget_raw: { opens: true, source: 'fs/file.c: fget_raw()' },
+  fdget: { opens: true, source: "fs/file.c: fdget(): the calling task's own open file (fd_file(f) gives it)" },
+  fdget_raw: { opens: true, source: 'fs/file.c: fdget_raw()' },
+  fdget_pos: { opens: true, source: 'fs/file.c: fdget_pos()' },
+  dentry_create: { opens: true, source: 'fs/open.c: dentry_create() (nfsd creates and opens the exported file)' },
+  file_open_root_mnt: { opens: true, source: 'include/linux/fs.h: file_open_root_mnt()' },
   ovl_real_file: { source: 'fs/overlayfs/file.c: ovl_real_file() returns the real (lower or upper) file' },
   ovl_real_file_meta: { source: 'fs/overlayfs/file.c: ovl_real_file_meta()' },
   ovl_upper_file: { source: 'fs/overlayfs/file.c: ovl_upper_file()' },

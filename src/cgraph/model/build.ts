@@ -52,8 +52,8 @@ function relevantAssign(a: FunctionFacts['assigns'][number]): boolean {
  * on its next build). Tested on each C file's text when the model is built.
  */
 export function ioUserPattern(): RegExp {
-  // fget() is every fd lookup in the kernel: the files that keep what they fget() and do I/O on it call an entry point too
-  const opens = Object.entries(FOREIGN_FILE_SOURCES).filter(([k, v]) => v.opens && !/^fget/.test(k)).map(([k]) => k);
+  // fget()/fdget() is every fd lookup in the kernel: the files that keep what they get and do I/O on it call an entry point too
+  const opens = Object.entries(FOREIGN_FILE_SOURCES).filter(([k, v]) => v.opens && !/^fd?get/.test(k)).map(([k]) => k);
   const direct = [...Object.keys(CHECKED_IO), ...Object.keys(RAW_IO).filter((k) => !k.includes('->')), ...opens, ...Object.keys(CRED_FORMS).filter((k) => /^\w+$/.test(k))];
   const members = Object.keys(RAW_IO).filter((k) => k.includes('->')).map((k) => k.replace('->', '\\s*->\\s*'));
   return new RegExp(`\\b(?:${[...new Set(direct)].sort().join('|')})\\s*\\(|\\b(?:${[...new Set(members)].sort().join('|')})\\s*\\(`);
