@@ -179,6 +179,13 @@ const invalid: InvalidCase[] = [
     ) } }],
     expect: ['introduced fs/overlayfs/file.c:32 unbalanced (medium)'],
   },
+  {
+    name: 'patch-only: the override dropped from a function shown in two hunks, its access between them',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_LONG_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: sync the real file as the caller', edit: { 'fs/overlayfs/file.c': (t) => t.replace('\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n', '').replace('out:\n\trevert_creds(old_cred);\n', 'out:\n') } }],
+    expect: ['introduced fs/overlayfs/file.c:45 switchRemoved (low)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -363,6 +370,20 @@ const valid: ValidCase[] = [
       '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = ovl_sync_meta(realfile);',
       '\tret = ovl_override_creds(file_inode(file)->i_sb, &old_cred);\n\tif (ret)\n\t\treturn ret;\n\tret = ovl_sync_meta(realfile);',
     ) } }],
+  },
+  {
+    name: 'patch-only: an override turned into with_ovl_creds() in one hunk, its revert dropped in another',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_LONG_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: use the scoped creds guard in fsync', edit: { 'fs/overlayfs/file.c': (t) => t.replace('\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n', '\twith_ovl_creds(file_inode(file)->i_sb);\n').replace('out:\n\trevert_creds(old_cred);\n', 'out:\n') } }],
+  },
+  {
+    name: 'patch-only: the override respelt in one hunk, a line added beside its access in another',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_LONG_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: name the inode once in fsync', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n', '\told_cred = ovl_override_creds(inode->i_sb);\n',
+    ).replace('\tret = vfs_fsync_range(realfile, start, end, datasync);\nout:', '\t/* the data last */\n\tret = vfs_fsync_range(realfile, start, end, datasync);\nout:') } }],
   },
 ];
 

@@ -261,14 +261,25 @@ export default defineRule({
       pre.credScopes.forEach((ps, i) => {
         if (ps.nested) return;
         const cred = normExpr(ps.cred);
-        if (fn.credScopes.some((x) => x.api === ps.api && normExpr(x.cred) === cred)) return;
+        const good = goodCred(stack, cred);
+        // still there, perhaps spelt otherwise (ovl_override_creds(inode->i_sb) for ovl_override_creds(file_inode(file)->i_sb))
+        const same = (x: CredScope): boolean => normExpr(x.cred) === cred || (good && goodCred(stack, normExpr(x.cred)));
+        if (fn.credScopes.some((x) => x.api === ps.api || same(x))) return;
         // the same switch added elsewhere (moved into a caller, turned into another form)
-        if (ctx.addedCalls.some((a) => a.fn.credScopes.some((x) => x.startLine === a.site.line && normExpr(x.cred) === cred))) return;
+        if (ctx.addedCalls.some((a) => a.fn.credScopes.some((x) => x.startLine === a.site.line && same(x)))) return;
         const at = pre.calls.find((c) => c.line === ps.startLine && !c.creds.includes(i));
         if (!at) return;
+        // A function shown in two hunks has its override in one and its revert in
+        // the other, each parsed alone: the calls between the override and the
+        // one revert of its saved creds were under it all the same
+        let through: number | undefined;
+        if (pre.partial && ps.revertLine === undefined && ps.saved && ps.kind !== 'scoped') {
+          const reverts = pre.calls.filter((c) => c.line > ps.startLine && kb.revertsForm(kb.CRED_FORMS[ps.api] ?? { kind: ps.kind, cred: { arg: 0 }, source: '' }, c.callee) && c.args.some((x) => normExpr(x) === ps.saved));
+          if (reverts.length === 1) through = reverts[0]!.line;
+        }
         const covered: CallSite[] = [];
         for (const c of pre.calls) {
-          if (!c.creds.includes(i)) continue;
+          if (!c.creds.includes(i) && !(through !== undefined && c.line > ps.startLine && c.line < through && !c.creds.length)) continue;
           const post = counterpart(fn, c);
           if (post && !post.creds.length && !covered.includes(post)) covered.push(post);
         }
