@@ -1,10 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { ruleTester, runCase, type InvalidCase, type ValidCase } from '../../test/support/rule-tester.js';
+import { loadKtree, ruleTester, runCase, type InvalidCase, type ValidCase } from '../../test/support/rule-tester.js';
 
 const RULE = ['backing-file-creds'];
 
 const READ_FOLIO_RAW =
   'static int erofs_fileio_read_raw(struct erofs_fileio_rq *rq, void *buf, size_t len)\n{\n\tloff_t pos = 0;\n\n\treturn kernel_read(rq->iocb.ki_filp, buf, len, &pos);\n}\n\n';
+
+// An overlayfs-like open of the real file: backing_file_open() makes its cred the real file's f_cred (fs/backing-file.c).
+const OVL_OPEN_REALFILE =
+  'static struct file *ovl_open_realfile(const struct file *file, const struct path *realpath)\n{\n\tconst struct cred *old_cred;\n\tstruct file *realfile;\n\n\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\trealfile = backing_file_open(file, file->f_flags, realpath, current_cred());\n\trevert_creds(old_cred);\n\treturn realfile;\n}\n\nstatic int ovl_open(struct inode *inode, struct file *file)\n{\n\tstruct path realpath;\n\n\tovl_path_realdata(file_inode(file), &realpath);\n\treturn PTR_ERR_OR_ZERO(ovl_open_realfile(file, &realpath));\n}\n\n';
+const OVL_WITH_OPEN = (t: string): string => t.replace('static ssize_t ovl_read_iter(', OVL_OPEN_REALFILE + 'static ssize_t ovl_read_iter(').replace('\t.read_iter\t= ovl_read_iter,', '\t.open\t\t= ovl_open,\n\t.read_iter\t= ovl_read_iter,');
+
+// An nfs-localio-like client: the iocb is set up by the submitting task, the read runs from a work item as the file's opener.
+const NFS_LOCALIO =
+  '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: an NFS client reading a local file nfsd opened, from a work item. */\n#include <linux/nfslocalio.h>\n\nstruct nfs_local_kiocb {\n\tstruct kiocb\t\tkiocb;\n\tstruct work_struct\twork;\n\tconst struct cred\t*cred;\n};\n\nstatic struct nfs_local_kiocb *nfs_local_iocb_alloc(struct file *file)\n{\n\tstruct nfs_local_kiocb *iocb = kmalloc(sizeof(*iocb), GFP_KERNEL);\n\n\tinit_sync_kiocb(&iocb->kiocb, file);\n\treturn iocb;\n}\n\nstatic void nfs_local_call_read(struct work_struct *work)\n{\n\tstruct nfs_local_kiocb *iocb = container_of(work, struct nfs_local_kiocb, work);\n\tstruct file *filp = iocb->kiocb.ki_filp;\n\tconst struct cred *save_cred;\n\tstruct iov_iter iter;\n\n\tsave_cred = override_creds(filp->f_cred);\n\tvfs_iocb_iter_read(filp, &iocb->kiocb, &iter);\n\trevert_creds(save_cred);\n}\n\nstatic int nfs_do_local_read(struct nfs_pageio_descriptor *desc, struct nfsd_file *localio)\n{\n\tstruct file *file = nfs_to->nfsd_file_file(localio);\n\tstruct nfs_local_kiocb *iocb = nfs_local_iocb_alloc(file);\n\n\tINIT_WORK(&iocb->work, nfs_local_call_read);\n\tqueue_work(nfslocaliod_workqueue, &iocb->work);\n\treturn 0;\n}\n\nstatic const struct nfs_pageio_ops nfs_local_pgio_ops = {\n\t.pg_doio\t= nfs_do_local_read,\n};\n';
+
+// An overlayfs-like helper in a file of its own, syncing the real file with no switch of its own.
+const OVL_UTIL = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: overlayfs helpers. */\n#include "overlayfs.h"\n\nint ovl_sync_realfile(struct file *realfile)\n{\n\treturn vfs_fsync(realfile, 0);\n}\n';
+
+// An overlayfs-like fsync long enough that a hunk near the override shows neither the revert nor the end.
+const OVL_LONG_FSYNC = (t: string): string => t.replace(
+  '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);',
+  '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = ovl_sync_meta(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = ovl_sync_dirs(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = ovl_sync_xattrs(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = ovl_sync_acls(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = ovl_sync_times(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = vfs_fsync_range(realfile, start, end, datasync);\nout:',
+);
 
 const invalid: InvalidCase[] = [
   {
@@ -102,6 +120,71 @@ const invalid: InvalidCase[] = [
     name: 'fuse: ctx.cred from a local that holds current_cred()',
     patches: [{ subject: 'fuse: use the caller creds, through a local', edit: { 'fs/fuse/passthrough.c': (t) => t.replace('\tstruct backing_file_ctx ctx = {\n\t\t.cred = ff->cred,', '\tconst struct cred *cred = current_cred();\n\tstruct backing_file_ctx ctx = {\n\t\t.cred = cred,') } }],
     expect: ['introduced fs/fuse/passthrough.c:11 ctxCred (high)'],
+  },
+  {
+    name: 'overlayfs: backing_file_open() with a cred local taken before ovl_override_creds()',
+    tree: { 'fs/overlayfs/file.c': OVL_WITH_OPEN(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: take the creds once', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\tconst struct cred *old_cred;\n\tstruct file *realfile;\n\n\told_cred = ovl_override_creds(',
+      '\tconst struct cred *cred = current_cred();\n\tconst struct cred *old_cred;\n\tstruct file *realfile;\n\n\told_cred = ovl_override_creds(',
+    ).replace('realpath, current_cred());', 'realpath, cred);') } }],
+    expect: ['introduced fs/overlayfs/file.c:13 openCreds (high)'],
+  },
+  {
+    name: "erofs: override_creds() of a local holding current_cred(): the reader's own creds, a switch that changes nothing",
+    patches: [{ subject: 'erofs: make the read credentials explicit', edit: { 'fs/erofs/fileio.c': (t) => t.replace(
+      '\tstruct iov_iter iter;\n\tssize_t ret;\n\n\tiov_iter_bvec',
+      '\tconst struct cred *cred = current_cred(), *old_cred;\n\tstruct iov_iter iter;\n\tssize_t ret;\n\n\tiov_iter_bvec',
+    ).replace('\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);\n', '\told_cred = override_creds(cred);\n\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);\n\trevert_creds(old_cred);\n') } }],
+    expect: ['introduced fs/erofs/fileio.c:21 wrongPrincipal (high)'],
+  },
+  {
+    name: 'nfs localio: the iocb keeps the submitting task\'s creds, and the work item reads the local file with them',
+    tree: { 'fs/nfs/localio.c': NFS_LOCALIO },
+    patches: [{ subject: 'nfs/localio: read as the submitter', edit: { 'fs/nfs/localio.c': (t) => t.replace(
+      '\tinit_sync_kiocb(&iocb->kiocb, file);\n',
+      '\tinit_sync_kiocb(&iocb->kiocb, file);\n\tiocb->cred = get_current_cred();\n',
+    ).replace('override_creds(filp->f_cred)', 'override_creds(iocb->cred)') } }],
+    expect: ['introduced fs/nfs/localio.c:28 wrongPrincipal (high)'],
+  },
+  {
+    name: 'overlayfs: the override around the real file\'s fsync dropped',
+    patches: [{ subject: 'ovl: fsync the real file as the caller', edit: { 'fs/overlayfs/file.c': (t) => t.replace('\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n', '').replace('\trevert_creds(old_cred);\n\treturn ret;', '\treturn ret;').replace('\tconst struct cred *old_cred;\n\tint ret;', '\tint ret;') } }],
+    expect: ['introduced fs/overlayfs/file.c:29 switchRemoved (high)'],
+  },
+  {
+    name: 'fuse: backing_file_read_iter() (which switches to ctx->cred) replaced by a direct checked read',
+    patches: [{ subject: 'fuse: read passthrough files directly', edit: { 'fs/fuse/passthrough.c': (t) => t.replace(
+      '\treturn backing_file_read_iter(backing_file, iter, iocb, iocb->ki_flags, &ctx);',
+      '\treturn vfs_iocb_iter_read(backing_file, iocb, iter);',
+    ) } }],
+    expect: ['introduced fs/fuse/passthrough.c:15 switchRemoved (high)'],
+  },
+  {
+    name: 'overlayfs: a new call, outside any override, of a helper that fsyncs the real file with no switch of its own',
+    tree: { 'fs/overlayfs/util.c': OVL_UTIL },
+    patches: [{ subject: 'ovl: sync the real file before reading', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\t\treturn PTR_ERR(realfile);\n\treturn backing_file_read_iter(',
+      '\t\treturn PTR_ERR(realfile);\n\tif (iocb->ki_flags & IOCB_DSYNC)\n\t\tovl_sync_realfile(realfile);\n\treturn backing_file_read_iter(',
+    ) } }],
+    expect: ['introduced fs/overlayfs/file.c:19 newCaller (high)'],
+  },
+  {
+    name: 'patch-only: an early return right after ovl_override_creds(), the revert beyond the hunk',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_LONG_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: skip fsync of read-only files', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = ovl_sync_meta(realfile);',
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tif (!(realfile->f_mode & FMODE_WRITE))\n\t\treturn 0;\n\tret = ovl_sync_meta(realfile);',
+    ) } }],
+    expect: ['introduced fs/overlayfs/file.c:32 unbalanced (medium)'],
+  },
+  {
+    name: 'patch-only: the override dropped from a function shown in two hunks, its access between them',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_LONG_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: sync the real file as the caller', edit: { 'fs/overlayfs/file.c': (t) => t.replace('\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n', '').replace('out:\n\trevert_creds(old_cred);\n', 'out:\n') } }],
+    expect: ['introduced fs/overlayfs/file.c:45 switchRemoved (low)'],
   },
 ];
 
@@ -217,6 +300,90 @@ const valid: ValidCase[] = [
     name: 'a driver that opens its backing file in the same call the administrator makes (zloop-like device setup)',
     tree: { 'drivers/block/zloop.c': '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: a zoned loop driver set up through a control device. */\n#include <linux/fs.h>\n\nstatic int zloop_init_zone(struct zloop_device *zlo, struct zloop_zone *zone, const char *path)\n{\n\tzone->file = filp_open(path, O_RDWR, 0600);\n\tif (IS_ERR(zone->file))\n\t\treturn PTR_ERR(zone->file);\n\treturn 0;\n}\n\nstatic ssize_t zloop_ctl_write(struct file *file, const char __user *ubuf, size_t count, loff_t *pos)\n{\n\treturn zloop_init_zone(file->private_data, NULL, "zone0");\n}\n\nstatic const struct file_operations zloop_ctl_fops = {\n\t.write\t\t= zloop_ctl_write,\n};\n' },
     patches: [{ subject: 'zloop: size new zones', edit: { 'drivers/block/zloop.c': (t) => t.replace('\t\treturn PTR_ERR(zone->file);\n\treturn 0;', '\t\treturn PTR_ERR(zone->file);\n\treturn vfs_truncate(&zone->file->f_path, SZ_256M);') } }],
+  },
+  {
+    name: 'overlayfs: backing_file_open() with current_cred() inside ovl_override_creds() (the mounter\'s creds)',
+    tree: { 'fs/overlayfs/file.c': OVL_WITH_OPEN(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: open the real file without atime', edit: { 'fs/overlayfs/file.c': (t) => t.replace('file->f_flags, realpath, current_cred());', 'file->f_flags | O_NOATIME, realpath, current_cred());') } }],
+  },
+  {
+    name: "erofs: override_creds() of a local holding the backing file's f_cred",
+    patches: [{ subject: 'erofs: read as the mounter, through a local', edit: { 'fs/erofs/fileio.c': (t) => t.replace(
+      '\tstruct iov_iter iter;\n\tssize_t ret;\n\n\tiov_iter_bvec',
+      '\tconst struct cred *cred = rq->iocb.ki_filp->f_cred, *old_cred;\n\tstruct iov_iter iter;\n\tssize_t ret;\n\n\tiov_iter_bvec',
+    ).replace('\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);\n', '\told_cred = override_creds(cred);\n\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);\n\trevert_creds(old_cred);\n') } }],
+  },
+  {
+    name: 'overlayfs: a prepared copy of the creds, changed, then overridden (new credentials, not the task\'s)',
+    patches: [{ subject: 'ovl: fsync with a raised fsuid', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\trevert_creds(old_cred);',
+      '\tstruct cred *cred = prepare_creds();\n\n\tcred->fsuid = GLOBAL_ROOT_UID;\n\told_cred = override_creds(cred);\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\trevert_creds(old_cred);\n\tput_cred(cred);',
+    ) } }],
+  },
+  {
+    name: "nfs localio: the iocb keeps a reference to the local file's f_cred for the work item",
+    tree: { 'fs/nfs/localio.c': NFS_LOCALIO },
+    patches: [{ subject: 'nfs/localio: keep the opener creds in the iocb', edit: { 'fs/nfs/localio.c': (t) => t.replace(
+      '\tinit_sync_kiocb(&iocb->kiocb, file);\n',
+      '\tinit_sync_kiocb(&iocb->kiocb, file);\n\tiocb->cred = get_cred(file->f_cred);\n',
+    ).replace('override_creds(filp->f_cred)', 'override_creds(iocb->cred)') } }],
+  },
+  {
+    name: 'overlayfs: the override turned into the scoped with_ovl_creds() form',
+    patches: [{ subject: 'ovl: use the scoped creds guard in fsync', edit: { 'fs/overlayfs/file.c': (t) => t.replace('\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\trevert_creds(old_cred);', '\twith_ovl_creds(file_inode(file)->i_sb)\n\t\tret = vfs_fsync_range(realfile, start, end, datasync);').replace('\tconst struct cred *old_cred;\n\tint ret;', '\tint ret;') } }],
+  },
+  {
+    name: 'fuse: backing_file_read_iter() replaced by a read under scoped_with_creds(ff->cred)',
+    patches: [{ subject: 'fuse: read passthrough files directly, as the daemon', edit: { 'fs/fuse/passthrough.c': (t) => t.replace(
+      '\treturn backing_file_read_iter(backing_file, iter, iocb, iocb->ki_flags, &ctx);',
+      '\tssize_t ret;\n\n\tscoped_with_creds(ff->cred)\n\t\tret = vfs_iocb_iter_read(backing_file, iocb, iter);\n\treturn ret;',
+    ) } }],
+  },
+  {
+    name: 'overlayfs: a new call of the real-file sync helper inside the mounter\'s override',
+    tree: { 'fs/overlayfs/util.c': OVL_UTIL },
+    patches: [{ subject: 'ovl: sync the real file in fsync', edit: { 'fs/overlayfs/file.c': (t) => t.replace('\tret = vfs_fsync_range(realfile, start, end, datasync);\n', '\tret = vfs_fsync_range(realfile, start, end, datasync);\n\tif (!ret)\n\t\tret = ovl_sync_realfile(realfile);\n') } }],
+  },
+  {
+    name: 'patch-only: a return in a second hunk, lines after ovl_override_creds() the patch does not show',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_LONG_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: skip the xattr sync of read-only files', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = ovl_sync_meta(realfile);',
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\t/* metadata first */\n\tret = ovl_sync_meta(realfile);',
+    ).replace('\tret = ovl_sync_times(realfile);\n', '\tif (!(realfile->f_mode & FMODE_WRITE))\n\t\treturn 0;\n\tret = ovl_sync_times(realfile);\n') } }],
+  },
+  {
+    name: "erofs: one more caller of a metadata helper every read path already reaches under the reader's creds (the helper's hazard, pre-existing)",
+    tree: { 'fs/erofs/dir.c': '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: erofs directories, read through the metadata buffers. */\n#include "internal.h"\n\nstatic int erofs_readdir(struct file *f, struct dir_context *ctx)\n{\n\tstruct erofs_buf buf = __EROFS_BUF_INITIALIZER;\n\n\treturn PTR_ERR_OR_ZERO(erofs_read_metabuf(&buf, file_inode(f)->i_sb, ctx->pos, true));\n}\n\nconst struct file_operations erofs_dir_fops = {\n\t.iterate_shared\t= erofs_readdir,\n};\n' },
+    patches: [{ subject: 'erofs: read the inline tail through the metabuf', edit: { 'fs/erofs/fileio.c': (t) => t.replace(
+      '\tstruct erofs_fileio_rq *rq = erofs_fileio_rq_alloc(&folio_map_dev(folio));\n\n',
+      '\tstruct erofs_fileio_rq *rq = erofs_fileio_rq_alloc(&folio_map_dev(folio));\n\tstruct erofs_buf buf = __EROFS_BUF_INITIALIZER;\n\n\tif (folio_test_inline(folio))\n\t\treturn PTR_ERR_OR_ZERO(erofs_read_metabuf(&buf, folio->mapping->host->i_sb, folio_pos(folio), true));\n',
+    ) } }],
+    expect: ['preexisting fs/erofs/fileio.c:19 callerCreds (high)'],
+  },
+  {
+    name: 'patch-only: the error return of an out-parameter override, the revert beyond the hunk',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_LONG_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: let the creds hook deny fsync', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = ovl_sync_meta(realfile);',
+      '\tret = ovl_override_creds(file_inode(file)->i_sb, &old_cred);\n\tif (ret)\n\t\treturn ret;\n\tret = ovl_sync_meta(realfile);',
+    ) } }],
+  },
+  {
+    name: 'patch-only: an override turned into with_ovl_creds() in one hunk, its revert dropped in another',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_LONG_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: use the scoped creds guard in fsync', edit: { 'fs/overlayfs/file.c': (t) => t.replace('\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n', '\twith_ovl_creds(file_inode(file)->i_sb);\n').replace('out:\n\trevert_creds(old_cred);\n', 'out:\n') } }],
+  },
+  {
+    name: 'patch-only: the override respelt in one hunk, a line added beside its access in another',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_LONG_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: name the inode once in fsync', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n', '\told_cred = ovl_override_creds(inode->i_sb);\n',
+    ).replace('\tret = vfs_fsync_range(realfile, start, end, datasync);\nout:', '\t/* the data last */\n\tret = vfs_fsync_range(realfile, start, end, datasync);\nout:') } }],
   },
 ];
 

@@ -15,9 +15,12 @@ import {
   lower,
   normExpr,
   originWitness,
+  traceCred,
+  traceFile,
   traceMappingClass,
   type CallSite,
   type Confidence,
+  type CredScope,
   type CredState,
   type FunctionFacts,
   type OriginStep,
@@ -34,9 +37,12 @@ const OTHER_ACCESS: Record<string, { fileArg: number; what: string; path?: boole
   vfs_fsync_range: { fileArg: 0, what: 'fsync' },
   vfs_fallocate: { fileArg: 0, what: 'fallocate' },
   vfs_truncate: { fileArg: 0, what: 'truncate', path: true },
+  // SEEK_DATA/SEEK_HOLE reach the backing filesystem (overlayfs ovl_llseek() runs it under ovl_override_creds())
+  vfs_llseek: { fileArg: 0, what: 'seek' },
 });
 
-const CURRENT_CRED = /^(current_cred\(\)|get_current_cred\(\)|current->cred|current_real_cred\(\)|prepare_creds\(\))$/;
+/** Calls that take the running task's credentials (include/linux/cred.h; kernel/cred.c prepare_creds() copies them). */
+const CURRENT_CALLS = new Set(['current_cred', 'get_current_cred', 'current_real_cred', 'prepare_creds']);
 
 /** Calls whose value a stack may keep as the credentials of its backing file's I/O (`ff->cred = get_current_cred()`). */
 const CRED_CAPTURES = ['get_current_cred', 'prepare_creds', 'current_cred'];
@@ -51,22 +57,28 @@ export default defineRule({
     messages: {
       callerCreds: "{{what}} on {{file}}, {{noun}}, runs with the calling task's credentials (reached from {{entry}}); {{stack}} must use {{credHint}}",
       wrongPrincipal: '{{what}} on {{file}}, {{noun}}, runs under {{cred}}, but {{stack}} must use {{credHint}}',
-      ctxCred: "backing_file ctx.cred is {{cred}} here: {{noun}} would be accessed with the calling task's credentials; {{stack}} must use {{credHint}}",
+      ctxCred: 'backing_file ctx.cred is {{cred}} here: {{noun}} would be accessed with {{whose}}; {{stack}} must use {{credHint}}',
       capturedCreds: "{{target}} takes the credentials of the task that runs {{entry}} ({{cred}}); {{stack}} later accesses {{noun}} with them, where it must use {{credHint}}",
       unbalanced: '{{api}}({{cred}}) on line {{start}} is not reverted when this {{how}} leaves {{fn}}(): the task keeps the overridden credentials',
       outsideStackCreds: "{{what}} on the cache runs outside {{credHint}} (reached from {{entry}}): {{stack}} does its namespace, metadata and space work as the cache",
       openCreds: "{{api}}() opens {{noun}} with {{cred}}: {{stack}} opens its files with {{credHint}}, and its I/O relies on that",
       dataCreds: "{{what}} on {{file}}, {{noun}}, now runs under {{cred}}: {{stack}} does its data I/O with its caller's credentials by design; a change of principal is its maintainer's call",
+      switchRemoved: 'this patch drops {{removed}}: {{what}} on {{target}} now runs under {{cred}}; {{stack}} must use {{credHint}}',
+      scopeCreds: '{{api}}({{cred}}) switches to {{value}}; {{stack}} must use {{credHint}} for {{noun}}',
+      newCaller: 'this call reaches {{what}} in {{helper}}() on {{target}} with no credential switch on the way: it runs under {{cred}}; {{stack}} must use {{credHint}}',
     },
     questions: {
       callerCreds: "Whose credentials are in force when {{what}} touches {{file}} here? As far as I can tell this is reached from {{entry}} with the calling task's creds; shouldn't {{stack}} use {{credHint}}?",
       wrongPrincipal: "This accesses {{file}}, {{noun}}, under {{cred}}. Shouldn't {{stack}} use {{credHint}} here?",
-      ctxCred: "Setting ctx.cred to {{cred}} makes the I/O on {{noun}} run as the calling task. Shouldn't {{stack}} use {{credHint}}?",
+      ctxCred: "Setting ctx.cred to {{cred}} makes the I/O on {{noun}} run with {{whose}}. Shouldn't {{stack}} use {{credHint}}?",
       capturedCreds: "{{target}} now holds the credentials of whoever runs {{entry}}. Isn't {{noun}} later accessed with them? I'd expect {{stack}} to use {{credHint}}.",
       unbalanced: "Doesn't this {{how}} leave {{fn}}() with the credentials from {{api}}() still overridden? It looks like the revert is skipped on this path.",
       outsideStackCreds: "Shouldn't {{what}} run inside cachefiles_begin_secure(), as the rest of cachefiles' namespace and space work does? Reached from {{entry}}, it runs as the netfs caller.",
       openCreds: "{{api}}() opens {{noun}} with {{cred}} here. Doesn't {{stack}} rely on opening its files with {{credHint}}?",
       dataCreds: "This changes whose credentials cachefiles' data I/O runs under ({{cred}}). Is that intended? It runs under its caller's credentials today.",
+      switchRemoved: "Without {{removed}}, whose credentials does {{what}} on {{target}} run with? As far as I can tell {{cred}}; shouldn't {{stack}} use {{credHint}}?",
+      scopeCreds: "{{api}}({{cred}}) switches to {{value}}. Shouldn't {{stack}} use {{credHint}} here?",
+      newCaller: "This new call reaches {{what}} in {{helper}}() on {{target}} with no credential switch on the way. Doesn't that run under {{cred}}? I'd expect {{stack}} to use {{credHint}}.",
     },
     // an override to balance, or an access to a stack's backing file (I/O, metadata and namespace work, opens)
     triggers: [
@@ -86,43 +98,44 @@ export default defineRule({
     ],
   },
   create(ctx) {
+    // Files the patch touches (every file visitor runs before the functions): a helper there is
+    // under review itself, reached from the changed code, and judged at its own access
+    const touched = new Set<string>();
+    // call sites (function:line) a finding about a removed switch or a new call path already explains
+    const explained = new Set<string>();
     return {
+      file(f) {
+        touched.add(f.path);
+      },
       function(fn) {
         unbalanced(fn);
+        const stack = kb.stackFor(fn.file);
+        if (!stack || ctx.image !== 'post') return;
+        removedSwitches(fn, stack);
+        scopeCreds(fn, stack);
+        newCallers(fn);
       },
       call(site, fn) {
         const stack = kb.stackFor(fn.file)!;
         if (CRED_CAPTURES.includes(site.callee)) return capturedCreds(fn, site, stack);
-        if (stack.namespaceOps && kb.OPENS_WITH_CREDS[site.callee]) return openCreds(fn, site, stack);
+        if (kb.OPENS_WITH_CREDS[site.callee] && (stack.namespaceOps || !kb.NAMESPACE_OPS[site.callee])) return openCreds(fn, site, stack);
         const access = accessOf(fn, site, stack);
         if (!access) return;
         if (access.ctxArg !== undefined) return ctxCred(fn, site, access.ctxArg, stack);
-        const states = credStatesAt(ctx.graph, fn, site);
-        const bad = states.map((s) => judge(ctx, s, stack, access)).find((j) => j !== undefined);
+        const states = credStatesAt(ctx.graph, fn, site).filter((s) => !s.path.some((p) => explained.has(`${p.fn}:${p.line}`)));
+        const bad = states.map((s) => judge(s, stack, access)).find((j) => j !== undefined);
         if (!bad) return;
         let confidence: Confidence = access.strong ? 'high' : 'medium';
-        if (bad.state.kind === 'kworker') confidence = lower(confidence);
-        const witness: WitnessStep[] = [
-          ...bad.state.path.map((p, i) => ({
-            kind: 'call' as const,
-            text: i === 0 ? `${p.fn}()${bad.state.kind === 'caller' ? ` (${bad.state.how}, runs as the calling task)` : bad.state.kind === 'kworker' ? ` (a kworker: ${bad.state.api})` : ''}` : `-> ${p.fn}()`,
-            file: p.file,
-            line: p.line,
-          })),
-          ...(bad.state.kind === 'scope'
-            ? [{ kind: 'scope' as const, text: `${bad.state.scope.api}(${bad.state.scope.cred}) in ${bad.state.in.name}()`, file: bad.state.in.file, line: bad.state.scope.startLine }]
-            : [{ kind: 'scope' as const, text: 'no credential override on this path', file: fn.file, line: site.line }]),
-          ...originWitness(access.origin),
-        ];
+        if (bad.state.kind === 'kworker' || bad.lower) confidence = lower(confidence);
         ctx.report({
           messageId: bad.messageId,
           ...(bad.messageId === 'dataCreds' ? { level: 'CHECK' as const } : {}),
           data: { what: access.what, file: access.file, noun: nounOf(stack), entry: bad.entry, stack: stack.id, credHint: stack.credHint, cred: bad.cred },
           at: { file: fn.file, line: site.line },
           // by kind of access, not API: switching read_cache_page() to read_mapping_folio() keeps the hazard
-          key: `${bad.messageId}|${kb.PAGE_CACHE_APIS[site.callee] ? 'pagecache' : kb.CHECKED_IO[site.callee] || kb.RAW_IO[site.callee] ? 'io' : site.callee}|${access.file}`,
+          key: `${bad.messageId}|${accessKey(site)}|${access.file}`,
           confidence,
-          witness,
+          witness: [...stateWitness(bad, fn, site), ...originWitness(access.origin)],
         });
       },
     };
@@ -130,8 +143,15 @@ export default defineRule({
     function unbalanced(fn: FunctionFacts): void {
       for (const sc of fn.credScopes) {
         if (sc.kind === 'scoped' || sc.nested || !sc.leaks.length) continue;
-        // a fragment (a hunk of a function) may simply not show the revert
-        const leak = sc.leaks.find((l) => !(fn.partial && (l.kind === 'end' || sc.revertLine === undefined)));
+        // A fragment (a hunk of a function) may simply not show its end, or the
+        // revert: with no revert shown, only a return reached from the override
+        // through shown lines counts. A whole function that never reverts is
+        // told at its end.
+        const leak = fn.partial
+          ? sc.leaks.find((l) => l.kind !== 'end' && (sc.revertLine !== undefined || (l.kind === 'return' && !fn.hidden?.some((g) => g.from > sc.startLine && g.from <= l.line))))
+          : sc.revertLine === undefined
+            ? (sc.leaks.find((l) => l.kind === 'end') ?? sc.leaks[0])
+            : sc.leaks[0];
         if (!leak) continue;
         const how = leak.kind === 'return' ? 'return' : leak.kind === 'goto' ? `goto` : 'path (end of function)';
         ctx.report({
@@ -148,20 +168,22 @@ export default defineRule({
       }
     }
 
-    /** backing_file ctx.cred (a designated initialiser or an assignment), the value followed through a local. */
+    /** backing_file ctx.cred (a designated initialiser or an assignment), the value followed to where it was taken. */
     function ctxCred(fn: FunctionFacts, site: CallSite, ctxArg: number, stack: kb.Stack): void {
       const ctxName = normExpr(site.args[ctxArg] ?? '');
       const a = fn.assigns.find((x) => normExpr(x.lhs) === `${ctxName}.cred` || normExpr(x.lhs) === `${ctxName}->cred`);
       if (!a) return;
-      const v = credValue(fn, normExpr(a.rhs), a.line);
-      if (!CURRENT_CRED.test(v.cred)) return;
+      const j = credJudgement(fn, a.rhs, callAt(fn, a.line), stack);
+      // the task's own creds, wherever they are taken, unless that is the stack's principal there
+      if (!(j.kind === 'bad' || (j.kind === 'unknown' && j.current))) return;
       ctx.report({
         messageId: 'ctxCred',
-        data: { cred: v.cred, noun: nounOf(stack), stack: stack.id, credHint: stack.credHint },
+        data: { cred: j.value, whose: j.whose, noun: nounOf(stack), stack: stack.id, credHint: stack.credHint },
         at: { file: fn.file, line: a.line },
-        key: `ctxCred|${site.callee}|${v.cred}`,
+        key: `ctxCred|${site.callee}|${j.root}`,
+        ...(j.kind === 'unknown' && !j.local ? { confidence: 'medium' as const } : {}),
         witness: [
-          ...v.steps.map((st) => ({ kind: 'origin' as const, text: `${st.lhs} = ${st.rhs}`, file: fn.file, line: st.line })),
+          ...j.witness,
           { kind: 'scope', text: `${normExpr(a.lhs)} = ${normExpr(a.rhs)}`, file: fn.file, line: a.line },
           { kind: 'call', text: `${site.callee}() switches to ctx->cred for the backing file`, file: fn.file, line: site.line },
         ],
@@ -172,45 +194,392 @@ export default defineRule({
      * `ff->cred = get_current_cred()`: credentials kept for the backing file's
      * I/O, taken from whoever runs this (a file open, a syscall), not from the
      * stack's principal. The stack's daemon capturing its own creds
-     * (FUSE_DEV_IOC_BACKING_OPEN's prepare_creds()) is the design.
+     * (FUSE_DEV_IOC_BACKING_OPEN's prepare_creds()) is the design. Where the
+     * path is not known, a patch that replaces the stack's own credentials
+     * with the task's is still one.
      */
     function capturedCreds(fn: FunctionFacts, site: CallSite, stack: kb.Stack): void {
       if (stack.principal !== 'stack') return;
       const a = fn.assigns.find((x) => x.line === site.line && stack.goodCreds.some((r) => r.test(normExpr(x.lhs))) && normExpr(x.rhs).startsWith(site.callee));
       if (!a) return;
+      const lhs = normExpr(a.lhs);
       const states = credStatesAt(ctx.graph, fn, site);
       const bad = states.find((st) => st.kind === 'caller' && !daemonEntry(st, stack));
-      if (!bad || bad.kind !== 'caller') return;
+      // before the patch, the same field held the stack's own credentials
+      const replaced = !bad && states.every((st) => st.kind === 'unknown') ? ctx.before(fn)?.assigns.find((x) => normExpr(x.lhs) === lhs && goodCred(stack, normExpr(x.rhs))) : undefined;
+      if (!(bad?.kind === 'caller') && !replaced) return;
+      const entry = bad?.kind === 'caller' ? `${bad.path[0]?.fn ?? fn.name}() (${bad.how})` : `${fn.name}()`;
       ctx.report({
         messageId: 'capturedCreds',
-        data: { target: normExpr(a.lhs), cred: normExpr(a.rhs), entry: `${bad.path[0]?.fn ?? fn.name}() (${bad.how})`, noun: nounOf(stack), stack: stack.id, credHint: stack.credHint },
+        data: { target: lhs, cred: normExpr(a.rhs), entry, noun: nounOf(stack), stack: stack.id, credHint: stack.credHint },
         at: { file: fn.file, line: a.line },
-        key: `capturedCreds|${normExpr(a.lhs)}|${site.callee}`,
+        key: `capturedCreds|${lhs}|${site.callee}`,
+        ...(replaced ? { confidence: 'medium' as const } : {}),
         witness: [
-          ...bad.path.map((p, i) => ({ kind: 'call' as const, text: i === 0 ? `${p.fn}() (${bad.how}, runs as the calling task)` : `-> ${p.fn}()`, file: p.file, line: p.line })),
-          { kind: 'scope', text: `${normExpr(a.lhs)} = ${normExpr(a.rhs)}: the calling task's credentials, kept`, file: fn.file, line: a.line },
+          ...(bad?.kind === 'caller' ? bad.path.map((p, i) => ({ kind: 'call' as const, text: i === 0 ? `${p.fn}() (${bad.how}, runs as the calling task)` : `-> ${p.fn}()`, file: p.file, line: p.line })) : []),
+          ...(replaced ? [{ kind: 'note' as const, text: `before this patch, line ${replaced.line}: ${lhs} = ${normExpr(replaced.rhs)}`, file: fn.file, line: a.line }] : []),
+          { kind: 'scope', text: `${lhs} = ${normExpr(a.rhs)}: the ${bad ? 'calling ' : ''}task's credentials, kept`, file: fn.file, line: a.line },
         ],
       });
     }
 
-    /** A file a stack opens with credentials other than its own (cachefiles: cache->cache_cred). */
+    /**
+     * A file a stack opens with credentials other than its own: cachefiles
+     * opens every cache file with cache->cache_cred; the others must not hand
+     * the task's own credentials to backing_file_open() (they become the
+     * backing file's f_cred, which the lower filesystem checks its I/O against).
+     */
     function openCreds(fn: FunctionFacts, site: CallSite, stack: kb.Stack): void {
       const arg = site.args[kb.OPENS_WITH_CREDS[site.callee]!.credArg];
       if (!arg) return;
-      const v = credValue(fn, normExpr(arg), site.line);
-      if (stack.goodCreds.some((r) => r.test(v.cred))) return;
-      // current_cred() inside the stack's own override is the stack's cred
-      if (CURRENT_CRED.test(v.cred) && credStatesAt(ctx.graph, fn, site).every((st) => st.kind === 'scope' && stack.goodCreds.some((r) => r.test(normExpr(st.scope.cred))))) return;
+      const j = credJudgement(fn, arg, site, stack);
+      if (j.kind === 'good') return;
+      // outside cachefiles, only credentials shown to be the wrong task's
+      if (!stack.namespaceOps && j.kind !== 'bad') return;
       ctx.report({
         messageId: 'openCreds',
-        data: { api: site.callee, cred: v.cred, noun: nounOf(stack), stack: stack.id, credHint: stack.credHint },
+        data: { api: site.callee, cred: j.kind === 'bad' ? `${j.value}, ${j.whose}` : j.value, noun: nounOf(stack), stack: stack.id, credHint: stack.credHint },
         at: { file: fn.file, line: site.line },
-        key: `openCreds|${site.callee}|${v.cred}`,
-        witness: [
-          ...v.steps.map((st) => ({ kind: 'origin' as const, text: `${st.lhs} = ${st.rhs}`, file: fn.file, line: st.line })),
-          { kind: 'call', text: `${fn.name}() calls ${site.callee}(${site.args.join(', ')})`, file: fn.file, line: site.line },
-        ],
+        key: `openCreds|${site.callee}|${j.root}`,
+        witness: [...j.witness, { kind: 'call', text: `${fn.name}() calls ${site.callee}(${site.args.join(', ')})`, file: fn.file, line: site.line }],
       });
+    }
+
+    /**
+     * The patch removes a switch of credentials (an override, a scoped form, or
+     * a backing_file_*() call, which switches to ctx->cred) that covered an
+     * access to the backing file, and the access, or the call that leads to
+     * it, stays with nothing in its place: judged by whose credentials are then
+     * in force (the callers' as far as the graph knows them). An override the
+     * patch adds elsewhere with the same credentials may be the same one moved.
+     */
+    function removedSwitches(fn: FunctionFacts, stack: kb.Stack): void {
+      const pre = ctx.before(fn);
+      if (!pre) return;
+      const args = (c: CallSite): string => c.args.map(normExpr).join(',');
+      const switches: { removed: string; key: string; at: CallSite; covered: CallSite[] }[] = [];
+      pre.credScopes.forEach((ps, i) => {
+        if (ps.nested) return;
+        const cred = normExpr(ps.cred);
+        const good = goodCred(stack, cred);
+        // still there, perhaps spelt otherwise (ovl_override_creds(inode->i_sb) for ovl_override_creds(file_inode(file)->i_sb))
+        const same = (x: CredScope): boolean => normExpr(x.cred) === cred || (good && goodCred(stack, normExpr(x.cred)));
+        if (fn.credScopes.some((x) => x.api === ps.api || same(x))) return;
+        // the same switch added elsewhere (moved into a caller, turned into another form)
+        if (ctx.addedCalls.some((a) => a.fn.credScopes.some((x) => x.startLine === a.site.line && same(x)))) return;
+        const at = pre.calls.find((c) => c.line === ps.startLine && !c.creds.includes(i));
+        if (!at) return;
+        // A function shown in two hunks has its override in one and its revert in
+        // the other, each parsed alone: the calls between the override and the
+        // one revert of its saved creds were under it all the same
+        let through: number | undefined;
+        if (pre.partial && ps.revertLine === undefined && ps.saved && ps.kind !== 'scoped') {
+          const reverts = pre.calls.filter((c) => c.line > ps.startLine && kb.revertsForm(kb.CRED_FORMS[ps.api] ?? { kind: ps.kind, cred: { arg: 0 }, source: '' }, c.callee) && c.args.some((x) => normExpr(x) === ps.saved));
+          if (reverts.length === 1) through = reverts[0]!.line;
+        }
+        const covered: CallSite[] = [];
+        for (const c of pre.calls) {
+          if (!c.creds.includes(i) && !(through !== undefined && c.line > ps.startLine && c.line < through && !c.creds.length)) continue;
+          const post = counterpart(fn, c);
+          if (post && !post.creds.length && !covered.includes(post)) covered.push(post);
+        }
+        switches.push({ removed: `${ps.api}(${ps.cred})`, key: `${ps.api}|${cred}`, at, covered });
+      });
+      // backing_file_read_iter(file, ..., &ctx) switches to ctx->cred for its own access: replaced by an access on the same file
+      for (const c of pre.calls) {
+        const io = kb.CHECKED_IO[c.callee];
+        if (io?.credCtxArg === undefined || fn.calls.some((x) => x.callee === c.callee && args(x) === args(c))) continue;
+        const file = c.args[io.fileArg];
+        if (!file) continue;
+        const roots = fileRoots(pre, file, c.line);
+        const covered: CallSite[] = [];
+        for (const a of ctx.addedCalls) {
+          if (a.fn !== fn || a.site.creds.length || kb.CHECKED_IO[a.site.callee]?.credCtxArg !== undefined) continue;
+          const acc = accessOf(fn, a.site, stack);
+          if (acc && [...fileRoots(fn, acc.fileExpr ?? acc.file, a.site.line)].some((x) => roots.has(x))) covered.push(a.site);
+        }
+        switches.push({ removed: `${c.callee}(), which switched to ctx->cred`, key: c.callee, at: c, covered });
+      }
+      for (const sw of switches) {
+        for (const site of sw.covered) {
+          const found = firstVerdict(fn, site, reachesAccess(fn, site, stack, 3));
+          if (!found) continue;
+          const { hit, v } = found;
+          explained.add(`${fn.name}:${site.line}`);
+          ctx.report({
+            messageId: 'switchRemoved',
+            data: { removed: sw.removed, what: hit.access.what, target: targetOf(hit.access, hit.stack), cred: v.desc, stack: hit.stack.id, credHint: hit.stack.credHint },
+            at: { file: fn.file, line: site.line },
+            key: `switchRemoved|${sw.key}|${accessKey(hit.site)}|${hit.access.file}`,
+            confidence: v.unknown || v.kworker ? 'medium' : hit.access.strong ? 'high' : 'medium',
+            witness: [
+              { kind: 'note', text: `before this patch, line ${sw.at.line}: ${sw.at.callee}(${sw.at.args.join(', ')})`, file: fn.file, line: site.line },
+              ...v.witness,
+              ...hitWitness(fn, site, hit),
+            ],
+          });
+          break;
+        }
+      }
+    }
+
+    /**
+     * A switch the patch adds that does not switch to the stack's principal,
+     * where no access under it is shown (the access is on lines the hunk
+     * leaves out, or in a callee): `override_creds(current_cred())`, or
+     * credentials captured from another task. Judged only when the graph
+     * shows whose they are, or when the patch put them where the stack's own
+     * were.
+     */
+    function scopeCreds(fn: FunctionFacts, stack: kb.Stack): void {
+      fn.credScopes.forEach((sc, i) => {
+        if (sc.nested || !ctx.addedCalls.some((a) => a.fn === fn && a.site.line === sc.startLine)) return;
+        if (fn.calls.some((c) => c.creds.includes(i) && accessOf(fn, c, stack))) return; // judged at the access
+        const j = credJudgement(fn, sc.cred, scopeSite(fn, sc), stack);
+        const replaced = j.kind === 'unknown' && stack.principal !== 'kernel' ? replacedScope(fn, stack) : undefined;
+        if (!(j.kind === 'bad' || (j.kind === 'unknown' && replaced))) return;
+        ctx.report({
+          messageId: 'scopeCreds',
+          data: { api: sc.api, cred: sc.cred, value: j.kind === 'bad' ? `${j.value}: ${j.whose}` : `${j.value}, the task's own credentials, where it switched to ${replaced!.cred} before this patch`, noun: nounOf(stack), stack: stack.id, credHint: stack.credHint },
+          at: { file: fn.file, line: sc.startLine },
+          key: `scopeCreds|${sc.api}|${j.root}`,
+          ...(replaced ? { confidence: 'medium' as const } : {}),
+          witness: [
+            ...(replaced ? [{ kind: 'note' as const, text: `before this patch, line ${replaced.startLine}: ${replaced.api}(${replaced.cred})`, file: fn.file, line: sc.startLine }] : []),
+            ...j.witness,
+            { kind: 'scope', text: `${sc.saved ? `${sc.saved} = ` : ''}${sc.api}(${sc.cred})`, file: fn.file, line: sc.startLine },
+          ],
+        });
+      });
+    }
+
+    /**
+     * A call the patch adds, outside any switch, to an existing helper (in a
+     * file the patch leaves alone) that touches a backing file with no switch
+     * of its own: the new call path is judged, not the helper.
+     */
+    function newCallers(fn: FunctionFacts): void {
+      const seen = new Set<string>();
+      for (const a of ctx.addedCalls) {
+        if (a.fn !== fn || a.site.kind !== 'direct' || a.site.creds.length || seen.has(a.site.callee)) continue;
+        seen.add(a.site.callee);
+        const t = ctx.graph.resolve(a.site.callee, fn.file);
+        if (!t || t === fn || touched.has(t.file)) continue;
+        const stack = kb.stackFor(t.file);
+        if (!stack) continue;
+        // only a path unlike the helper's others: where they all reach it under the right credentials (or there are none)
+        const found = firstVerdict(fn, a.site, reachesAccess(fn, a.site, stack, 3).filter((h) => h.fn !== fn && !otherPathsWrong(h, fn, a.site)));
+        if (!found || found.v.unknown) continue;
+        const { hit, v } = found;
+        explained.add(`${fn.name}:${a.site.line}`);
+        ctx.report({
+          messageId: 'newCaller',
+          data: { what: hit.access.what, target: targetOf(hit.access, hit.stack), helper: hit.fn.name, cred: v.desc, stack: hit.stack.id, credHint: hit.stack.credHint },
+          at: { file: fn.file, line: a.site.line },
+          key: `newCaller|${a.site.callee}|${accessKey(hit.site)}|${hit.access.file}`,
+          confidence: hit.access.strong && !v.kworker ? 'high' : 'medium',
+          witness: [...v.witness, ...hitWitness(fn, a.site, hit)],
+        });
+      }
+    }
+
+    /**
+     * Does the helper's access already run under credentials the rule would
+     * not vouch for on a path other than the new call (the hazard is the
+     * helper's, and pre-existing), or on one it cannot follow?
+     */
+    function otherPathsWrong(hit: Hit, fn: FunctionFacts, site: CallSite): boolean {
+      const others = credStatesAt(ctx.graph, hit.fn, hit.site).filter((s) => !s.path.some((p) => p.fn === fn.name && p.file === fn.file && p.line === site.line));
+      return others.some((s) => s.kind === 'unknown' || judge(s, hit.stack, hit.access) !== undefined);
+    }
+
+    /** The call in `fn` (post-image) that a pre-image call became: same callee and arguments, the nearest. */
+    function counterpart(fn: FunctionFacts, c: CallSite): CallSite | undefined {
+      const args = c.args.map(normExpr).join(',');
+      return fn.calls
+        .filter((x) => x.callee === c.callee && x.args.map(normExpr).join(',') === args)
+        .sort((x, y) => Math.abs(x.line - c.line) - Math.abs(y.line - c.line))[0];
+    }
+
+    /** The accesses to a backing file this call makes, itself or through direct calls at most `depth` deep, with no switch on the way. */
+    function reachesAccess(fn: FunctionFacts, site: CallSite, stack: kb.Stack, depth: number): Hit[] {
+      const acc = accessOf(fn, site, stack);
+      if (acc) return acc.ctxArg === undefined ? [{ fn, site, access: acc, stack, chain: [] }] : [];
+      const out: Hit[] = [];
+      if (site.kind !== 'direct' || depth <= 0) return out;
+      const walk = (f: FunctionFacts, d: number, chain: FunctionFacts[]): void => {
+        const st = kb.stackFor(f.file);
+        if (!st) return;
+        for (const c of f.calls) {
+          if (c.creds.length || out.length >= 8) continue;
+          const acc2 = accessOf(f, c, st);
+          if (acc2 && acc2.ctxArg === undefined) out.push({ fn: f, site: c, access: acc2, stack: st, chain });
+        }
+        if (d <= 1) return;
+        for (const c of f.calls) {
+          if (c.creds.length || c.kind !== 'direct') continue;
+          const g = ctx.graph.resolve(c.callee, f.file);
+          if (g && !chain.includes(g) && g !== fn) walk(g, d - 1, [...chain, g]);
+        }
+      };
+      const t = ctx.graph.resolve(site.callee, fn.file);
+      if (t && t !== fn) walk(t, depth, [t]);
+      return out;
+    }
+
+    /** The first access of `hits` whose credentials are wrong (or unknown where that is worth saying) at the call. */
+    function firstVerdict(fn: FunctionFacts, site: CallSite, hits: Hit[]): { hit: Hit; v: NonNullable<ReturnType<typeof verdictAt>> } | undefined {
+      for (const hit of hits) {
+        const v = verdictAt(fn, site, hit.stack, hit.access);
+        if (v) return { hit, v };
+      }
+      return undefined;
+    }
+
+    /** Whose credentials are in force at a call, for an access it leads to: bad on some path, unknown on all, or fine. */
+    function verdictAt(fn: FunctionFacts, site: CallSite, stack: kb.Stack, access: Access): { desc: string; witness: WitnessStep[]; unknown?: true; kworker?: boolean } | undefined {
+      const states = credStatesAt(ctx.graph, fn, site);
+      for (const s of states) {
+        const v = judge(s, stack, access);
+        if (!v) continue;
+        if (v.messageId === 'dataCreds') continue;
+        const desc = v.messageId === 'callerCreds' || v.messageId === 'outsideStackCreds' ? `the calling task's credentials (reached from ${v.entry})` : v.cred;
+        return { desc, witness: stateWitness(v, fn, site), kworker: s.kind === 'kworker' };
+      }
+      if (!states.length || !states.every((s) => s.kind === 'unknown')) return undefined;
+      // cachefiles' data I/O runs as its caller by design
+      if (stack.dataIoUnderCaller && access.kind !== 'namespace') return undefined;
+      return { desc: `whatever credentials the callers of ${fn.name}() have`, witness: [], unknown: true };
+    }
+
+    function hitWitness(fn: FunctionFacts, site: CallSite, hit: Hit): WitnessStep[] {
+      const out: WitnessStep[] = [];
+      if (hit.fn !== fn) out.push({ kind: 'call', text: `${fn.name}() calls ${site.callee}()`, file: fn.file, line: site.line });
+      for (const f of hit.chain.slice(1)) out.push({ kind: 'call', text: `-> ${f.name}()`, file: f.file, line: f.line });
+      out.push({ kind: 'call', text: `${hit.fn.name}(): ${hit.access.what} on ${hit.access.file}, no credential switch on the way`, file: hit.fn.file, line: hit.site.line });
+      out.push(...originWitness(hit.access.origin));
+      return out;
+    }
+
+    /**
+     * Whose credentials an expression holds, for this stack: the stack's own
+     * (good), credentials it cannot judge (other), or the task's own taken
+     * somewhere (`current_cred()`, `get_current_cred()` into a field at
+     * allocation, a local taken before an override), judged by whose they are
+     * where they were taken.
+     */
+    function credJudgement(fn: FunctionFacts, expr: string, at: { line: number; creds: number[] }, stack: kb.Stack, depth = 2): CredJudgement {
+      const line = at.line;
+      const e = normExpr(expr);
+      if (goodCred(stack, e)) return { kind: 'good' };
+      if (e === 'kernel') return stack.principal === 'kernel' ? { kind: 'good' } : { kind: 'bad', value: 'kernel', whose: 'kernel credentials', root: 'kernel', witness: [] };
+      let unknown: CredJudgement | undefined;
+      let good = false;
+      for (const o of traceCred(ctx.graph, fn, e, line)) {
+        const root = o.root;
+        const last = o.steps[o.steps.length - 1]!;
+        if (goodCred(stack, root)) {
+          good = true;
+          continue;
+        }
+        const call = /^(\w+)\(/.exec(root)?.[1];
+        if (!(call && CURRENT_CALLS.has(call)) && root !== 'current->cred') continue;
+        const f2 = ctx.graph.resolve(last.fn, last.file) ?? fn;
+        // a prepared copy the code then changes (fsuid, caps) is new credentials, not the task's
+        const local = o.steps.find((st) => /^\w+$/.test(st.expr) && st.fn === last.fn);
+        if (call === 'prepare_creds' && local && f2.assigns.some((a) => normExpr(a.lhs).startsWith(`${local.expr}->`))) continue;
+        let taken = o.steps.length <= 1 ? root : last.fn === fn.name ? `${e} = ${root}` : `${e}, ${root} taken in ${last.fn}()`;
+        const witness: WitnessStep[] = o.steps.slice(1).map((st, i) => ({ kind: 'origin', text: st.via === 'assigned' ? `${o.steps[i]!.expr} = ${st.expr}` : `${st.expr} (${st.via} in ${st.fn}())`, file: st.file, line: st.line }));
+        // where they were taken: the call itself (a statement may span lines), or the site when taken inline
+        const site = o.steps.length <= 1 ? at : (call && f2.calls.filter((c) => c.callee === call && c.line >= last.line && c.line <= last.line + 3).sort((x, y) => x.line - y.line)[0]) || { line: last.line, creds: [] };
+        // taken in this function outside a switch the use is inside of
+        const outer = f2 === fn && o.steps.length > 1 ? at.creds.find((i) => !site.creds.includes(i)) : undefined;
+        if (outer !== undefined && fn.credScopes[outer]) taken += `, taken before ${fn.credScopes[outer]!.api}()`;
+        const states = credStatesAt(ctx.graph, f2, site);
+        let anyUnknown = !states.length;
+        for (const s of states) {
+          const p = currentIs(s, stack, depth);
+          if (p.kind === 'bad') {
+            return {
+              kind: 'bad',
+              value: taken,
+              whose: p.desc,
+              root,
+              witness: [...witness, ...s.path.map((ps, i) => ({ kind: 'call' as const, text: i === 0 ? `${ps.fn}()${p.how ? ` (${p.how})` : ''}` : `-> ${ps.fn}()`, file: ps.file, line: ps.line }))],
+            };
+          }
+          if (p.kind === 'unknown') anyUnknown = true;
+        }
+        if (anyUnknown) unknown ??= { kind: 'unknown', value: taken, whose: "the task's own credentials", root, witness, current: true, local: last.fn === fn.name && last.file === fn.file };
+        else good = true;
+      }
+      return unknown ?? (good ? { kind: 'good' } : { kind: 'other', value: e, root: e, witness: [] });
+    }
+
+    /** Whose credentials `current` has in this state, for the stack. */
+    function currentIs(s: CredState, stack: kb.Stack, depth: number): { kind: 'good' | 'unknown' } | { kind: 'bad'; desc: string; how?: string } {
+      switch (s.kind) {
+        case 'caller':
+          return daemonEntry(s, stack) ? { kind: 'good' } : { kind: 'bad', desc: `the calling task's credentials (reached from ${s.path[0]?.fn ?? s.entry.name}(), ${s.how})`, how: `${s.how}, runs as the calling task` };
+        case 'kworker':
+          return stack.principal === 'kernel' ? { kind: 'good' } : { kind: 'bad', desc: "a kworker's kernel credentials", how: `a kworker: ${s.api}` };
+        case 'mounter':
+          return { kind: 'good' };
+        case 'unknown':
+          return { kind: 'unknown' };
+        case 'scope': {
+          if (depth <= 0) return { kind: 'unknown' };
+          const j = credJudgement(s.in, s.scope.cred, scopeSite(s.in, s.scope), stack, depth - 1);
+          if (j.kind === 'bad') return { kind: 'bad', desc: `${j.whose}, switched to by ${s.scope.api}(${s.scope.cred}) in ${s.in.name}()` };
+          return j.kind === 'unknown' ? { kind: 'unknown' } : { kind: 'good' };
+        }
+      }
+    }
+
+    /** Is this credential state wrong for the stack and this kind of access? */
+    function judge(s: CredState, stack: kb.Stack, access: Access): Verdict | undefined {
+      const entry = s.path[0] ? `${s.path[0].fn}()` : '';
+      // cachefiles: data I/O runs under its caller's creds by design; only a new principal is worth a word
+      if (stack.dataIoUnderCaller && access.kind !== 'namespace') {
+        if (s.kind !== 'scope') return undefined;
+        const cred = normExpr(s.scope.cred);
+        return goodCred(stack, cred) ? undefined : { messageId: 'dataCreds', state: s, entry, cred: `${cred} (${s.scope.api})` };
+      }
+      switch (s.kind) {
+        case 'unknown':
+        case 'mounter':
+          return undefined;
+        case 'caller':
+          if (daemonEntry(s, stack) || openedOnPath(ctx, s, access)) return undefined;
+          if (access.kind === 'namespace') return { messageId: 'outsideStackCreds', state: s, entry: `${entry}, ${s.how}`, cred: 'the calling task' };
+          return { messageId: 'callerCreds', state: s, entry: `${entry}, ${s.how}`, cred: 'the calling task' };
+        case 'kworker':
+          // cachefiles' own work items (fscache's cookie work) are no stranger to the cache
+          if (access.kind === 'namespace') return undefined;
+          return stack.principal === 'kernel' ? undefined : { messageId: 'wrongPrincipal', state: s, entry, cred: 'kernel credentials (a kworker)' };
+        case 'scope': {
+          const j = credJudgement(s.in, s.scope.cred, scopeSite(s.in, s.scope), stack);
+          if (j.kind === 'bad') return { messageId: 'wrongPrincipal', state: s, entry, cred: j.root === 'kernel' ? `kernel credentials (${s.scope.api})` : `${j.value} through ${s.scope.api}(), ${j.whose}`, extra: j.witness };
+          if (j.kind !== 'unknown') return undefined;
+          // the task's own credentials taken in this function (or inline): the switch changes nothing, whoever the task is
+          if (j.local && stack.principal !== 'kernel') return { messageId: 'wrongPrincipal', state: s, entry, cred: `${j.value} through ${s.scope.api}(), the credentials already in force: the switch changes nothing`, extra: j.witness };
+          // taken elsewhere, by a task the graph cannot show: only when the patch put them where the stack's own were
+          const replaced = replacedScope(s.in, stack);
+          if (replaced) return { messageId: 'wrongPrincipal', state: s, entry, cred: `${j.value} through ${s.scope.api}(), the task's own credentials, where it switched to ${replaced.cred}`, extra: j.witness, lower: true };
+          return undefined;
+        }
+      }
+    }
+
+    /** The stack's own credentials this function switched to before the patch, where it no longer does. */
+    function replacedScope(fn: FunctionFacts, stack: kb.Stack): CredScope | undefined {
+      const pre = ctx.before(fn);
+      const had = pre?.credScopes.find((x) => goodCred(stack, normExpr(x.cred)));
+      return had && !fn.credScopes.some((x) => x.api === had.api && normExpr(x.cred) === normExpr(had.cred)) ? had : undefined;
+    }
+
+    function fileRoots(fn: FunctionFacts, expr: string, line: number): Set<string> {
+      return new Set([normExpr(expr), ...traceFile(ctx.graph, fn, expr, line).map((o) => o.root)]);
     }
 
     /** Is this call an access to the stack's backing file (or, for cachefiles, namespace work on the cache)? */
@@ -229,7 +598,7 @@ export default defineRule({
         if (checked.credCtxArg !== undefined) {
           const cls = fileExpr ? classifyFile(ctx.graph, fn, fileExpr, site.line) : undefined;
           if (cls?.kind !== 'backing') return undefined;
-          return { what, file: normExpr(fileExpr!), strong: cls.strong, origin: cls.origin.steps, ctxArg: checked.credCtxArg, kind: 'data' };
+          return { what, file: normExpr(fileExpr!), fileExpr, strong: cls.strong, origin: cls.origin.steps, ctxArg: checked.credCtxArg, kind: 'data' };
         }
       } else if (raw) {
         fileExpr = raw.file.from === 'receiver' ? site.receiver : site.args[raw.file.from === 'mapping' ? raw.file.cookieArg : raw.file.index];
@@ -248,15 +617,16 @@ export default defineRule({
       if (!fileExpr) return undefined;
       const cls = classifyFile(ctx.graph, fn, fileExpr, site.line);
       if (cls.kind !== 'backing') return undefined;
-      return { what, file: normExpr(fileExpr), strong: cls.strong, origin: cls.origin.steps, kind: other && other.what !== 'permission check' ? 'metadata' : 'data' };
+      return { what, file: normExpr(fileExpr), fileExpr, strong: cls.strong, origin: cls.origin.steps, kind: other && other.what !== 'permission check' ? 'metadata' : 'data' };
     }
   },
 });
 
-
 interface Access {
   what: string;
   file: string;
+  /** The file argument as written. */
+  fileExpr?: string;
   strong: boolean;
   origin: OriginStep[];
   ctxArg?: number;
@@ -264,22 +634,68 @@ interface Access {
   kind: 'data' | 'metadata' | 'namespace';
 }
 
+/** An access to a backing file a call leads to: where, and through which functions. */
+interface Hit {
+  fn: FunctionFacts;
+  site: CallSite;
+  access: Access;
+  stack: kb.Stack;
+  chain: FunctionFacts[];
+}
+
+type CredJudgement =
+  | { kind: 'good' }
+  /** Credentials the rule cannot judge (a parameter, a stack helper's): trusted. */
+  | { kind: 'other'; value: string; root: string; witness: WitnessStep[] }
+  /** The task's own credentials, taken where the task is the wrong principal: `whose` says whose they are. */
+  | { kind: 'bad'; value: string; whose: string; root: string; witness: WitnessStep[] }
+  /** The task's own credentials, taken where the graph cannot tell whose they are; `local`: in the function that uses them (or inline). */
+  | { kind: 'unknown'; value: string; whose: string; root: string; witness: WitnessStep[]; current: true; local: boolean };
+
+/** The call on a line (the first), as a place credentials are judged at; none: no scope in force there. */
+function callAt(fn: FunctionFacts, line: number): { line: number; creds: number[] } {
+  return fn.calls.find((c) => c.line === line) ?? { line, creds: [] };
+}
+
+/** The call that opens a credential scope: its creds are the scopes around it. */
+function scopeSite(fn: FunctionFacts, sc: CredScope): { line: number; creds: number[] } {
+  const i = fn.credScopes.indexOf(sc);
+  return fn.calls.find((c) => c.line === sc.startLine && !c.creds.includes(i)) ?? { line: sc.startLine, creds: [] };
+}
+
+function goodCred(stack: kb.Stack, cred: string): boolean {
+  return stack.goodCreds.some((r) => r.test(cred));
+}
+
 function nounOf(stack: kb.Stack): string {
   return stack.fileNoun ?? `${stack.id}'s backing file`;
 }
 
-/** A credential expression followed back through the locals it was assigned from (`cred = current_cred(); ... .cred = cred`). */
-function credValue(fn: FunctionFacts, expr: string, line: number): { cred: string; steps: { lhs: string; rhs: string; line: number }[] } {
-  const steps: { lhs: string; rhs: string; line: number }[] = [];
-  let cur = expr;
-  for (let i = 0; i < 4 && /^\w+$/.test(cur); i++) {
-    const a = fn.assigns.filter((x) => normExpr(x.lhs) === cur && x.line <= line).sort((x, y) => y.line - x.line)[0];
-    if (!a) break;
-    steps.unshift({ lhs: cur, rhs: normExpr(a.rhs), line: a.line });
-    cur = normExpr(a.rhs);
-    line = a.line;
-  }
-  return { cred: cur, steps };
+/** What an access touched, for a message: the file and whose it is (the cache, for cachefiles' namespace work). */
+function targetOf(access: Access, stack: kb.Stack): string {
+  return access.kind === 'namespace' ? 'the cache' : `${access.file}, ${nounOf(stack)},`;
+}
+
+/** The kind of access a key names: switching read_cache_page() to read_mapping_folio() keeps the hazard. */
+function accessKey(site: CallSite): string {
+  return kb.PAGE_CACHE_APIS[site.callee] ? 'pagecache' : kb.CHECKED_IO[site.callee] || kb.RAW_IO[site.callee] ? 'io' : site.callee;
+}
+
+/** The call path of a verdict and the credential state at its end, as witness lines. */
+function stateWitness(bad: Verdict, fn: FunctionFacts, site: { line: number }): WitnessStep[] {
+  const s = bad.state;
+  return [
+    ...s.path.map((p, i) => ({
+      kind: 'call' as const,
+      text: i === 0 ? `${p.fn}()${s.kind === 'caller' ? ` (${s.how}, runs as the calling task)` : s.kind === 'kworker' ? ` (a kworker: ${s.api})` : ''}` : `-> ${p.fn}()`,
+      file: p.file,
+      line: p.line,
+    })),
+    ...(bad.extra ?? []),
+    ...(s.kind === 'scope'
+      ? [{ kind: 'scope' as const, text: `${s.scope.api}(${s.scope.cred}) in ${s.in.name}()`, file: s.in.file, line: s.scope.startLine }]
+      : [{ kind: 'scope' as const, text: 'no credential override on this path', file: fn.file, line: site.line }]),
+  ];
 }
 
 /** Reached from an ops table of the stack's own daemon (its principal)? */
@@ -310,36 +726,8 @@ interface Verdict {
   state: CredState;
   entry: string;
   cred: string;
-}
-
-/** Is this credential state wrong for the stack and this kind of access? */
-function judge(ctx: RuleContext, s: CredState, stack: kb.Stack, access: Access): Verdict | undefined {
-  const entry = s.path[0] ? `${s.path[0].fn}()` : '';
-  // cachefiles: data I/O runs under its caller's creds by design; only a new principal is worth a word
-  if (stack.dataIoUnderCaller && access.kind !== 'namespace') {
-    if (s.kind !== 'scope') return undefined;
-    const cred = normExpr(s.scope.cred);
-    return stack.goodCreds.some((r) => r.test(cred)) ? undefined : { messageId: 'dataCreds', state: s, entry, cred: `${cred} (${s.scope.api})` };
-  }
-  switch (s.kind) {
-    case 'unknown':
-    case 'mounter':
-      return undefined;
-    case 'caller':
-      if (daemonEntry(s, stack) || openedOnPath(ctx, s, access)) return undefined;
-      if (access.kind === 'namespace') return { messageId: 'outsideStackCreds', state: s, entry: `${entry}, ${s.how}`, cred: 'the calling task' };
-      return { messageId: 'callerCreds', state: s, entry: `${entry}, ${s.how}`, cred: 'the calling task' };
-    case 'kworker':
-      // cachefiles' own work items (fscache's cookie work) are no stranger to the cache
-      if (access.kind === 'namespace') return undefined;
-      return stack.principal === 'kernel' ? undefined : { messageId: 'wrongPrincipal', state: s, entry, cred: 'kernel credentials (a kworker)' };
-    case 'scope': {
-      const cred = normExpr(s.scope.cred);
-      if (cred === 'kernel') {
-        return stack.principal === 'kernel' ? undefined : { messageId: 'wrongPrincipal', state: s, entry, cred: `kernel credentials (${s.scope.api})` };
-      }
-      if (CURRENT_CRED.test(cred)) return { messageId: 'wrongPrincipal', state: s, entry, cred: `${cred} (the calling task)` };
-      return undefined;
-    }
-  }
+  /** Where the credentials in force came from (a capture, a local). */
+  extra?: WitnessStep[];
+  /** Less sure than the access alone would make it. */
+  lower?: boolean;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { blockEncloses, normExpr, sameExpr } from './dataflow.js';
+import { blockEncloses, credStatesAt, normExpr, sameExpr, traceCred } from './dataflow.js';
+import { extractFileFacts } from './extract/index.js';
+import { MemoryCodeGraph } from './graph.js';
 
 describe('normExpr', () => {
   it('drops address-of, casts and wrapping parentheses', () => {
@@ -24,5 +26,30 @@ describe('blockEncloses', () => {
     expect(blockEncloses('0.3', '0.3')).toBe(true);
     expect(blockEncloses('0.3', '0.31')).toBe(false);
     expect(blockEncloses('0.3.1', '0.3')).toBe(false);
+  });
+});
+
+describe('traceCred', () => {
+  // a request that keeps credentials taken when it is set up, used later by its worker
+  const g = MemoryCodeGraph.fromFiles([
+    extractFileFacts(
+      'fs/x/req.c',
+      'static struct x_req *x_req_alloc(struct file *file)\n{\n\tstruct x_req *req = kmalloc(sizeof(*req), GFP_KERNEL);\n\n\treq->cred = get_current_cred();\n\treq->alt = get_cred(file->f_cred);\n\treturn req;\n}\n\nstatic void x_req_work(struct x_req *req)\n{\n\tconst struct cred *old = override_creds(req->cred);\n\n\trevert_creds(old);\n}\n',
+    ),
+  ]);
+  const work = g.resolve('x_req_work')!;
+  it('follows a field to where the credentials were taken', () => {
+    expect(traceCred(g, work, 'req->cred', 13).map((o) => o.root)).toEqual(['get_current_cred()']);
+  });
+  it('sees through get_cred() and stops at a file\'s f_cred', () => {
+    expect(traceCred(g, work, 'req->alt', 13).map((o) => o.root)).toEqual(['file->f_cred']);
+  });
+});
+
+describe('credStatesAt', () => {
+  it('takes a known entry whose callers lie outside the graph for the calling task', () => {
+    const g = MemoryCodeGraph.fromFiles([extractFileFacts('fs/nfs/localio.c', 'int nfs_local_doio(struct nfs_client *clp, struct nfsd_file *localio)\n{\n\treturn vfs_fsync(nfs_to->nfsd_file_file(localio), 0);\n}\n')]);
+    const fn = g.resolve('nfs_local_doio')!;
+    expect(credStatesAt(g, fn, fn.calls.find((c) => c.callee === 'vfs_fsync')!).map((s) => s.kind)).toEqual(['caller']);
   });
 });

@@ -8,7 +8,7 @@ import type { CallSite, CodeGraph, CredScope, FunctionFacts } from './types.js';
 import { normExpr, OUT_ARG, parseCall, parseMemberCall, sameExpr, splitMember } from './ctext.js';
 
 export { normExpr, sameExpr };
-import { BACKING_NAME_HINT, CHECKED_IO, CONFIG_SLOTS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_SOURCES, type Stack, stackFor } from '../kb/index.js';
+import { BACKING_NAME_HINT, CALLER_ENTRIES, CHECKED_IO, CONFIG_SLOTS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_SOURCES, type Stack, stackFor } from '../kb/index.js';
 
 export interface OriginStep {
   expr: string;
@@ -54,6 +54,20 @@ export function traceFile(graph: CodeGraph, fn: FunctionFacts, expr: string, lin
   return trace(graph, fn, normExpr(expr), line, budget, [], 'file');
 }
 
+/**
+ * Like traceFile, for a `const struct cred *` expression: through locals,
+ * parameters, struct fields (`iocb->cred = get_current_cred()` where the
+ * iocb is set up) and get_cred(); the roots are where the credentials were
+ * taken (`current_cred()`, `prepare_creds()`, `file->f_cred`, ...).
+ */
+export function traceCred(graph: CodeGraph, fn: FunctionFacts, expr: string, line: number, depth = 3): Origin[] {
+  const budget: TraceBudget = { depth, left: 24, seen: new Set() };
+  return trace(graph, fn, normExpr(expr), line, budget, [], 'cred');
+}
+
+/** include/linux/cred.h: get_cred() and get_new_cred() return their argument with a reference taken. */
+const CRED_PASSTHROUGH = new Set(['get_cred', 'get_new_cred', 'get_cred_rcu']);
+
 /** Like traceFile, for an `struct address_space *` expression. */
 export function traceMapping(graph: CodeGraph, fn: FunctionFacts, expr: string, line: number, depth = 4): Origin[] {
   const budget: TraceBudget = { depth, left: 24, seen: new Set() };
@@ -67,7 +81,7 @@ function trace(
   line: number,
   budget: TraceBudget,
   steps: OriginStep[],
-  what: 'file' | 'mapping',
+  what: 'file' | 'mapping' | 'cred',
   via = 'start',
 ): Origin[] {
   const here: OriginStep[] = [...steps, { expr, file: fn.file, line, via, fn: fn.name }];
@@ -80,6 +94,8 @@ function trace(
   // Stop where the expression already says what it is.
   if (what === 'file' && isTerminalFile(fn, expr)) return done();
   if (what === 'mapping' && /(?:->|\.)(?:f_mapping|i_mapping|bd_mapping|i_data)$/.test(expr)) return done();
+  // a file's f_cred is what it was opened with: where those creds came from is another question
+  if (what === 'cred' && /(?:->|\.)f_cred$/.test(expr)) return done();
 
   // 1. assigned in this function before `line` (latest first)
   const assigns = fn.assigns.filter((a) => normExpr(a.lhs) === expr && a.line <= line).sort((a, b) => b.line - a.line);
@@ -135,6 +151,9 @@ function trace(
   const call = parseCall(expr);
   if (call) {
     if (what === 'file' && FILE_PASSTHROUGH[call.name] && call.args[0]) {
+      return trace(graph, fn, normExpr(call.args[0]), line, budget, here, what, `${call.name}()`);
+    }
+    if (what === 'cred' && CRED_PASSTHROUGH.has(call.name) && call.args[0]) {
       return trace(graph, fn, normExpr(call.args[0]), line, budget, here, what, `${call.name}()`);
     }
     const helper = budget.depth > 0 ? graph.resolve(call.name, fn.file) : undefined;
@@ -197,7 +216,7 @@ function trace(
  * What a callee stores through its `index`th argument (`*filp = file`),
  * following the pointer down into the functions it is handed on to.
  */
-function outTrace(graph: CodeGraph, from: FunctionFacts, callee: string, index: number, budget: TraceBudget, steps: OriginStep[], what: 'file' | 'mapping', depth: number): Origin[] {
+function outTrace(graph: CodeGraph, from: FunctionFacts, callee: string, index: number, budget: TraceBudget, steps: OriginStep[], what: 'file' | 'mapping' | 'cred', depth: number): Origin[] {
   const g = depth > 0 && budget.depth > 0 ? graph.resolve(callee, from.file) : undefined;
   const p = g?.params[index];
   if (!g || !p) return [];
@@ -426,6 +445,12 @@ export function credStatesAt(graph: CodeGraph, fn: FunctionFacts, site: { line: 
       return;
     }
     const callers = graph.callers(f.name).filter((e) => graph.resolve(f.name, e.caller.file) === f);
+    // an entry whose callers lie outside the graph (the embedded model's scope), known to run as the task
+    const entry = CALLER_ENTRIES[f.name];
+    if (!callers.length && entry) {
+      out.push({ kind: 'caller', entry: f, how: entry.how, path: p });
+      return;
+    }
     if (!callers.length || d <= 0) {
       out.push({ kind: 'unknown', entry: f, path: p });
       return;

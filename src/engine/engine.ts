@@ -13,6 +13,8 @@ export interface ImageUnderReview {
   files: { facts: FileFacts; changedLines: ReadonlySet<number> | undefined }[];
   removedCalls: { fn: FunctionFacts; site: CallSite }[];
   addedCalls: { fn: FunctionFacts; site: CallSite }[];
+  /** In the post-image of a patch: the functions under review in the pre-image. */
+  before?: readonly FunctionFacts[];
 }
 
 /** A detection with the rule that made it, and the function it was found in. */
@@ -47,6 +49,7 @@ export function runImage(rules: RuleDefinition[], img: ImageUnderReview, opts: E
       graph: img.graph,
       removedCalls: img.removedCalls,
       addedCalls: img.addedCalls,
+      before: (fn) => img.before?.find((f) => f.name === fn.name && f.file === fn.file),
       report(d: Detection) {
         const fn = d.function ?? current?.name;
         if (allowed && allowed(d.at.file, fn)) return;

@@ -22,6 +22,7 @@ export {
   traceFile,
   traceMapping,
   traceMappingClass,
+  traceCred,
   classifyFile,
   credStatesAt,
   dominatingCall,
@@ -123,6 +124,13 @@ export interface RuleContext<M extends string = string> {
   readonly removedCalls: readonly { fn: FunctionFacts; site: CallSite }[];
   /** In the post-image of a patch: the calls on lines the patch added, in the functions under review. Empty otherwise. */
   readonly addedCalls: readonly { fn: FunctionFacts; site: CallSite }[];
+  /**
+   * In the post-image of a patch: the same function (name and file) as the
+   * pre-image had it, when it was under review there; undefined otherwise
+   * (a new function, the pre-image, an audit). What a patch changed inside
+   * one function: the credentials an override takes, a switch it drops.
+   */
+  before(fn: FunctionFacts): FunctionFacts | undefined;
   report(d: Detection<M>): void;
 }
 

@@ -111,3 +111,13 @@ export const MOUNT_TIME_OPS: ReadonlySet<string> = new Set(['fs_context_operatio
  * (drivers/block/loop.c: lo_ioctl(), loop_configure()).
  */
 export const CONFIG_SLOTS: ReadonlyMap<string, ReadonlySet<string>> = new Map([['block_device_operations', new Set(['ioctl', 'compat_ioctl', 'open', 'release'])]]);
+
+/**
+ * Functions called, from outside the code the embedded model holds, by the
+ * task whose I/O they serve: an entry point like an ops method, for a
+ * patch-only check that cannot see the caller. (With a tree the callers are
+ * followed instead.)
+ */
+export const CALLER_ENTRIES: Record<string, Fact & { how: string }> = table({
+  nfs_local_doio: { how: "the NFS client's I/O path", source: "fs/nfs/pagelist.c: nfs_initiate_pgio() calls nfs_local_doio() from the pageio descriptor's pg_doio (nfs_generic_pg_pgios()), in the task that issues the read or write" },
+});

@@ -86,11 +86,12 @@ export const STACKS: Stack[] = [
   {
     id: 'nfs-localio',
     paths: ['fs/nfs/localio.c', 'fs/nfs_common/'],
-    backingFile: [/\bfilp\b/, /\bnf_file\b/, /\blocal->\w*file\b/],
+    // nfs_do_local_read()/_write() take the local file from nfsd: nfs_to->nfsd_file_file(localio)
+    backingFile: [/\bfilp\b/, /\bnf_file\b/, /\blocal->\w*file\b/, /\bnfsd_file_file\(/],
     principal: 'opener',
     goodCreds: [/->f_cred\b/],
     credHint: "the local file's f_cred",
-    source: 'fs/nfs/localio.c: nfs_local_call_read() override_creds(filp->f_cred)',
+    source: 'fs/nfs/localio.c: nfs_local_call_read() override_creds(filp->f_cred); nfs_do_local_read() file = nfs_to->nfsd_file_file(localio)',
   },
   {
     id: 'loop',
@@ -152,6 +153,8 @@ export const OPENS_WITH_CREDS: Record<string, Fact & { credArg: number }> = tabl
   dentry_open: { credArg: 2, source: 'fs/open.c: dentry_open(path, flags, cred)' },
   vfs_tmpfile_open: { credArg: 4, source: 'fs/namei.c: vfs_tmpfile_open(idmap, parentpath, mode, open_flag, cred)' },
   open_with_fake_path: { credArg: 3, source: 'fs/open.c: open_with_fake_path(path, flags, inode, cred) (before v6.6)' },
+  backing_file_open: { credArg: 3, source: 'fs/backing-file.c: backing_file_open(user_file, flags, real_path, cred): cred becomes the backing file\'s f_cred (overlayfs ovl_open_realfile() passes current_cred() inside ovl_override_creds())' },
+  backing_tmpfile_open: { credArg: 4, source: 'fs/backing-file.c: backing_tmpfile_open(user_file, flags, real_parentpath, mode, cred) (overlayfs ovl_create_tmpfile())' },
 });
 
 export function stackFor(path: string): Stack | undefined {

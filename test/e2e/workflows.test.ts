@@ -77,7 +77,7 @@ beforeAll(() => {
 
 /** The two findings of the `bad` series, as checkpatch-style text names them. */
 function expectBadFindings(r: Run): void {
-  expect(r.stdout).toMatch(new RegExp(`WARNING: vfs_fsync_range\\(\\) \\(fsync\\) on realfile, overlayfs's backing file, runs with the calling task's credentials[^\\n]*\\n#\\d+: FILE: fs/overlayfs/file.c:${credsLine}:\\n`));
+  expect(r.stdout).toMatch(new RegExp(`WARNING: this patch drops ovl_override_creds\\([^\\n]*\\): vfs_fsync_range\\(\\) \\(fsync\\) on realfile, overlayfs's backing file, now runs under the calling task's credentials[^\\n]*\\n#\\d+: FILE: fs/overlayfs/file.c:${credsLine}:\\n`));
   expect(r.stdout).toMatch(new RegExp(`ERROR: [^\\n]*->read_iter\\(\\)[^\\n]*\\n#\\d+: FILE: drivers/block/loop.c:${rawLine}:\\n\\+\\t\\tlen = lo->lo_backing_file->f_op->read_iter\\(&kiocb, &i\\);\\n`));
   expect(r.stdout).not.toContain('checked from the patch text');
   expect(r.stdout).not.toContain('judged from the patch text');

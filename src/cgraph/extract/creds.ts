@@ -213,17 +213,21 @@ export function credText(form: { cred: (typeof CRED_FORMS)[string]['cred'] }, a:
 export function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawCall | undefined, b: Bucket, ctx: Ctx, blockPath: (off: number) => string): CredLeak[] {
   const out: CredLeak[] = [];
   const start = override.n.e;
+  // `ret = ovl_override_creds(sb, &old); if (ret) return ret;`: nothing was overridden on that path
+  const guard = outParamErrorGuard(ctx.text, body, override, [...b.blocks].sort((x, y) => x.s - y.s));
+  const unguarded = (off: number): boolean => !guard || off < guard.s || off >= guard.e;
   if (!last) {
     // `return old_cred;` hands the saved creds to the caller, who reverts (fs/open.c access_override_creds())
     const saved = savedName(ctx.text, body, override);
     if (saved && b.rets.some((x) => x.s > start && new RegExp(`^return\\s*\\(?\\s*${saved}\\s*\\)?\\s*;`).test(ctx.T(x)))) return out;
+    // with no revert at all, every return after the override leaves with it in
+    // force: in a hunk fragment, whose end may lie beyond the hunk, those are
+    // the leaks that can be seen (a whole function's reader takes the end)
+    for (const ret of b.rets) if (ret.s > start && unguarded(ret.s)) out.push({ line: ctx.L(ret.s), kind: 'return', text: norm(ctx.T(ret)).slice(0, 80) });
     out.push({ line: ctx.L(body.e - 1), kind: 'end', text: 'no revert before the end of the function' });
-    return out;
+    return out.sort((x, y) => x.line - y.line);
   }
   const end = last.n.s;
-  // `ret = ovl_override_creds(sb, &old); if (ret) return ret;`: nothing was overridden on that path
-  const guard = outParamErrorGuard(ctx.text, body, override, [...b.blocks].sort((x, y) => x.s - y.s));
-  const unguarded = (off: number): boolean => !guard || off < guard.s || off >= guard.e;
   const revertedBefore = (off: number): boolean => {
     const bp = blockPath(off);
     return reverts.some((r) => r.n.s < off && r.n.s > start && (r.site.block === bp || bp.startsWith(r.site.block + '.')));
