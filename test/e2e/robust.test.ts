@@ -116,6 +116,33 @@ describe('failure handling', () => {
     expect(run(['check', '--no-tree', '-q', long], {}).status).toBe(1);
   }, 120_000);
 
+  it('inputs shaped to be expensive are each reported in one run, next to a normal patch', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kreview-hostile-'));
+    const example = readFileSync(join(ROOT, 'examples/0001-loop-raw-read-iter.patch'), 'utf8');
+    // one more added line in the example's hunk, which has a finding of its own
+    const withLine = (line: string): string => example.replace('@@ -262,16 +262,20 @@', '@@ -262,16 +262,21 @@').replace('+\tstruct kiocb kiocb;\n', `+\tstruct kiocb kiocb;\n+\t${line}\n`);
+    const shapes: Record<string, string> = {
+      // the issue's inputs: 160,000 nested braces hung in the Query, a 200 kB identifier took 16 s, a->a of 200 kB 4 GB, a Message-ID of 1 MB of '<' was quadratic
+      braces: withLine(`${'{'.repeat(160_000)}${'}'.repeat(160_000)}`),
+      calls: withLine(`len = ${'f('.repeat(100_000)}${')'.repeat(100_000)};`),
+      ident: withLine(`${'a'.repeat(2_000_000)};`),
+      arrows: withLine(`${'a->'.repeat(70_000)}a;`),
+      msgid: example.replace('Subject:', `Message-ID: ${'<'.repeat(1_000_000)}\nReferences: ${'<'.repeat(1_000_000)}\nSubject:`),
+    };
+    const files = Object.entries(shapes).map(([name, text]) => {
+      const f = join(dir, `${name}.patch`);
+      writeFileSync(f, text);
+      return f;
+    });
+    const r = run(['check', '--no-tree', '--terse', '--no-summary', ...files, 'examples/0001-loop-raw-read-iter.patch'], {});
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    // each shape is reported for itself: a finding, or the note that its nesting was not parsed
+    for (const f of files.slice(0, 2)) expect(lines).toContain(`${f}: NOTE: drivers/block/loop.c:269: brackets nest more than 1024 deep: not parsed, its functions are not checked`);
+    for (const f of [...files.slice(2), 'examples/0001-loop-raw-read-iter.patch']) expect(lines.some((l) => l.startsWith(`${f}:`) && l.includes('ERROR:')), f).toBe(true);
+  }, 120_000);
+
   it('Ctrl-C exits 130 and leaves no partial cache files', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'kreview-cache-'));
     const tree = mkdtempSync(join(tmpdir(), 'kreview-tree-'));
