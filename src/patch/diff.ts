@@ -142,7 +142,8 @@ function unquote(s: string): string {
 
 /** `--- a/x` / `+++ /dev/null` path, or null for /dev/null. */
 function stripPrefix(p: string): string | null {
-  let s = p.replace(/\t.*$/, '').trim();
+  const tab = p.indexOf('\t');
+  let s = (tab < 0 ? p : p.slice(0, tab)).trim();
   if (s === '/dev/null') return null;
   if (s.startsWith('"') && s.endsWith('"')) s = unquote(s.slice(1, -1));
   return strip1(s);

@@ -245,13 +245,24 @@ function splitAddresses(s: string): string[] {
 }
 
 function sameAddress(a: string, b: string): boolean {
-  const addr = (x: string): string => (/<([^>]+)>/.exec(x)?.[1] ?? x).trim().toLowerCase();
+  const addr = (x: string): string => (/<([^<>]+)>/.exec(x)?.[1] ?? x).trim().toLowerCase();
   return addr(a) === addr(b);
 }
 
+/** `"A. Person" <a@b>` -> `A. Person`: the name part of an address, when it has one. */
 function displayName(from: string): string {
-  const m = /^\s*"?([^"<]*?)"?\s*<[^>]+>\s*$/.exec(from);
-  return sanitizeLine(m && m[1] ? m[1] : from);
+  // read by hand: `/^\s*"?([^"<]*?)"?\s*<[^>]+>\s*$/` said the same in cubic time
+  const t = from.trim();
+  const lt = t.indexOf('<');
+  let name = '';
+  if (lt >= 0 && t.endsWith('>') && t.length - lt > 2 && !t.slice(lt + 1, -1).includes('>')) {
+    name = t.slice(0, lt).trim();
+    if (name.startsWith('"')) name = name.slice(1);
+    if (name.endsWith('"')) name = name.slice(0, -1);
+    name = name.trim();
+    if (/["<]/.test(name)) name = '';
+  }
+  return sanitizeLine(name || from);
 }
 
 function hunkAt(p: Patch, patchLine: number): { file: string; h: Hunk } | undefined {
