@@ -9,7 +9,7 @@
 import type { Finding } from '../engine/finding.js';
 import type { PatchReport } from '../engine/result.js';
 import type { Hunk, Patch } from '../patch/types.js';
-import { sanitize, sanitizeLine } from './sanitize.js';
+import { sanitize, sanitizeLine, terminalSafe } from './sanitize.js';
 
 export interface ReplyIdentity {
   name: string;
@@ -103,7 +103,8 @@ export function draftReply(r: PatchReport, o: ReplyOptions): string | undefined 
   }
   body.push('Thanks,');
   body.push(sanitizeLine(o.me.name.split(' ')[0] || o.me.name));
-  return `${head}\n\n${body.join('\n')}\n`;
+  // every line was made safe as it went in; the whole draft once more, for any that was not
+  return terminalSafe(`${head}\n\n${body.join('\n')}\n`, false);
 }
 
 function quote(line: string): string {
@@ -148,8 +149,9 @@ function headers(p: Patch, o: ReplyOptions): string {
 
 /** A header value from patch text: one line (a CR or LF would start a new, attacker-chosen header), no control characters. */
 function oneLine(v: string): string {
+  // C1, bidi and zero-width characters too: a mail client shows the decoded header
   // eslint-disable-next-line no-control-regex
-  return v.replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return v.replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, '').trim();
 }
 
 /**

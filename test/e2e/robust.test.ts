@@ -143,6 +143,26 @@ describe('failure handling', () => {
     for (const f of [...files.slice(2), 'examples/0001-loop-raw-read-iter.patch']) expect(lines.some((l) => l.startsWith(`${f}:`) && l.includes('ERROR:')), f).toBe(true);
   }, 120_000);
 
+  it('escape sequences in file names reach no terminal raw, through the CLI, in any format (stderr too)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kreview-evil-'));
+    const osc = '\x1b]0;PWNED\x07\u009b2J\u202e\u200b';
+    const example = readFileSync(join(ROOT, 'examples/0001-loop-raw-read-iter.patch'), 'utf8');
+    const f = join(dir, 'evil.patch');
+    // the file name carries them, and a second file with a broken hunk makes an error line that names it
+    writeFileSync(f, example.replaceAll('drivers/block/loop.c', `drivers/block/lo${osc}op.c`).replace('-- \n', `diff --git a/fs/b${osc}.c b/fs/b${osc}.c\n--- a/fs/b${osc}.c\n+++ b/fs/b${osc}.c\n@@ -1,3 +1,3 @@\n a\n-- \n`));
+    // eslint-disable-next-line no-control-regex
+    const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
+    for (const args of [[], ['--color=always'], ['--terse'], ['--showfile'], ['--emacs'], ['--format', 'json'], ['--format', 'sarif'], ['--format', 'b4']]) {
+      const r = run(['check', '--no-tree', ...args, f], {});
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+      expect(r.stderr).toContain('hunk');
+      expect(r.stdout.replace(/\x1b\[(?:0|3[1-4])m/g, ''), args.join(' ')).not.toMatch(raw);
+      expect(r.stderr).not.toMatch(raw);
+      expect(r.stdout).toContain(args[0] === '--terse' || args[0] === '--emacs' ? 'ERROR:' : 'drivers/block/lo');
+    }
+  });
+
   it('Ctrl-C exits 130 and leaves no partial cache files', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'kreview-cache-'));
     const tree = mkdtempSync(join(tmpdir(), 'kreview-tree-'));
