@@ -95,7 +95,7 @@ async function check(e: Evil): Promise<CheckResult> {
   return runCheck({ inputs: [file], cwd: ROOT, git: false, noTree: true, types: new Set(), ignore: new Set(), allow: new Map() });
 }
 
-const base: TextOptions = { all: true, strict: true, types: new Set(), ignore: new Set(), quiet: false, terse: false, showfile: false, emacs: false, summary: true, mailback: false, showTypes: true, color: false, witness: true, failLevel: 'warning', summaryFile: true };
+const base: TextOptions = { all: true, strict: true, types: new Set(), ignore: new Set(), quiet: false, terse: false, showfile: false, emacs: false, summary: true, mailback: false, showTypes: true, color: false, witness: true, failLevel: 'WARNING', summaryFile: true };
 const TEXT_MODES: Partial<TextOptions>[] = [{}, { color: true }, { terse: true }, { showfile: true }, { emacs: true }, { quiet: true }, { terse: true, emacs: true, color: true }];
 
 /** The raw characters of `s`, named, or [] (with kreview's own colour codes allowed when `colour`). */
@@ -127,18 +127,18 @@ describe('nothing from a patch reaches a terminal raw', () => {
           const mail = draftReply(r, { me: { name: `Rev${e.from}`, email: 'r@example.org' }, questions: () => undefined });
           if (mail) expect(rawIn(mail)).toEqual([]);
         }
-        const b4 = formatB4(result, base, 'warning').stdout;
+        const b4 = formatB4(result, base, 'WARNING').stdout;
         expect(rawIn(b4, false, RAW_IN_JSON)).toEqual([]);
         // b4 prints summary and details to the terminal: not even escaped controls in them
         for (const x of JSON.parse(b4) as { summary: string; details: string }[]) expect(rawIn(x.summary + x.details)).toEqual([]);
 
         // JSON and SARIF keep the strings (escaped): a parser gets them back exactly
-        const json = formatJson(result, base, 'warning').stdout;
+        const json = formatJson(result, base, 'WARNING').stdout;
         expect(rawIn(json, false, RAW_IN_JSON)).toEqual([]);
         const doc = JSON.parse(json) as { inputs: { patches: { subject: string; findings: { file: string }[] }[] }[] };
         expect(doc.inputs[0]!.patches[0]!.subject).toBe(reports[0]!.patch.subject);
         expect(doc.inputs[0]!.patches[0]!.findings.map((f) => f.file)).toContain(finding!.file);
-        const sarif = (await formatSarif(result, base, 'warning')).stdout;
+        const sarif = (await formatSarif(result, base, 'WARNING')).stdout;
         expect(rawIn(sarif, false, RAW_IN_JSON)).toEqual([]);
         expect(sarif).toContain(JSON.stringify(finding!.file).slice(1, -1).replace(RAW_IN_JSON, '').slice(0, 16));
 

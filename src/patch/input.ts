@@ -38,6 +38,29 @@ export function splitMbox(text: string): { msg: string; line: number }[] {
 
 /** Parse the text of one input: every patch in it, in series order when it is a series. */
 export function parseInputText(data: Buffer | string, source: string): PatchSeries {
+  const steps = parseSteps(data, source);
+  for (;;) {
+    const s = steps.next();
+    if (s.done) return s.value;
+  }
+}
+
+/**
+ * parseInputText() that lets the event loop turn every few hundred
+ * messages, so that Ctrl-C and SIGTERM are handled while a big mbox is read
+ * (a 100 MB one is seconds of parsing).
+ */
+export async function parseInputTextAsync(data: Buffer | string, source: string): Promise<PatchSeries> {
+  const steps = parseSteps(data, source);
+  for (let i = 1; ; i++) {
+    const s = steps.next();
+    if (s.done) return s.value;
+    if (i % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The parse, one message per step. */
+function* parseSteps(data: Buffer | string, source: string): Generator<void, PatchSeries> {
   let bin = typeof data === 'string' ? Buffer.from(data, 'utf8').toString('latin1') : data.toString('latin1');
   if (bin.includes('\r')) bin = bin.replace(/\r\n?/g, '\n');
   if (!bin.trim()) return { patches: [], errors: [new InputError(source, 'empty', 'is empty')] };
@@ -60,6 +83,7 @@ export function parseInputText(data: Buffer | string, source: string): PatchSeri
     if (r.error && msgs.length === 1) {
       if (r.error.kind === 'not-a-patch') errors.push(r.error);
     }
+    yield;
   }
   if (!patches.length && !errors.length) errors.push(new InputError(source, 'not-a-patch', notPatches ? `${notPatches} message(s), none with a diff` : 'no patch found'));
   return { patches: seriesOrder(patches), errors };
@@ -169,7 +193,7 @@ export async function readInputs(inputs: string[], opts: ReadOptions): Promise<{
 async function readOne(input: string, opts: ReadOptions): Promise<PatchSeries> {
   if (input === '-') {
     if (!opts.stdin) throw new InputError(input, 'unreadable', 'no standard input');
-    return parseInputText(await readStream(opts.stdin, input), input);
+    return parseInputTextAsync(await readStream(opts.stdin, input), input);
   }
   const path = resolve(opts.cwd, input);
   let st;
@@ -187,7 +211,7 @@ async function readOne(input: string, opts: ReadOptions): Promise<PatchSeries> {
   } catch (err) {
     throw new InputError(input, 'unreadable', describeFsError(err));
   }
-  return parseInputText(data, input);
+  return parseInputTextAsync(data, input);
 }
 
 /** Every regular file in a directory that holds a patch or mail, in series order. */
@@ -210,7 +234,7 @@ async function readDir(input: string, path: string): Promise<PatchSeries> {
       errors.push(new InputError(rel, 'unreadable', describeFsError(err)));
       continue;
     }
-    const s = parseInputText(data, rel);
+    const s = await parseInputTextAsync(data, rel);
     patches.push(...s.patches);
     // files that are not patches (a README, a cover note) are skipped quietly; broken ones are reported
     errors.push(...s.errors.filter((e) => e.kind !== 'not-a-patch' && e.kind !== 'empty'));

@@ -163,18 +163,35 @@ describe('failure handling', () => {
     }
   });
 
-  it('Ctrl-C exits 130 and leaves no partial cache files', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'kreview-cache-'));
+  it('SIGINT and SIGTERM stop indexing and the audit with 130 and 143, and leave no partial cache files', async () => {
     const tree = mkdtempSync(join(tmpdir(), 'kreview-tree-'));
     mkdirSync(join(tree, 'fs'));
     const body = Array.from({ length: 60 }, (_, i) => `static int f${i}(struct file *f)\n{\n\tif (f)\n\t\treturn vfs_fsync(f, ${i});\n\treturn 0;\n}\n`).join('\n');
     for (let i = 0; i < 3000; i++) writeFileSync(join(tree, 'fs', `f${i}.c`), body);
-    const p = spawn(NODE, [BIN, 'index', '-q', '--tree', tree, 'fs'], { env: { ...process.env, KREVIEW_CACHE_DIR: cache }, stdio: 'ignore' });
-    const exited = new Promise<number | string>((resolve) => p.on('exit', (code, signal) => resolve(code ?? `killed by ${signal}`)));
-    // wait until it is writing cache entries, then interrupt
-    for (let i = 0; i < 400 && files(cache).length < 20; i++) await new Promise((r) => setTimeout(r, 25));
-    p.kill('SIGINT');
-    expect(await exited).toBe(130);
-    expect(files(cache).filter((f) => f.includes('.tmp-'))).toEqual([]);
-  }, 60_000);
+    for (const [args, signal, code] of [[['index', '-q', '--tree', tree, 'fs'], 'SIGINT', 130], [['audit', '--tree', tree, 'fs'], 'SIGTERM', 143], [['index', '-q', '--tree', tree, 'fs'], 'SIGTERM', 143]] as const) {
+      const cache = mkdtempSync(join(tmpdir(), 'kreview-cache-'));
+      const p = spawn(NODE, [BIN, ...args], { env: { ...process.env, KREVIEW_CACHE_DIR: cache }, stdio: 'ignore' });
+      const exited = new Promise<number | string>((resolve) => p.on('exit', (c, sig) => resolve(c ?? `killed by ${sig}`)));
+      // wait until it is writing cache entries, then stop it
+      for (let i = 0; i < 400 && files(cache).length < 20; i++) await new Promise((r) => setTimeout(r, 25));
+      p.kill(signal);
+      expect(await exited, `${args[0]} ${signal}`).toBe(code);
+      expect(files(cache).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    }
+  }, 120_000);
+
+  it('SIGINT and SIGTERM stop reading and checking a big mbox with 130 and 143', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kreview-big-'));
+    const one = readFileSync(join(ROOT, 'test/fixtures/series/fixed-later.mbox'), 'utf8');
+    const big = join(dir, 'big.mbox');
+    writeFileSync(big, Array.from({ length: 4000 }, (_, i) => one.replace(/erofs@example\.org/g, `erofs${i}@example.org`)).join('\n'));
+    // early (reading the mbox) and later (checking its threads)
+    for (const [signal, code, after] of [['SIGINT', 130, 300], ['SIGTERM', 143, 300], ['SIGTERM', 143, 1500]] as const) {
+      const p = spawn(NODE, [BIN, 'check', '--no-tree', '-q', big], { stdio: 'ignore' });
+      const exited = new Promise<number | string>((resolve) => p.on('exit', (c, sig) => resolve(c ?? `killed by ${sig}`)));
+      await new Promise((r) => setTimeout(r, after));
+      p.kill(signal);
+      expect(await exited, `${signal} after ${after} ms`).toBe(code);
+    }
+  }, 120_000);
 });
