@@ -71,7 +71,7 @@ export function parseMessage(bin: string, source: string, indexInSource: number,
   const baseCommitOk = baseCommit !== undefined && baseCommit.length >= 7 && baseCommit.length <= 40;
 
   const patchErrors: InputError[] = [];
-  const files = diffStart >= 0 ? parseDiffLines(lines, bodyStart, source, diffStart) : { files: [], errors: [] };
+  const files = diffStart >= 0 ? parseDiffLines(lines, bodyStart, source, diffStart, startLine - 1) : { files: [], errors: [] };
   patchErrors.push(...files.errors);
 
   const isCover = !files.files.length && subj.isPatch && subj.position.index === 0;
@@ -123,7 +123,7 @@ function bareDiff(bin: string, source: string, indexInSource: number, startLine:
   const lines = text.split('\n');
   const start = findDiffStart(lines, 0);
   if (start < 0) return { error: new InputError(source, 'empty', 'no mail headers and no diff found') };
-  const parsed = parseDiffLines(lines, 1, source, start);
+  const parsed = parseDiffLines(lines, 1, source, start, startLine - 1);
   if (!parsed.files.length && !parsed.errors.length) return { error: new InputError(source, 'empty', 'no diff found') };
   return {
     patch: {
