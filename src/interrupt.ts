@@ -24,11 +24,17 @@ export function onInterruptCleanup(f: () => void): () => void {
   return () => registry().cleanup.delete(f);
 }
 
-/** The CLI's SIGINT handler: stop, clean up, exit 130; a second Ctrl-C exits at once. */
+/**
+ * The CLI's SIGINT and SIGTERM handler: stop, clean up, exit 130 (SIGINT) or
+ * 143 (SIGTERM), as a shell reports a process those signals end; a second
+ * signal exits at once. Long work lets the event loop turn often enough for
+ * this to run within a second (between messages of an mbox, patches of a
+ * series, files of an index).
+ */
 export function installInterruptHandler(): void {
   let interrupted = false;
-  process.on('SIGINT', () => {
-    if (interrupted) process.exit(130);
+  const on = (code: number) => () => {
+    if (interrupted) process.exit(code);
     interrupted = true;
     const r = registry();
     const stopping = [...r.stop].map((f) => {
@@ -46,9 +52,12 @@ export function installInterruptHandler(): void {
           // best effort: exiting anyway
         }
       }
-      process.exit(130);
+      process.exit(code);
     };
+    // workers stop between files; exiting under one inside tree-sitter would abort the process
     setTimeout(finish, 3000).unref();
     void Promise.allSettled(stopping).then(finish);
-  });
+  };
+  process.on('SIGINT', on(130));
+  process.on('SIGTERM', on(143));
 }

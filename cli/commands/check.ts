@@ -7,6 +7,7 @@ import { TriageStore } from '../../src/engine/triage.js';
 import type { CheckResult } from '../../src/engine/result.js';
 import { CHECK_HELP, emit, parseCommon, ruleWhys, useColor, type CommonOptions } from '../options.js';
 import { isTTY, writeOut } from '../io.js';
+import { sanitizeLine } from '../../src/report/sanitize.js';
 
 export interface CheckHooks {
   /** Rename inputs before the report is printed (the sendemail hook names the patches git gave it). */
@@ -80,7 +81,7 @@ async function checkFiles(o: CommonOptions): Promise<number> {
     tree = await openTree({ ...(o.tree ? { tree: o.tree } : {}), ...(o.base ? { base: o.base } : {}), cwd });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    writeOut(2, `kreview: ${err.oneLine()}\n`);
+    writeOut(2, `kreview: ${sanitizeLine(err.oneLine())}\n`);
     return 2;
   }
   // outside a kernel tree the files are read where they are, the model supplies the rest
@@ -90,7 +91,7 @@ async function checkFiles(o: CommonOptions): Promise<number> {
   let bad = false;
   const fail = (msg: string): void => {
     bad = true;
-    writeOut(2, `kreview: ${msg}\n`);
+    writeOut(2, `kreview: ${sanitizeLine(msg)}\n`);
   };
   for (const name of o.positionals) {
     const rel = relative(root, resolve(cwd, name));

@@ -153,7 +153,7 @@ async function withoutCiFlags<T>(fn: () => Promise<T>): Promise<T> {
  * writing again replaces the draft.
  */
 function draftPath(stateDir: string, subject: string, id: string): string {
-  const slug = subject.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'patch';
+  const slug = subject.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'patch';
   const h = createHash('sha1').update(id).digest('hex').slice(0, 8);
   return join(stateDir, 'drafts', `${slug}-${h}.txt`);
 }

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { sanitize } from '../../src/report/sanitize.js';
+import { sanitize, sanitizeLine } from '../../src/report/sanitize.js';
 import { visibleFindings, type ReviewState } from './state.js';
 
 const COLORS: Record<string, string | undefined> = { add: 'green', del: 'red', hunk: 'cyan', file: 'magenta', context: undefined };
@@ -34,7 +34,7 @@ export function DiffPane({ s, rows, width }: { s: ReviewState; rows: number; wid
         );
       })}
       {!p && <Text dimColor>{s.phase === 'checking' ? s.progress : ''}</Text>}
-      {p && !p.rows.length && <Text dimColor>{p.report.notes.join('; ') || 'no diff'}</Text>}
+      {p && !p.rows.length && <Text dimColor>{sanitizeLine(p.report.notes.join('; ')) || 'no diff'}</Text>}
     </Box>
   );
 }

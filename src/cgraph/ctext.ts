@@ -22,7 +22,8 @@ export function lineIndex(text: string): (offset: number) => number {
 /** The declared name: the last identifier before the first top-level `(` of a declarator. */
 export function functionName(decl: string): string | undefined {
   // `(*fn(args))(more)`: the name sits inside the first parentheses
-  const m = /([A-Za-z_]\w*)\s*\(/.exec(decl);
+  // `\b`: only whole words, so a long word not followed by `(` is scanned once, not from each of its letters
+  const m = /\b([A-Za-z_]\w*)\s*\(/.exec(decl);
   if (!m || /^(if|for|while|switch|return|sizeof|defined|typeof|__typeof__)$/.test(m[1]!)) return undefined;
   return m[1];
 }
@@ -67,15 +68,36 @@ export function normType(t: string): string {
   return t
     .replace(/\b(static|inline|extern|__always_inline|register)\b/g, '')
     .replace(/\s+/g, ' ')
-    .replace(/\s*\*\s*/g, ' *')
-    .replace(/\*\s+\*/g, '**')
-    .replace(/ \*(?=\*)/g, '*')
+    // white space is single spaces from here on
+    .replace(/ ?\* ?/g, ' *')
+    .replace(/\* \*/g, '**')
+    .replace(/ \*\*/g, '**')
     .trim();
 }
 
 export function norm(s: string): string {
   if (!/[\s/]/.test(s)) return s;
-  return s.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ').replace(/\s+/g, ' ').trim();
+  return withoutBlockComments(s).replace(/\/\/[^\n]*/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Each `/* ... *\/` as one space (an unclosed one stays). A loop, not
+ * `/\/\*[\s\S]*?\*\//g`: that one rescans to the end of the text from
+ * every unclosed `/*`, quadratic on a line of them.
+ */
+function withoutBlockComments(s: string): string {
+  let open = s.indexOf('/*');
+  if (open < 0) return s;
+  let out = '';
+  let last = 0;
+  while (open >= 0) {
+    const close = s.indexOf('*/', open + 2);
+    if (close < 0) break;
+    out += s.slice(last, open) + ' ';
+    last = close + 2;
+    open = s.indexOf('/*', last);
+  }
+  return out + s.slice(last);
 }
 
 /** `a->b.c->d` -> base `a`, fields [b, c, d] with the operator before each (`->` or `.`). */
@@ -112,7 +134,7 @@ export function normExpr(e: string): string {
     // a cast: (struct file *)x, (void *)x
     s = s.replace(/^\((?:const\s+)?(?:struct\s+)?\w+(?:\s+\w+)?\s*\*+\s*\)\s*/, '');
     if (s.startsWith('(') && matching(s, 0) === s.length - 1) s = s.slice(1, -1).trim();
-    s = s.replace(/\s*(->|\.)\s*/g, '$1');
+    s = s.replace(/ ?(->|\.) ?/g, '$1'); // white space is single spaces here
     if (s === before) return s;
   }
 }

@@ -61,6 +61,29 @@ export function parseC(text: string): ParserT.Tree {
   return cParser().parse(text, undefined, { bufferSize: Math.max(32 * 1024, text.length * 2 + 1024) });
 }
 
+/**
+ * How deep kreview follows nesting (brackets, or blocks: an `else if`
+ * chain nests too). Linux 6.12's deepest file nests brackets 103 deep
+ * (lib/crypto/curve25519-fiat32.c, comments and strings counted); past this
+ * a unit is not parsed but said to be skipped. tree-sitter and the walk over
+ * its nodes are linear in the nodes, but what each call site records (its
+ * block path, its argument texts) grows with the depth around it, so depth
+ * times calls is what the bound keeps in check.
+ */
+export const MAX_NESTING = 1024;
+
+/** The first offset at which `(`, `[` and `{` nest deeper than `limit`, or -1. One pass; comments and strings count too. */
+export function tooDeepAt(text: string, limit = MAX_NESTING): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) {
+      if (++depth > limit) return i;
+    } else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return -1;
+}
+
 /** Attribute-like macros with no arguments, blanked where they stand. */
 const PLAIN_ATTRS = [
   '__init', '__exit', '__user', '__must_check', '__always_inline', 'noinline', '__cold', '__hot', '__maybe_unused',
@@ -78,7 +101,8 @@ const CALL_ATTRS = [
   '__cleanup', '__counted_by_le', '__counted_by_be', '__no_sanitize_or_inline', '__no_kcsan', '__must_be_array',
 ];
 
-const ATTR_RE = new RegExp(`\\b(?:${[...PLAIN_ATTRS, ...CALL_ATTRS].join('|')}|(?:COMPAT_)?SYSCALL_DEFINE[0-6])\\b`, 'g');
+/** Exported for the ReDoS check (test/robust/redos.test.ts), which checks the expression as built. */
+export const ATTR_RE = new RegExp(`\\b(?:${[...PLAIN_ATTRS, ...CALL_ATTRS].join('|')}|(?:COMPAT_)?SYSCALL_DEFINE[0-6])\\b`, 'g');
 const CALL_SET = new Set(CALL_ATTRS);
 
 /**
@@ -92,9 +116,10 @@ function blankTypeKeywords(text: string): string {
   TYPE_ARG_RE.lastIndex = 0;
   let out = '';
   let last = 0;
+  const matchParen = parenMatcher(text);
   for (let m = TYPE_ARG_RE.exec(text); m; m = TYPE_ARG_RE.exec(text)) {
     const open = m.index + m[0].length - 1;
-    const close = matchParen(text, open);
+    const close = matchParen(open);
     if (close < 0) continue;
     out += text.slice(last, open) + text.slice(open, close).replace(/\b(struct|union|enum)([ \t]+)/g, (w) => ' '.repeat(w.length));
     last = close;
@@ -111,13 +136,14 @@ export function preprocess(input: string): string {
   ATTR_RE.lastIndex = 0;
   let out = '';
   let last = 0;
+  const matchParen = parenMatcher(text);
   for (let m = ATTR_RE.exec(text); m; m = ATTR_RE.exec(text)) {
     const name = m[0];
     const start = m.index;
     if (name.includes('SYSCALL_DEFINE')) {
       const open = skipSpaces(text, start + name.length);
       if (text[open] !== '(') continue;
-      const close = matchParen(text, open);
+      const close = matchParen(open);
       if (close < 0) continue;
       const rewritten = syscallDefinition(name, text.slice(open + 1, close));
       if (!rewritten) continue;
@@ -130,7 +156,7 @@ export function preprocess(input: string): string {
     if (CALL_SET.has(name)) {
       const open = skipSpaces(text, end);
       if (text[open] === '(') {
-        const close = matchParen(text, open);
+        const close = matchParen(open);
         if (close < 0) continue;
         end = close + 1;
       }
@@ -151,15 +177,41 @@ function skipSpaces(s: string, i: number): number {
   return i;
 }
 
+/** The `)` that closes the `(` at `open`, or -1 when a `;` or `{` (not an attribute after all) or the end comes first. */
 export function matchParen(s: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
-    const c = s[i];
-    if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return i;
-    else if (c === ';' || c === '{') return -1; // not an attribute after all
-  }
-  return -1;
+  return parenMatcher(s)(open);
+}
+
+/**
+ * matchParen() for many `(` of one text: each scan records the answer for
+ * every `(` it passes, so no stretch of the text is scanned twice (a line
+ * of `container_of(` with no `)` was rescanned to its end from each one).
+ */
+export function parenMatcher(s: string): (open: number) => number {
+  const known = new Map<number, number>();
+  return (open) => {
+    const k = known.get(open);
+    if (k !== undefined) return k;
+    const stack: number[] = [];
+    for (let i = open; i < s.length; i++) {
+      const c = s[i];
+      if (c === '(') {
+        const done = known.get(i);
+        // a `(` answered before: its answer holds from here too
+        if (done !== undefined && i !== open) {
+          if (done < 0) break;
+          i = done;
+          continue;
+        }
+        stack.push(i);
+      } else if (c === ')') {
+        known.set(stack.pop()!, i);
+        if (!stack.length) return i;
+      } else if (c === ';' || c === '{') break;
+    }
+    for (const o of stack) known.set(o, -1);
+    return -1;
+  };
 }
 
 function count(s: string, ch: string, from: number, to: number): number {

@@ -30,7 +30,7 @@ export interface Base {
    */
   readonly complete: boolean;
   /** Facts of a text of a file: the base's own texts cached by content (errors are returned, never thrown). */
-  facts(path: string, text: string, opts?: ExtractOptions): { facts: FileFacts; error?: string };
+  facts(path: string, text: string, opts?: ExtractOptions): { facts: FileFacts; error?: string; skipped?: string[] };
   /** A touched file's text before the thread, or null (the model has none: null always). */
   text(path: string): Promise<string | null>;
   /** The skeleton of a touched file before the thread: its text's facts', or the model's. */
@@ -68,12 +68,13 @@ export class TreeBase implements Base {
     this.overlay = { ...(chosen.preImage ? { preImage: chosen.preImage.bind(chosen) } : {}), exact: chosen.exact };
   }
 
-  facts(path: string, text: string, opts?: ExtractOptions): { facts: FileFacts; error?: string } {
+  facts(path: string, text: string, opts?: ExtractOptions): { facts: FileFacts; error?: string; skipped?: string[] } {
     if (opts?.fragment) return extractFileFactsSafe(path, text, opts);
     const hit = this.cache.get(path, text);
     if (hit) return { facts: hit };
     const r = extractFileFactsSafe(path, text);
-    if (!r.error) this.cache.put(r.facts);
+    // facts of a unit that was not parsed are not the file's: extract (and say so) again next time
+    if (!r.error && !r.skipped) this.cache.put(r.facts);
     return r;
   }
 
@@ -106,7 +107,7 @@ export class ModelBase implements Base {
   /** `model`: facts that stand in for the embedded model (the rule tests' synthetic tree). */
   constructor(private readonly model?: FileFacts[]) {}
 
-  facts(path: string, text: string, opts?: ExtractOptions): { facts: FileFacts; error?: string } {
+  facts(path: string, text: string, opts?: ExtractOptions): { facts: FileFacts; error?: string; skipped?: string[] } {
     return extractFileFactsSafe(path, text, opts);
   }
 

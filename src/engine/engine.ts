@@ -86,12 +86,38 @@ export function runImage(rules: RuleDefinition[], img: ImageUnderReview, opts: E
 /** `--allow` patterns: `path` or `path:function`, `*` matching anything. Undefined when there are none. */
 export function allowTest(patterns: readonly string[] | undefined): ((file: string, fn: string | undefined) => boolean) | undefined {
   if (!patterns?.length) return undefined;
-  const glob = (p: string): RegExp => new RegExp('^' + p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
   const pats = patterns.map((pat) => {
     const i = pat.indexOf(':');
-    return { file: glob(i < 0 ? pat : pat.slice(0, i)), fn: i < 0 ? undefined : glob(pat.slice(i + 1)) };
+    return { file: i < 0 ? pat : pat.slice(0, i), fn: i < 0 ? undefined : pat.slice(i + 1) };
   });
-  return (file, fn) => pats.some((p) => p.file.test(file) && (!p.fn || (fn !== undefined && p.fn.test(fn))));
+  return (file, fn) => pats.some((p) => globMatch(p.file, file) && (p.fn === undefined || (fn !== undefined && globMatch(p.fn, fn))));
+}
+
+/**
+ * Does `s` match `pattern`, where `*` matches any run of characters? The
+ * usual two-pointer match (back to the last `*` on a mismatch): at most
+ * pattern x text steps. As a regular expression (`^a.*b.*c$`) each `*` was
+ * another nested loop over the text, and the text is a path from a patch.
+ */
+export function globMatch(pattern: string, s: string): boolean {
+  let p = 0;
+  let i = 0;
+  let star = -1;
+  let mark = 0;
+  while (i < s.length) {
+    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === s[i]) {
+      p++;
+      i++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      mark = i;
+    } else if (star >= 0) {
+      p = star + 1;
+      i = ++mark;
+    } else return false;
+  }
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 export interface PostLineInfo {

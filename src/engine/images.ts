@@ -30,7 +30,7 @@ export type SeenFacts = Map<string, { text: string; facts: FileFacts }>;
  * cache, the thread's own images through `seen`), the graphs with them, and
  * the functions under review in each.
  */
-export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeGraph, base: Base, seen: SeenFacts, errors: InputError[]): Images {
+export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeGraph, base: Base, seen: SeenFacts, errors: InputError[], doubt: (d: string) => void = () => {}): Images {
   // the files the thread's earlier patches left (this patch's pre-image has them as they left them)
   const earlier = new Set(seen.keys());
   const extract = (path: string, text: string, opts?: ExtractOptions): FileFacts => {
@@ -40,7 +40,8 @@ export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeG
     }
     const r = base.facts(path, text, opts);
     if (r.error) errors.push(new InputError(patch.source, 'internal', r.error));
-    if (!opts && !r.error) seen.set(path, { text, facts: r.facts });
+    for (const d of r.skipped ?? []) doubt(d);
+    if (!opts && !r.error && !r.skipped) seen.set(path, { text, facts: r.facts });
     return r.facts;
   };
   const preFacts: FileFacts[] = [];

@@ -25,8 +25,6 @@ import type { Base } from './base.js';
 import { anyRelevant } from './triggers.js';
 import { underReview } from './review.js';
 
-const IDENT = /[A-Za-z_]\w*/g;
-const CHAIN = /[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)+/g;
 const INCLUDE = /#\s*include\s*"([^"\n]*)"/g;
 /**
  * Could this changed line join, split or hide functions? A brace, a
@@ -51,30 +49,90 @@ function hunkText(diff: FileDiff): string {
   return t;
 }
 
-/** The identifiers of a file's hunks (once per diff: the summary and the reach both ask). */
-const hunkIdents = new WeakMap<FileDiff, Set<string>>();
+/**
+ * The longest member chain, in fields, a summary names: `a->b->c->d` gives
+ * `c->d`, `b->c->d` and `a->b->c->d` up to this many fields. A chain of n
+ * fields has n suffixes of up to n fields each, so naming them all is
+ * quadratic in the line (a 200 kB `a->a->...` line took 4 GB); no trigger
+ * names more than this many (prefilter.test.ts checks), so the summary still
+ * says everything a rule could match.
+ */
+export const MAX_CHAIN_FIELDS = 8;
+
+/**
+ * The identifiers of C text (what `/[A-Za-z_]\w*\/g` finds) and its member
+ * chains (`a->b.c`, white space allowed around the operators), each chain
+ * as its suffixes of two to MAX_CHAIN_FIELDS fields joined by `->`. One pass
+ * over the text: a regular expression for the chains backtracks through
+ * every identifier it cannot extend, which is quadratic on one long
+ * identifier (a 200 kB added line took 16 s).
+ */
+export function scanIdentifiers(text: string): { idents: Set<string>; chains: Set<string> } {
+  const idents = new Set<string>();
+  const chains = new Set<string>();
+  const n = text.length;
+  const start = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  const word = (c: number): boolean => start(c) || (c >= 48 && c <= 57);
+  const identEnd = (i: number): number => {
+    while (i < n && word(text.charCodeAt(i))) i++;
+    return i;
+  };
+  const spaces = (i: number): number => {
+    while (i < n && WHITE.test(text[i]!)) i++;
+    return i;
+  };
+  let i = 0;
+  while (i < n) {
+    if (!start(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const fields: string[] = [];
+    let end = identEnd(i);
+    fields.push(text.slice(i, end));
+    // extend the chain while an operator and another identifier follow
+    for (;;) {
+      let j = spaces(end);
+      if (text.startsWith('->', j)) j += 2;
+      else if (text[j] === '.') j++;
+      else break;
+      j = spaces(j);
+      if (j >= n || !start(text.charCodeAt(j))) break;
+      const e = identEnd(j);
+      fields.push(text.slice(j, e));
+      end = e;
+    }
+    for (const f of fields) idents.add(f);
+    for (let k = Math.max(0, fields.length - MAX_CHAIN_FIELDS); k < fields.length - 1; k++) chains.add(fields.slice(k).join('->'));
+    i = end;
+  }
+  return { idents, chains };
+}
+const WHITE = /\s/;
+
+/** The identifiers and chains of a file's hunks (once per diff: the summary and the reach both ask). */
+const hunkScans = new WeakMap<FileDiff, ReturnType<typeof scanIdentifiers>>();
+function scanOf(diff: FileDiff): ReturnType<typeof scanIdentifiers> {
+  let s = hunkScans.get(diff);
+  if (!s) hunkScans.set(diff, (s = scanIdentifiers(hunkText(diff))));
+  return s;
+}
 function identsOf(diff: FileDiff): Set<string> {
-  let ids = hunkIdents.get(diff);
-  if (!ids) hunkIdents.set(diff, (ids = new Set(hunkText(diff).match(IDENT) ?? [])));
-  return ids;
+  return scanOf(diff).idents;
 }
 
 /** A summary of what the hunks of one file could hold, over-approximated (see above). */
 export function hunkSummary(path: string, diff: FileDiff): FileSummary {
-  return summaryOf(path, hunkText(diff), identsOf(diff));
+  return summaryOf(path, hunkText(diff), scanOf(diff));
 }
 
 /** A summary of what C text could hold, over-approximated: no parse, and comments count. */
 export function textSummary(path: string, text: string): FileSummary {
-  return summaryOf(path, text, new Set(text.match(IDENT) ?? []));
+  return summaryOf(path, text, scanIdentifiers(text));
 }
 
-function summaryOf(path: string, text: string, idents: Set<string>): FileSummary {
-  const callees = new Set(idents);
-  for (const m of text.match(CHAIN) ?? []) {
-    const fields = m.split(/\s*(?:->|\.)\s*/);
-    for (let i = 0; i < fields.length - 1; i++) callees.add(fields.slice(i).join('->'));
-  }
+function summaryOf(path: string, text: string, { idents, chains }: ReturnType<typeof scanIdentifiers>): FileSummary {
+  const callees = new Set([...idents, ...chains]);
   const names = [...idents];
   // a scope is made only by a call the knowledge base takes for a credential form
   let credScopes = CRED_CLASS.test(text);

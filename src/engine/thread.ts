@@ -138,7 +138,7 @@ export async function checkThread(patches: Patch[], base: Base, o: ThreadOptions
   const engine = { allow: o.allow };
   for (const run of checked) {
     const { report } = run;
-    const step = buildImages(report.patch, run.files!, graph, base, seen, report.errors);
+    const step = buildImages(report.patch, run.files!, graph, base, seen, report.errors, (d) => (report.doubts ??= []).includes(d) || report.doubts!.push(d));
     graph = step.post.graph;
     const pre = runImage(o.rules, step.pre, engine);
     const post = runImage(o.rules, { ...step.post, before: step.pre.functions }, engine);

@@ -63,7 +63,8 @@ export function credFormFor(callee: string): { key: string; form: CredForm; gene
   if (known) return { key: callee, form: known };
   // both generic forms below name creds (a fast way out: this runs for every identifier of a hunk)
   if (!callee.includes('cred')) return undefined;
-  const bare = callee.replace(/\(.*$/, '');
+  const paren = callee.indexOf('(');
+  const bare = paren < 0 ? callee : callee.slice(0, paren);
   if (/override_creds/.test(callee) && !/^(put|get)_/.test(bare)) {
     return { key: callee, generic: true, form: { kind: 'override', cred: /ovl/.test(callee) ? { ovlSbArg: 0 } : { arg: 0 }, source: 'a variant of override_creds()' } };
   }

@@ -24,14 +24,16 @@ export interface DiffParse {
 
 /**
  * Parse the diff part of a message. `lines[i]` is patch line `firstLine + i`.
- * Only lines from `start` on are looked at.
+ * Only lines from `start` on are looked at. Errors name lines of the input,
+ * which start `inputOffset` lines before the message's (an mbox holds many).
  */
-export function parseDiffLines(lines: string[], firstLine: number, input: string, start = 0): DiffParse {
+export function parseDiffLines(lines: string[], firstLine: number, input: string, start = 0, inputOffset = 0): DiffParse {
   const files: FileDiff[] = [];
   const errors: InputError[] = [];
   let cur: FileDiff | undefined;
   let i = start;
   const pl = (idx: number): number => firstLine + idx;
+  const el = (idx: number): number => firstLine + idx + inputOffset;
   while (i < lines.length) {
     const line = lines[i]!;
     if (line.startsWith('diff --git ') || line.startsWith('diff --cc ')) {
@@ -58,7 +60,7 @@ export function parseDiffLines(lines: string[], firstLine: number, input: string
     }
     const hm = HUNK_RE.exec(line);
     if (hm && cur) {
-      const r = readHunk(lines, i, hm, pl, cur, input);
+      const r = readHunk(lines, i, hm, pl, el, cur, input);
       if (r.error) {
         errors.push(r.error);
         // skip to the next file header: this file's hunks cannot be trusted
@@ -79,7 +81,7 @@ export function parseDiffLines(lines: string[], firstLine: number, input: string
   // a header that changes nothing (no hunk, mode, rename, copy or binary data) is not a diff: git apply rejects it too
   for (const f of named) {
     if (!f.hunks.length && f.status === 'modified' && !f.binary && f.oldMode === undefined && f.newMode === undefined) {
-      errors.push(new InputError(input, 'diff', `${f.newPath ?? f.oldPath}: a diff header with no hunks`, f.patchLine));
+      errors.push(new InputError(input, 'diff', `${f.newPath ?? f.oldPath}: a diff header with no hunks`, f.patchLine + inputOffset));
     }
   }
   return { files: named.filter((f) => f.hunks.length || f.status !== 'modified' || f.binary || f.oldMode !== undefined || f.newMode !== undefined), errors };
@@ -142,7 +144,8 @@ function unquote(s: string): string {
 
 /** `--- a/x` / `+++ /dev/null` path, or null for /dev/null. */
 function stripPrefix(p: string): string | null {
-  let s = p.replace(/\t.*$/, '').trim();
+  const tab = p.indexOf('\t');
+  let s = (tab < 0 ? p : p.slice(0, tab)).trim();
   if (s === '/dev/null') return null;
   if (s.startsWith('"') && s.endsWith('"')) s = unquote(s.slice(1, -1));
   return strip1(s);
@@ -192,6 +195,7 @@ function readHunk(
   at: number,
   hm: RegExpExecArray,
   pl: (i: number) => number,
+  el: (i: number) => number,
   file: FileDiff,
   input: string,
 ): { hunk?: Hunk; next: number; error?: InputError } {
@@ -201,7 +205,7 @@ function readHunk(
   const newLines = hm[4] === undefined ? 1 : Number(hm[4]);
   // a line number is a claim of the patch: one no source file can have is a broken header (git apply refuses it too)
   if ([oldStart, oldLines, newStart, newLines].some((n) => !(n <= MAX_LINE_NUMBER))) {
-    return { next: at + 1, error: new InputError(input, 'diff', `${file.newPath ?? file.oldPath ?? '?'}: hunk header '${lines[at]!.slice(0, 60)}' claims a line past ${MAX_LINE_NUMBER}`, pl(at)) };
+    return { next: at + 1, error: new InputError(input, 'diff', `${file.newPath ?? file.oldPath ?? '?'}: hunk header '${lines[at]!.slice(0, 60)}' claims a line past ${MAX_LINE_NUMBER}`, el(at)) };
   }
   let o = 0;
   let n = 0;
@@ -231,8 +235,8 @@ function readHunk(
       error: new InputError(
         input,
         'diff',
-        `${name}: hunk at line ${pl(at)} says ${oldLines} old and ${newLines} new lines, found ${o} and ${n}`,
-        pl(at),
+        `${name}: hunk at line ${el(at)} says ${oldLines} old and ${newLines} new lines, found ${o} and ${n}`,
+        el(at),
       ),
     };
   }
@@ -245,7 +249,7 @@ function readHunk(
     if (!nextIsHeader) {
       return {
         next: i,
-        error: new InputError(input, 'diff', `${name}: hunk at line ${pl(at)} has more lines than its header says (${oldLines} old, ${newLines} new)`, pl(at)),
+        error: new InputError(input, 'diff', `${name}: hunk at line ${el(at)} has more lines than its header says (${oldLines} old, ${newLines} new)`, el(at)),
       };
     }
   }

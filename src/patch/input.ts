@@ -9,8 +9,12 @@ import { parseMessage } from './message.js';
 import { InputError, type Patch, type PatchSeries } from './types.js';
 import { nodeRequire } from '../runtime.js';
 
-/** Inputs larger than this are refused rather than read into memory (a whole list archive is ~170 MB). */
-export const MAX_INPUT_BYTES = 512 * 1024 * 1024;
+/**
+ * Inputs larger than this are refused rather than read into memory (a whole
+ * list archive is ~170 MB). Reading takes about seven times an input's size
+ * (docs/benchmarks.md), and V8's longest string is just under 512 MiB.
+ */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
 /** Split an mbox at its `From ` lines (mboxrd: `>From ` is unescaped). Returns each message with its start line. */
 export function splitMbox(text: string): { msg: string; line: number }[] {
@@ -38,6 +42,29 @@ export function splitMbox(text: string): { msg: string; line: number }[] {
 
 /** Parse the text of one input: every patch in it, in series order when it is a series. */
 export function parseInputText(data: Buffer | string, source: string): PatchSeries {
+  const steps = parseSteps(data, source);
+  for (;;) {
+    const s = steps.next();
+    if (s.done) return s.value;
+  }
+}
+
+/**
+ * parseInputText() that lets the event loop turn every few hundred
+ * messages, so that Ctrl-C and SIGTERM are handled while a big mbox is read
+ * (a 100 MB one is seconds of parsing).
+ */
+export async function parseInputTextAsync(data: Buffer | string, source: string): Promise<PatchSeries> {
+  const steps = parseSteps(data, source);
+  for (let i = 1; ; i++) {
+    const s = steps.next();
+    if (s.done) return s.value;
+    if (i % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The parse, one message per step. */
+function* parseSteps(data: Buffer | string, source: string): Generator<void, PatchSeries> {
   let bin = typeof data === 'string' ? Buffer.from(data, 'utf8').toString('latin1') : data.toString('latin1');
   if (bin.includes('\r')) bin = bin.replace(/\r\n?/g, '\n');
   if (!bin.trim()) return { patches: [], errors: [new InputError(source, 'empty', 'is empty')] };
@@ -60,6 +87,7 @@ export function parseInputText(data: Buffer | string, source: string): PatchSeri
     if (r.error && msgs.length === 1) {
       if (r.error.kind === 'not-a-patch') errors.push(r.error);
     }
+    yield;
   }
   if (!patches.length && !errors.length) errors.push(new InputError(source, 'not-a-patch', notPatches ? `${notPatches} message(s), none with a diff` : 'no patch found'));
   return { patches: seriesOrder(patches), errors };
@@ -169,7 +197,7 @@ export async function readInputs(inputs: string[], opts: ReadOptions): Promise<{
 async function readOne(input: string, opts: ReadOptions): Promise<PatchSeries> {
   if (input === '-') {
     if (!opts.stdin) throw new InputError(input, 'unreadable', 'no standard input');
-    return parseInputText(await readStream(opts.stdin, input), input);
+    return parseInputTextAsync(await readStream(opts.stdin, input), input);
   }
   const path = resolve(opts.cwd, input);
   let st;
@@ -187,7 +215,7 @@ async function readOne(input: string, opts: ReadOptions): Promise<PatchSeries> {
   } catch (err) {
     throw new InputError(input, 'unreadable', describeFsError(err));
   }
-  return parseInputText(data, input);
+  return parseInputTextAsync(data, input);
 }
 
 /** Every regular file in a directory that holds a patch or mail, in series order. */
@@ -210,7 +238,7 @@ async function readDir(input: string, path: string): Promise<PatchSeries> {
       errors.push(new InputError(rel, 'unreadable', describeFsError(err)));
       continue;
     }
-    const s = parseInputText(data, rel);
+    const s = await parseInputTextAsync(data, rel);
     patches.push(...s.patches);
     // files that are not patches (a README, a cover note) are skipped quietly; broken ones are reported
     errors.push(...s.errors.filter((e) => e.kind !== 'not-a-patch' && e.kind !== 'empty'));
@@ -276,12 +304,31 @@ async function readGit(spec: string, cwd: string): Promise<PatchSeries> {
     lines = [(await git(['rev-list', '--parents', '-n', '1', one, '--'])).trim()];
   }
   if (!lines.length) throw new InputError(`git:${spec}`, 'git', 'selects no commits');
+  // a merge has no patch of its own: format-patch -1 of one shows another commit's (ranges leave merges out, as format-patch does)
+  const [one, ...parents] = lines[0]!.split(' ');
+  if (lines.length === 1 && parents.length > 1) {
+    throw new InputError(`git:${spec}`, 'git', `${one!.slice(0, 12)} is a merge: it has no patch of its own (git format-patch leaves merges out); check what it merges with --git ${spec}^1..${spec}`);
+  }
+  const big = await oversized(lines.map((l) => l.split(' ')[0]!), cwd);
   const patches: Patch[] = [];
   const errors: InputError[] = [];
   for (const line of lines) {
     const [rev, parent] = line.split(' ') as [string, string | undefined];
-    const text = await git(['format-patch', '-M', '--stdout', '--no-signature', '-1', rev, '--']);
-    const s = parseInputText(text, `git:${rev.slice(0, 12)}`);
+    const name = `git:${rev.slice(0, 12)}`;
+    const size = big.get(rev);
+    if (size !== undefined) {
+      errors.push(new InputError(name, 'unreadable', `adds or deletes ${mb(size)} of files (a root commit of a whole tree?), more than kreview reads (${mb(MAX_INPUT_BYTES)}); not checked`));
+      continue;
+    }
+    let text: Buffer;
+    try {
+      text = await gitBytes(['format-patch', '-M', '--stdout', '--no-signature', '-1', rev, '--'], cwd);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      errors.push(new InputError(name, err.kind, err.message));
+      continue;
+    }
+    const s = await parseInputTextAsync(text, name);
     for (const p of s.patches) {
       p.commit = rev;
       p.parent = parent ?? null;
@@ -292,6 +339,74 @@ async function readGit(spec: string, cwd: string): Promise<PatchSeries> {
     errors.push(...s.errors.filter((e) => e.kind !== 'not-a-patch'));
   }
   return { patches, errors };
+}
+
+function mb(n: number): string {
+  return `${Math.round(n / (1024 * 1024))} MB`;
+}
+
+/**
+ * A git command's output as bytes, refused past MAX_INPUT_BYTES: git's
+ * output is the input here (simple-git collects it into one string, which
+ * for a root commit of a kernel tree is longer than V8 allows).
+ */
+function gitBytes(args: string[], cwd: string): Promise<Buffer> {
+  const { execFile } = nodeRequire()('node:child_process') as typeof import('node:child_process');
+  return new Promise((resolve, reject) => {
+    execFile('git', ['-C', cwd, ...args], { encoding: 'buffer', maxBuffer: MAX_INPUT_BYTES }, (err, stdout, stderr) => {
+      if (!err) return resolve(stdout);
+      if ((err as { code?: unknown }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return reject(new InputError(`git:${args.at(-2)}`, 'unreadable', `its patch is more than kreview reads (${mb(MAX_INPUT_BYTES)}); not checked`));
+      const msg = String(stderr ?? '').trim().split('\n').find((l) => l.trim()) ?? err.message;
+      reject(new InputError(`git:${args.at(-2)}`, 'git', msg.replace(/^fatal: /, '') || 'git failed'));
+    });
+  });
+}
+
+/**
+ * Commits whose patch would be more than kreview reads, by what they add and
+ * delete whole (a root commit of a kernel tree adds 1.4 GB): the sizes of
+ * those blobs, from one diff-tree and one cat-file for all the commits, in
+ * well under a second, instead of git writing the patch for a minute first.
+ * Modified files count nothing here (their hunks are small); gitBytes()
+ * still refuses a patch that turns out too big.
+ */
+export async function oversized(revs: string[], cwd: string, limit = MAX_INPUT_BYTES): Promise<Map<string, number>> {
+  const run = (args: string[], input: string): Promise<string> => {
+    const { execFile } = nodeRequire()('node:child_process') as typeof import('node:child_process');
+    return new Promise((resolve) => {
+      const p = execFile('git', ['-C', cwd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 }, (err, stdout) => resolve(err ? '' : stdout));
+      p.stdin?.end(input);
+    });
+  };
+  // per commit: `:old new oldsha newsha status\0path\0` entries after the commit's own line
+  const out = await run(['diff-tree', '--stdin', '-r', '--root', '-z', '--no-renames'], revs.join('\n') + '\n');
+  const blobs = new Map<string, string[]>();
+  let rev = '';
+  const parts = out.split('\0');
+  for (let i = 0; i < parts.length; i++) {
+    let p = parts[i]!;
+    if (p.startsWith('\n')) p = p.slice(1);
+    if (/^[0-9a-f]{40,64}$/.test(p)) {
+      rev = p;
+      continue;
+    }
+    if (!p.startsWith(':')) continue;
+    const [, , oldSha, newSha, status] = p.slice(1).split(' ');
+    i++; // the path
+    const sha = status === 'A' ? newSha : status === 'D' ? oldSha : undefined;
+    if (sha) (blobs.get(rev) ?? blobs.set(rev, []).get(rev)!).push(sha);
+  }
+  const all = [...blobs.values()].flat();
+  const result = new Map<string, number>();
+  if (!all.length) return result;
+  const sizes = (await run(['cat-file', '--batch-check=%(objectsize)'], all.join('\n') + '\n')).split('\n');
+  let k = 0;
+  for (const [r, shas] of blobs) {
+    let total = 0;
+    for (let j = 0; j < shas.length; j++) total += Number(sizes[k++]) || 0;
+    if (total > limit) result.set(r, total);
+  }
+  return result;
 }
 
 async function revExists(git: (a: string[]) => Promise<string>, rev: string): Promise<boolean> {

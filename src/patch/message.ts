@@ -66,10 +66,12 @@ export function parseMessage(bin: string, source: string, indexInSource: number,
   const notesEnd = diffStart >= 0 ? diffStart : lines.length;
   const notes = sep >= 0 ? trimBlank(lines.slice(sep + 1, notesEnd)).join('\n') : '';
   const trailers = parseTrailers(lines.slice(0, msgEnd), bodyStart);
-  const baseCommit = /^base-commit:\s*([0-9a-f]{7,40})\s*$/m.exec(lines.slice(sep >= 0 ? sep : 0).join('\n'))?.[1];
+  // the id's length is checked apart: a bounded repeat makes the expression too big to prove linear
+  const baseCommit = /^base-commit:[ \t]*([0-9a-f]+)[ \t]*$/m.exec(lines.slice(sep >= 0 ? sep : 0).join('\n'))?.[1];
+  const baseCommitOk = baseCommit !== undefined && baseCommit.length >= 7 && baseCommit.length <= 40;
 
   const patchErrors: InputError[] = [];
-  const files = diffStart >= 0 ? parseDiffLines(lines, bodyStart, source, diffStart) : { files: [], errors: [] };
+  const files = diffStart >= 0 ? parseDiffLines(lines, bodyStart, source, diffStart, startLine - 1) : { files: [], errors: [] };
   patchErrors.push(...files.errors);
 
   const isCover = !files.files.length && subj.isPatch && subj.position.index === 0;
@@ -78,7 +80,8 @@ export function parseMessage(bin: string, source: string, indexInSource: number,
       error: new InputError(source, 'not-a-patch', subj.reply ? `"${rawSubject}" is a reply with no diff` : `"${rawSubject || '(no subject)'}" has no diff`),
     };
   }
-  const refs = (decodedHeaders.references ?? []).join(' ').match(/<[^>]+>/g) ?? [];
+  // `[^<>]`: an id holds neither, and a run of `<` is read once, not from each of them (a 1 MB one was quadratic)
+  const refs = (decodedHeaders.references ?? []).join(' ').match(/<[^<>]+>/g) ?? [];
   const patch: Patch = {
     source,
     indexInSource,
@@ -96,7 +99,7 @@ export function parseMessage(bin: string, source: string, indexInSource: number,
     commitMessage,
     trailers,
     notes,
-    ...opt('baseCommit', baseCommit),
+    ...opt('baseCommit', baseCommitOk ? baseCommit : undefined),
     ...opt('commit', /^From ([0-9a-f]{40}) /.exec(headersText)?.[1]),
     files: files.files,
     text,
@@ -120,7 +123,7 @@ function bareDiff(bin: string, source: string, indexInSource: number, startLine:
   const lines = text.split('\n');
   const start = findDiffStart(lines, 0);
   if (start < 0) return { error: new InputError(source, 'empty', 'no mail headers and no diff found') };
-  const parsed = parseDiffLines(lines, 1, source, start);
+  const parsed = parseDiffLines(lines, 1, source, start, startLine - 1);
   if (!parsed.files.length && !parsed.errors.length) return { error: new InputError(source, 'empty', 'no diff found') };
   return {
     patch: {
@@ -162,7 +165,8 @@ function parseTrailers(msg: string[], firstLine: number): Trailer[] {
   while (start > 0 && msg[start - 1]!.trim()) start--;
   const out: Trailer[] = [];
   for (let i = start; i < end; i++) {
-    const m = /^([A-Za-z][A-Za-z0-9-]*)\s*:\s*(.*)$/.exec(msg[i]!);
+    // `s`: the value runs to the end of the line whatever it holds, so `.*` never backtracks into the white space before it
+    const m = /^([A-Za-z][A-Za-z0-9-]*)\s*:(.*)$/s.exec(msg[i]!);
     if (!m) continue;
     const key = TRAILER_KEYS.get(m[1]!.toLowerCase()) ?? (/-by$/i.test(m[1]!) ? m[1]! : undefined);
     if (!key) continue;
@@ -173,7 +177,7 @@ function parseTrailers(msg: string[], firstLine: number): Trailer[] {
 
 function msgId(v: string | undefined): string | undefined {
   if (!v) return undefined;
-  const m = /<([^>]+)>/.exec(v);
+  const m = /<([^<>]+)>/.exec(v);
   return m ? m[1] : v.trim() || undefined;
 }
 

@@ -133,13 +133,28 @@ export function decodeBytes(bin: string, charset: string | undefined): string {
 /** RFC 2047 encoded words in a header value; adjacent encoded words are joined without the space between them. */
 export function decodeWords(v: string): string {
   if (!v.includes('=?')) return v;
-  return v
-    .replace(/(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)/g, '$1')
+  return joinEncodedWords(v)
     .replace(/=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g, (_, cs: string, enc: string, text: string) => {
-      const charset = cs.replace(/\*.*$/, ''); // RFC 2231 language suffix
+      const star = cs.indexOf('*');
+      const charset = star < 0 ? cs : cs.slice(0, star); // RFC 2231 language suffix
       const bin = enc.toLowerCase() === 'b' ? Buffer.from(text, 'base64').toString('latin1') : qpWord(text);
       return decodeBytes(bin, charset);
     });
+}
+
+/** Drop the white space between adjacent encoded words (RFC 2047 6.2), in one pass over them. */
+function joinEncodedWords(v: string): string {
+  const word = /=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=/g;
+  let out = '';
+  let last = 0;
+  let prevEnd = -1;
+  for (let m = word.exec(v); m; m = word.exec(v)) {
+    const gap = v.slice(last, m.index);
+    out += prevEnd === last && gap !== '' && /^\s+$/.test(gap) ? '' : gap;
+    out += m[0];
+    last = prevEnd = m.index + m[0].length;
+  }
+  return out + v.slice(last);
 }
 
 function qpWord(s: string): string {
@@ -148,10 +163,23 @@ function qpWord(s: string): string {
 
 /** Quoted-printable body -> binary string. */
 export function decodeQuotedPrintable(s: string): string {
+  // trailing white space added in transport (RFC 2045 6.7 (3))
   return s
-    .replace(/[ \t]+$/gm, '') // trailing white space added in transport (RFC 2045 6.7 (3))
+    .split('\n')
+    .map(trimBlanksEnd)
+    .join('\n')
     .replace(/=\n/g, '') // soft line breaks
     .replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+/**
+ * A line without its trailing spaces and tabs. A loop: `/[ \t]+$/` retries
+ * from every blank of a run that is not at the end, quadratic on a long one.
+ */
+function trimBlanksEnd(l: string): string {
+  let e = l.length;
+  while (e > 0 && (l[e - 1] === ' ' || l[e - 1] === '\t')) e--;
+  return e === l.length ? l : l.slice(0, e);
 }
 
 export function decodeBase64(s: string): string {
@@ -235,7 +263,7 @@ export function multipartParts(h: Headers, body: string, bodyLine: number, depth
   const lines = body.split('\n');
   let start = -1;
   for (let i = 0; i <= lines.length; i++) {
-    const l = i < lines.length ? lines[i]!.replace(/[ \t]+$/, '') : delim + '--';
+    const l = i < lines.length ? trimBlanksEnd(lines[i]!) : delim + '--';
     if (l === delim || l === delim + '--') {
       if (start >= 0) {
         const partText = lines.slice(start, i).join('\n');

@@ -4,7 +4,7 @@ import type { Level } from '../engine/finding.js';
 import type { CheckResult, Filter } from '../engine/result.js';
 import { failing, HIDDEN_BY, shownHidden, visibleFindings } from '../engine/result.js';
 import { TOOL_NAME } from '../version.js';
-import { sanitizeLine } from './sanitize.js';
+import { jsonSafe, sanitize, sanitizeLine } from './sanitize.js';
 
 export function formatB4(result: CheckResult, f: Filter, failLevel: Level): { stdout: string; exit: 0 | 1 } {
   // b4 (src/b4/review/checks.py _run_external_cmd) keeps tool/status/summary/url/details as text
@@ -25,9 +25,10 @@ export function formatB4(result: CheckResult, f: Filter, failLevel: Level): { st
           tool: TOOL_NAME,
           // as b4's own checkpatch runner maps them: ERROR fails, WARNING and CHECK warn
           status: x.level === 'ERROR' ? 'fail' : 'warn',
-          summary: `${x.level}:${x.type}: ${x.message}`,
+          summary: `${x.level}:${x.type}: ${sanitizeLine(x.message)}`,
           url: '',
-          details: [`${x.file}:${x.line}${x.function ? ` (${x.function})` : ''}`, ...x.witness.map((w) => `${w.kind}: ${w.text} (${w.file}:${w.line})`), `confidence: ${x.confidence}; ${x.status}`].join('\n'),
+          // b4 prints details to the terminal: every line of it is the patch's text
+          details: [`${x.file}:${x.line}${x.function ? ` (${x.function})` : ''}`, ...x.witness.map((w) => `${w.kind}: ${w.text} (${w.file}:${w.line})`), `confidence: ${x.confidence}; ${x.status}`].map(sanitizeLine).join('\n'),
         });
       }
     }
@@ -35,5 +36,5 @@ export function formatB4(result: CheckResult, f: Filter, failLevel: Level): { st
   // findings left out are said, as a pass of their own (a mark is the reviewer's decision, not a problem)
   if (!out.length) out.push({ tool: TOOL_NAME, status: 'pass', summary: ['no VFS layering problems found', ...hidden].join('; '), url: '', details: hidden.join('\n') });
   else if (hidden.length) out.push({ tool: TOOL_NAME, status: 'pass', summary: hidden.join('; '), url: '', details: hidden.join('\n') });
-  return { stdout: JSON.stringify(out) + '\n', exit };
+  return { stdout: jsonSafe(JSON.stringify(out.map((o) => ({ ...o, summary: sanitize(o.summary), details: sanitize(o.details) })))) + '\n', exit };
 }

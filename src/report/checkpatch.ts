@@ -11,7 +11,7 @@
 import type { Finding, Level } from '../engine/finding.js';
 import type { CheckResult, Filter, PatchReport } from '../engine/result.js';
 import { failing, HIDDEN_BY, shownHidden, visibleFindings } from '../engine/result.js';
-import { sanitize, sanitizeLine } from './sanitize.js';
+import { sanitize, sanitizeLine, terminalSafe } from './sanitize.js';
 import type { Patch } from '../patch/types.js';
 
 export interface TextOptions extends Filter {
@@ -52,8 +52,9 @@ export function units(result: CheckResult): Unit[] {
     for (const r of inp.patches) {
       const p = r.patch;
       // checkpatch.pl --git names each commit by its full id in --terse and --emacs prefixes
-      const filename = p.commit && p.source.startsWith('git:') ? p.commit : inp.input;
-      out.push({ vname: vname(inp.input, p, many), filename, report: r, lineOffset: (p.startLine ?? 1) - 1 });
+      // an input's name can come from a patch too (a file in a directory given, a git revision)
+      const filename = sanitizeLine(p.commit && p.source.startsWith('git:') ? p.commit : inp.input);
+      out.push({ vname: vname(sanitizeLine(inp.input), p, many), filename, report: r, lineOffset: (p.startLine ?? 1) - 1 });
     }
   }
   return out;
@@ -136,7 +137,7 @@ export function formatText(result: CheckResult, o: TextOptions): { stdout: strin
   if (exit && !o.quiet && !o.terse) {
     out += '\nNOTE: If any of the errors are false positives, please report\n      them to the kreview maintainers; `kreview explain TYPE` lists known false-positive shapes.\n';
   }
-  return { stdout: out, exit };
+  return { stdout: terminalSafe(out, o.color), exit };
 }
 
 function finding(f: Finding, u: Unit, o: TextOptions): string {
@@ -144,15 +145,17 @@ function finding(f: Finding, u: Unit, o: TextOptions): string {
   const levelColor = f.level === 'ERROR' ? C.RED : f.level === 'WARNING' ? C.YELLOW : C.GREEN;
   const patchLine = f.patchLine !== undefined ? f.patchLine + u.lineOffset : undefined;
   let prefix = '';
-  if (o.showfile) prefix = `${f.file}:${f.line}: `;
+  // file names come from the patch's diff headers
+  const file = sanitizeLine(f.file);
+  if (o.showfile) prefix = `${file}:${f.line}: `;
   // a finding on a line the patch does not show has no patch position: name the source line
-  else if (o.emacs || o.terse) prefix = patchLine !== undefined ? `${u.filename}:${patchLine}: ` : `${f.file}:${f.line}: `;
+  else if (o.emacs || o.terse) prefix = patchLine !== undefined ? `${u.filename}:${patchLine}: ` : `${file}:${f.line}: `;
   const type = o.showTypes ? (o.color ? `${C.BLUE}${f.type}:` : `${f.type}:`) : '';
   const head = o.color ? `${levelColor}${prefix}${f.level}:${type}${C.RESET}` : `${prefix}${f.level}:${type}`;
   const msg = sanitizeLine(f.message) + statusSuffix(f);
   let s = `${head} ${msg}\n`;
   if (o.terse) return s;
-  if (!o.showfile) s += `${patchLine !== undefined ? `#${patchLine}: ` : ''}FILE: ${f.file}:${f.line}:\n`;
+  if (!o.showfile) s += `${patchLine !== undefined ? `#${patchLine}: ` : ''}FILE: ${file}:${f.line}:\n`;
   if (f.lineText !== undefined) s += `${sanitize(f.lineText)}\n`;
   if (o.witness) s += witness(f, color);
   return s + '\n';
@@ -173,8 +176,8 @@ function statusSuffix(f: Finding): string {
 
 function witness(f: Finding, color: (s: string, c: string) => string): string {
   let s = '';
-  for (const w of f.witness) s += `    ${w.kind.padEnd(6)} ${sanitizeLine(w.text)}  ${color(`${w.file}:${w.line}`, C.BLUE)}\n`;
-  for (const r of f.related) s += `    see    ${sanitizeLine(r.message)}  ${r.file}:${r.line}\n`;
+  for (const w of f.witness) s += `    ${w.kind.padEnd(6)} ${sanitizeLine(w.text)}  ${color(`${sanitizeLine(w.file)}:${w.line}`, C.BLUE)}\n`;
+  for (const r of f.related) s += `    see    ${sanitizeLine(r.message)}  ${sanitizeLine(r.file)}:${r.line}\n`;
   s += `    confidence: ${f.confidence}${f.fromPatchText ? ' (judged from the patch text and the embedded model, not a full tree)' : ''}\n`;
   return s;
 }

@@ -6,6 +6,7 @@ import type { CheckResult, Filter } from '../engine/result.js';
 import { failing, shownHidden, visibleFindings } from '../engine/result.js';
 import type { Level } from '../engine/finding.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
+import { jsonSafe } from './sanitize.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -46,7 +47,7 @@ export function formatJson(result: CheckResult, f: Filter, failLevel: Level): { 
     summary: { errors, warnings, checks, failing: failingCount, hidden: hiddenCount },
     inputs,
   };
-  return { stdout: JSON.stringify(doc, null, 2) + '\n', exit: failingCount ? 1 : 0 };
+  return { stdout: jsonSafe(JSON.stringify(doc, null, 2)) + '\n', exit: failingCount ? 1 : 0 };
 }
 
 export function findingJson(x: Finding): Record<string, unknown> {

@@ -9,7 +9,7 @@
 import type { Finding } from '../engine/finding.js';
 import type { PatchReport } from '../engine/result.js';
 import type { Hunk, Patch } from '../patch/types.js';
-import { sanitize, sanitizeLine } from './sanitize.js';
+import { sanitize, sanitizeLine, terminalSafe } from './sanitize.js';
 
 export interface ReplyIdentity {
   name: string;
@@ -103,7 +103,8 @@ export function draftReply(r: PatchReport, o: ReplyOptions): string | undefined 
   }
   body.push('Thanks,');
   body.push(sanitizeLine(o.me.name.split(' ')[0] || o.me.name));
-  return `${head}\n\n${body.join('\n')}\n`;
+  // every line was made safe as it went in; the whole draft once more, for any that was not
+  return terminalSafe(`${head}\n\n${body.join('\n')}\n`, false);
 }
 
 function quote(line: string): string {
@@ -148,8 +149,9 @@ function headers(p: Patch, o: ReplyOptions): string {
 
 /** A header value from patch text: one line (a CR or LF would start a new, attacker-chosen header), no control characters. */
 function oneLine(v: string): string {
+  // C1, bidi and zero-width characters too: a mail client shows the decoded header
   // eslint-disable-next-line no-control-regex
-  return v.replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return v.replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, '').trim();
 }
 
 /**
@@ -245,13 +247,24 @@ function splitAddresses(s: string): string[] {
 }
 
 function sameAddress(a: string, b: string): boolean {
-  const addr = (x: string): string => (/<([^>]+)>/.exec(x)?.[1] ?? x).trim().toLowerCase();
+  const addr = (x: string): string => (/<([^<>]+)>/.exec(x)?.[1] ?? x).trim().toLowerCase();
   return addr(a) === addr(b);
 }
 
+/** `"A. Person" <a@b>` -> `A. Person`: the name part of an address, when it has one. */
 function displayName(from: string): string {
-  const m = /^\s*"?([^"<]*?)"?\s*<[^>]+>\s*$/.exec(from);
-  return sanitizeLine(m && m[1] ? m[1] : from);
+  // read by hand: `/^\s*"?([^"<]*?)"?\s*<[^>]+>\s*$/` said the same in cubic time
+  const t = from.trim();
+  const lt = t.indexOf('<');
+  let name = '';
+  if (lt >= 0 && t.endsWith('>') && t.length - lt > 2 && !t.slice(lt + 1, -1).includes('>')) {
+    name = t.slice(0, lt).trim();
+    if (name.startsWith('"')) name = name.slice(1);
+    if (name.endsWith('"')) name = name.slice(0, -1);
+    name = name.trim();
+    if (/["<]/.test(name)) name = '';
+  }
+  return sanitizeLine(name || from);
 }
 
 function hunkAt(p: Patch, patchLine: number): { file: string; h: Hunk } | undefined {

@@ -7,6 +7,7 @@ import { loadRules, ruleDoc } from '../engine/registry.js';
 import type { CheckResult, Filter } from '../engine/result.js';
 import { failing, HIDDEN_BY, shownHidden, visibleFindings } from '../engine/result.js';
 import { TOOL_NAME, toolHomepage, toolVersion } from '../version.js';
+import { jsonSafe } from './sanitize.js';
 
 const SARIF_LEVEL: Record<Level, 'error' | 'warning' | 'note'> = { ERROR: 'error', WARNING: 'warning', CHECK: 'note' };
 
@@ -65,7 +66,7 @@ export async function formatSarif(result: CheckResult, f: Filter, failLevel: Lev
       },
     ],
   };
-  return { stdout: JSON.stringify(doc, null, 2) + '\n', exit };
+  return { stdout: jsonSafe(JSON.stringify(doc, null, 2)) + '\n', exit };
 }
 
 function loc(file: string, line: number, message?: string): Record<string, unknown> {

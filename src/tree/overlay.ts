@@ -82,6 +82,8 @@ export class OverlayTree implements SourceTree {
     const notes: string[] = [];
     const doubts: string[] = [];
     const input = patch.source;
+    // errors name a line of the input (an mbox holds many messages); patchLine counts in the message
+    const inInput = (patchLine: number): number => patchLine + (patch.startLine ?? 1) - 1;
     for (const diff of patch.files) {
       let oldRel: string | null = null;
       let newRel: string | null = null;
@@ -90,7 +92,7 @@ export class OverlayTree implements SourceTree {
         newRel = diff.newPath !== null ? safeRelPath(diff.newPath, input) : null;
       } catch (err) {
         if (err instanceof InputError) {
-          errors.push(new InputError(input, 'path', err.message, diff.patchLine));
+          errors.push(new InputError(input, 'path', err.message, inInput(diff.patchLine)));
           continue;
         }
         throw err;
@@ -116,7 +118,7 @@ export class OverlayTree implements SourceTree {
       } catch (err) {
         // a path the tree refuses to read (through a symlink, unreadable): this file only
         if (err instanceof InputError) {
-          errors.push(new InputError(input, err.kind === 'unreadable' ? 'unreadable' : 'path', err.message, diff.patchLine));
+          errors.push(new InputError(input, err.kind === 'unreadable' ? 'unreadable' : 'path', err.message, inInput(diff.patchLine)));
           continue;
         }
         throw err;
@@ -136,7 +138,7 @@ export class OverlayTree implements SourceTree {
       for (const h of r.hunks) {
         if (h.status !== 'failed' || base === null) continue;
         const hunk = diff.hunks[h.hunkIndex]!;
-        errors.push(new InputError(input, 'apply', `${name}: hunk #${h.hunkIndex + 1} does not apply (${h.reason}); checking it from the patch text`, hunk.patchLine));
+        errors.push(new InputError(input, 'apply', `${name}: hunk #${h.hunkIndex + 1} does not apply (${h.reason}); checking it from the patch text`, inInput(hunk.patchLine)));
       }
       // a file that fell back to the patch text keeps its old text for later patches (never the sparse image)
       if (r.status !== 'fallback') {

@@ -8,6 +8,8 @@ import { InputError } from '../patch/types.js';
 /** Normalise a patch or user path to `a/b/c` inside the tree; throws InputError('path') when it escapes. */
 export function safeRelPath(p: string, input: string): string {
   if (!p || p.includes('\0')) throw new InputError(input, 'path', `path '${printable(p)}' is not a valid file name`);
+  // git quotes such a name ("a/x\ny"); nothing in a kernel tree has one, and every line-based report would be split by it
+  if (/[\n\r]/.test(p)) throw new InputError(input, 'path', `path '${printable(p)}' holds a line break`);
   if (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)) throw new InputError(input, 'path', `path '${printable(p)}' escapes the tree (absolute)`);
   const out: string[] = [];
   for (const part of p.split('/')) {
@@ -51,5 +53,9 @@ export function resolveInside(root: string, rel: string, input: string): string 
 
 function printable(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 200);
+  return s
+    .slice(0, 200)
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/[\u0000-\u001f\u007f]/g, '?');
 }

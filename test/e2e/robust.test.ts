@@ -116,18 +116,82 @@ describe('failure handling', () => {
     expect(run(['check', '--no-tree', '-q', long], {}).status).toBe(1);
   }, 120_000);
 
-  it('Ctrl-C exits 130 and leaves no partial cache files', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'kreview-cache-'));
+  it('inputs shaped to be expensive are each reported in one run, next to a normal patch', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kreview-hostile-'));
+    const example = readFileSync(join(ROOT, 'examples/0001-loop-raw-read-iter.patch'), 'utf8');
+    // one more added line in the example's hunk, which has a finding of its own
+    const withLine = (line: string): string => example.replace('@@ -262,16 +262,20 @@', '@@ -262,16 +262,21 @@').replace('+\tstruct kiocb kiocb;\n', `+\tstruct kiocb kiocb;\n+\t${line}\n`);
+    const shapes: Record<string, string> = {
+      // the issue's inputs: 160,000 nested braces hung in the Query, a 200 kB identifier took 16 s, a->a of 200 kB 4 GB, a Message-ID of 1 MB of '<' was quadratic
+      braces: withLine(`${'{'.repeat(160_000)}${'}'.repeat(160_000)}`),
+      calls: withLine(`len = ${'f('.repeat(100_000)}${')'.repeat(100_000)};`),
+      ident: withLine(`${'a'.repeat(2_000_000)};`),
+      arrows: withLine(`${'a->'.repeat(70_000)}a;`),
+      msgid: example.replace('Subject:', `Message-ID: ${'<'.repeat(1_000_000)}\nReferences: ${'<'.repeat(1_000_000)}\nSubject:`),
+    };
+    const files = Object.entries(shapes).map(([name, text]) => {
+      const f = join(dir, `${name}.patch`);
+      writeFileSync(f, text);
+      return f;
+    });
+    const r = run(['check', '--no-tree', '--terse', '--no-summary', ...files, 'examples/0001-loop-raw-read-iter.patch'], {});
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    // each shape is reported for itself: a finding, or the note that its nesting was not parsed
+    for (const f of files.slice(0, 2)) expect(lines).toContain(`${f}: NOTE: drivers/block/loop.c:269: brackets nest more than 1024 deep: not parsed, its functions are not checked`);
+    for (const f of [...files.slice(2), 'examples/0001-loop-raw-read-iter.patch']) expect(lines.some((l) => l.startsWith(`${f}:`) && l.includes('ERROR:')), f).toBe(true);
+  }, 120_000);
+
+  it('escape sequences in file names reach no terminal raw, through the CLI, in any format (stderr too)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kreview-evil-'));
+    const osc = '\x1b]0;PWNED\x07\u009b2J\u202e\u200b';
+    const example = readFileSync(join(ROOT, 'examples/0001-loop-raw-read-iter.patch'), 'utf8');
+    const f = join(dir, 'evil.patch');
+    // the file name carries them, and a second file with a broken hunk makes an error line that names it
+    writeFileSync(f, example.replaceAll('drivers/block/loop.c', `drivers/block/lo${osc}op.c`).replace('-- \n', `diff --git a/fs/b${osc}.c b/fs/b${osc}.c\n--- a/fs/b${osc}.c\n+++ b/fs/b${osc}.c\n@@ -1,3 +1,3 @@\n a\n-- \n`));
+    // eslint-disable-next-line no-control-regex
+    const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
+    for (const args of [[], ['--color=always'], ['--terse'], ['--showfile'], ['--emacs'], ['--format', 'json'], ['--format', 'sarif'], ['--format', 'b4']]) {
+      const r = run(['check', '--no-tree', ...args, f], {});
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+      expect(r.stderr).toContain('hunk');
+      expect(r.stdout.replace(/\x1b\[(?:0|3[1-4])m/g, ''), args.join(' ')).not.toMatch(raw);
+      expect(r.stderr).not.toMatch(raw);
+      expect(r.stdout).toContain(args[0] === '--terse' || args[0] === '--emacs' ? 'ERROR:' : 'drivers/block/lo');
+    }
+  });
+
+  it('SIGINT and SIGTERM stop indexing and the audit with 130 and 143, and leave no partial cache files', async () => {
     const tree = mkdtempSync(join(tmpdir(), 'kreview-tree-'));
     mkdirSync(join(tree, 'fs'));
     const body = Array.from({ length: 60 }, (_, i) => `static int f${i}(struct file *f)\n{\n\tif (f)\n\t\treturn vfs_fsync(f, ${i});\n\treturn 0;\n}\n`).join('\n');
     for (let i = 0; i < 3000; i++) writeFileSync(join(tree, 'fs', `f${i}.c`), body);
-    const p = spawn(NODE, [BIN, 'index', '-q', '--tree', tree, 'fs'], { env: { ...process.env, KREVIEW_CACHE_DIR: cache }, stdio: 'ignore' });
-    const exited = new Promise<number | string>((resolve) => p.on('exit', (code, signal) => resolve(code ?? `killed by ${signal}`)));
-    // wait until it is writing cache entries, then interrupt
-    for (let i = 0; i < 400 && files(cache).length < 20; i++) await new Promise((r) => setTimeout(r, 25));
-    p.kill('SIGINT');
-    expect(await exited).toBe(130);
-    expect(files(cache).filter((f) => f.includes('.tmp-'))).toEqual([]);
-  }, 60_000);
+    for (const [args, signal, code] of [[['index', '-q', '--tree', tree, 'fs'], 'SIGINT', 130], [['audit', '--tree', tree, 'fs'], 'SIGTERM', 143], [['index', '-q', '--tree', tree, 'fs'], 'SIGTERM', 143]] as const) {
+      const cache = mkdtempSync(join(tmpdir(), 'kreview-cache-'));
+      const p = spawn(NODE, [BIN, ...args], { env: { ...process.env, KREVIEW_CACHE_DIR: cache }, stdio: 'ignore' });
+      const exited = new Promise<number | string>((resolve) => p.on('exit', (c, sig) => resolve(c ?? `killed by ${sig}`)));
+      // wait until it is writing cache entries, then stop it
+      for (let i = 0; i < 400 && files(cache).length < 20; i++) await new Promise((r) => setTimeout(r, 25));
+      p.kill(signal);
+      expect(await exited, `${args[0]} ${signal}`).toBe(code);
+      expect(files(cache).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    }
+  }, 120_000);
+
+  it('SIGINT and SIGTERM stop reading and checking a big mbox with 130 and 143', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kreview-big-'));
+    const one = readFileSync(join(ROOT, 'test/fixtures/series/fixed-later.mbox'), 'utf8');
+    const big = join(dir, 'big.mbox');
+    writeFileSync(big, Array.from({ length: 4000 }, (_, i) => one.replace(/erofs@example\.org/g, `erofs${i}@example.org`)).join('\n'));
+    // early (reading the mbox) and later (checking its threads)
+    for (const [signal, code, after] of [['SIGINT', 130, 300], ['SIGTERM', 143, 300], ['SIGTERM', 143, 1500]] as const) {
+      const p = spawn(NODE, [BIN, 'check', '--no-tree', '-q', big], { stdio: 'ignore' });
+      const exited = new Promise<number | string>((resolve) => p.on('exit', (c, sig) => resolve(c ?? `killed by ${sig}`)));
+      await new Promise((r) => setTimeout(r, after));
+      p.kill(signal);
+      expect(await exited, `${signal} after ${after} ms`).toBe(code);
+    }
+  }, 120_000);
 });

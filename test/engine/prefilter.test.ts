@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/engine/run.js';
-import { hunkSummary, reachableFromHunks, threadMayMatter, textSummary } from '../../src/engine/prefilter.js';
+import fc from 'fast-check';
+import { hunkSummary, MAX_CHAIN_FIELDS, reachableFromHunks, scanIdentifiers, threadMayMatter, textSummary } from '../../src/engine/prefilter.js';
+import { CRED_FORMS } from '../../src/kb/index.js';
+import { modelArgumentCalls } from '../../src/engine/triggers.js';
 import type { Base } from '../../src/engine/base.js';
 import type { FileSkeleton } from '../../src/cgraph/graph.js';
 import type { FileApplyResult } from '../../src/tree/types.js';
@@ -88,6 +91,49 @@ describe('hunkSummary', () => {
     expect(scope('cachefiles_begin_secure(cache, &saved);')).toBe(true);
     expect(scope('old = override_creds_light(c);')).toBe(true); // a variant: credFormFor() guesses
     expect(scope('cred = get_current_cred(); put_cred(cred); if (current_cred() != file->f_cred) return;')).toBe(false);
+  });
+});
+
+describe('scanIdentifiers', () => {
+  // what the summary was made of before: fine on short text, quadratic on a long identifier
+  const reference = (text: string): { idents: Set<string>; chains: Set<string> } => {
+    const chains = new Set<string>();
+    for (const m of text.match(/[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)+/g) ?? []) {
+      const fields = m.split(/\s*(?:->|\.)\s*/);
+      for (let i = 0; i < fields.length - 1; i++) chains.add(fields.slice(i).join('->'));
+    }
+    return { idents: new Set(text.match(/[A-Za-z_]\w*/g) ?? []), chains };
+  };
+  const token = fc.constantFrom('a', 'b1', '_x', '9', '0x1f', 'f_op', 'read_iter', '->', '.', ' ', '\t', '\n', '(', ')', ';', '-', '>', '"', '1.5e3', '\u00a0');
+
+  it('finds what the regular expressions found, on chains of up to MAX_CHAIN_FIELDS fields', () => {
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 30 }), (ts) => {
+        const text = ts.join('');
+        const want = reference(text);
+        const got = scanIdentifiers(text);
+        expect(got.idents).toEqual(want.idents);
+        // a chain longer than the cap names its suffixes of up to MAX_CHAIN_FIELDS fields only
+        expect(got.chains).toEqual(new Set([...want.chains].filter((c) => c.split('->').length <= MAX_CHAIN_FIELDS)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('names no more than a few strings per field of a chain, however long (a->a->... of 200 kB took 4 GB)', () => {
+    const fields = 20_000;
+    const s = scanIdentifiers(Array.from({ length: fields }, (_, i) => `f${i}`).join('->'));
+    expect(s.idents.size).toBe(fields);
+    expect(s.chains.size).toBe(MAX_CHAIN_FIELDS - 1);
+    expect([...s.chains].every((c) => c.endsWith(`->f${fields - 1}`))).toBe(true);
+    // one identifier of 1 MB is one identifier
+    expect([...scanIdentifiers('x'.repeat(1 << 20)).idents]).toEqual(['x'.repeat(1 << 20)]);
+  });
+
+  it('caps chains above the longest name any rule, the model or a credential form can ask for', async () => {
+    const names = [...modelArgumentCalls(await loadRules()), ...Object.keys(CRED_FORMS)];
+    expect(names.some((n) => n.includes('->'))).toBe(true);
+    expect(Math.max(...names.map((n) => n.split('->').length))).toBeLessThan(MAX_CHAIN_FIELDS);
   });
 });
 

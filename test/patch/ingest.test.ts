@@ -216,3 +216,34 @@ describe('inputs', () => {
     expect(bad[0]!.series.errors[0]!.kind).toBe('git');
   });
 });
+
+describe('errors name the line of the input', () => {
+  const msg = (n: number, body: string): string =>
+    `From dev@example.org Mon Sep 2 10:00:00 2024\nFrom: Dev <dev@example.org>\nSubject: [PATCH ${n}/3] erofs: change ${n}\nMessage-Id: <p${n}@example.org>\n\nWhy.\n\nSigned-off-by: Dev <dev@example.org>\n---\n${body}`;
+  const good = 'diff --git a/fs/erofs/data.c b/fs/erofs/data.c\n--- a/fs/erofs/data.c\n+++ b/fs/erofs/data.c\n@@ -1,2 +1,3 @@ f\n a\n+b\n c\n';
+
+  it('in an mbox, the line of the file, not of the message', async () => {
+    const bad = good.replace('@@ -1,2 +1,3 @@', '@@ -1,5 +1,6 @@');
+    const mbox = [msg(1, good), msg(2, good), msg(3, bad)].join('\n');
+    const [{ series }] = await readInputs(['-'], { cwd: FIX, stdin: Readable.from([mbox]) });
+    const err = series.patches.flatMap((p) => p.errors)[0]!;
+    expect(err.line).toBeGreaterThan(30);
+    expect(mbox.split('\n')[err.line! - 1]).toBe('@@ -1,5 +1,6 @@ f');
+    expect(err.message).toContain(`hunk at line ${err.line} says 5 old`);
+    // a single patch is its own file: the same numbers as before
+    expect(parseInputText(msg(3, bad), 'one.patch').patches[0]!.errors[0]!.line).toBe(err.line! - mbox.split('\n').indexOf(msg(3, bad).split('\n')[0]!, 20));
+  });
+
+  it('a path holding a line break is refused in one line that names the input and its line', async () => {
+    const { runCheck } = await import('../../src/engine/run.js');
+    const dir = mkdtempSync(join(tmpdir(), 'kreview-nl-'));
+    const nl = good.replaceAll('a/fs/erofs/data.c', '"a/fs/erofs/da\\nta.c"').replaceAll('b/fs/erofs/data.c', '"b/fs/erofs/da\\nta.c"');
+    const mbox = [msg(1, good), msg(2, nl)].join('\n');
+    writeFileSync(join(dir, 'nl.mbox'), mbox);
+    const r = await runCheck({ inputs: [join(dir, 'nl.mbox')], cwd: dir, git: false, noTree: true, types: new Set(), ignore: new Set(), allow: new Map() });
+    const errs = r.inputs[0]!.patches.flatMap((p) => p.errors);
+    expect(errs.map((e) => e.oneLine())).toEqual([`${join(dir, 'nl.mbox')}:${mbox.split('\n').indexOf('diff --git "a/fs/erofs/da\\nta.c" "b/fs/erofs/da\\nta.c"') + 1}: path 'fs/erofs/da\\nta.c' holds a line break`]);
+    // the other message is still checked
+    expect(r.inputs[0]!.patches.map((p) => p.patch.subject)).toEqual(['erofs: change 1', 'erofs: change 2']);
+  });
+});

@@ -10,7 +10,7 @@ import type { FragmentSection } from './fragments.js';
 
 export function functionFacts(f: { fn: N; decl: N; body: N }, path: string, ctx: Ctx, _section: FragmentSection | undefined): FunctionFacts | undefined {
   const declText = ctx.T(f.decl);
-  const m = /([A-Za-z_]\w*)\s*\(/.exec(declText);
+  const m = /\b([A-Za-z_]\w*)\s*\(/.exec(declText);
   const name = m ? functionName(declText) : undefined;
   if (!name || !m) return undefined;
   // `static struct file *foo(`: storage class and return type come before the name
@@ -40,23 +40,78 @@ export function paramsOf(decl: string, line: number): Variable[] {
   return splitArgs(inside)
     .filter((p) => p && p !== 'void' && p !== '...')
     .map((p) => {
-      const m = /^(.*?)([A-Za-z_]\w*)\s*(\[[^\]]*\])?$/.exec(p.replace(/\s+/g, ' ').trim());
-      return m && m[1]!.trim() ? { name: m[2]!, type: normType(m[1]!), line } : undefined;
+      const m = typeAndName(p.replace(/\s+/g, ' ').trim());
+      return m && m.type.trim() ? { name: m.name, type: normType(m.type), line } : undefined;
     })
     .filter((v): v is Variable => !!v);
 }
 
+/**
+ * `const char *name[4]` -> type `const char *`, name `name`: what
+ * `/^(.*?)([A-Za-z_]\w*)\s*(\[[^\]]*\])?$/` finds, in one pass (that
+ * expression retries the name from every position, quadratic on a long one).
+ */
+function typeAndName(p: string): { type: string; name: string } | undefined {
+  let end = p.length;
+  if (p.endsWith(']')) {
+    const open = p.lastIndexOf('[');
+    if (open >= 0 && p.indexOf(']', open) === p.length - 1) end = open;
+  }
+  while (end > 0 && p[end - 1] === ' ') end--;
+  let start = end;
+  while (start > 0 && /\w/.test(p[start - 1]!)) start--;
+  // the name starts at the run's first letter or underscore
+  while (start < end && /\d/.test(p[start]!)) start++;
+  if (start === end) return undefined;
+  return { type: p.slice(0, start), name: p.slice(start, end) };
+}
+
+/**
+ * For blocks sorted by start (the longer first), the index of the innermost
+ * block each lies in, or -1. They are syntax nodes, so two either nest or
+ * do not meet: one pass with a stack.
+ */
+function blockParents(blocks: N[]): Int32Array {
+  const parent = new Int32Array(blocks.length).fill(-1);
+  const open: number[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const x = blocks[i]!;
+    while (open.length && blocks[open[open.length - 1]!]!.e <= x.s) open.pop();
+    if (open.length) parent[i] = open[open.length - 1]!;
+    open.push(i);
+  }
+  return parent;
+}
+
+/** `(struct x) { ...`: a compound literal, as `/^\(\s*[\w\s]+\*?\s*\)\s*\{/` says, without its cubic backtracking. */
+function isCompoundLiteral(rhs: string): boolean {
+  if (!rhs.startsWith('(')) return false;
+  const close = rhs.indexOf(')');
+  if (close < 0 || !/^\s*\{/.test(rhs.slice(close + 1))) return false;
+  const inside = rhs.slice(1, close);
+  if (/^[\w\s]+$/.test(inside)) return true;
+  const star = inside.indexOf('*');
+  return star > 0 && /^[\w\s]+$/.test(inside.slice(0, star)) && /^\s*$/.test(inside.slice(star + 1));
+}
+
 export function fillBody(fn: FunctionFacts, body: N, b: Bucket, ctx: Ctx, rootId: string): void {
   const blocks = b.blocks.filter((x) => x.s > body.s || x.e < body.e).sort((x, y) => x.s - y.s || y.e - x.e);
+  const parent = blockParents(blocks);
+  // the blocks enclosing `off`, outermost first: up the parents from the last block starting at or before it
   const blockPath = (off: number): string => {
-    const ids = [rootId];
-    for (const x of blocks) {
-      if (x.s > off) break;
-      if (off < x.e && (x.s !== body.s || x.e !== body.e)) {
-        const id = String(x.s + 1);
-        if (ids[ids.length - 1] !== id) ids.push(id); // an if's consequence and its `{` share an offset
-      }
+    let lo = 0;
+    let hi = blocks.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (blocks[mid]!.s <= off) lo = mid + 1;
+      else hi = mid - 1;
     }
+    let j = hi;
+    while (j >= 0 && !(off < blocks[j]!.e)) j = parent[j]!;
+    const chain: string[] = [];
+    for (; j >= 0; j = parent[j]!) if (off < blocks[j]!.e) chain.push(String(blocks[j]!.s + 1));
+    const ids = [rootId];
+    for (let k = chain.length - 1; k >= 0; k--) if (ids[ids.length - 1] !== chain[k]) ids.push(chain[k]!); // an if's consequence and its `{` share an offset
     return ids.join('.');
   };
   const raw: RawCall[] = [];
@@ -185,7 +240,7 @@ export function assignments(b: Bucket, ctx: Ctx): Assignment[] {
     if (a.op !== '=') continue;
     const lhs = norm(ctx.T(a.lhs));
     const rhsText = ctx.T(a.rhs).trim();
-    if (/^\(\s*[\w\s]+\*?\s*\)\s*\{/.test(rhsText) || rhsText.startsWith('{')) designated(lhs, rhsText, ctx.L(a.a.s), out);
+    if (isCompoundLiteral(rhsText) || rhsText.startsWith('{')) designated(lhs, rhsText, ctx.L(a.a.s), out);
     else out.push({ lhs, rhs: norm(rhsText), line: ctx.L(a.a.s) });
   }
   for (const i of b.inits) {
@@ -210,7 +265,7 @@ export const DECL_BASE = /^((?:(?:const|volatile|static|unsigned|signed|struct|u
 /** `const struct cred *old = ...`: the declaration's base type and the declarator's stars. */
 export function declaredVar(declText: string, declarator: string, line: number): Variable | undefined {
   const base = DECL_BASE.exec(declText.trim())?.[1];
-  const m = /^\s*(\**)\s*(?:const\s+)?([A-Za-z_]\w*)/.exec(declarator);
+  const m = /^(\**)\s*(?:const\s+)?([A-Za-z_]\w*)/.exec(declarator.trimStart());
   if (!base || !m) return undefined;
   return { name: m[2]!, type: normType(`${base}${m[1] ? ' ' + m[1] : ''}`), line };
 }
@@ -249,22 +304,52 @@ export function locals(b: Bucket, ctx: Ctx): Variable[] {
  * element, named `io_issue_defs[IORING_OP_READV]`).
  */
 export function opsTable(decl: string, line: number): OpsTable[] {
-  const m = /\bstruct\s+(\w+)\s+(?:const\s+)?(?:__\w+\s+)*(\w+)\s*(\[[^\]]*\])?\s*=\s*\{/.exec(decl);
+  const m = opsTableHead(decl);
   if (!m) return [];
   const table = (name: string, text: string): OpsTable | undefined => {
     const slots: Record<string, string> = {};
-    const re = /\.\s*([A-Za-z_]\w*)\s*=\s*&?\s*([A-Za-z_]\w*)\s*(?=[,}])/g;
+    const re = /\.\s*([A-Za-z_]\w*)\s*=\s*(?:&\s*)?([A-Za-z_]\w*)\s*(?=[,}])/g;
     for (let s = re.exec(text); s; s = re.exec(text)) if (!/^[A-Z0-9_]+$/.test(s[2]!)) slots[s[1]!] = s[2]!;
-    return Object.keys(slots).length ? { struct: m[1]!, name, line, slots } : undefined;
+    return Object.keys(slots).length ? { struct: m.struct, name, line, slots } : undefined;
   };
-  const body = decl.slice(m.index + m[0].length, decl.lastIndexOf('}'));
-  if (!m[3]) return [table(m[2]!, body)].filter((t): t is OpsTable => !!t);
+  const body = decl.slice(m.body, decl.lastIndexOf('}'));
+  if (!m.array) return [table(m.name, body)].filter((t): t is OpsTable => !!t);
   const out: OpsTable[] = [];
   for (const [i, el] of splitArgs(body).entries()) {
-    const idx = /^\[\s*([^\]]*?)\s*\]\s*=/.exec(el)?.[1] ?? String(i);
-    const t = table(`${m[2]}[${idx}]`, el);
+    const idx = /^\[([^\]]*)\]\s*=/.exec(el)?.[1]?.trim() ?? String(i);
+    const t = table(`${m.name}[${idx}]`, el);
     if (t) out.push(t);
   }
   return out;
+}
+
+/**
+ * The struct and the name of `static const struct T __ro_after_init name[] = {`:
+ * what `/\bstruct\s+(\w+)\s+(?:const\s+)?(?:__\w+\s+)*(\w+)\s*(?:\[[^\]]*\])?\s*=\s*\{/`
+ * finds, read word by word (that expression backtracks through every split
+ * of the words between `struct` and `=`, from every `struct`).
+ */
+function opsTableHead(decl: string): { struct: string; name: string; array: boolean; body: number } | undefined {
+  const eq = /=\s*\{/.exec(decl);
+  if (!eq) return undefined;
+  let head = decl.slice(0, eq.index).trimEnd();
+  let array = false;
+  if (head.endsWith(']')) {
+    const open = head.lastIndexOf('[');
+    if (open >= 0) {
+      head = head.slice(0, open).trimEnd();
+      array = true;
+    }
+  }
+  const words = head.split(/\s+/);
+  let s = words.length - 1;
+  while (s >= 0 && !/(?:^|\W)struct$/.test(words[s]!)) s--;
+  const rest = words.slice(s + 1);
+  if (s < 0 || rest.length < 2 || !rest.every((w) => /^\w+$/.test(w))) return undefined;
+  // struct T [const] [__attr ...] name
+  const between = rest.slice(1, -1);
+  if (between[0] === 'const') between.shift();
+  if (!between.every((w) => w.startsWith('__'))) return undefined;
+  return { struct: rest[0]!, name: rest[rest.length - 1]!, array, body: eq.index + eq[0].length };
 }
 

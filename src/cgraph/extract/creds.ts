@@ -112,7 +112,7 @@ export function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket
 export function revertsSaved(args: string[], usual: number, saved: string): boolean {
   if (norm(args[usual] ?? '').replace(/^\*\s*/, '') === saved) return true;
   if (args.length < 2) return false;
-  const word = new RegExp(`(?:^|[^\\w.>])${saved.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}(?![\\w])`);
+  const word = new RegExp(`(?:^|[^\\w.>])${saved.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}(?:$|[^\\w])`);
   return args.some((a) => word.test(norm(a)));
 }
 
@@ -219,7 +219,7 @@ export function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawC
   if (!last) {
     // `return old_cred;` hands the saved creds to the caller, who reverts (fs/open.c access_override_creds())
     const saved = savedName(ctx.text, body, override);
-    if (saved && b.rets.some((x) => x.s > start && new RegExp(`^return\\s*\\(?\\s*${saved}\\s*\\)?\\s*;`).test(ctx.T(x)))) return out;
+    if (saved && b.rets.some((x) => x.s > start && new RegExp(`^return\\s*(?:\\(\\s*)?${saved}\\s*(?:\\)\\s*)?;`).test(ctx.T(x)))) return out;
     // with no revert at all, every return after the override leaves with it in
     // force: in a hunk fragment, whose end may lie beyond the hunk, those are
     // the leaks that can be seen (a whole function's reader takes the end)

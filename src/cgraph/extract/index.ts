@@ -16,7 +16,7 @@
 
 import { sha1 } from '../hash.js';
 import { WORK_APIS } from '../../kb/index.js';
-import { parseC, preprocess } from '../parse.js';
+import { MAX_NESTING, parseC, preprocess, tooDeepAt } from '../parse.js';
 import type { FileFacts, FunctionFacts, WorkFn } from '../types.js';
 import { functionName, lineIndex, splitArgs } from '../ctext.js';
 import { capture, emptyBucket, filterBucket, type Bucket, type N } from './nodes.js';
@@ -33,6 +33,8 @@ export const FACTS_VERSION = 12;
 export interface ExtractOptions {
   /** No whole text: hunks of a sparse image. Parse each section alone, attribute loose code to the section's function. */
   fragment?: { sections: FragmentSection[] };
+  /** Where to say that a unit was not parsed (nested deeper than MAX_NESTING); without it, such a unit is skipped quietly. */
+  skipped?: string[];
 }
 
 export function extractFileFacts(path: string, text: string, opts?: ExtractOptions): FileFacts {
@@ -48,9 +50,14 @@ export function extractFileFacts(path: string, text: string, opts?: ExtractOptio
     workFns: [],
     parseErrors: 0,
   };
+  const skip = (unit: string, lineOffset: number, at: number, what: string): void => {
+    opts?.skipped?.push(`${path}:${lineIndex(unit)(at) + lineOffset}: ${what} nest more than ${MAX_NESTING} deep: not parsed, its functions are not checked`);
+  };
   if (!opts?.fragment) {
     scanDirectives(text, facts, 0);
-    extractUnit(preprocess(text), 0, facts, path, undefined, '0');
+    const deep = tooDeepAt(text);
+    if (deep >= 0) skip(text, 0, deep, 'brackets');
+    else extractUnit(preprocess(text), 0, facts, path, undefined, '0', skip);
   } else {
     for (const [i, sec] of opts.fragment.sections.entries()) {
       // a hunk that starts inside a multi-line signature: its first line is git's heading, one line up
@@ -58,7 +65,9 @@ export function extractFileFacts(path: string, text: string, opts?: ExtractOptio
       const unit = (lead ? [lead, ...sec.lines] : sec.lines).join('\n');
       const offset = sec.startLine - 1 - (lead ? 1 : 0);
       scanDirectives(unit, facts, offset);
-      extractUnit(preprocess(unit), offset, facts, path, sec, `${i + 1}`);
+      const deep = tooDeepAt(unit);
+      if (deep >= 0) skip(unit, offset, deep, 'brackets');
+      else extractUnit(preprocess(unit), offset, facts, path, sec, `${i + 1}`, skip);
     }
     mergePartials(facts);
     for (const fn of facts.functions) if (fn.calls.some((c) => c.callee === TAIL_CALLEE)) fn.calls = fn.calls.filter((c) => c.callee !== TAIL_CALLEE);
@@ -70,9 +79,11 @@ export function extractFileFacts(path: string, text: string, opts?: ExtractOptio
  * extractFileFacts that never throws: a bug in the indexer on one strange
  * file must not stop a check; the file gets no facts and the error is returned.
  */
-export function extractFileFactsSafe(path: string, text: string, opts?: ExtractOptions): { facts: FileFacts; error?: string } {
+export function extractFileFactsSafe(path: string, text: string, opts?: ExtractOptions): { facts: FileFacts; error?: string; skipped?: string[] } {
   try {
-    return { facts: extractFileFacts(path, text, opts) };
+    const skipped: string[] = [];
+    const facts = extractFileFacts(path, text, { ...opts, skipped });
+    return skipped.length ? { facts, skipped } : { facts };
   } catch (err) {
     return {
       facts: { version: FACTS_VERSION, path, hash: sha1(text), functions: [], includes: [], exports: [], opsTables: [], workFns: [], parseErrors: 1 },
@@ -81,18 +92,34 @@ export function extractFileFactsSafe(path: string, text: string, opts?: ExtractO
   }
 }
 
+/** Where blocks (syntax nodes: they nest or do not meet) first nest deeper than MAX_NESTING, or -1. */
+function deepBlock(blocks: N[]): number {
+  const sorted = [...blocks].sort((x, y) => x.s - y.s || y.e - x.e);
+  const open: number[] = [];
+  for (const b of sorted) {
+    while (open.length && open[open.length - 1]! <= b.s) open.pop();
+    open.push(b.e);
+    if (open.length > MAX_NESTING) return b.s;
+  }
+  return -1;
+}
+
 /** #include and EXPORT_SYMBOL*(): line-oriented, so they survive any parse trouble. */
 function scanDirectives(text: string, facts: FileFacts, lineOffset: number): void {
-  const inc = /^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]/gm;
+  // no line terminator in the name: `^` also starts after a CR, and a name running on past one was rescanned from every line
+  const inc = /^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n\r\u2028\u2029]+)[>"]/gm;
   const exp = /^[ \t]*(EXPORT_SYMBOL(?:_GPL)?(?:_NS(?:_GPL)?)?|EXPORT_SYMBOL_FOR_MODULES)\s*\(\s*(\w+)/gm;
   const lineAt = lineIndex(text);
   for (let m = inc.exec(text); m; m = inc.exec(text)) facts.includes.push({ path: m[2]!.trim(), system: m[1] === '<', line: lineAt(m.index) + lineOffset });
   for (let m = exp.exec(text); m; m = exp.exec(text)) facts.exports.push({ name: m[2]!, macro: m[1]!, line: lineAt(m.index) + lineOffset });
 }
 
-function extractUnit(text: string, lineOffset: number, facts: FileFacts, path: string, section: FragmentSection | undefined, unitId: string): void {
+function extractUnit(text: string, lineOffset: number, facts: FileFacts, path: string, section: FragmentSection | undefined, unitId: string, skip: (unit: string, lineOffset: number, at: number, what: string) => void): void {
   const tree = parseC(text);
   const cap = capture(tree.rootNode, text);
+  // blocks nest without brackets too (`else if` chains)
+  const deep = deepBlock(cap.blocks);
+  if (deep >= 0) return skip(text, lineOffset, deep, 'blocks');
   facts.parseErrors += cap.errors;
   const lineAt = lineIndex(text);
   const L = (off: number): number => lineAt(off) + lineOffset;

@@ -58,9 +58,25 @@ export function restartNodeCollection(afterBytes = 256 * 1024): void {
 /** The nodes of the kinds above, in document order. */
 export function kindNodes(root: ParserT.SyntaxNode): { nodes: ParserT.SyntaxNode[]; logicChecked: boolean } {
   captured += root.endIndex;
-  if (captured <= queryAfterBytes) return { nodes: root.descendantsOfType(KINDS), logicChecked: false };
+  if (captured <= queryAfterBytes || !queryBounded(root)) return { nodes: root.descendantsOfType(KINDS), logicChecked: false };
   query ??= new Query(cLanguage(), QUERY_SRC);
   return { nodes: query.captures(root).map((c) => c.node), logicChecked: true };
+}
+
+/**
+ * A Query's captures come back in document order, so the cursor holds every
+ * node it has entered and not left; past 65,536 of them (a nesting that deep:
+ * 80,000 `{`, a chain of 70,000 `a+`) it drops captures and slows to
+ * minutes. Each level of nesting spans at least one byte, so a unit whose
+ * top-level pieces are all shorter than this cannot reach that depth; any
+ * other unit is walked by descendantsOfType(), which takes linear time at
+ * any depth.
+ */
+const QUERY_SAFE_BYTES = 32 * 1024;
+
+function queryBounded(root: ParserT.SyntaxNode): boolean {
+  if (root.endIndex - root.startIndex <= QUERY_SAFE_BYTES) return true;
+  return root.children.every((c) => c.endIndex - c.startIndex <= QUERY_SAFE_BYTES);
 }
 
 /** A captured node, reduced to plain numbers and strings once. */
