@@ -186,9 +186,28 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'ovl: sync the real file as the caller', edit: { 'fs/overlayfs/file.c': (t) => t.replace('\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n', '').replace('out:\n\trevert_creds(old_cred);\n', 'out:\n') } }],
     expect: ['introduced fs/overlayfs/file.c:45 switchRemoved (low)'],
   },
+  {
+    name: 'patch-only: a return in a second hunk, the lines after ovl_override_creds() taken from the model and none of them reverting',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_LONG_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: skip the xattr sync of read-only files', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = ovl_sync_meta(realfile);',
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\t/* metadata first */\n\tret = ovl_sync_meta(realfile);',
+    ).replace('\tret = ovl_sync_times(realfile);\n', '\tif (!(realfile->f_mode & FMODE_WRITE))\n\t\treturn 0;\n\tret = ovl_sync_times(realfile);\n') } }],
+    expect: ['introduced fs/overlayfs/file.c:45 unbalanced (medium)'],
+  },
 ];
 
 const valid: ValidCase[] = [
+  {
+    name: 'patch-only: a return in a second hunk that reverts first, the lines between taken from the model',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_LONG_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: skip the xattr sync of read-only files', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = ovl_sync_meta(realfile);',
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\t/* metadata first */\n\tret = ovl_sync_meta(realfile);',
+    ).replace('\tret = ovl_sync_times(realfile);\n', '\tif (!(realfile->f_mode & FMODE_WRITE)) {\n\t\trevert_creds(old_cred);\n\t\treturn 0;\n\t}\n\tret = ovl_sync_times(realfile);\n') } }],
+  },
   {
     name: "erofs: scoped_with_creds() with the backing file's f_cred",
     patches: [{ subject: 'erofs: impersonate the mounter', edit: { 'fs/erofs/fileio.c': (t) => t.replace(
@@ -343,15 +362,6 @@ const valid: ValidCase[] = [
     name: 'overlayfs: a new call of the real-file sync helper inside the mounter\'s override',
     tree: { 'fs/overlayfs/util.c': OVL_UTIL },
     patches: [{ subject: 'ovl: sync the real file in fsync', edit: { 'fs/overlayfs/file.c': (t) => t.replace('\tret = vfs_fsync_range(realfile, start, end, datasync);\n', '\tret = vfs_fsync_range(realfile, start, end, datasync);\n\tif (!ret)\n\t\tret = ovl_sync_realfile(realfile);\n') } }],
-  },
-  {
-    name: 'patch-only: a return in a second hunk, lines after ovl_override_creds() the patch does not show',
-    mode: 'patch-only',
-    tree: { 'fs/overlayfs/file.c': OVL_LONG_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
-    patches: [{ subject: 'ovl: skip the xattr sync of read-only files', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
-      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = ovl_sync_meta(realfile);',
-      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\t/* metadata first */\n\tret = ovl_sync_meta(realfile);',
-    ).replace('\tret = ovl_sync_times(realfile);\n', '\tif (!(realfile->f_mode & FMODE_WRITE))\n\t\treturn 0;\n\tret = ovl_sync_times(realfile);\n') } }],
   },
   {
     name: "erofs: one more caller of a metadata helper every read path already reaches under the reader's creds (the helper's hazard, pre-existing)",

@@ -147,8 +147,13 @@ export default defineRule({
         // revert: with no revert shown, only a return reached from the override
         // through shown lines counts. A whole function that never reverts is
         // told at its end.
+        // A fragment completed from the model has every call on the lines it
+        // does not show: a return those lines do not revert before is seen.
+        const form = kb.CRED_FORMS[sc.api];
+        const unreverted = (l: { line: number }): boolean =>
+          fn.filled && form ? !fn.calls.some((c) => c.line > sc.startLine && c.line < l.line && kb.revertsForm(form, c.callee)) : !fn.hidden?.some((g) => g.from > sc.startLine && g.from <= l.line);
         const leak = fn.partial
-          ? sc.leaks.find((l) => l.kind !== 'end' && (sc.revertLine !== undefined || (l.kind === 'return' && !fn.hidden?.some((g) => g.from > sc.startLine && g.from <= l.line))))
+          ? sc.leaks.find((l) => l.kind !== 'end' && (sc.revertLine !== undefined || (l.kind === 'return' && unreverted(l))))
           : sc.revertLine === undefined
             ? (sc.leaks.find((l) => l.kind === 'end') ?? sc.leaks[0])
             : sc.leaks[0];

@@ -13,8 +13,9 @@
 // those lines as unseen (the model's scopes are not merged), and findings
 // there stay one step less sure (the function stays partial).
 
-import type { Assignment, CallSite, FileFacts, FunctionFacts } from '../cgraph/types.js';
+import type { Assignment, CallSite, CredScope, FileFacts, FunctionFacts } from '../cgraph/types.js';
 import type { Hunk } from '../patch/types.js';
+import { CRED_FORMS, revertsForm } from '../kb/index.js';
 
 export interface FileAlignment {
   /** pre-image line = model line + delta. */
@@ -191,12 +192,51 @@ function completed(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: rea
     calls: calls.sort((a, b) => a.line - b.line),
     assigns: assigns.sort((a, b) => a.line - b.line),
     ...(rets.length ? { rets } : {}),
-    credScopes: f.credScopes.map((s) => ({ ...s, block: reroot(s.block, 'h') })),
+    credScopes: ((own) => (side === 'post' ? withModelScopes(own, m, f, delta, hunks, calls) : own))(f.credScopes.map((s) => ({ ...s, block: reroot(s.block, 'h') }))),
     hidden: mergeRanges([...(f.hidden ?? []), ...hidden]),
     partial: true,
     headSeen: true,
     filled: true,
   };
+}
+
+/**
+ * The one credential question a fragment can answer from the model: the
+ * model's override (shown by a hunk or not) is reverted further down, the
+ * hunks do not show that revert, and the patch adds a `return` between the two, with no revert of that form
+ * anywhere between the override and the return (shown or taken from the
+ * model). That return leaves with the override in force
+ * (cachefiles_begin_secure() ... `out:` cachefiles_end_secure()). The scope
+ * is given to the rule with that one leak, at the post-image lines.
+ */
+function withModelScopes(own: CredScope[], m: FunctionFacts, f: FunctionFacts, delta: number, hunks: readonly Hunk[], calls: CallSite[]): CredScope[] {
+  const shownPre = shownRanges(hunks, 'pre');
+  const post = (modelLine: number): number | undefined => {
+    const pre = modelLine + delta;
+    if (!shownPre.some(([a, b]) => a <= pre && pre <= b)) return toSide(pre, hunks, 'post');
+    for (const h of hunks) for (const l of h.lines) if (l.oldLine === pre) return l.newLine;
+    return undefined;
+  };
+  const added = hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'add' && l.newLine !== undefined && /^\s*return\b/.test(l.text)));
+  const out = [...own];
+  for (const s of m.credScopes) {
+    const form = CRED_FORMS[s.api];
+    if (!form || s.kind === 'scoped' || s.nested || s.revertLine === undefined || s.leaks.length) continue;
+    // an override the patch removes or rewrites is the fragment's own question
+    const start = post(s.startLine);
+    const revert = post(s.revertLine);
+    if (start === undefined || revert === undefined) continue;
+    const ret = added.find((l) => l.newLine! > start && l.newLine! < revert && l.newLine! >= f.line && l.newLine! <= f.endLine && !calls.some((c) => c.line > start && c.line < l.newLine! && revertsForm(form, c.callee)));
+    if (!ret) continue;
+    const leak = { line: ret.newLine!, kind: 'return' as const, text: ret.text.trim().replace(/\s+/g, ' ').slice(0, 80) };
+    // the override on a line a hunk shows: the fragment has it as its own scope, without the revert the hunks do not show
+    const i = out.findIndex((o) => o.startLine === start && o.api === s.api && o.revertLine === undefined);
+    if (i >= 0) {
+      const o = out[i]!;
+      out[i] = { ...o, endLine: Math.max(o.endLine, revert), revertLine: revert, leaks: o.leaks.some((x) => x.line === leak.line) ? o.leaks.filter((x) => x.kind !== 'end') : [...o.leaks.filter((x) => x.kind !== 'end'), leak] };
+    } else out.push({ ...s, startLine: start, endLine: revert, revertLine: revert, block: reroot(s.block, 'm'), leaks: [leak] });
+  }
+  return out;
 }
 
 /**
