@@ -24,6 +24,39 @@ const OVL_LONG_FSYNC = (t: string): string => t.replace(
   '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = ovl_sync_meta(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = ovl_sync_dirs(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = ovl_sync_xattrs(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = ovl_sync_acls(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = ovl_sync_times(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = vfs_fsync_range(realfile, start, end, datasync);\nout:',
 );
 
+/** ovl_open_realfile() as 6.12 has it, long enough that two hunks leave the override between them unseen. */
+const OVL_LONG_OPEN = (t: string): string => OVL_WITH_OPEN(t).replace(OVL_OPEN_REALFILE.slice(0, OVL_OPEN_REALFILE.indexOf('static int ovl_open(')), `static struct file *ovl_open_realfile(const struct file *file, const struct path *realpath)
+{
+	struct inode *realinode = d_inode(realpath->dentry);
+	struct inode *inode = file_inode(file);
+	struct mnt_idmap *real_idmap;
+	struct file *realfile;
+	const struct cred *old_cred;
+	int flags = file->f_flags | OVL_OPEN_FLAGS;
+	int acc_mode = ACC_MODE(flags);
+	int err;
+
+	if (flags & O_APPEND)
+		acc_mode |= MAY_APPEND;
+
+	old_cred = ovl_override_creds(inode->i_sb);
+	real_idmap = mnt_idmap(realpath->mnt);
+	err = inode_permission(real_idmap, realinode, MAY_OPEN | acc_mode);
+	if (err) {
+		realfile = ERR_PTR(err);
+	} else {
+		if (!inode_owner_or_capable(real_idmap, realinode))
+			flags &= ~O_NOATIME;
+		realfile = backing_file_open(file,
+					     flags, realpath, current_cred());
+	}
+	revert_creds(old_cred);
+
+	return realfile;
+}
+
+`);
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -195,6 +228,16 @@ const invalid: InvalidCase[] = [
       '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\t/* metadata first */\n\tret = ovl_sync_meta(realfile);',
     ).replace('\tret = ovl_sync_times(realfile);\n', '\tif (!(realfile->f_mode & FMODE_WRITE))\n\t\treturn 0;\n\tret = ovl_sync_times(realfile);\n') } }],
     expect: ['introduced fs/overlayfs/file.c:45 unbalanced (medium)'],
+  },
+  {
+    name: 'patch-only: the creds for backing_file_open() taken before an override the hunks do not show',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_LONG_OPEN(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: take the creds once in ovl_open_realfile', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\tconst struct cred *old_cred;\n\tint flags = file->f_flags | OVL_OPEN_FLAGS;',
+      '\tconst struct cred *old_cred;\n\tconst struct cred *cred = current_cred();\n\tint flags = file->f_flags | OVL_OPEN_FLAGS;',
+    ).replace('flags, realpath, current_cred());', 'flags, realpath, cred);') } }],
+    expect: ['introduced fs/overlayfs/file.c:29 openCreds (medium)'],
   },
 ];
 
@@ -394,6 +437,15 @@ const valid: ValidCase[] = [
     patches: [{ subject: 'ovl: name the inode once in fsync', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
       '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n', '\told_cred = ovl_override_creds(inode->i_sb);\n',
     ).replace('\tret = vfs_fsync_range(realfile, start, end, datasync);\nout:', '\t/* the data last */\n\tret = vfs_fsync_range(realfile, start, end, datasync);\nout:') } }],
+  },
+  {
+    name: 'patch-only: the creds for backing_file_open() taken inside an override the hunks do not show',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_LONG_OPEN(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: name the creds of the real file', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\t\tif (!inode_owner_or_capable(real_idmap, realinode))\n\t\t\tflags &= ~O_NOATIME;\n',
+      '\t\tconst struct cred *cred = current_cred();\n\n\t\tif (!inode_owner_or_capable(real_idmap, realinode))\n\t\t\tflags &= ~O_NOATIME;\n',
+    ).replace('flags, realpath, current_cred());', 'flags, realpath, cred);') } }],
   },
 ];
 

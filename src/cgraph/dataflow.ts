@@ -424,7 +424,8 @@ export function credStatesAt(graph: CodeGraph, fn: FunctionFacts, site: { line: 
     }
     // a hunk that starts mid-function, or lines between two hunks above the
     // site, may hide an override: cannot tell
-    if (f.partial && (!f.headSeen || f.hidden?.some((g) => g.from < s.line))) {
+    // (a fragment completed from the model with all its scopes placed has no such doubt)
+    if (f.partial && (!f.headSeen || (!f.credsKnown && f.hidden?.some((g) => g.from < s.line)))) {
       out.push({ kind: 'unknown', entry: f, path: p });
       return;
     }

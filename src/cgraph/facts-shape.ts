@@ -63,6 +63,7 @@ const fn = obj({
   headSeen: opt(bool),
   hidden: opt(arr(obj({ from: num, to: num }))),
   filled: opt(bool),
+  credsKnown: opt(bool),
 });
 const facts = obj({
   version: num,

@@ -123,10 +123,16 @@ export interface FunctionFacts {
   /**
    * For a partial function: the lines the patch does not show were taken
    * from the model's same function, which lines up with the hunks
-   * (src/engine/fill-fragments.ts): its calls are all there, its credential
-   * scopes on those lines are not.
+   * (src/engine/fill-fragments.ts): its calls are all there, and the
+   * model's credential scopes that survive the patch.
    */
   filled?: boolean;
+  /**
+   * For a filled function: every credential scope of the model's function
+   * was placed in this image, so the lines the patch does not show have a
+   * known credential state.
+   */
+  credsKnown?: boolean;
 }
 
 export interface IncludeDirective {

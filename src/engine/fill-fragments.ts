@@ -9,9 +9,13 @@
 // taken into the fragment, at the lines they have in each image. A raw call
 // between two hunks is then seen, and a renamed function keeps its body.
 //
-// What is taken is marked hidden: the credential analysis still treats
-// those lines as unseen (the model's scopes are not merged), and findings
-// there stay one step less sure (the function stays partial).
+// What is taken is marked hidden, and findings there stay one step less
+// sure (the function stays partial). The model's credential scopes are
+// placed in each image when their override and revert both survive the
+// patch (mergeScopes): the calls between are under them, and a return the
+// patch adds between the two is a leak. When one cannot be placed (the
+// patch removes or rewrites it), the lines the hunks do not show keep an
+// unknown credential state.
 
 import type { Assignment, CallSite, CredScope, FileFacts, FunctionFacts } from '../cgraph/types.js';
 import type { Hunk } from '../patch/types.js';
@@ -158,7 +162,7 @@ function completed(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: rea
   const hidden: { from: number; to: number }[] = [];
   for (const c of m.calls) {
     const line = at(c.line);
-    if (line !== undefined) calls.push({ ...c, line, block: reroot(c.block, 'm'), creds: [] });
+    if (line !== undefined) calls.push({ ...c, line, block: reroot(c.block, 'm'), creds: c.creds.map((i) => -1 - i) });
   }
   for (const a of m.assigns) {
     const line = at(a.line);
@@ -192,7 +196,7 @@ function completed(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: rea
     calls: calls.sort((a, b) => a.line - b.line),
     assigns: assigns.sort((a, b) => a.line - b.line),
     ...(rets.length ? { rets } : {}),
-    credScopes: ((own) => (side === 'post' ? withModelScopes(own, m, f, delta, hunks, calls) : own))(f.credScopes.map((s) => ({ ...s, block: reroot(s.block, 'h') }))),
+    ...mergeScopes(f, m, delta, hunks, calls, side),
     hidden: mergeRanges([...(f.hidden ?? []), ...hidden]),
     partial: true,
     headSeen: true,
@@ -201,42 +205,80 @@ function completed(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: rea
 }
 
 /**
- * The one credential question a fragment can answer from the model: the
- * model's override (shown by a hunk or not) is reverted further down, the
- * hunks do not show that revert, and the patch adds a `return` between the two, with no revert of that form
- * anywhere between the override and the return (shown or taken from the
- * model). That return leaves with the override in force
- * (cachefiles_begin_secure() ... `out:` cachefiles_end_secure()). The scope
- * is given to the rule with that one leak, at the post-image lines.
+ * The model's credential scopes, at this image's lines, merged with the
+ * fragment's own. A model scope whose override and revert (or whose ends,
+ * for a scoped form) both survive in this image covers the lines between
+ * in it too: the calls taken from the model keep their scopes, and a call
+ * a hunk shows at the function's own level between the two is under it.
+ * When every model scope could be placed so, the function's credential
+ * state is known on the lines the hunks do not show (`credsKnown`).
+ *
+ * In the post-image, a `return` the patch adds between an override and
+ * its revert, with no revert of that form between them (shown or from the
+ * model), leaves with the override in force (cachefiles_begin_secure() ...
+ * `out:` cachefiles_end_secure()): it is that scope's leak.
  */
-function withModelScopes(own: CredScope[], m: FunctionFacts, f: FunctionFacts, delta: number, hunks: readonly Hunk[], calls: CallSite[]): CredScope[] {
+function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: readonly Hunk[], calls: CallSite[], side: 'pre' | 'post'): { credScopes: CredScope[]; credsKnown?: true } {
   const shownPre = shownRanges(hunks, 'pre');
-  const post = (modelLine: number): number | undefined => {
+  const place = (modelLine: number): number | undefined => {
     const pre = modelLine + delta;
-    if (!shownPre.some(([a, b]) => a <= pre && pre <= b)) return toSide(pre, hunks, 'post');
+    if (!shownPre.some(([a, b]) => a <= pre && pre <= b)) return toSide(pre, hunks, side);
+    if (side === 'pre') return pre;
     for (const h of hunks) for (const l of h.lines) if (l.oldLine === pre) return l.newLine;
     return undefined;
   };
-  const added = hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'add' && l.newLine !== undefined && /^\s*return\b/.test(l.text)));
-  const out = [...own];
-  for (const s of m.credScopes) {
-    const form = CRED_FORMS[s.api];
-    if (!form || s.kind === 'scoped' || s.nested || s.revertLine === undefined || s.leaks.length) continue;
-    // an override the patch removes or rewrites is the fragment's own question
-    const start = post(s.startLine);
-    const revert = post(s.revertLine);
-    if (start === undefined || revert === undefined) continue;
-    const ret = added.find((l) => l.newLine! > start && l.newLine! < revert && l.newLine! >= f.line && l.newLine! <= f.endLine && !calls.some((c) => c.line > start && c.line < l.newLine! && revertsForm(form, c.callee)));
-    if (!ret) continue;
-    const leak = { line: ret.newLine!, kind: 'return' as const, text: ret.text.trim().replace(/\s+/g, ' ').slice(0, 80) };
-    // the override on a line a hunk shows: the fragment has it as its own scope, without the revert the hunks do not show
-    const i = out.findIndex((o) => o.startLine === start && o.api === s.api && o.revertLine === undefined);
+  const scopes: CredScope[] = f.credScopes.map((s) => ({ ...s, block: reroot(s.block, 'h') }));
+  const own = scopes.length;
+  const index = new Map<number, number>();
+  let known = true;
+  // scopes whose extent the model gave: the fragment's own, completed with their revert, and the model's
+  const placed = new Set<number>();
+  for (const [j, s] of m.credScopes.entries()) {
+    const start = place(s.startLine);
+    const end = place(s.revertLine ?? s.endLine);
+    if (start === undefined || end === undefined) {
+      known = false;
+      continue;
+    }
+    const leaks = s.leaks.flatMap((l) => {
+      const line = place(l.line);
+      return line === undefined ? [] : [{ ...l, line }];
+    });
+    // the override on a line a hunk shows: the fragment has it, perhaps without the revert the hunks do not show
+    const i = scopes.findIndex((o, k) => k < own && o.startLine === start && o.api === s.api);
     if (i >= 0) {
-      const o = out[i]!;
-      out[i] = { ...o, endLine: Math.max(o.endLine, revert), revertLine: revert, leaks: o.leaks.some((x) => x.line === leak.line) ? o.leaks.filter((x) => x.kind !== 'end') : [...o.leaks.filter((x) => x.kind !== 'end'), leak] };
-    } else out.push({ ...s, startLine: start, endLine: revert, revertLine: revert, block: reroot(s.block, 'm'), leaks: [leak] });
+      const o = scopes[i]!;
+      if (o.revertLine === undefined && s.revertLine !== undefined) {
+        scopes[i] = { ...o, endLine: Math.max(o.endLine, end), revertLine: end, leaks: o.leaks.filter((x) => x.kind !== 'end') };
+        placed.add(i);
+      }
+      index.set(j, i);
+      continue;
+    }
+    index.set(j, scopes.length);
+    placed.add(scopes.length);
+    scopes.push({ ...s, startLine: start, endLine: s.revertLine !== undefined ? Math.max(place(s.endLine) ?? end, end) : end, ...(s.revertLine !== undefined ? { revertLine: end } : {}), block: reroot(s.block, 'm'), leaks });
   }
-  return out;
+  // the model's calls: their scopes, renumbered; a shown call at the function's level inside a model scope is under it
+  for (const c of calls) {
+    if (c.creds.some((x) => x < 0)) {
+      c.creds = c.creds.flatMap((x) => (x >= 0 ? [x] : index.has(-1 - x) ? [index.get(-1 - x)!] : []));
+      continue;
+    }
+    const over = [...placed].filter((k) => !c.creds.includes(k) && scopes[k]!.block === 'f' && scopes[k]!.startLine < c.line && c.line < (scopes[k]!.revertLine ?? scopes[k]!.endLine + 1));
+    if (over.length) c.creds = [...over, ...c.creds].sort((x, y) => scopes[x]!.startLine - scopes[y]!.startLine);
+  }
+  if (side === 'post') {
+    const added = hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'add' && l.newLine !== undefined && /^\s*return\b/.test(l.text)));
+    for (const [k, s] of scopes.entries()) {
+      const form = CRED_FORMS[s.api];
+      if (!form || s.kind === 'scoped' || s.nested || s.revertLine === undefined) continue;
+      const ret = added.find((l) => l.newLine! > s.startLine && l.newLine! < s.revertLine! && l.newLine! >= f.line && l.newLine! <= Math.max(f.endLine, s.revertLine!) && !calls.some((c) => c.line > s.startLine && c.line < l.newLine! && revertsForm(form, c.callee)));
+      if (!ret || s.leaks.some((x) => x.line === ret.newLine)) continue;
+      scopes[k] = { ...s, leaks: [...s.leaks, { line: ret.newLine!, kind: 'return' as const, text: ret.text.trim().replace(/\s+/g, ' ').slice(0, 80) }].sort((x, y) => x.line - y.line) };
+    }
+  }
+  return { credScopes: scopes, ...(known ? { credsKnown: true as const } : {}) };
 }
 
 /**
