@@ -52,6 +52,12 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { facts, stats } = await indexTree(tree, [...modelPaths(), ...ioUsers], tty ? { progress: (d, t) => writeOut(2, `\r\x1b[Kindexing ${d}/${t}`) } : {});
   if (tty) writeOut(2, '\r\x1b[K');
+  // each file's git blob id, as a patch's `index` line names it (its bytes, not the decoded text)
+  const { createHash } = await import('node:crypto');
+  for (const f of facts) {
+    const bytes = tree.root ? readFileSync(join(tree.root, f.path)) : Buffer.from((await tree.read(f.path)) ?? '');
+    f.blob = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  }
   let kernel = tree.describe();
   try {
     const mk = readFileSync(join(tree.root!, 'Makefile'), 'utf8');

@@ -447,6 +447,10 @@ const valid: ValidCase[] = [
       '\t\tconst struct cred *cred = current_cred();\n\n\t\tif (!inode_owner_or_capable(real_idmap, realinode))\n\t\t\tflags &= ~O_NOATIME;\n',
     ).replace('flags, realpath, current_cred());', 'flags, realpath, cred);') } }],
   },
+  {
+    name: "cachefiles: space work on the cache from ->invalidate_cookie(), which fscache runs only from its cookie worker",
+    patches: [{ subject: 'cachefiles: punch out the old data on invalidation', edit: { 'fs/cachefiles/io.c': (t) => t + '\nstatic bool cachefiles_invalidate_cookie(struct fscache_cookie *cookie)\n{\n\tstruct cachefiles_object *object = cookie->cache_priv;\n\n\treturn vfs_fallocate(object->file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, object->object_size) == 0;\n}\n\nconst struct fscache_cache_ops cachefiles_cache_ops = {\n\t.invalidate_cookie\t= cachefiles_invalidate_cookie,\n};\n' } }],
+  },
 ];
 
 describe('BACKING_FILE_CREDS', () => {

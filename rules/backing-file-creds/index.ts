@@ -133,7 +133,8 @@ export default defineRule({
           data: { what: access.what, file: access.file, noun: nounOf(stack), entry: bad.entry, stack: stack.id, credHint: stack.credHint, cred: bad.cred },
           at: { file: fn.file, line: site.line },
           // by kind of access, not API: switching read_cache_page() to read_mapping_folio() keeps the hazard
-          key: `${bad.messageId}|${accessKey(site)}|${access.file}`,
+          // the stack's backing file however it is spelt (sbi->fdev in one image, buf->file in the other)
+          key: `${bad.messageId}|${accessKey(site)}|${access.strong && access.kind !== 'namespace' ? `${stack.id} backing file` : access.file}`,
           confidence,
           witness: [...stateWitness(bad, fn, site), ...originWitness(access.origin)],
         });

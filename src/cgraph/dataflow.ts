@@ -8,7 +8,7 @@ import type { CallSite, CodeGraph, CredScope, FunctionFacts } from './types.js';
 import { normExpr, OUT_ARG, parseCall, parseMemberCall, sameExpr, splitMember } from './ctext.js';
 
 export { normExpr, sameExpr };
-import { BACKING_NAME_HINT, CALLER_ENTRIES, CHECKED_IO, CONFIG_SLOTS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_SOURCES, type Stack, stackFor } from '../kb/index.js';
+import { BACKING_NAME_HINT, CALLER_ENTRIES, CHECKED_IO, CONFIG_SLOTS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_FIELDS, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_SOURCES, WORKER_SLOTS, type Stack, stackFor } from '../kb/index.js';
 
 export interface OriginStep {
   expr: string;
@@ -245,6 +245,15 @@ function baseType(fn: FunctionFacts, base: string): string | undefined {
   return t ? t.replace(/\bconst\b|\*/g, '').replace(/\s+/g, ' ').trim() : undefined;
 }
 
+/** `nf->nf_file`: a field that always holds another filesystem's file (FOREIGN_FILE_FIELDS), of that struct or of a base whose type is not known. */
+function foreignField(fn: FunctionFacts | undefined, expr: string): { name: string; struct: string } | undefined {
+  const mem = splitMember(expr);
+  const fact = mem ? FOREIGN_FILE_FIELDS[mem.field] : undefined;
+  if (!mem || !fact) return undefined;
+  const t = fn ? baseType(fn, mem.base) : undefined;
+  return !t || t === fact.struct ? { name: mem.field, struct: fact.struct } : undefined;
+}
+
 function isTerminalFile(fn: FunctionFacts, expr: string): boolean {
   const stack = stackFor(fn.file);
   if (stack && stack.backingFile.some((r) => r.test(expr))) return true;
@@ -326,6 +335,8 @@ function classifyRoot(graph: CodeGraph, o: Origin): FileClass {
     return { kind: 'backing', stack, strong: true, why: `${root} opens a file of another filesystem`, origin: o };
   }
   if (call && PRIVATE_FILE_SOURCES[call.name]) return { kind: 'own', why: `${root} makes a file for this code's own use`, origin: o };
+  const field = foreignField(fn, root);
+  if (field) return { kind: 'backing', stack, strong: true, why: `${root} is ${field.struct}'s ${field.name}, a file of another filesystem`, origin: o };
   if (BACKING_NAME_HINT.test(root)) {
     return { kind: 'backing', stack, strong: false, why: `${root} is named like a backing/lower file`, origin: o };
   }
@@ -435,6 +446,11 @@ export function credStatesAt(graph: CodeGraph, fn: FunctionFacts, site: { line: 
       return;
     }
     const slots = graph.opsSlots(f.name);
+    const worker = slots.find((s) => WORKER_SLOTS[`${s.table.struct}.${s.slot}`]);
+    if (worker) {
+      out.push({ kind: 'kworker', entry: f, api: `${worker.table.struct}.${worker.slot}`, path: p });
+      return;
+    }
     const mount = slots.find((s) => MOUNT_TIME_OPS.has(s.table.struct) || CONFIG_SLOTS.get(s.table.struct)?.has(s.slot));
     if (mount) {
       out.push({ kind: 'mounter', entry: f, how: `${mount.table.struct}.${mount.slot}`, path: p });

@@ -69,6 +69,7 @@ const facts = obj({
   version: num,
   path: str,
   hash: str,
+  blob: opt(str),
   functions: arr(fn),
   includes: arr(obj({ path: str, system: bool, line: num })),
   exports: arr(obj({ name: str, macro: str, line: num })),

@@ -171,6 +171,8 @@ export interface FileFacts {
   path: string;
   /** sha1 of the text the facts came from. */
   hash: string;
+  /** The git blob id of that text: the embedded model's files have it, to match a patch's `index` line. */
+  blob?: string;
   functions: FunctionFacts[];
   includes: IncludeDirective[];
   exports: ExportDirective[];

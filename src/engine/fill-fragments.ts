@@ -24,6 +24,17 @@ import { CRED_FORMS, revertsForm } from '../kb/index.js';
 export interface FileAlignment {
   /** pre-image line = model line + delta. */
   delta: number;
+  /** The patch's pre-image blob is the model's file: every function lines up. */
+  exact?: boolean;
+}
+
+/**
+ * The patch's `index <pre>..` blob id names the model's own file (git's
+ * abbreviation, at least 7 digits): the pre-image is the file the model
+ * was built from, line for line.
+ */
+export function sameBlob(oldBlob: string | undefined, known: FileFacts): boolean {
+  return !!oldBlob && !!known.blob && oldBlob.length >= 7 && /^[0-9a-f]+$/.test(oldBlob) && known.blob.startsWith(oldBlob);
 }
 
 /**
@@ -99,7 +110,7 @@ export function fillFragments(fragment: FileFacts, known: FileFacts, align: File
     let m: FunctionFacts | undefined;
     if (side === 'pre') {
       m = known.functions.find((k) => k.name === f.name);
-      if (!m || !linesUp(f, m, align.delta, hunks)) return f;
+      if (!m || (!align.exact && !linesUp(f, m, align.delta, hunks))) return f;
       counterparts.set(f.name, m);
     } else {
       m = counterparts.get(f.name);
@@ -228,6 +239,7 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     return undefined;
   };
   const scopes: CredScope[] = f.credScopes.map((s) => ({ ...s, block: reroot(s.block, 'h') }));
+  if (!scopesAgree(f, m, delta, hunks, side)) return { credScopes: scopes };
   const own = scopes.length;
   const index = new Map<number, number>();
   let known = true;
@@ -279,6 +291,33 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     }
   }
   return { credScopes: scopes, ...(known ? { credsKnown: true as const } : {}) };
+}
+
+/**
+ * Do the model's credential scopes and the ones the hunks show describe the
+ * same code? The calls may line up while the credential handling differs
+ * (the model's `old_cred = ovl_override_creds(sb)` ... `revert_creds()`
+ * where the patch's base has `scoped_class(override_creds_ovl, ...)`): a
+ * scope on a line both images share must be the model's at that line, and
+ * a model scope's override or revert on a line a hunk shows must be there.
+ */
+function scopesAgree(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: readonly Hunk[], side: 'pre' | 'post'): boolean {
+  for (const o of f.credScopes) {
+    const pre = side === 'pre' ? o.startLine : preOfPost(o.startLine, hunks);
+    if (pre === undefined) continue; // added by the patch
+    if (!m.credScopes.some((s) => s.startLine + delta === pre && s.api === o.api)) return false;
+  }
+  const shownText = new Map<number, string>();
+  for (const h of hunks) for (const l of h.lines) if (l.oldLine !== undefined) shownText.set(l.oldLine, l.text);
+  for (const s of m.credScopes) {
+    const start = shownText.get(s.startLine + delta);
+    if (start !== undefined && !start.includes(s.api.split('(')[0]!)) return false;
+    if (s.revertLine === undefined) continue;
+    const revert = shownText.get(s.revertLine + delta);
+    const reverts = CRED_FORMS[s.api]?.reverts ?? [];
+    if (revert !== undefined && !/\b(?:ovl_)?revert_creds(?:_light)?\b/.test(revert) && !reverts.some((r) => revert.includes(r))) return false;
+  }
+  return true;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { FileApplyResult } from '../tree/types.js';
 import type { Base } from './base.js';
 import type { PostLineInfo, runImage } from './engine.js';
 import { underReview } from './review.js';
-import { alignToModel, fillFragments, type Counterparts, type FileAlignment } from './fill-fragments.js';
+import { alignToModel, fillFragments, sameBlob, type Counterparts, type FileAlignment } from './fill-fragments.js';
 
 export interface Images {
   pre: Parameters<typeof runImage>[1];
@@ -76,7 +76,8 @@ export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeG
       let preFragment: FileFacts | undefined;
       if (pre && r.oldPath) {
         const pf = (preFragment = extract(r.oldPath, '', { fragment: { sections: hunks.map((h) => section(pre, h.oldStart, h.oldLines, h.section)) } }));
-        align = known && alignToModel(pf, known);
+        // the model's own file by blob id, or by where the calls the hunks show sit in it
+        align = known && (sameBlob(diff?.oldBlob, known) ? { delta: 0, exact: true } : alignToModel(pf, known));
         preFacts.push(known ? fillFragments(pf, known, align, hunks, 'pre', counterparts) : pf);
         removedPreLines.set(r.oldPath, new Set(hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'del' && l.oldLine !== undefined).map((l) => l.oldLine!))));
       }

@@ -107,6 +107,14 @@ export const WORK_APIS_SOURCE = 'include/linux/workqueue.h: INIT_WORK() and frie
 export const MOUNT_TIME_OPS: ReadonlySet<string> = new Set(['fs_context_operations', 'file_system_type']);
 
 /**
+ * Ops slots the subsystem calls only from its own work items: the method
+ * runs in a kworker, with kernel credentials, whoever asked for it.
+ */
+export const WORKER_SLOTS: Record<string, Fact> = table({
+  'fscache_cache_ops.invalidate_cookie': { source: 'fs/netfs/fscache_cookie.c: fscache_perform_invalidation() calls ->invalidate_cookie() from fscache_cookie_state_machine(), which only fscache_cookie_worker() runs (__fscache_invalidate() queues the cookie)' },
+});
+
+/**
  * Block device configuration (loop's LOOP_SET_FD, LOOP_CHANGE_FD...): the
  * caller is the administrator who set the backing file up, like a mounter
  * (drivers/block/loop.c: lo_ioctl(), loop_configure()).

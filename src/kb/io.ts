@@ -156,6 +156,15 @@ export const FOREIGN_FILE_SOURCES: Record<string, Fact & { opens?: true }> = tab
 });
 
 /**
+ * Struct fields that always hold a file another filesystem owns, whoever set
+ * them: the struct's name, so a field of the same name elsewhere is not taken
+ * for it (a local whose type is not known is).
+ */
+export const FOREIGN_FILE_FIELDS: Record<string, Fact & { struct: string }> = table({
+  nf_file: { struct: 'struct nfsd_file', source: 'fs/nfsd/filecache.c: nfsd_file_do_acquire() sets nf->nf_file to the file nfsd_open_verified() opened on the exported filesystem (__nfsd_open(): dentry_open())' },
+});
+
+/**
  * Calls that make a file for the caller's own use (shmem, anonymous inodes,
  * pseudo files): no other filesystem owns it, no user opened it, and no LSM
  * or fanotify hook has anything to check on it.

@@ -218,4 +218,40 @@ describe('kreview graph and index', () => {
     expect(types).not.toContain('RAW_RW_ITER io_uring/rw.c');
     expect(warm.stdout).toContain('erofs_y_read_iter() (file_operations.read_iter, runs as the calling task)');
   });
+  it("without a tree, a hunk whose index line names the embedded model's own blob is completed from it, line for line", () => {
+    // one call in three lines of context: too little to line up by, but the
+    // blob id says the pre-image is the model's fs/erofs/fileio.c
+    const patch = (blob: string): string => `From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
+From: Dev <dev@example.org>
+Date: Mon, 2 Nov 2026 10:00:00 +0100
+Subject: [PATCH] erofs: verify the range before a file-backed read
+
+Signed-off-by: Dev <dev@example.org>
+---
+diff --git a/fs/erofs/fileio.c b/fs/erofs/fileio.c
+index ${blob}..78934faf4c47 100644
+--- a/fs/erofs/fileio.c
++++ b/fs/erofs/fileio.c
+@@ -58,3 +58,6 @@ static void erofs_fileio_rq_submit(struct erofs_fileio_rq *rq)
+ \t\t      rq->bio.bi_iter.bi_size);
+-\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);
++\tret = rw_verify_area(READ, rq->iocb.ki_filp, &rq->iocb.ki_pos,
++\t\t\t     rq->bio.bi_iter.bi_size);
++\tif (!ret)
++\t\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);
+ \tif (ret != -EIOCBQUEUED)
+-- 
+2.47.0
+`;
+    const dir = mkdtempSync(join(tmpdir(), 'kreview-blob-'));
+    writeFileSync(join(dir, 'same.patch'), patch('2c46c69f4329'));
+    writeFileSync(join(dir, 'other.patch'), patch('1234567abcde'));
+    const same = kreview(['check', '--no-tree', 'same.patch'], { cwd: dir });
+    expect(same.status).toBe(1);
+    expect(same.stdout).toMatch(/WARNING: rw_verify_area\(\) \(permission check\) on rq->iocb.ki_filp, erofs's backing file, runs with the calling task's credentials \(reached from [^\n]*read_folio\)[^\n]*\n#\d+: FILE: fs\/erofs\/fileio.c:59:/);
+    // another blob: the hunk alone does not line up with the model, and nothing is claimed about its callers
+    const other = kreview(['check', '--no-tree', 'other.patch'], { cwd: dir });
+    expect(other.stdout).toContain('rw_verify_area() is a VFS-internal helper');
+    expect(other.stdout).not.toContain('runs with the calling task');
+  });
 });
