@@ -451,6 +451,11 @@ const valid: ValidCase[] = [
     name: "cachefiles: space work on the cache from ->invalidate_cookie(), which fscache runs only from its cookie worker",
     patches: [{ subject: 'cachefiles: punch out the old data on invalidation', edit: { 'fs/cachefiles/io.c': (t) => t + '\nstatic bool cachefiles_invalidate_cookie(struct fscache_cookie *cookie)\n{\n\tstruct cachefiles_object *object = cookie->cache_priv;\n\n\treturn vfs_fallocate(object->file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, object->object_size) == 0;\n}\n\nconst struct fscache_cache_ops cachefiles_cache_ops = {\n\t.invalidate_cookie\t= cachefiles_invalidate_cookie,\n};\n' } }],
   },
+  {
+    name: 'zloop: the control write that adds a device opens each zone file through a helper and sizes it (the opener, on the same path)',
+    tree: { 'drivers/block/zloop.c': '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: a zoned loop driver configured by writes to a control device. */\n#include <linux/fs.h>\n\nstruct zloop_zone {\n\tstruct file *file;\n};\n\nstatic struct file *zloop_open_fmt(int oflags, const char *p)\n{\n\tstruct file *file;\n\n\tfile = filp_open(p, oflags, 0600);\n\treturn file;\n}\n\nstatic int zloop_init_zone(struct zloop_zone *zone, const char *p)\n{\n\tstruct kstat stat;\n\n\tzone->file = zloop_open_fmt(O_RDWR, p);\n\treturn 0;\n}\n\nstatic ssize_t zloop_ctl_write(struct file *file, const char __user *ubuf, size_t count, loff_t *pos)\n{\n\tstruct zloop_zone zone;\n\n\treturn zloop_init_zone(&zone, "x") ?: count;\n}\n\nstatic const struct file_operations zloop_ctl_fops = {\n\t.write\t\t= zloop_ctl_write,\n};\n' },
+    patches: [{ subject: 'zloop: size the zone from its file', edit: { 'drivers/block/zloop.c': (t) => t.replace('\tzone->file = zloop_open_fmt(O_RDWR, p);\n', '\tzone->file = zloop_open_fmt(O_RDWR, p);\n\tif (vfs_getattr(&zone->file->f_path, &stat, STATX_SIZE, 0))\n\t\treturn -EIO;\n') } }],
+  },
 ];
 
 describe('BACKING_FILE_CREDS', () => {

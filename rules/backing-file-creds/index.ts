@@ -236,7 +236,12 @@ export default defineRule({
      * backing file's f_cred, which the lower filesystem checks its I/O against).
      */
     function openCreds(fn: FunctionFacts, site: CallSite, stack: kb.Stack): void {
-      const arg = site.args[kb.OPENS_WITH_CREDS[site.callee]!.credArg];
+      // the opener as the code at hand declares it, when it does: a patch of its own
+      // (kernel_file_open(path, flags, inode, cred) before v6.9) moves the cred
+      const def = ctx.graph.resolve(site.callee, fn.file);
+      const declared = def?.params.length ? def.params.findIndex((p) => /\bstruct\s+cred\b/.test(p.type)) : undefined;
+      if (declared === -1) return;
+      const arg = site.args[declared ?? kb.OPENS_WITH_CREDS[site.callee]!.credArg];
       if (!arg) return;
       const j = credJudgement(fn, arg, site, stack);
       if (j.kind === 'good') return;
@@ -604,7 +609,7 @@ export default defineRule({
         if (checked.credCtxArg !== undefined) {
           const cls = fileExpr ? classifyFile(ctx.graph, fn, fileExpr, site.line) : undefined;
           if (cls?.kind !== 'backing') return undefined;
-          return { what, file: normExpr(fileExpr!), fileExpr, strong: cls.strong, origin: cls.origin.steps, ctxArg: checked.credCtxArg, kind: 'data' };
+          return { what, file: normExpr(fileExpr!), fileExpr, strong: cls.strong, origin: cls.origin.steps, root: cls.origin.root, ctxArg: checked.credCtxArg, kind: 'data' };
         }
       } else if (raw) {
         fileExpr = raw.file.from === 'receiver' ? site.receiver : site.args[raw.file.from === 'mapping' ? raw.file.cookieArg : raw.file.index];
@@ -618,12 +623,12 @@ export default defineRule({
         if (!m) return undefined;
         const mc = traceMappingClass(ctx.graph, fn, m, site.line);
         if (mc.kind !== 'foreign') return undefined;
-        return { what: `${site.callee}() (a page-cache read)`, file: normExpr(mc.file.origin.root), strong: mc.file.strong, origin: mc.origin.steps, kind: 'data' };
+        return { what: `${site.callee}() (a page-cache read)`, file: normExpr(mc.file.origin.root), strong: mc.file.strong, origin: mc.origin.steps, root: mc.file.origin.root, kind: 'data' };
       }
       if (!fileExpr) return undefined;
       const cls = classifyFile(ctx.graph, fn, fileExpr, site.line);
       if (cls.kind !== 'backing') return undefined;
-      return { what, file: normExpr(fileExpr), fileExpr, strong: cls.strong, origin: cls.origin.steps, kind: other && other.what !== 'permission check' ? 'metadata' : 'data' };
+      return { what, file: normExpr(fileExpr), fileExpr, strong: cls.strong, origin: cls.origin.steps, root: cls.origin.root, kind: other && other.what !== 'permission check' ? 'metadata' : 'data' };
     }
   },
 });
@@ -635,6 +640,8 @@ interface Access {
   fileExpr?: string;
   strong: boolean;
   origin: OriginStep[];
+  /** Where the file came from (`filp_open(name, flags, 0)`), when traced. */
+  root?: string;
   ctxArg?: number;
   /** data: I/O and its permission check; metadata: getattr, fsync...; namespace: cachefiles' work on the cache */
   kind: 'data' | 'metadata' | 'namespace';
@@ -717,9 +724,16 @@ function daemonEntry(s: CredState, stack: kb.Stack): boolean {
  * function on the path.
  */
 function openedOnPath(ctx: RuleContext, s: CredState, access: Access): boolean {
-  const opens = (e: string): boolean => {
+  const opener = (e: string): boolean => {
     const m = /^(\w+)\(/.exec(e);
     return !!m && !!kb.FOREIGN_FILE_SOURCES[m[1]!]?.opens;
+  };
+  // an opener, or a helper that returns what one opened (zloop_filp_open_fmt(): file = filp_open(p, ...); return file;)
+  const opens = (e: string): boolean => {
+    if (opener(e)) return true;
+    const m = /^(\w+)\(/.exec(e);
+    const helper = m ? ctx.graph.resolve(m[1]!) : undefined;
+    return !!helper?.rets?.some((r) => opener(normExpr(r.expr)) || helper.assigns.some((a) => normExpr(a.lhs) === normExpr(r.expr) && opener(normExpr(a.rhs))));
   };
   const onPath = new Set(s.path.map((p) => p.fn));
   if (access.origin.some((o) => onPath.has(o.fn) && opens(o.expr))) return true;

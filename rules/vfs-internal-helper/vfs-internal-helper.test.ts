@@ -51,6 +51,11 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'loop: check before raw reads', edit: { 'drivers/block/loop.c': (t) => t.replace('\tcmd->iocb.ki_pos = pos;\n', '\tret = rw_verify_area(READ, file, &pos, 0);\n\tcmd->iocb.ki_pos = pos;\n') } }],
     expect: ['introduced drivers/block/loop.c:27 helper (medium)'],
   },
+  {
+    name: 'overlayfs: vfs_tmpfile() with fs/internal.h included, as 6.12 declares it',
+    patches: [{ subject: 'ovl: make the tmpfile by hand', edit: { 'fs/overlayfs/file.c': (t) => t.replace('#include "overlayfs.h"\n', '#include "overlayfs.h"\n#include "../internal.h"\n') + '\nstatic int ovl_tmpfile_by_hand(struct mnt_idmap *idmap, const struct path *parent, struct file *file, umode_t mode)\n{\n\treturn vfs_tmpfile(idmap, parent, file, mode);\n}\n' } }],
+    expect: ['introduced fs/overlayfs/file.c:5 include (high)', 'introduced fs/overlayfs/file.c:44 internalSymbol (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -102,6 +107,10 @@ const valid: ValidCase[] = [
     tree: { 'block/bdev.c': '// synthetic\n#include <linux/fs.h>\n\nint bdev_init(void)\n{\n\treturn 0;\n}\n' },
     patches: [{ subject: 'block: use the VFS inode helpers', edit: { 'block/bdev.c': (t) => t.replace('#include <linux/fs.h>\n', '#include <linux/fs.h>\n#include "../fs/internal.h"\n') } }],
     expect: [],
+  },
+  {
+    name: 'cachefiles: vfs_tmpfile() as include/linux/fs.h declared it before v6.1 (no fs/internal.h in the file)',
+    patches: [{ subject: 'cachefiles: make the backing file a tmpfile', edit: { 'fs/cachefiles/io.c': (t) => t + '\nstatic struct dentry *cachefiles_tmpfile(struct dentry *fan)\n{\n\treturn vfs_tmpfile(fan, S_IFREG, O_RDWR);\n}\n' } }],
   },
 ];
 

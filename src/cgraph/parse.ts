@@ -73,6 +73,23 @@ export function parseC(text: string): ParserT.Tree {
 export const MAX_NESTING = 1024;
 
 /** The first offset at which `(`, `[` and `{` nest deeper than `limit`, or -1. One pass; comments and strings count too. */
+/** The longest line a unit may hold to be parsed (see extractFileFacts). */
+export const MAX_LINE = 16_384;
+/** The most hunks of one file a patch-only check parses, each on its own. */
+export const MAX_SECTIONS = 4_000;
+
+/** Offset of the first line longer than `limit` characters, or -1. */
+export function longLineAt(text: string, limit = MAX_LINE): number {
+  let start = 0;
+  while (start < text.length) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    if (end - start > limit) return start;
+    start = end + 1;
+  }
+  return -1;
+}
+
 export function tooDeepAt(text: string, limit = MAX_NESTING): number {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {

@@ -105,6 +105,18 @@ export type Counterparts = Map<string, FunctionFacts>;
 export function fillFragments(fragment: FileFacts, known: FileFacts, align: FileAlignment | undefined, hunks: readonly Hunk[], side: 'pre' | 'post', counterparts: Counterparts, preFunctions: readonly FunctionFacts[] = []): FileFacts {
   const names = new Set(fragment.functions.map((f) => f.name));
   const replaced = new Set<FunctionFacts>(known.functions.filter((f) => names.has(f.name)));
+  // A model function on lines a hunk shows, which no fragment function names:
+  // the patch's base has something else there (ovl_copy_up_data() where 6.12
+  // has ovl_copy_up_file()), and the model's version is left out rather than
+  // reviewed at lines the patch does not have it on.
+  const delta = align?.delta ?? 0;
+  const shown = shownRanges(hunks, side);
+  const place = (modelLine: number): number => (side === 'pre' ? modelLine + delta : toSide(modelLine + delta, hunks, 'post'));
+  for (const f of known.functions) {
+    if (replaced.has(f)) continue;
+    const [a, b] = [place(f.line), place(f.endLine)];
+    if (shown.some(([s, e]) => s <= b && a <= e)) replaced.add(f);
+  }
   const functions = fragment.functions.map((f) => {
     if (!align || !f.partial) return f;
     let m: FunctionFacts | undefined;
@@ -130,7 +142,8 @@ export function fillFragments(fragment: FileFacts, known: FileFacts, align: File
     functions: [...known.functions.filter((f) => !replaced.has(f)).map((f) => ({ ...f, file: fragment.path })), ...functions],
     opsTables: [...known.opsTables, ...fragment.opsTables],
     workFns: [...known.workFns, ...fragment.workFns],
-    includes: fragment.includes.length ? fragment.includes : known.includes,
+    // the model's includes, and those the hunks show (an include the patch adds or keeps, at its line)
+    includes: [...fragment.includes, ...known.includes.filter((k) => !fragment.includes.some((i) => i.path === k.path && i.system === k.system))],
   };
 }
 
@@ -164,9 +177,14 @@ function linesUp(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: reado
 function completed(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: readonly Hunk[], side: 'pre' | 'post'): FunctionFacts {
   const shownPre = shownRanges(hunks, 'pre');
   const unseen = (preLine: number): boolean => !shownPre.some(([a, b]) => a <= preLine && preLine <= b);
+  const shownSide = shownRanges(hunks, side);
   const at = (modelLine: number): number | undefined => {
     const pre = modelLine + delta;
-    return unseen(pre) ? toSide(pre, hunks, side) : undefined;
+    if (!unseen(pre)) return undefined;
+    const line = toSide(pre, hunks, side);
+    // a line the hunks do not show cannot land on one they do: hunks whose
+    // counts disagree with their lines (a hand-edited patch) say no more here
+    return shownSide.some(([a, b]) => a <= line && line <= b) ? undefined : line;
   };
   const calls: CallSite[] = f.calls.map((c) => ({ ...c, block: reroot(c.block, 'h') }));
   const assigns: Assignment[] = [...f.assigns];

@@ -53,11 +53,30 @@ export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeG
   const postTexts = new Map<string, (line: number) => string | undefined>();
   const fallback = new Set<string>();
   // files this patch creates: not in its pre-image, whatever the base has under that name
+  // the patch's file diffs by path, once: a patch of thousands of files looked each up in all of them
+  const byNewPath = new Map<string, FileDiff>();
+  const byAnyPath = new Map<string, FileDiff>();
+  const byOldPath = new Map<string, FileDiff>();
+  const order = new Map<FileDiff, number>();
+  for (const [i, f] of patch.files.entries()) {
+    order.set(f, i);
+    if (f.newPath && !byNewPath.has(f.newPath)) byNewPath.set(f.newPath, f);
+    const any = f.newPath ?? f.oldPath;
+    if (any && !byAnyPath.has(any)) byAnyPath.set(any, f);
+    if (f.oldPath && !byOldPath.has(f.oldPath)) byOldPath.set(f.oldPath, f);
+  }
+  // the first diff whose path (new, else old) is this one, else whose old path is the result's
+  const diffOf = (path: string, oldPath: string | null | undefined): FileDiff | undefined => {
+    const a = byAnyPath.get(path);
+    const b = oldPath ? byOldPath.get(oldPath) : undefined;
+    if (a && b && a !== b) return order.get(a)! <= order.get(b)! ? a : b;
+    return a ?? b;
+  };
   const created = new Set(files.filter((r) => !r.oldPath && r.path).map((r) => r.path!));
   for (const r of files) {
     const path = r.path ?? r.oldPath;
     if (!path || !isKernelC(path)) continue;
-    const diff = patch.files.find((f) => (f.newPath ?? f.oldPath) === path || f.oldPath === r.oldPath);
+    const diff = diffOf(path, r.oldPath);
     const hunks = diff?.hunks ?? [];
     if (r.sparse) {
       // a sparse image (the patch text alone): its hunks, each parsed as a section at its declared lines
@@ -114,7 +133,7 @@ export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeG
 
   // functions the patch changed, in each image
   const removals = new Map<string, number[]>();
-  for (const [path, r] of byPost) removals.set(path, removalPoints(r, patch.files.find((f) => f.newPath === path)));
+  for (const [path, r] of byPost) removals.set(path, removalPoints(r, byNewPath.get(path)));
   const postChanged = changedFunctions(postFacts, (f) => addedPostLines.get(f.file), (f) =>
     // a function that only lost lines: a removal sits inside its span
     (removals.get(f.file) ?? []).some((p) => p >= f.line && p < f.endLine),

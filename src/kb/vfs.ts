@@ -105,6 +105,15 @@ const FS_INTERNAL_H_6_12 = [
 ];
 export const FS_INTERNAL_H_SYMBOLS: Record<string, Fact> = table(Object.fromEntries(FS_INTERNAL_H_6_12.map((n) => [n, { source: `fs/internal.h (v6.12): ${n}()` }])));
 
+/**
+ * fs/internal.h symbols that a public header declared in older kernels: a
+ * call in a file that does not include fs/internal.h was written against
+ * one of those, where it was an interface.
+ */
+export const ONCE_PUBLIC: Record<string, Fact> = table({
+  vfs_tmpfile: { source: 'include/linux/fs.h until v6.1: struct dentry *vfs_tmpfile(...), exported; v6.1 made it fs/internal.h\'s int vfs_tmpfile(idmap, parentpath, file, mode) (cachefiles called the old one)' },
+});
+
 /** Directories whose code IS the VFS: fs/*.c at the top of fs/ (not in a filesystem's subdirectory). */
 export function isVfsCore(path: string): boolean {
   return /^fs\/[^/]+\.[ch]$/.test(path);

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extractFileFacts, extractFileFactsSafe } from '../../src/cgraph/extract/index.js';
 import { kindNodes, restartNodeCollection } from '../../src/cgraph/extract/nodes.js';
-import { MAX_NESTING, matchParen, parenMatcher, parseC, preprocess, tooDeepAt } from '../../src/cgraph/parse.js';
+import { longLineAt, MAX_LINE, MAX_NESTING, MAX_SECTIONS, matchParen, parenMatcher, parseC, preprocess, tooDeepAt } from '../../src/cgraph/parse.js';
 
 const fn = (body: string, name = 'f'): string => `static ssize_t ${name}(struct file *file, struct kiocb *k, struct iov_iter *i)\n{\n\tssize_t ret = file->f_op->read_iter(k, i);\n${body}\n\treturn ret;\n}\n`;
 
@@ -105,5 +105,31 @@ describe('matching parentheses', () => {
   it('a line of unclosed container_of( is preprocessed as it is (it was rescanned to its end from each)', () => {
     const line = `\tx = ${'container_of(p, struct T, '.repeat(50_000)}`;
     expect(preprocess(line)).toBe(line);
+  });
+});
+
+describe('sizes no C file has', () => {
+  it('a line longer than MAX_LINE (a 2 MB `a&&a&&...` is a 700,000-level parse tree) is not read, and that is said; the rest is', () => {
+    const chain = `\tx = ${'a&&'.repeat(MAX_LINE / 3 + 1)}a;`;
+    const r = extractFileFactsSafe('fs/x/long.c', fn(chain));
+    expect(r.facts.functions.map((f) => [f.name, f.calls.map((c) => c.callee)])).toEqual([['f', ['f_op->read_iter']]]);
+    expect(r.skipped).toEqual([`fs/x/long.c:4: a line of more than ${MAX_LINE} characters: not read (the rest is)`]);
+    // a long line of kernel size is read
+    expect(extractFileFactsSafe('fs/x/long.c', fn(`\tx = ${'a&&'.repeat(1300)}a;`)).facts.functions.map((f) => f.name)).toEqual(['f']);
+  });
+
+  it('longLineAt finds the first line over the limit, at its start', () => {
+    expect(longLineAt('ab\ncdef\ng', 3)).toBe(3);
+    expect(longLineAt('ab\ncde\n', 3)).toBe(-1);
+    expect(longLineAt('abcd', 3)).toBe(0);
+  });
+
+  it('more hunks of one file than MAX_SECTIONS are not parsed one by one: said once, with the first hunk line', () => {
+    const sections = Array.from({ length: MAX_SECTIONS + 1 }, (_, i) => ({ startLine: 10 + i * 10, endLine: 12 + i * 10, fn: 'static int g(void)', lines: ['\ta = 1;', '\tx_call(a);', '\tc = 3;'] }));
+    const skipped: string[] = [];
+    const facts = extractFileFacts('fs/x/many.c', '', { fragment: { sections }, skipped });
+    expect(facts.functions).toEqual([]);
+    expect(skipped).toEqual([`fs/x/many.c:10: ${MAX_SECTIONS + 1} hunks, more than ${MAX_SECTIONS}: not parsed, its functions are not checked`]);
+    expect(extractFileFacts('fs/x/many.c', '', { fragment: { sections: sections.slice(0, 3) }, skipped: [] }).functions.map((f) => f.name)).toEqual(['g']);
   });
 });

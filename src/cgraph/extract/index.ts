@@ -16,7 +16,7 @@
 
 import { sha1 } from '../hash.js';
 import { WORK_APIS } from '../../kb/index.js';
-import { MAX_NESTING, parseC, preprocess, tooDeepAt } from '../parse.js';
+import { longLineAt, MAX_LINE, MAX_NESTING, MAX_SECTIONS, parseC, preprocess, tooDeepAt } from '../parse.js';
 import type { FileFacts, FunctionFacts, WorkFn } from '../types.js';
 import { functionName, lineIndex, splitArgs } from '../ctext.js';
 import { capture, emptyBucket, filterBucket, type Bucket, type N } from './nodes.js';
@@ -53,11 +53,30 @@ export function extractFileFacts(path: string, text: string, opts?: ExtractOptio
   const skip = (unit: string, lineOffset: number, at: number, what: string): void => {
     opts?.skipped?.push(`${path}:${lineIndex(unit)(at) + lineOffset}: ${what} nest more than ${MAX_NESTING} deep: not parsed, its functions are not checked`);
   };
+  // What the parser is given: not a unit of brackets nested too deep, and not a
+  // line no C file has (the whole of Linux 6.12 has none over 4,000 characters;
+  // one of 2 MB of `a&&a&&...` is a parse tree of 700,000 levels), which is
+  // blanked, said, and the rest of the unit read.
+  const parseable = (unit: string, lineOffset: number): string | undefined => {
+    const deep = tooDeepAt(unit);
+    if (deep >= 0) {
+      skip(unit, lineOffset, deep, 'brackets');
+      return undefined;
+    }
+    const long = longLineAt(unit);
+    if (long < 0) return unit;
+    const lineAt = lineIndex(unit);
+    const out = unit.split('\n').map((l) => (l.length > MAX_LINE ? '' : l));
+    opts?.skipped?.push(`${path}:${lineAt(long) + lineOffset}: a line of more than ${MAX_LINE} characters: not read (the rest is)`);
+    return out.join('\n');
+  };
   if (!opts?.fragment) {
     scanDirectives(text, facts, 0);
-    const deep = tooDeepAt(text);
-    if (deep >= 0) skip(text, 0, deep, 'brackets');
-    else extractUnit(preprocess(text), 0, facts, path, undefined, '0', skip);
+    const t = parseable(text, 0);
+    if (t !== undefined) extractUnit(preprocess(t), 0, facts, path, undefined, '0', skip);
+  } else if (opts.fragment.sections.length > MAX_SECTIONS) {
+    // each hunk is parsed on its own: the count bounds the time, whatever their size
+    opts.skipped?.push(`${path}:${opts.fragment.sections[0]!.startLine}: ${opts.fragment.sections.length} hunks, more than ${MAX_SECTIONS}: not parsed, its functions are not checked`);
   } else {
     for (const [i, sec] of opts.fragment.sections.entries()) {
       // a hunk that starts inside a multi-line signature: its first line is git's heading, one line up
@@ -65,9 +84,8 @@ export function extractFileFacts(path: string, text: string, opts?: ExtractOptio
       const unit = (lead ? [lead, ...sec.lines] : sec.lines).join('\n');
       const offset = sec.startLine - 1 - (lead ? 1 : 0);
       scanDirectives(unit, facts, offset);
-      const deep = tooDeepAt(unit);
-      if (deep >= 0) skip(unit, offset, deep, 'brackets');
-      else extractUnit(preprocess(unit), offset, facts, path, sec, `${i + 1}`, skip);
+      const t = parseable(unit, offset);
+      if (t !== undefined) extractUnit(preprocess(t), offset, facts, path, sec, `${i + 1}`, skip);
     }
     mergePartials(facts);
     for (const fn of facts.functions) if (fn.calls.some((c) => c.callee === TAIL_CALLEE)) fn.calls = fn.calls.filter((c) => c.callee !== TAIL_CALLEE);
