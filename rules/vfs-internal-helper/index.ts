@@ -81,10 +81,11 @@ export default defineRule({
         // (implicit declarations are errors): of one a public header declared
         // in older kernels (vfs_tmpfile() was include/linux/fs.h's until v6.1),
         // a call in a file that does not, seen whole, was written against one
-        // of those.
-        if (internal && kb.ONCE_PUBLIC[site.callee] && (!fn.partial || fn.filled)) {
+        // of those. The file's includes are known when it is seen whole, or
+        // from the model's copy of it (and the hunks) in a patch-only check.
+        if (internal && kb.ONCE_PUBLIC[site.callee]) {
           const ff = ctx.graph.file(fn.file);
-          if (ff && !ff.includes.some((i) => isFsInternalH(ff.path, i))) return;
+          if (ff && (!fn.partial || ff.includes.length) && !ff.includes.some((i) => isFsInternalH(ff.path, i))) return;
         }
         const data: Record<string, string> = helper
           ? { name: site.callee, useInstead: helper.useInstead }

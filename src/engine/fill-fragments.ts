@@ -142,8 +142,9 @@ export function fillFragments(fragment: FileFacts, known: FileFacts, align: File
     functions: [...known.functions.filter((f) => !replaced.has(f)).map((f) => ({ ...f, file: fragment.path })), ...functions],
     opsTables: [...known.opsTables, ...fragment.opsTables],
     workFns: [...known.workFns, ...fragment.workFns],
-    // the model's includes, and those the hunks show (an include the patch adds or keeps, at its line)
-    includes: [...fragment.includes, ...known.includes.filter((k) => !fragment.includes.some((i) => i.path === k.path && i.system === k.system))],
+    // the model's includes, and those the hunks show (an include the patch adds or keeps, at
+    // its line); not the model's copy of one the patch adds, which is from after the patch
+    includes: [...fragment.includes, ...known.includes.filter((k) => !fragment.includes.some((i) => i.path === k.path && i.system === k.system) && !addedIncludes(hunks).has(k.path))],
   };
 }
 
@@ -356,6 +357,19 @@ function mergeRanges(rs: { from: number; to: number }[]): { from: number; to: nu
     const last = out[out.length - 1];
     if (last && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
     else out.push({ ...r });
+  }
+  return out;
+}
+
+/** The paths of the `#include` lines the hunks add. */
+function addedIncludes(hunks: readonly Hunk[]): Set<string> {
+  const out = new Set<string>();
+  for (const h of hunks) {
+    for (const l of h.lines) {
+      if (l.kind !== 'add') continue;
+      const m = /^[ \t]*#[ \t]*include[ \t]*[<"]([^>"\n]+)[>"]/.exec(l.text);
+      if (m) out.add(m[1]!.trim());
+    }
   }
   return out;
 }

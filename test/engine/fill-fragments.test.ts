@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { extractFileFacts } from '../../src/cgraph/extract/index.js';
-import { alignToModel } from '../../src/engine/fill-fragments.js';
+import { alignToModel, fillFragments } from '../../src/engine/fill-fragments.js';
+import type { Hunk } from '../../src/patch/types.js';
 
 const model = extractFileFacts('drivers/x/x.c', 'int x_read(struct x *x)\n{\n\tx_lock(x);\n\tx_prepare(x);\n\tx_submit(x);\n\tx_unlock(x);\n\treturn 0;\n}\n');
 const fragment = (start: number, lines: string[]) => extractFileFacts('drivers/x/x.c', '', { fragment: { sections: [{ startLine: start, endLine: start + lines.length - 1, fn: 'int x_read(struct x *x)', lines }] } });
@@ -14,5 +15,24 @@ describe('alignToModel', () => {
   });
   it('declines when too few calls agree (another version of the function)', () => {
     expect(alignToModel(fragment(13, ['\tx_lock(x);', '\tx_other(x);', '\tx_more(x);', '\tx_submit(x);']), model)).toBeUndefined();
+  });
+});
+
+describe('fillFragments: includes', () => {
+  // the model (a later kernel) already has the include this patch adds
+  const known = extractFileFacts('fs/x/namei.c', '#include "x.h"\n#include "../internal.h"\n\nint x_read(struct x *x)\n{\n\tx_lock(x);\n\treturn 0;\n}\n');
+  const hunk: Hunk = {
+    oldStart: 1, oldLines: 1, newStart: 1, newLines: 2, section: '', patchLine: 10,
+    lines: [
+      { kind: 'context', text: '#include "x.h"', oldLine: 1, newLine: 1, patchLine: 11 },
+      { kind: 'add', text: '#include "../internal.h"', newLine: 2, patchLine: 12 },
+    ],
+  };
+  const side = (s: 'pre' | 'post', lines: string[]) => extractFileFacts('fs/x/namei.c', '', { fragment: { sections: [{ startLine: 1, endLine: lines.length, fn: undefined, lines }] } });
+  it("keeps the model's includes, but not its copy of one the patch adds", () => {
+    const pre = fillFragments(side('pre', ['#include "x.h"']), known, undefined, [hunk], 'pre', new Map());
+    expect(pre.includes.map((i) => i.path)).toEqual(['x.h']);
+    const post = fillFragments(side('post', ['#include "x.h"', '#include "../internal.h"']), known, undefined, [hunk], 'post', new Map());
+    expect(post.includes.map((i) => `${i.path}:${i.line}`)).toEqual(['x.h:1', '../internal.h:2']);
   });
 });
