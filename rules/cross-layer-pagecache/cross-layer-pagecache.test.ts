@@ -126,6 +126,11 @@ const valid: ValidCase[] = [
     patches: [{ subject: 'xsrv: splice from the page cache', edit: { 'fs/xsrv/file.c': (t) => t.replace('\treturn -EINVAL;', '\treturn filemap_splice_read(in, ppos, pipe, len, flags);') } }],
     expect: [],
   },
+  {
+    name: "erofs: the backing file's page cache read through another spelling of its mapping (buf->file->f_mapping for buf->mapping) is the same hazard, pre-existing",
+    patches: [{ subject: 'erofs: read the metadata folio through the file', edit: { 'fs/erofs/data.c': (t) => t.replace('\tfolio = read_mapping_folio(buf->mapping, index, buf->file);', '\tfolio = buf->file ? read_mapping_folio(buf->file->f_mapping, index, buf->file) :\n\t\tread_mapping_folio(buf->mapping, index, NULL);') } }],
+    expect: ['preexisting fs/erofs/data.c:23 foreignMapping (high)', 'preexisting fs/erofs/data.c:24 foreignMapping (high)'],
+  },
 ];
 
 describe('CROSS_LAYER_PAGECACHE', () => {

@@ -65,7 +65,9 @@ export default defineRule({
             at: { file: fn.file, line: site.line },
             // the mapping, not the API: a patch that switches read_cache_page() to read_mapping_folio() keeps the hazard
             // (a hand ->read_folio() drives the owner's read path itself: a hazard of its own kind)
-            key: `${site.kind === 'member' ? 'hand' : 'mapping'}|${normExpr(mappingExpr)}`,
+            // and the stack's backing file however its mapping is spelt (erofs_bread()'s buf->mapping
+            // before a patch, buf->file->f_mapping after it: the same page cache)
+            key: `${site.kind === 'member' ? 'hand' : 'mapping'}|${mc.file.strong && mc.file.stack ? `${mc.file.stack.id} backing file` : normExpr(mappingExpr)}`,
             keyIsResource: site.kind !== 'member',
             // a later patch fixes this access, not every access to the mapping
             siteKey: `${site.callee}|${normExpr(mappingExpr)}`,

@@ -79,7 +79,10 @@ export default defineRule({
         let entryPath: { fn: FunctionFacts; callee: string; line: number }[] | undefined;
         if (kb.SYSCALL_SUBMITTER_FILES[fn.file]) {
           const checkRemoved = ctx.removedCalls.some((r) => r.site.callee === 'rw_verify_area' && r.fn.file === fn.file);
-          const newUnchecked = !fn.partial && ctx.addedCalls.some((a) => a.site === site) && !fn.calls.some((c) => c.callee === 'rw_verify_area');
+          // (a new helper's callers must be seen for that: fs/io_uring.c's loop_rw_iter() was
+          // called from io_read()/io_write() after their rw_verify_area(), above the hunks)
+          const callers = ctx.graph.callers(fn.name);
+          const newUnchecked = !fn.partial && ctx.addedCalls.some((a) => a.site === site) && !fn.calls.some((c) => c.callee === 'rw_verify_area') && callers.every((e) => !e.caller.partial || e.caller.filled);
           if (!checkRemoved && !newUnchecked) {
             entryPath = unguardedPath(ctx.graph, fn, 4);
             if (!entryPath) return;

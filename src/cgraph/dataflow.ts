@@ -65,6 +65,9 @@ export function traceCred(graph: CodeGraph, fn: FunctionFacts, expr: string, lin
   return trace(graph, fn, normExpr(expr), line, budget, [], 'cred');
 }
 
+/** Fields only the kernel's generic structures have (include/linux/fs.h: struct kiocb's ki_filp, include/linux/mm_types.h: struct vm_area_struct's vm_file). */
+const GENERIC_FIELDS: ReadonlySet<string> = new Set(['ki_filp', 'vm_file']);
+
 /** include/linux/cred.h: get_cred() and get_new_cred() return their argument with a reference taken. */
 const CRED_PASSTHROUGH = new Set(['get_cred', 'get_new_cred', 'get_cred_rcu']);
 
@@ -179,7 +182,9 @@ function trace(
   // set in few places); the kernel's generic structures are set everywhere.
   const mem = splitMember(expr);
   const myType = mem ? baseType(fn, mem.base) : undefined;
-  if (mem && budget.depth > 0 && !(myType && GENERIC_STRUCTS.test(myType))) {
+  // (a field only a generic structure has is that structure's, whatever the base's type says:
+  // kiocb->ki_filp is set by every submitter, and fs/aio.c's is not fs/io_uring.c's)
+  if (mem && budget.depth > 0 && !(myType && GENERIC_STRUCTS.test(myType)) && !GENERIC_FIELDS.has(mem.field)) {
     // Same struct type when both are known; otherwise only assignments in the
     // same directory (a subsystem's own structures live there): `->file` and
     // `->mapping` are common field names across the tree.

@@ -254,4 +254,11 @@ index ${blob}..78934faf4c47 100644
     expect(other.stdout).toContain('rw_verify_area() is a VFS-internal helper');
     expect(other.stdout).not.toContain('runs with the calling task');
   });
+  it("without a tree, a submitter's new helper whose callers the hunks show only in part is not called unchecked", () => {
+    // old fs/io_uring.c: io_read()/io_write() run rw_verify_area() above the hunks, then call loop_rw_iter()
+    const r = kreview(['check', '--no-tree', `${FIX}/io-uring-loop-rw-iter.patch`]);
+    expect(r.stdout).not.toContain('RAW_RW_ITER');
+    expect(r.stdout).not.toMatch(/^ERROR/m);
+    expect(r.status).toBe(0);
+  });
 });
