@@ -154,6 +154,12 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'xstore: probe the file with a read', edit: { 'drivers/misc/xstore.c': (t) => t.replace('\tint ret = 0;\n', '\tint ret = file->f_op->read_iter(kiocb, iter);\n') } }],
     expect: ['introduced drivers/misc/xstore.c:8 raw (high)'],
   },
+  {
+    name: "a driver's request keeps an fget() file in its kiocb's ki_filp, set in one function and read raw in another of the same file",
+    tree: { 'drivers/block/xaio.c': '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: a block driver doing its I/O through a file the user hands it. */\n#include <linux/fs.h>\n\nstruct xaio {\n\tstruct kiocb iocb;\n};\n\nstatic ssize_t xaio_do(struct xaio *aio, struct iov_iter *iter)\n{\n\tstruct file *file = aio->iocb.ki_filp;\n\n\treturn vfs_iocb_iter_read(file, &aio->iocb, iter);\n}\n\nint xaio_submit(struct xaio *aio, int fd, struct iov_iter *iter)\n{\n\tstruct file *file = fget(fd);\n\n\tif (!file)\n\t\treturn -EBADF;\n\taio->iocb.ki_filp = file;\n\treturn xaio_do(aio, iter);\n}\n' },
+    patches: [{ subject: 'xaio: call the read method directly', edit: { 'drivers/block/xaio.c': (t) => t.replace('\treturn vfs_iocb_iter_read(file, &aio->iocb, iter);', '\treturn file->f_op->read_iter(&aio->iocb, iter);') } }],
+    expect: ['introduced drivers/block/xaio.c:13 reroutedKeep (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [

@@ -182,9 +182,7 @@ function trace(
   // set in few places); the kernel's generic structures are set everywhere.
   const mem = splitMember(expr);
   const myType = mem ? baseType(fn, mem.base) : undefined;
-  // (a field only a generic structure has is that structure's, whatever the base's type says:
-  // kiocb->ki_filp is set by every submitter, and fs/aio.c's is not fs/io_uring.c's)
-  if (mem && budget.depth > 0 && !(myType && GENERIC_STRUCTS.test(myType)) && !GENERIC_FIELDS.has(mem.field)) {
+  if (mem && budget.depth > 0 && !(myType && GENERIC_STRUCTS.test(myType))) {
     // Same struct type when both are known; otherwise only assignments in the
     // same directory (a subsystem's own structures live there): `->file` and
     // `->mapping` are common field names across the tree.
@@ -193,6 +191,9 @@ function trace(
       const theirs = splitMember(normExpr(assign.lhs));
       const t = theirs ? baseType(f2, theirs.base) : undefined;
       if (myType && t) return t === myType;
+      // a field only a generic structure has is set by every user of it: this file's
+      // assignments only (kiocb->ki_filp: fs/aio.c's is not fs/io_uring.c's)
+      if (GENERIC_FIELDS.has(mem.field)) return f2.file === fn.file;
       return f2.file.startsWith(dir) && !f2.file.slice(dir.length).includes('/');
     });
     const sorted = [...all].sort((a, b) => Number(b.fn.file === fn.file) - Number(a.fn.file === fn.file));
