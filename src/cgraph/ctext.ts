@@ -38,13 +38,16 @@ export function matching(s: string, open: number): number {
   return -1;
 }
 
-/** Split a comma-separated list at the top level (not inside (), [], {}). */
-export function splitArgs(s: string): string[] {
-  const out: string[] = [];
+/**
+ * Visit the characters of `s[from, to)` outside string and character
+ * literals that are not brackets, with the bracket depth they sit at. The
+ * visitor returns the index to go on from (to skip characters), `false` to
+ * stop, or nothing.
+ */
+export function walkOutsideQuotes(s: string, from: number, to: number, visit: (i: number, ch: string, depth: number) => number | false | void): void {
   let depth = 0;
-  let start = 0;
   let quote = '';
-  for (let i = 0; i < s.length; i++) {
+  for (let i = from; i < to; i++) {
     const ch = s[i]!;
     if (quote) {
       if (ch === '\\') i++;
@@ -54,11 +57,24 @@ export function splitArgs(s: string): string[] {
     if (ch === '"' || ch === "'") quote = ch;
     else if (ch === '(' || ch === '[' || ch === '{') depth++;
     else if (ch === ')' || ch === ']' || ch === '}') depth--;
-    else if (ch === ',' && depth === 0) {
+    else {
+      const next = visit(i, ch, depth);
+      if (next === false) return;
+      if (typeof next === 'number') i = next;
+    }
+  }
+}
+
+/** Split a comma-separated list at the top level (not inside (), [], {}). */
+export function splitArgs(s: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  walkOutsideQuotes(s, 0, s.length, (i, ch, depth) => {
+    if (ch === ',' && depth === 0) {
       out.push(norm(s.slice(start, i)));
       start = i + 1;
     }
-  }
+  });
   const last = norm(s.slice(start));
   if (last || out.length) out.push(last);
   return out;

@@ -4,6 +4,7 @@
 
 import type ParserT from 'tree-sitter';
 import { cLanguage, Query } from '../parse.js';
+import { walkOutsideQuotes } from '../ctext.js';
 
 // The node kinds extraction looks at, collected in one native pass, in
 // document order. A check of a few files uses descendantsOfType(): building
@@ -192,32 +193,20 @@ export function splitCall(text: string, x: N): { callee: N; args: N } | undefine
 
 /** The first `=` (or compound assignment) at nesting depth 0, as an offset range. */
 export function topLevelAssign(text: string, x: N): N | undefined {
-  let depth = 0;
-  let quote = '';
-  for (let i = x.s; i < x.e; i++) {
-    const ch = text[i]!;
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = '';
-      continue;
-    }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '(' || ch === '[' || ch === '{') depth++;
-    else if (ch === ')' || ch === ']' || ch === '}') depth--;
-    else if (ch === '=' && depth === 0) {
-      const prev = text[i - 1]!;
-      if (text[i + 1] === '=') {
-        i++;
-        continue;
-      }
-      if (prev === '=' || prev === '!' || ((prev === '<' || prev === '>') && text[i - 2] !== prev)) continue;
-      // compound assignments (+=, |=, <<=) keep their operator
-      let s = i;
-      while (s > x.s && /[+\-*/%&|^<>]/.test(text[s - 1]!)) s--;
-      return { s, e: i + 1 };
-    }
-  }
-  return undefined;
+  let found: N | undefined;
+  walkOutsideQuotes(text, x.s, x.e, (i, ch, depth) => {
+    if (ch !== '=' || depth !== 0) return;
+    // `==`: past both
+    if (text[i + 1] === '=') return i + 1;
+    const prev = text[i - 1]!;
+    if (prev === '=' || prev === '!' || ((prev === '<' || prev === '>') && text[i - 2] !== prev)) return;
+    // compound assignments (+=, |=, <<=) keep their operator
+    let s = i;
+    while (s > x.s && /[+\-*/%&|^<>]/.test(text[s - 1]!)) s--;
+    found = { s, e: i + 1 };
+    return false;
+  });
+  return found;
 }
 
 export interface Bucket {
