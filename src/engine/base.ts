@@ -42,13 +42,27 @@ export interface Base {
 /** Graphs of one run, by tree and touched directories: an mbox of many threads mostly touches the same few. */
 export class GraphCache {
   private readonly graphs = new Map<string, Promise<CodeGraph>>();
-  constructor(private readonly progress?: (msg: string) => void) {}
+  /**
+   * `keep`: the graphs kept, the most recently used: the threads of a series
+   * and its neighbours share them, while a 10,000-message mbox touching
+   * thousands of directories does not keep a graph for each.
+   */
+  constructor(
+    private readonly progress?: (msg: string) => void,
+    private readonly keep = 4,
+  ) {}
   get(key: string, make: (progress?: (msg: string) => void) => Promise<CodeGraph>): Promise<CodeGraph> {
     let g = this.graphs.get(key);
-    if (!g) this.graphs.set(key, (g = make(this.progress)));
+    if (g) this.graphs.delete(key);
+    else g = make(this.progress);
+    this.graphs.set(key, g);
+    while (this.graphs.size > this.keep) this.graphs.delete(this.graphs.keys().next().value!);
     return g;
   }
 }
+
+/** How many file texts a TreeBase keeps read. */
+const TEXTS_KEPT = 2048;
 
 /** A kernel tree: work tree, revision or blobs. */
 export class TreeBase implements Base {
@@ -81,7 +95,11 @@ export class TreeBase implements Base {
   text(path: string): Promise<string | null> {
     let t = this.texts.get(path);
     // a file the tree refuses to read (through a symlink) is missing here: its patch says why when it applies
-    if (!t) this.texts.set(path, (t = this.tree.read(path).catch(() => null)));
+    if (t) this.texts.delete(path);
+    else t = this.tree.read(path).catch(() => null);
+    // the most recently read files only (a whole list archive reads thousands)
+    this.texts.set(path, t);
+    while (this.texts.size > TEXTS_KEPT) this.texts.delete(this.texts.keys().next().value!);
     return t;
   }
 
