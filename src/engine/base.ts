@@ -62,7 +62,7 @@ export class GraphCache {
 }
 
 /** How many file texts a TreeBase keeps read. */
-const TEXTS_KEPT = 2048;
+const TEXTS_KEPT = 256;
 
 /** A kernel tree: work tree, revision or blobs. */
 export class TreeBase implements Base {

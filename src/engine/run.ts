@@ -2,6 +2,7 @@
 // thread of patches against its own Base (thread.ts). Used by `kreview
 // check`, `reply` and `review`.
 
+import { collectIfLarge } from '../runtime.js';
 import { readInputs, threadsOf } from '../patch/input.js';
 import { InputError, type Patch } from '../patch/types.js';
 import type { SourceTree } from '../tree/types.js';
@@ -72,6 +73,10 @@ async function runCheckInner(o: RunOptions): Promise<CheckResult> {
       const e = err instanceof InputError ? new InputError(input, err.kind, err.message, err.line) : new InputError(input, 'internal', `internal error while checking "${patches[0]!.subject}": ${(err as Error)?.message ?? String(err)}`);
       errorsOf[inputIndex]!.push(e);
     }
+    // against a tree, what a thread's images and graphs leave behind (whole files, their facts),
+    // collected before the next one grows the heap further: 1,600 list messages peaked at
+    // 1.4 GB, 0.75 GB with this, in the same time (without a tree V8 keeps up on its own)
+    if (tree.kind !== 'empty') collectIfLarge();
   }
   const inputs: InputReport[] = loaded.map(({ input, series }, i) => ({ input, patches: series.patches.map((p) => reports.get(p)).filter((r): r is PatchReport => !!r), errors: errorsOf[i]! }));
   return { mode: tree.kind === 'empty' ? 'patch-only' : 'tree', ...(tree.kind !== 'empty' ? { tree: tree.describe() } : {}), inputs };
