@@ -456,6 +456,14 @@ const valid: ValidCase[] = [
     tree: { 'drivers/block/zloop.c': '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: a zoned loop driver configured by writes to a control device. */\n#include <linux/fs.h>\n\nstruct zloop_zone {\n\tstruct file *file;\n};\n\nstatic struct file *zloop_open_fmt(int oflags, const char *p)\n{\n\tstruct file *file;\n\n\tfile = filp_open(p, oflags, 0600);\n\treturn file;\n}\n\nstatic int zloop_init_zone(struct zloop_zone *zone, const char *p)\n{\n\tstruct kstat stat;\n\n\tzone->file = zloop_open_fmt(O_RDWR, p);\n\treturn 0;\n}\n\nstatic ssize_t zloop_ctl_write(struct file *file, const char __user *ubuf, size_t count, loff_t *pos)\n{\n\tstruct zloop_zone zone;\n\n\treturn zloop_init_zone(&zone, "x") ?: count;\n}\n\nstatic const struct file_operations zloop_ctl_fops = {\n\t.write\t\t= zloop_ctl_write,\n};\n' },
     patches: [{ subject: 'zloop: size the zone from its file', edit: { 'drivers/block/zloop.c': (t) => t.replace('\tzone->file = zloop_open_fmt(O_RDWR, p);\n', '\tzone->file = zloop_open_fmt(O_RDWR, p);\n\tif (vfs_getattr(&zone->file->f_path, &stat, STATX_SIZE, 0))\n\t\treturn -EIO;\n') } }],
   },
+  {
+    name: 'patch-only: an out-parameter override with its error return and its revert respelt, in one hunk of a function completed from the model',
+    mode: 'patch-only',
+    patches: [{ subject: 'ovl: let the creds hook deny fsync', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\trevert_creds(old_cred);\n',
+      '\tret = ovl_override_creds(file_inode(file)->i_sb, &old_cred);\n\tif (ret)\n\t\treturn ret;\n\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\tovl_revert_creds(file_inode(file)->i_sb, old_cred);\n',
+    ) } }],
+  },
 ];
 
 describe('BACKING_FILE_CREDS', () => {

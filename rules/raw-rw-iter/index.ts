@@ -115,7 +115,8 @@ export default defineRule({
             const io = kb.CHECKED_IO[s.callee];
             if (!io || io.dir === otherDir(raw.dir)) return false;
             const arg = s.args[io.fileArg];
-            return !!arg && traceFile(ctx.graph, f, arg, s.line).some((o) => roots.has(o.root));
+            // followed where it was: the pre-image (its callers may be gone with it, lo_write_simple() with lo_write_bvec())
+            return !!arg && traceFile(ctx.beforeGraph ?? ctx.graph, f, arg, s.line).some((o) => roots.has(o.root));
           });
         const data = { call, file: normExpr(checkedFile), useInstead: raw.useInstead };
         const key = `${site.callee}|${normExpr(checkedFile)}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brief, fixtureName, ruleTester, runCase, type InvalidCase, type ValidCase } from '../../test/support/rule-tester.js';
+import { brief, fixtureName, loadKtree, ruleTester, runCase, type InvalidCase, type ValidCase } from '../../test/support/rule-tester.js';
 
 const RULE = ['raw-rw-iter'];
 
@@ -159,6 +159,12 @@ const invalid: InvalidCase[] = [
     tree: { 'drivers/block/xaio.c': '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: a block driver doing its I/O through a file the user hands it. */\n#include <linux/fs.h>\n\nstruct xaio {\n\tstruct kiocb iocb;\n};\n\nstatic ssize_t xaio_do(struct xaio *aio, struct iov_iter *iter)\n{\n\tstruct file *file = aio->iocb.ki_filp;\n\n\treturn vfs_iocb_iter_read(file, &aio->iocb, iter);\n}\n\nint xaio_submit(struct xaio *aio, int fd, struct iov_iter *iter)\n{\n\tstruct file *file = fget(fd);\n\n\tif (!file)\n\t\treturn -EBADF;\n\taio->iocb.ki_filp = file;\n\treturn xaio_do(aio, iter);\n}\n' },
     patches: [{ subject: 'xaio: call the read method directly', edit: { 'drivers/block/xaio.c': (t) => t.replace('\treturn vfs_iocb_iter_read(file, &aio->iocb, iter);', '\treturn file->f_op->read_iter(&aio->iocb, iter);') } }],
     expect: ['introduced drivers/block/xaio.c:13 reroutedKeep (high)'],
+  },
+  {
+    name: "loop-like: the buffered write helpers removed, writes sent to lo_rw_aio()'s raw ->write_iter() (the removed call's file followed in the pre-image, through the caller removed with it)",
+    tree: { 'drivers/block/loop.c': loadKtree()['drivers/block/loop.c']!.replace('static int lo_rw_aio(', 'static int lo_write_bvec(struct file *file, struct bio_vec *bvec, loff_t *ppos)\n{\n\tstruct iov_iter i;\n\n\tiov_iter_bvec(&i, ITER_SOURCE, bvec, 1, bvec->bv_len);\n\treturn vfs_iter_write(file, &i, ppos, 0);\n}\n\nstatic int lo_write_simple(struct loop_device *lo, struct request *rq, loff_t pos)\n{\n\tstruct bio_vec bvec;\n\tstruct req_iterator iter;\n\n\trq_for_each_segment(bvec, rq, iter) {\n\t\tif (lo_write_bvec(lo->lo_backing_file, &bvec, &pos) < 0)\n\t\t\treturn -EIO;\n\t}\n\treturn 0;\n}\n\nstatic int lo_rw_aio(').replace('\tif (cmd->use_aio)\n\t\treturn lo_rw_aio(lo, cmd, pos, ITER_DEST);', '\tif (rq_data_dir(rq) == WRITE) {\n\t\tif (cmd->use_aio)\n\t\t\treturn lo_rw_aio(lo, cmd, pos, ITER_SOURCE);\n\t\treturn lo_write_simple(lo, rq, pos);\n\t}\n\tif (cmd->use_aio)\n\t\treturn lo_rw_aio(lo, cmd, pos, ITER_DEST);') },
+    patches: [{ subject: 'loop: send buffered writes through lo_rw_aio', edit: { 'drivers/block/loop.c': (t) => t.replace(/static int lo_write_bvec\([\s\S]*?\n}\n\nstatic int lo_write_simple\([\s\S]*?\n}\n\n/, '').replace('\tif (rq_data_dir(rq) == WRITE) {\n\t\tif (cmd->use_aio)\n\t\t\treturn lo_rw_aio(lo, cmd, pos, ITER_SOURCE);\n\t\treturn lo_write_simple(lo, rq, pos);\n\t}', '\tif (rq_data_dir(rq) == WRITE)\n\t\treturn lo_rw_aio(lo, cmd, pos, ITER_SOURCE);') } }],
+    expect: ['introduced drivers/block/loop.c:31 rerouted (high)', 'preexisting drivers/block/loop.c:33 raw (high)'],
   },
 ];
 

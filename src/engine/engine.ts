@@ -15,6 +15,8 @@ export interface ImageUnderReview {
   addedCalls: { fn: FunctionFacts; site: CallSite }[];
   /** In the post-image of a patch: the functions under review in the pre-image. */
   before?: readonly FunctionFacts[];
+  /** In the post-image of a patch: the pre-image's graph (where the removed calls lived). */
+  beforeGraph?: CodeGraph;
 }
 
 /** A detection with the rule that made it, and the function it was found in. */
@@ -50,6 +52,7 @@ export function runImage(rules: RuleDefinition[], img: ImageUnderReview, opts: E
       removedCalls: img.removedCalls,
       addedCalls: img.addedCalls,
       before: (fn) => img.before?.find((f) => f.name === fn.name && f.file === fn.file),
+      ...(img.beforeGraph ? { beforeGraph: img.beforeGraph } : {}),
       report(d: Detection) {
         const fn = d.function ?? current?.name;
         if (allowed && allowed(d.at.file, fn)) return;

@@ -26,7 +26,17 @@ export interface FileAlignment {
   delta: number;
   /** The patch's pre-image blob is the model's file: every function lines up. */
   exact?: boolean;
+  /**
+   * Offsets of single functions that their own calls agree on (a base a few
+   * releases from the model's, with code added between functions).
+   * `file: false`: no offset for the whole file, only these.
+   */
+  byFunction?: ReadonlyMap<string, number>;
+  file?: false;
 }
+
+/** The offset each completed model function was placed with, for the post-image to use the same. */
+const placedWith = new WeakMap<FunctionFacts, number>();
 
 /**
  * The patch's `index <pre>..` blob id names the model's own file (git's
@@ -47,26 +57,43 @@ export function alignToModel(preFragment: FileFacts, known: FileFacts): FileAlig
   const byName = new Map(known.functions.map((f) => [f.name, f]));
   const votes = new Map<number, number>();
   let evidence = 0;
+  const byFunction = new Map<string, number>();
   for (const f of preFragment.functions) {
     const m = byName.get(f.name);
     if (!m) continue;
+    const own = new Map<number, number>();
+    let ownEvidence = 0;
+    const vote = (d: number): void => {
+      votes.set(d, (votes.get(d) ?? 0) + 1);
+      own.set(d, (own.get(d) ?? 0) + 1);
+    };
     // a head the hunks show is evidence too
     if (f.headSeen && !f.name.startsWith('<')) {
       evidence++;
-      votes.set(f.line - m.line, (votes.get(f.line - m.line) ?? 0) + 1);
+      ownEvidence++;
+      vote(f.line - m.line);
     }
     for (const c of f.calls) {
       const cands = m.calls.filter((x) => x.callee === c.callee);
       if (!cands.length) continue;
       evidence++;
-      for (const x of new Set(cands.map((x) => c.line - x.line))) votes.set(x, (votes.get(x) ?? 0) + 1);
+      ownEvidence++;
+      for (const x of new Set(cands.map((x) => c.line - x.line))) vote(x);
     }
+    const d = agreed(own, ownEvidence);
+    if (d !== undefined) byFunction.set(f.name, d);
   }
+  // at least two calls, and most of those that could, agree on one offset
+  const d = agreed(votes, evidence);
+  if (d !== undefined) return { delta: d, byFunction };
+  return byFunction.size ? { delta: 0, file: false, byFunction } : undefined;
+}
+
+/** The offset at least two votes and most of the evidence agree on (the smaller one on a tie). */
+function agreed(votes: ReadonlyMap<number, number>, evidence: number): number | undefined {
   let best: [number, number] | undefined;
   for (const [d, n] of votes) if (!best || n > best[1] || (n === best[1] && Math.abs(d) < Math.abs(best[0]))) best = [d, n];
-  // at least two calls, and most of those that could, agree on one offset
-  if (!best || best[1] < 2 || best[1] * 2 < evidence) return undefined;
-  return { delta: best[0] };
+  return best && best[1] >= 2 && best[1] * 2 >= evidence ? best[0] : undefined;
 }
 
 /** The lines of one image the hunks show. */
@@ -109,7 +136,7 @@ export function fillFragments(fragment: FileFacts, known: FileFacts, align: File
   // the patch's base has something else there (ovl_copy_up_data() where 6.12
   // has ovl_copy_up_file()), and the model's version is left out rather than
   // reviewed at lines the patch does not have it on.
-  const delta = align?.delta ?? 0;
+  const delta = align && align.file !== false ? align.delta : 0;
   const shown = shownRanges(hunks, side);
   const place = (modelLine: number): number => (side === 'pre' ? modelLine + delta : toSide(modelLine + delta, hunks, 'post'));
   for (const f of known.functions) {
@@ -120,10 +147,13 @@ export function fillFragments(fragment: FileFacts, known: FileFacts, align: File
   const functions = fragment.functions.map((f) => {
     if (!align || !f.partial) return f;
     let m: FunctionFacts | undefined;
+    let d: number | undefined;
     if (side === 'pre') {
       m = known.functions.find((k) => k.name === f.name);
-      if (!m || (!align.exact && !linesUp(f, m, align.delta, hunks))) return f;
+      d = align.exact ? align.delta : (align.byFunction?.get(f.name) ?? (align.file === false ? undefined : align.delta));
+      if (!m || d === undefined || (!align.exact && !linesUp(f, m, d, hunks))) return f;
       counterparts.set(f.name, m);
+      placedWith.set(m, d);
     } else {
       m = counterparts.get(f.name);
       if (!m) {
@@ -135,7 +165,7 @@ export function fillFragments(fragment: FileFacts, known: FileFacts, align: File
       if (!m) return f;
     }
     replaced.add(m);
-    return completed(f, m, align.delta, hunks, side);
+    return completed(f, m, d ?? placedWith.get(m) ?? align.delta, hunks, side);
   });
   return {
     ...fragment,
@@ -302,6 +332,9 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
   if (side === 'post') {
     const added = hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'add' && l.newLine !== undefined && /^\s*return\b/.test(l.text)));
     for (const [k, s] of scopes.entries()) {
+      // a scope the fragment has whole (override and revert shown) has its leaks from the
+      // extraction, which knows an out-parameter override's error return
+      if (!placed.has(k)) continue;
       const form = CRED_FORMS[s.api];
       if (!form || s.kind === 'scoped' || s.nested || s.revertLine === undefined) continue;
       const ret = added.find((l) => l.newLine! > s.startLine && l.newLine! < s.revertLine! && l.newLine! >= f.line && l.newLine! <= Math.max(f.endLine, s.revertLine!) && !calls.some((c) => c.line > s.startLine && c.line < l.newLine! && revertsForm(form, c.callee)));

@@ -131,6 +131,8 @@ export interface RuleContext<M extends string = string> {
    * one function: the credentials an override takes, a switch it drops.
    */
   before(fn: FunctionFacts): FunctionFacts | undefined;
+  /** In the post-image of a patch: the pre-image's graph, where `removedCalls` are followed. */
+  readonly beforeGraph?: CodeGraph;
   report(d: Detection<M>): void;
 }
 

@@ -141,7 +141,7 @@ export async function checkThread(patches: Patch[], base: Base, o: ThreadOptions
     const step = buildImages(report.patch, run.files!, graph, base, seen, report.errors, (d) => (report.doubts ??= []).includes(d) || report.doubts!.push(d));
     graph = step.post.graph;
     const pre = runImage(o.rules, step.pre, engine);
-    const post = runImage(o.rules, { ...step.post, before: step.pre.functions }, engine);
+    const post = runImage(o.rules, { ...step.post, before: step.pre.functions, beforeGraph: step.pre.graph }, engine);
     if (o.verifyTriggers) for (const [img, ds] of [[step.pre, pre], [step.post, post]] as const) verifyTriggers(img.graph, ds);
     for (const d of pre) run.preSites.add(siteKey(d));
     for (const d of post) {

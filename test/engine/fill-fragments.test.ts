@@ -11,7 +11,17 @@ const fragment = (start: number, lines: string[]) => extractFileFacts('drivers/x
 
 describe('alignToModel', () => {
   it('finds the offset the shown calls agree on', () => {
-    expect(alignToModel(fragment(13, ['\tx_lock(x);', '\tx_prepare(x);', '\tx_submit(x);']), model)).toEqual({ delta: 10 });
+    expect(alignToModel(fragment(13, ['\tx_lock(x);', '\tx_prepare(x);', '\tx_submit(x);']), model)?.delta).toBe(10);
+  });
+  it('lines up each function on its own when the file as a whole does not (code added between them)', () => {
+    const two = extractFileFacts('drivers/x/x.c', 'int x_read(struct x *x)\n{\n\tx_lock(x);\n\tx_prepare(x);\n\tx_submit(x);\n\treturn 0;\n}\n\nint x_write(struct x *x)\n{\n\tx_lock(x);\n\tx_fill(x);\n\tx_flush(x);\n\treturn 0;\n}\n');
+    const frag = extractFileFacts('drivers/x/x.c', '', { fragment: { sections: [
+      { startLine: 13, endLine: 15, fn: 'int x_read(struct x *x)', lines: ['\tx_lock(x);', '\tx_prepare(x);', '\tx_submit(x);'] },
+      { startLine: 60, endLine: 62, fn: 'int x_write(struct x *x)', lines: ['\tx_lock(x);', '\tx_fill(x);', '\tx_flush(x);'] },
+    ] } });
+    const a = alignToModel(frag, two);
+    // each function's own offset, whatever the file's (half the votes each: the file's is the nearer one)
+    expect([...(a?.byFunction ?? [])]).toEqual([['x_read', 10], ['x_write', 49]]);
   });
   it('declines when too few calls agree (another version of the function)', () => {
     expect(alignToModel(fragment(13, ['\tx_lock(x);', '\tx_other(x);', '\tx_more(x);', '\tx_submit(x);']), model)).toBeUndefined();
