@@ -19,7 +19,7 @@
 
 import type { Assignment, CallSite, CredScope, FileFacts, FunctionFacts } from '../cgraph/types.js';
 import type { Hunk } from '../patch/types.js';
-import { CRED_FORMS, revertsForm } from '../kb/index.js';
+import { CRED_FORMS, isCredRevert, revertsForm } from '../kb/index.js';
 
 export interface FileAlignment {
   /** pre-image line = model line + delta. */
@@ -34,9 +34,6 @@ export interface FileAlignment {
   byFunction?: ReadonlyMap<string, number>;
   file?: false;
 }
-
-/** The offset each completed model function was placed with, for the post-image to use the same. */
-const placedWith = new WeakMap<FunctionFacts, number>();
 
 /**
  * The patch's `index <pre>..` blob id names the model's own file (git's
@@ -117,10 +114,10 @@ function preOfPost(postLine: number, hunks: readonly Hunk[]): number | undefined
 
 /**
  * The model's functions the pre-image's fragments were completed from, by
- * the fragment's name: the post-image follows what the pre-image decided
- * (so both images judge the same code).
+ * the fragment's name, and the offset each was placed with: the post-image
+ * follows what the pre-image decided (so both images judge the same code).
  */
-export type Counterparts = Map<string, FunctionFacts>;
+export type Counterparts = Map<string, { fn: FunctionFacts; delta: number }>;
 
 /**
  * The fragment's functions completed from the model's, and the model's
@@ -146,27 +143,26 @@ export function fillFragments(fragment: FileFacts, known: FileFacts, align: File
   }
   const functions = fragment.functions.map((f) => {
     if (!align || !f.partial) return f;
-    let m: FunctionFacts | undefined;
-    let d: number | undefined;
+    let c: { fn: FunctionFacts; delta: number } | undefined;
     if (side === 'pre') {
-      m = known.functions.find((k) => k.name === f.name);
-      d = align.exact ? align.delta : (align.byFunction?.get(f.name) ?? (align.file === false ? undefined : align.delta));
+      const m = known.functions.find((k) => k.name === f.name);
+      const d = align.exact ? align.delta : (align.byFunction?.get(f.name) ?? (align.file === false ? undefined : align.delta));
       if (!m || d === undefined || (!align.exact && !linesUp(f, m, d, hunks))) return f;
-      counterparts.set(f.name, m);
-      placedWith.set(m, d);
+      counterparts.set(f.name, (c = { fn: m, delta: d }));
     } else {
-      m = counterparts.get(f.name);
-      if (!m) {
+      c = counterparts.get(f.name);
+      if (!c) {
         // renamed by the patch: the pre-image's function at the place the fragment shows
-        const pre = f.calls.map((c) => preOfPost(c.line, hunks)).find((l) => l !== undefined) ?? preOfPost(f.line, hunks);
+        const pre = f.calls.map((x) => preOfPost(x.line, hunks)).find((l) => l !== undefined) ?? preOfPost(f.line, hunks);
         const was = pre === undefined ? undefined : preFunctions.find((p) => p.line <= pre && pre <= p.endLine && !names.has(p.name));
-        m = was && counterparts.get(was.name);
+        c = was && counterparts.get(was.name);
       }
-      if (!m) return f;
+      if (!c) return f;
     }
-    replaced.add(m);
-    return completed(f, m, d ?? placedWith.get(m) ?? align.delta, hunks, side);
+    replaced.add(c.fn);
+    return completed(f, c.fn, c.delta, hunks, side);
   });
+  const added = addedIncludes(hunks);
   return {
     ...fragment,
     functions: [...known.functions.filter((f) => !replaced.has(f)).map((f) => ({ ...f, file: fragment.path })), ...functions],
@@ -174,7 +170,7 @@ export function fillFragments(fragment: FileFacts, known: FileFacts, align: File
     workFns: [...known.workFns, ...fragment.workFns],
     // the model's includes, and those the hunks show (an include the patch adds or keeps, at
     // its line); not the model's copy of one the patch adds, which is from after the patch
-    includes: [...fragment.includes, ...known.includes.filter((k) => !fragment.includes.some((i) => i.path === k.path && i.system === k.system) && !addedIncludes(hunks).has(k.path))],
+    includes: [...fragment.includes, ...known.includes.filter((k) => !fragment.includes.some((i) => i.path === k.path && i.system === k.system) && !added.has(k.path))],
   };
 }
 
@@ -366,8 +362,7 @@ function scopesAgree(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     if (start !== undefined && !start.includes(s.api.split('(')[0]!)) return false;
     if (s.revertLine === undefined) continue;
     const revert = shownText.get(s.revertLine + delta);
-    const reverts = CRED_FORMS[s.api]?.reverts ?? [];
-    if (revert !== undefined && !/\b(?:ovl_)?revert_creds(?:_light)?\b/.test(revert) && !reverts.some((r) => revert.includes(r))) return false;
+    if (revert !== undefined && !callees(revert).some((c) => revertsScope(s, c))) return false;
   }
   return true;
 }
@@ -392,6 +387,17 @@ function mergeRanges(rs: { from: number; to: number }[]): { from: number; to: nu
     else out.push({ ...r });
   }
   return out;
+}
+
+/** Does `callee` end this scope: its form's revert, or (a form the knowledge base does not name) any revert_creds() kind? */
+function revertsScope(s: CredScope, callee: string): boolean {
+  const form = CRED_FORMS[s.api];
+  return form ? revertsForm(form, callee) : isCredRevert(callee);
+}
+
+/** The names a line of C calls. */
+function callees(line: string): string[] {
+  return [...line.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]!);
 }
 
 /** The paths of the `#include` lines the hunks add. */
