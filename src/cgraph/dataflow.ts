@@ -8,7 +8,7 @@ import type { CallSite, CodeGraph, CredScope, FunctionFacts } from './types.js';
 import { normExpr, OUT_ARG, parseCall, parseMemberCall, sameExpr, splitMember } from './ctext.js';
 
 export { normExpr, sameExpr };
-import { BACKING_NAME_HINT, CALLER_ENTRIES, CHECKED_IO, CONFIG_SLOTS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_FIELDS, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_SOURCES, WORKER_SLOTS, type Stack, stackFor } from '../kb/index.js';
+import { BACKING_NAME_HINT, CALLER_ENTRIES, CHECKED_IO, CONFIG_SLOTS, CRED_PASSTHROUGH, GENERIC_FIELDS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_FIELDS, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_SOURCES, WORKER_SLOTS, type Stack, stackFor } from '../kb/index.js';
 
 export interface OriginStep {
   expr: string;
@@ -64,12 +64,6 @@ export function traceCred(graph: CodeGraph, fn: FunctionFacts, expr: string, lin
   const budget: TraceBudget = { depth, left: 24, seen: new Set() };
   return trace(graph, fn, normExpr(expr), line, budget, [], 'cred');
 }
-
-/** Fields only the kernel's generic structures have (include/linux/fs.h: struct kiocb's ki_filp, include/linux/mm_types.h: struct vm_area_struct's vm_file). */
-const GENERIC_FIELDS: ReadonlySet<string> = new Set(['ki_filp', 'vm_file']);
-
-/** include/linux/cred.h: get_cred() and get_new_cred() return their argument with a reference taken. */
-const CRED_PASSTHROUGH = new Set(['get_cred', 'get_new_cred', 'get_cred_rcu']);
 
 /** Like traceFile, for an `struct address_space *` expression. */
 export function traceMapping(graph: CodeGraph, fn: FunctionFacts, expr: string, line: number, depth = 4): Origin[] {
@@ -156,7 +150,7 @@ function trace(
     if (what === 'file' && FILE_PASSTHROUGH[call.name] && call.args[0]) {
       return trace(graph, fn, normExpr(call.args[0]), line, budget, here, what, `${call.name}()`);
     }
-    if (what === 'cred' && CRED_PASSTHROUGH.has(call.name) && call.args[0]) {
+    if (what === 'cred' && CRED_PASSTHROUGH[call.name] && call.args[0]) {
       return trace(graph, fn, normExpr(call.args[0]), line, budget, here, what, `${call.name}()`);
     }
     const helper = budget.depth > 0 ? graph.resolve(call.name, fn.file) : undefined;
@@ -193,7 +187,7 @@ function trace(
       if (myType && t) return t === myType;
       // a field only a generic structure has is set by every user of it: this file's
       // assignments only (kiocb->ki_filp: fs/aio.c's is not fs/io_uring.c's)
-      if (GENERIC_FIELDS.has(mem.field)) return f2.file === fn.file;
+      if (GENERIC_FIELDS[mem.field]) return f2.file === fn.file;
       return f2.file.startsWith(dir) && !f2.file.slice(dir.length).includes('/');
     });
     const sorted = [...all].sort((a, b) => Number(b.fn.file === fn.file) - Number(a.fn.file === fn.file));

@@ -61,9 +61,6 @@ export class GraphCache {
   }
 }
 
-/** How many file texts a TreeBase keeps read. */
-const TEXTS_KEPT = 256;
-
 /** A kernel tree: work tree, revision or blobs. */
 export class TreeBase implements Base {
   readonly complete = true;
@@ -95,11 +92,7 @@ export class TreeBase implements Base {
   text(path: string): Promise<string | null> {
     let t = this.texts.get(path);
     // a file the tree refuses to read (through a symlink) is missing here: its patch says why when it applies
-    if (t) this.texts.delete(path);
-    else t = this.tree.read(path).catch(() => null);
-    // the most recently read files only (a whole list archive reads thousands)
-    this.texts.set(path, t);
-    while (this.texts.size > TEXTS_KEPT) this.texts.delete(this.texts.keys().next().value!);
+    if (!t) this.texts.set(path, (t = this.tree.read(path).catch(() => null)));
     return t;
   }
 

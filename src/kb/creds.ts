@@ -44,6 +44,13 @@ export const CRED_FORMS: Record<string, CredForm> = table({
 });
 
 /** Calls that undo an `override`/`paired` form. */
+/** Calls that return their argument's credentials with a reference taken. */
+export const CRED_PASSTHROUGH: Record<string, Fact> = table({
+  get_cred: { source: 'include/linux/cred.h: get_cred()' },
+  get_new_cred: { source: 'include/linux/cred.h: get_new_cred()' },
+  get_cred_rcu: { source: 'include/linux/cred.h: get_cred_rcu()' },
+});
+
 export const CRED_REVERTS: Record<string, Fact> = table({
   revert_creds: { source: 'kernel/cred.c: revert_creds()' },
   ovl_revert_creds: { source: 'fs/overlayfs/util.c: ovl_revert_creds() (v6.13+)' },

@@ -217,3 +217,9 @@ export const FILE_METHOD_SIGNATURES: Record<string, readonly string[]> = {
  * include/linux/mm_types.h, include/linux/blk_types.h, ...).
  */
 export const GENERIC_STRUCTS = /^struct (kiocb|folio|page|inode|file|address_space|super_block|dentry|path|bio|request|iov_iter|work_struct)$/;
+
+/** Fields only the kernel's generic structures have, whatever a base's declared type says: set by every user of the structure. */
+export const GENERIC_FIELDS: Record<string, Fact> = table({
+  ki_filp: { source: 'include/linux/fs.h: struct kiocb (every submitter sets it: fs/aio.c, io_uring/rw.c, loop, nvmet...)' },
+  vm_file: { source: 'include/linux/mm_types.h: struct vm_area_struct' },
+});
