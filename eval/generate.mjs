@@ -265,10 +265,12 @@ function main() {
     for (const [k, v] of [...splitBalance(all)].sort()) process.stdout.write(`  ${k.padEnd(48)} tune ${v.tune}  holdout ${v.holdout}\n`);
     return;
   }
-  const unsplit = all.filter((c) => !c.split);
+  // A case being written has no split yet: --only may build it (to check its
+  // anchors and read its diff) before --assign-splits places it.
+  const unsplit = all.filter((c) => !c.split && (!o.only || !o.only.has(c.id)));
   if (unsplit.length) die(`${unsplit.length} case(s) without a split (run with --assign-splits): ${unsplit.slice(0, 5).map((c) => c.id).join(', ')}`);
   if (o.list) {
-    for (const c of all) process.stdout.write(`${c.split.padEnd(8)} ${c.subsystem.padEnd(12)} ${c.id}\n`);
+    for (const c of all) process.stdout.write(`${(c.split ?? "-").padEnd(8)} ${c.subsystem.padEnd(12)} ${c.id}\n`);
     return;
   }
   if (!o.kernel || !o.out) die('usage: generate.mjs --kernel KERNEL --out OUT');
