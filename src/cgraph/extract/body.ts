@@ -240,7 +240,7 @@ export function assignments(b: Bucket, ctx: Ctx): Assignment[] {
     if (a.op !== '=') continue;
     const lhs = norm(ctx.T(a.lhs));
     const rhsText = ctx.T(a.rhs).trim();
-    if (isCompoundLiteral(rhsText) || rhsText.startsWith('{')) designated(lhs, rhsText, ctx.L(a.a.s), out);
+    if (isCompoundLiteral(rhsText) || rhsText.startsWith('{')) designated(lhs, rhsText, ctx.L(a.rhs.s + (ctx.T(a.rhs).length - ctx.T(a.rhs).trimStart().length)), out);
     else out.push({ lhs, rhs: norm(rhsText), line: ctx.L(a.a.s) });
   }
   for (const i of b.inits) {
@@ -248,7 +248,7 @@ export function assignments(b: Bucket, ctx: Ctx): Assignment[] {
     const v = declaredVar(decl ? ctx.text.slice(decl.s, decl.e) : '', ctx.T(i.decl), ctx.L(i.i.s));
     if (!v) continue;
     const val = ctx.T(i.val).trim();
-    if (val.startsWith('{')) designated(v.name, val, ctx.L(i.i.s), out);
+    if (val.startsWith('{')) designated(v.name, val, ctx.L(i.val.s + (ctx.T(i.val).length - ctx.T(i.val).trimStart().length)), out);
     else out.push({ lhs: v.name, rhs: norm(val), line: ctx.L(i.i.s), declType: v.type });
   }
   return out.sort((x, y) => x.line - y.line);
@@ -275,9 +275,18 @@ export function designated(base: string, init: string, line: number, out: Assign
   const open = init.indexOf('{');
   const close = init.lastIndexOf('}');
   if (open < 0 || close < open) return;
+  // each member at its own line: `.cred = ...` is what a finding about it points at
+  let at = open + 1;
+  let nl = 0;
   for (const item of splitArgs(init.slice(open + 1, close))) {
+    const head = /^\.\s*[A-Za-z_]\w*/.exec(item)?.[0];
+    const i = head ? init.indexOf(head, at) : -1;
+    if (i >= 0) {
+      for (let k = at; k < i; k++) if (init.charCodeAt(k) === 10) nl++;
+      at = i;
+    }
     const m = /^\.\s*([A-Za-z_]\w*)\s*=\s*([\s\S]+)$/.exec(item);
-    if (m) out.push({ lhs: `${base}.${m[1]}`, rhs: norm(m[2]!), line });
+    if (m) out.push({ lhs: `${base}.${m[1]}`, rhs: norm(m[2]!), line: line + nl });
   }
 }
 
@@ -308,8 +317,14 @@ export function opsTable(decl: string, line: number): OpsTable[] {
   if (!m) return [];
   const table = (name: string, text: string): OpsTable | undefined => {
     const slots: Record<string, string> = {};
-    const re = /\.\s*([A-Za-z_]\w*)\s*=\s*(?:&\s*)?([A-Za-z_]\w*)\s*(?=[,}])/g;
-    for (let s = re.exec(text); s; s = re.exec(text)) if (!/^[A-Z0-9_]+$/.test(s[2]!)) slots[s[1]!] = s[2]!;
+    // `.slot = fn` up to a `,` or `}`; the white space before it is skipped by
+    // hand (a lookahead over it was quadratic in a long run of blanks)
+    const re = /\.\s*([A-Za-z_]\w*)\s*=\s*(?:&\s*)?([A-Za-z_]\w*)/g;
+    for (let s = re.exec(text); s; s = re.exec(text)) {
+      let k = re.lastIndex;
+      while (k < text.length && /\s/.test(text[k]!)) k++;
+      if ((text[k] === ',' || text[k] === '}') && !/^[A-Z0-9_]+$/.test(s[2]!)) slots[s[1]!] = s[2]!;
+    }
     return Object.keys(slots).length ? { struct: m.struct, name, line, slots } : undefined;
   };
   const body = decl.slice(m.body, decl.lastIndexOf('}'));

@@ -28,7 +28,7 @@ export { sectionFunctionName, type FragmentSection } from './fragments.js';
 export { splitArgs } from '../ctext.js';
 
 /** Bump when extraction changes: cached facts of an older version are rebuilt. */
-export const FACTS_VERSION = 12;
+export const FACTS_VERSION = 13;
 
 export interface ExtractOptions {
   /** No whole text: hunks of a sparse image. Parse each section alone, attribute loose code to the section's function. */
@@ -192,7 +192,17 @@ function extractUnit(text: string, lineOffset: number, facts: FileFacts, path: s
   }
 
   const loose = byFn.get(-1) ?? emptyBucket();
-  if (section && loose.calls.length) {
+  // Loose code that is a function's body: calls, or assignments, initialisers,
+  // returns and gotos on indented lines (kernel style puts file-scope
+  // declarations at column 0). A hunk that only changes `.cred = ...` in a
+  // local's initialiser still shows its function.
+  const indented = (n: N): boolean => {
+    const c = text.charCodeAt(text.lastIndexOf('\n', n.s - 1) + 1);
+    return c === 9 || c === 32;
+  };
+  const bodyLike = (b: Bucket): boolean =>
+    b.calls.length > 0 || b.assigns.some((a) => indented(a.a)) || b.inits.some((i) => indented(i.i)) || b.rets.some(indented) || b.gotos.some((g) => indented(g.g));
+  if (section && bodyLike(loose)) {
     // A hunk that starts a function but does not end it leaves its body loose.
     // Kernel style puts a definition's name at column 0 and its `{` alone on a
     // line: split the loose code at such headers; before the first one, the
@@ -207,7 +217,7 @@ function extractUnit(text: string, lineOffset: number, facts: FileFacts, path: s
     groups.push({ ...prev, to: text.length });
     for (const g of groups) {
       const part = filterBucket(loose, g.from, g.to);
-      if (!part.calls.length) continue;
+      if (!bodyLike(part)) continue;
       const line = g.from ? L(g.from) : section.startLine;
       const fake: FunctionFacts = {
         name: g.name ?? `<hunk at line ${section.startLine}>`,
