@@ -86,7 +86,7 @@ const invalid: InvalidCase[] = [
   {
     name: 'fuse: backing_file ctx.cred set to the current task',
     patches: [{ subject: 'fuse: use the caller creds for passthrough', edit: { 'fs/fuse/passthrough.c': (t) => t.replace('\t\t.cred = ff->cred,', '\t\t.cred = current_cred(),') } }],
-    expect: ['introduced fs/fuse/passthrough.c:10 ctxCred (high)'],
+    expect: ['introduced fs/fuse/passthrough.c:11 ctxCred (high)'],
   },
   {
     name: 'loop: requests served inline from ->queue_rq(), in the submitter, not from the kworker',
@@ -150,9 +150,25 @@ const invalid: InvalidCase[] = [
     expect: ['introduced fs/fuse/passthrough.c:22 capturedCreds (high)'],
   },
   {
+    name: "fuse: ctx.cred is the FUSE file's own f_cred, i.e. whoever opened it",
+    patches: [{ subject: 'fuse: passthrough reads with the file creds', edit: { 'fs/fuse/passthrough.c': (t) => t.replace('\t\t.cred = ff->cred,', '\t\t.cred = file->f_cred,') } }],
+    expect: ['introduced fs/fuse/passthrough.c:11 ctxCred (high)'],
+  },
+  {
+    name: "fuse, patch only: a hunk that changes only ctx.cred (no call in it) still shows its function",
+    mode: 'patch-only',
+    patches: [{ subject: 'fuse: passthrough reads with the file creds', edit: { 'fs/fuse/passthrough.c': (t) => t.replace('\t\t.cred = ff->cred,', '\t\t.cred = file->f_cred,') } }],
+    expect: ['introduced fs/fuse/passthrough.c:11 ctxCred (medium)'],
+  },
+  {
+    name: 'fuse: ff->cred = get_cred(current_cred()) at open is the opener\'s creds, kept',
+    patches: [{ subject: 'fuse: remember the opener creds for passthrough', edit: { 'fs/fuse/passthrough.c': (t) => t + '\nstatic int fuse_passthrough_open(struct inode *inode, struct file *file)\n{\n\tstruct fuse_file *ff = file->private_data;\n\n\tff->cred = get_cred(current_cred());\n\treturn 0;\n}\n\nconst struct file_operations fuse_passthrough_fops = {\n\t.open\t\t= fuse_passthrough_open,\n\t.read_iter\t= fuse_passthrough_read_iter,\n};\n' } }],
+    expect: ['introduced fs/fuse/passthrough.c:22 capturedCreds (high)'],
+  },
+  {
     name: 'fuse: ctx.cred from a local that holds current_cred()',
     patches: [{ subject: 'fuse: use the caller creds, through a local', edit: { 'fs/fuse/passthrough.c': (t) => t.replace('\tstruct backing_file_ctx ctx = {\n\t\t.cred = ff->cred,', '\tconst struct cred *cred = current_cred();\n\tstruct backing_file_ctx ctx = {\n\t\t.cred = cred,') } }],
-    expect: ['introduced fs/fuse/passthrough.c:11 ctxCred (high)'],
+    expect: ['introduced fs/fuse/passthrough.c:12 ctxCred (high)'],
   },
   {
     name: 'overlayfs: backing_file_open() with a cred local taken before ovl_override_creds()',
@@ -242,6 +258,10 @@ const invalid: InvalidCase[] = [
 ];
 
 const valid: ValidCase[] = [
+  {
+    name: "fuse: ctx.cred from the backing file's own f_cred (the daemon opened it) is not the user's",
+    patches: [{ subject: 'fuse: use the backing file creds', edit: { 'fs/fuse/passthrough.c': (t) => t.replace('\t\t.cred = ff->cred,', '\t\t.cred = backing_file->f_cred,') } }],
+  },
   {
     name: 'patch-only: a return in a second hunk that reverts first, the lines between taken from the model',
     mode: 'patch-only',

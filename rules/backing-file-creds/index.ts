@@ -206,7 +206,7 @@ export default defineRule({
      */
     function capturedCreds(fn: FunctionFacts, site: CallSite, stack: kb.Stack): void {
       if (stack.principal !== 'stack') return;
-      const a = fn.assigns.find((x) => x.line === site.line && stack.goodCreds.some((r) => r.test(normExpr(x.lhs))) && normExpr(x.rhs).startsWith(site.callee));
+      const a = fn.assigns.find((x) => x.line === site.line && stack.goodCreds.some((r) => r.test(normExpr(x.lhs))) && unwrapPassthrough(normExpr(x.rhs)).startsWith(site.callee));
       if (!a) return;
       const lhs = normExpr(a.lhs);
       const states = credStatesAt(ctx.graph, fn, site);
@@ -482,6 +482,8 @@ export default defineRule({
     function credJudgement(fn: FunctionFacts, expr: string, at: { line: number; creds: number[] }, stack: kb.Stack, depth = 2): CredJudgement {
       const line = at.line;
       const e = normExpr(expr);
+      const opener = ownFileOpener(fn, e, line);
+      if (opener) return opener;
       if (goodCred(stack, e)) return { kind: 'good' };
       if (e === 'kernel') return stack.principal === 'kernel' ? { kind: 'good' } : { kind: 'bad', value: 'kernel', whose: 'kernel credentials', root: 'kernel', witness: [] };
       let unknown: CredJudgement | undefined;
@@ -489,6 +491,9 @@ export default defineRule({
       for (const o of traceCred(ctx.graph, fn, e, line)) {
         const root = o.root;
         const last = o.steps[o.steps.length - 1]!;
+        const f0 = ctx.graph.resolve(last.fn, last.file) ?? fn;
+        const viaOpener = o.steps.length > 1 ? ownFileOpener(f0, root, last.line) : undefined;
+        if (viaOpener) return { ...viaOpener, value: `${e} = ${root}`, witness: [...o.steps.slice(1).map((st, i) => ({ kind: 'origin' as const, text: st.via === 'assigned' ? `${o.steps[i]!.expr} = ${st.expr}` : `${st.expr} (${st.via} in ${st.fn}())`, file: st.file, line: st.line })), ...viaOpener.witness] };
         if (goodCred(stack, root)) {
           good = true;
           continue;
@@ -525,6 +530,27 @@ export default defineRule({
         else good = true;
       }
       return unknown ?? (good ? { kind: 'good' } : { kind: 'other', value: e, root: e, witness: [] });
+    }
+
+    /**
+     * `file->f_cred` of the file the stack's own method was called for (the
+     * overlay or FUSE file, `iocb->ki_filp` of its ->read_iter()): the
+     * credentials of whoever opened that file, a user, never the stack's
+     * principal for its backing file, whichever stack (the backing file's own
+     * f_cred is erofs' and nfs localio's principal, and stays good).
+     */
+    function ownFileOpener(f: FunctionFacts, e: string, line: number): (CredJudgement & { kind: 'bad' }) | undefined {
+      const m = /^(.+?)(?:->|\.)f_cred$/.exec(e);
+      if (!m) return undefined;
+      const cls = classifyFile(ctx.graph, f, m[1]!, line);
+      if (cls.kind !== 'own' || cls.origin.root.includes('(')) return undefined;
+      return {
+        kind: 'bad',
+        value: e,
+        whose: `the credentials of whoever opened ${m[1]} (${cls.why}): the calling user's`,
+        root: e,
+        witness: [{ kind: 'origin', text: cls.why, file: f.file, line: cls.origin.steps[cls.origin.steps.length - 1]?.line ?? line }],
+      };
     }
 
     /** Whose credentials `current` has in this state, for the stack. */
@@ -674,6 +700,12 @@ function callAt(fn: FunctionFacts, line: number): { line: number; creds: number[
 function scopeSite(fn: FunctionFacts, sc: CredScope): { line: number; creds: number[] } {
   const i = fn.credScopes.indexOf(sc);
   return fn.calls.find((c) => c.line === sc.startLine && !c.creds.includes(i)) ?? { line: sc.startLine, creds: [] };
+}
+
+/** `get_cred(current_cred())` is current_cred() with a reference: the value inside the passthroughs. */
+function unwrapPassthrough(e: string): string {
+  for (let m = /^(\w+)\((.*)\)$/.exec(e); m && kb.CRED_PASSTHROUGH[m[1]!]; m = /^(\w+)\((.*)\)$/.exec(e)) e = m[2]!.trim();
+  return e;
 }
 
 function goodCred(stack: kb.Stack, cred: string): boolean {

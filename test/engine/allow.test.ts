@@ -33,7 +33,7 @@ const CASES: { rule: string; type: string; c: RuleCase; finding: string; accept:
       name: 'fuse: ctx.cred set to the current task',
       patches: [{ subject: 'fuse: use the caller creds for passthrough', edit: { 'fs/fuse/passthrough.c': (t) => t.replace('\t\t.cred = ff->cred,', '\t\t.cred = current_cred(),') } }],
     },
-    finding: 'introduced fs/fuse/passthrough.c:10 ctxCred (high)',
+    finding: 'introduced fs/fuse/passthrough.c:11 ctxCred (high)',
     accept: ['fs/fuse/passthrough.c', 'fs/fuse/*:fuse_passthrough_*'],
     reject: ['fs/fuse/passthrough.c:other_fn', 'fs/erofs/*'],
   },

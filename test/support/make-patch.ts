@@ -3,6 +3,8 @@
 // always consistent with it. The generated patches are kept as fixtures
 // (toMatchFileSnapshot), so reviewers read them as plain patches.
 
+import { blobId } from '../../src/tree/base.js';
+
 export interface FileEdit {
   path: string;
   /** null: a new file. */
@@ -21,6 +23,8 @@ export interface PatchMeta {
   messageId?: string;
   inReplyTo?: string;
   baseCommit?: string;
+  /** The index line names the files' real git blob ids, as git format-patch writes it (default: placeholders). */
+  realIndex?: boolean;
 }
 
 type Op = { kind: ' ' | '-' | '+'; text: string };
@@ -108,7 +112,8 @@ export function makePatch(edits: FileEdit[], meta: PatchMeta): string {
     text += `diff --git a/${e.path} b/${e.path}\n`;
     if (e.before === null) text += 'new file mode 100644\n';
     if (e.after === null) text += 'deleted file mode 100644\n';
-    text += `index 1111111..2222222${e.before !== null && e.after !== null ? ' 100644' : ''}\n--- ${a}\n+++ ${b}\n`;
+    const ids = meta.realIndex ? `${e.before === null ? '0000000' : blobId(e.before).slice(0, 12)}..${e.after === null ? '0000000' : blobId(e.after).slice(0, 12)}` : '1111111..2222222';
+    text += `index ${ids}${e.before !== null && e.after !== null ? ' 100644' : ''}\n--- ${a}\n+++ ${b}\n`;
     text += unifiedHunks(e.before, e.after);
   }
   if (meta.baseCommit) text += `\nbase-commit: ${meta.baseCommit}\n`;

@@ -22,6 +22,7 @@ import { parseInputText, threadsOf } from '../../src/patch/input.js';
 import { formatText } from '../../src/report/checkpatch.js';
 import { makePatch, type PatchMeta } from './make-patch.js';
 import { MemoryTree } from './memory-tree.js';
+import { blobId } from '../../src/tree/base.js';
 
 const KTREE = fileURLToPath(new URL('../fixtures/ktree', import.meta.url));
 
@@ -82,7 +83,7 @@ export function casePatches(c: RuleCase): string[] {
       state[path] = after;
       return { path, before, after };
     });
-    return makePatch(edits, { ...p, index: total > 1 ? i + 1 : 1, total });
+    return makePatch(edits, { ...p, index: total > 1 ? i + 1 : 1, total, ...(c.mode === 'patch-only' ? { realIndex: true } : {}) });
   });
 }
 
@@ -101,7 +102,7 @@ export async function runCase(ruleIds: string[], c: RuleCase): Promise<CaseResul
   const base =
     mode === 'tree'
       ? new TreeBase({ tree: new MemoryTree(files), info: { kind: 'worktree', why: 'applied to the synthetic tree' }, exact: false }, new GraphCache())
-      : new ModelBase(Object.entries(files).filter(([p]) => /\.[ch]$/.test(p)).map(([p, t]) => extractFileFacts(p, t)));
+      : new ModelBase(Object.entries(files).filter(([p]) => /\.[ch]$/.test(p)).map(([p, t]) => ({ ...extractFileFacts(p, t), blob: blobId(t) })));
   const reports: PatchReport[] = [];
   for (const t of threadsOf(loaded)) reports.push(...(await checkThread(t.patches, base, { rules, allow: c.allow ?? new Map(), verifyTriggers: true })));
   const result: CheckResult = { mode, inputs: reports.map((r, i) => ({ input: loaded[i]!.input, patches: [r], errors: [] })) };
