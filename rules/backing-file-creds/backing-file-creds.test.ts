@@ -24,6 +24,18 @@ const OVL_LONG_FSYNC = (t: string): string => t.replace(
   '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = ovl_sync_meta(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = ovl_sync_dirs(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = ovl_sync_xattrs(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = ovl_sync_acls(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = ovl_sync_times(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = vfs_fsync_range(realfile, start, end, datasync);\nout:',
 );
 
+/** ovl_fsync() with error paths: \`out:\` before the revert, \`out_put:\` past it (a goto there leaves overridden). */
+const OVL_EXIT_FSYNC = (t: string): string => t.replace(
+  '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\trevert_creds(old_cred);\n\treturn ret;',
+  '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = ovl_sync_meta(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = ovl_sync_dirs(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = ovl_sync_xattrs(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = vfs_fsync_range(realfile, start, end, datasync);\nout:\n\trevert_creds(old_cred);\nout_put:\n\tovl_put_realfile(realfile);\n\treturn ret;',
+);
+
+/** backing_file_read_iter() with a sync and an async branch under one override, as fs/backing-file.c has it. */
+const BACKING_TWO_BRANCHES = (t: string): string => t.replace(
+  '\told_cred = override_creds(ctx->cred);\n\tret = vfs_iter_read(file, iter, &iocb->ki_pos, flags);\n\trevert_creds(old_cred);',
+  '\told_cred = override_creds(ctx->cred);\n\tif (is_sync_kiocb(iocb))\n\t\tret = vfs_iter_read(file, iter, &iocb->ki_pos, flags);\n\telse\n\t\tret = vfs_iocb_iter_read(file, iocb, iter);\n\trevert_creds(old_cred);',
+);
+
 /** ovl_open_realfile() as 6.12 has it, long enough that two hunks leave the override between them unseen. */
 const OVL_LONG_OPEN = (t: string): string => OVL_WITH_OPEN(t).replace(OVL_OPEN_REALFILE.slice(0, OVL_OPEN_REALFILE.indexOf('static int ovl_open(')), `static struct file *ovl_open_realfile(const struct file *file, const struct path *realpath)
 {
@@ -166,6 +178,25 @@ const invalid: InvalidCase[] = [
     expect: ['introduced fs/fuse/passthrough.c:22 capturedCreds (high)'],
   },
   {
+    name: 'patch-only: a goto added right after the override, to a label the model puts past the revert',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_EXIT_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: skip fsync of clean files', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = ovl_sync_meta(realfile);',
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tif (!ovl_dirty(file)) {\n\t\tret = 0;\n\t\tgoto out_put;\n\t}\n\tret = ovl_sync_meta(realfile);',
+    ) } }],
+    expect: ['introduced fs/overlayfs/file.c:33 unbalanced (medium)'],
+  },
+  {
+    name: "backing-file.c: the override narrowed to the sync branch, the async read left under the caller's creds",
+    tree: { 'fs/backing-file.c': BACKING_TWO_BRANCHES(loadKtree()['fs/backing-file.c']!) },
+    patches: [{ subject: 'backing-file: only override for sync reads', edit: { 'fs/backing-file.c': (t) => t.replace(
+      '\told_cred = override_creds(ctx->cred);\n\tif (is_sync_kiocb(iocb))\n\t\tret = vfs_iter_read(file, iter, &iocb->ki_pos, flags);\n\telse\n\t\tret = vfs_iocb_iter_read(file, iocb, iter);\n\trevert_creds(old_cred);',
+      '\tif (is_sync_kiocb(iocb)) {\n\t\told_cred = override_creds(ctx->cred);\n\t\tret = vfs_iter_read(file, iter, &iocb->ki_pos, flags);\n\t\trevert_creds(old_cred);\n\t} else {\n\t\tret = vfs_iocb_iter_read(file, iocb, iter);\n\t}',
+    ) } }],
+    expect: ['introduced fs/backing-file.c:14 switchNarrowed (medium)'],
+  },
+  {
     name: 'fuse: ctx.cred from a local that holds current_cred()',
     patches: [{ subject: 'fuse: use the caller creds, through a local', edit: { 'fs/fuse/passthrough.c': (t) => t.replace('\tstruct backing_file_ctx ctx = {\n\t\t.cred = ff->cred,', '\tconst struct cred *cred = current_cred();\n\tstruct backing_file_ctx ctx = {\n\t\t.cred = cred,') } }],
     expect: ['introduced fs/fuse/passthrough.c:12 ctxCred (high)'],
@@ -258,6 +289,23 @@ const invalid: InvalidCase[] = [
 ];
 
 const valid: ValidCase[] = [
+  {
+    name: 'patch-only: a goto added after the override to a label before the revert',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_EXIT_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: skip fsync of clean files', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = ovl_sync_meta(realfile);',
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tif (!ovl_dirty(file)) {\n\t\tret = 0;\n\t\tgoto out;\n\t}\n\tret = ovl_sync_meta(realfile);',
+    ) } }],
+  },
+  {
+    name: 'backing-file.c: the override widened over both branches and the accessed() hook',
+    tree: { 'fs/backing-file.c': BACKING_TWO_BRANCHES(loadKtree()['fs/backing-file.c']!) },
+    patches: [{ subject: 'backing-file: account under the override', edit: { 'fs/backing-file.c': (t) => t.replace(
+      '\trevert_creds(old_cred);\n\tif (ctx->accessed)\n\t\tctx->accessed(iocb->ki_filp);',
+      '\tif (ctx->accessed)\n\t\tctx->accessed(iocb->ki_filp);\n\trevert_creds(old_cred);',
+    ) } }],
+  },
   {
     name: "fuse: ctx.cred from the backing file's own f_cred (the daemon opened it) is not the user's",
     patches: [{ subject: 'fuse: use the backing file creds', edit: { 'fs/fuse/passthrough.c': (t) => t.replace('\t\t.cred = ff->cred,', '\t\t.cred = backing_file->f_cred,') } }],

@@ -64,6 +64,7 @@ export default defineRule({
       openCreds: "{{api}}() opens {{noun}} with {{cred}}: {{stack}} opens its files with {{credHint}}, and its I/O relies on that",
       dataCreds: "{{what}} on {{file}}, {{noun}}, now runs under {{cred}}: {{stack}} does its data I/O with its caller's credentials by design; a change of principal is its maintainer's call",
       switchRemoved: 'this patch drops {{removed}}: {{what}} on {{target}} now runs under {{cred}}; {{stack}} must use {{credHint}}',
+      switchNarrowed: 'this patch moves {{what}} on {{target}} out of {{removed}}: it now runs under {{cred}}; {{stack}} must use {{credHint}}',
       scopeCreds: '{{api}}({{cred}}) switches to {{value}}; {{stack}} must use {{credHint}} for {{noun}}',
       newCaller: 'this call reaches {{what}} in {{helper}}() on {{target}} with no credential switch on the way: it runs under {{cred}}; {{stack}} must use {{credHint}}',
     },
@@ -77,6 +78,7 @@ export default defineRule({
       openCreds: "{{api}}() opens {{noun}} with {{cred}} here. Doesn't {{stack}} rely on opening its files with {{credHint}}?",
       dataCreds: "This changes whose credentials cachefiles' data I/O runs under ({{cred}}). Is that intended? It runs under its caller's credentials today.",
       switchRemoved: "Without {{removed}}, whose credentials does {{what}} on {{target}} run with? As far as I can tell {{cred}}; shouldn't {{stack}} use {{credHint}}?",
+      switchNarrowed: "{{what}} on {{target}} is no longer inside {{removed}}: whose credentials does it run with? As far as I can tell {{cred}}; shouldn't {{stack}} use {{credHint}}?",
       scopeCreds: "{{api}}({{cred}}) switches to {{value}}. Shouldn't {{stack}} use {{credHint}} here?",
       newCaller: "This new call reaches {{what}} in {{helper}}() on {{target}} with no credential switch on the way. Doesn't that run under {{cred}}? I'd expect {{stack}} to use {{credHint}}.",
     },
@@ -85,7 +87,7 @@ export default defineRule({
       { credScopes: true },
       {
         calls: [...Object.keys(kb.CHECKED_IO), ...Object.keys(kb.RAW_IO), ...Object.keys(OTHER_ACCESS), ...Object.keys(kb.PAGE_CACHE_APIS), ...Object.keys(kb.NAMESPACE_OPS), ...Object.keys(kb.OPENS_WITH_CREDS), ...CRED_CAPTURES],
-        where: (p) => !!kb.stackFor(p),
+        where: (p) => !!credStackFor(p),
       },
     ],
     references: [
@@ -109,14 +111,14 @@ export default defineRule({
       },
       function(fn) {
         unbalanced(fn);
-        const stack = kb.stackFor(fn.file);
+        const stack = credStackFor(fn.file);
         if (!stack || ctx.image !== 'post') return;
         removedSwitches(fn, stack);
         scopeCreds(fn, stack);
         newCallers(fn);
       },
       call(site, fn) {
-        const stack = kb.stackFor(fn.file)!;
+        const stack = credStackFor(fn.file)!;
         if (CRED_CAPTURES.includes(site.callee)) return capturedCreds(fn, site, stack);
         if (kb.OPENS_WITH_CREDS[site.callee] && (stack.namespaceOps || !kb.NAMESPACE_OPS[site.callee])) return openCreds(fn, site, stack);
         const access = accessOf(fn, site, stack);
@@ -268,16 +270,28 @@ export default defineRule({
       const pre = ctx.before(fn);
       if (!pre) return;
       const args = (c: CallSite): string => c.args.map(normExpr).join(',');
-      const switches: { removed: string; key: string; at: CallSite; covered: CallSite[] }[] = [];
+      const switches: { removed: string; kept?: boolean; movedTo?: CallSite; key: string; at: CallSite; covered: CallSite[] }[] = [];
       pre.credScopes.forEach((ps, i) => {
         if (ps.nested) return;
         const cred = normExpr(ps.cred);
         const good = goodCred(stack, cred);
         // still there, perhaps spelt otherwise (ovl_override_creds(inode->i_sb) for ovl_override_creds(file_inode(file)->i_sb))
         const same = (x: CredScope): boolean => normExpr(x.cred) === cred || (good && goodCred(stack, normExpr(x.cred)));
-        if (fn.credScopes.some((x) => x.api === ps.api || same(x))) return;
+        // still there: only an access it no longer covers (the override narrowed to one branch)
+        const keptAs = fn.credScopes.find((x) => x.api === ps.api || same(x));
+        const kept = !!keptAs;
+        // the override the patch moved: the line a reviewer answers on (the access itself is context)
+        const movedTo = keptAs && ctx.addedCalls.find((a) => a.fn === fn && a.site.line === keptAs.startLine)?.site;
+        // which calls a kept switch covers is known where both images show every scope whole, or
+        // where the patch moved it and shows it whole (override and revert in its hunks)
+        if (kept) {
+          const preKnown = !pre.partial || !!pre.credsKnown;
+          const whole = preKnown && (!fn.partial || !!fn.credsKnown);
+          const movedWhole = preKnown && !!movedTo && keptAs.revertLine !== undefined;
+          if (!whole && !movedWhole) return;
+        }
         // the same switch added elsewhere (moved into a caller, turned into another form)
-        if (ctx.addedCalls.some((a) => a.fn.credScopes.some((x) => x.startLine === a.site.line && same(x)))) return;
+        if (!kept && ctx.addedCalls.some((a) => a.fn.credScopes.some((x) => x.startLine === a.site.line && same(x)))) return;
         const at = pre.calls.find((c) => c.line === ps.startLine && !c.creds.includes(i));
         if (!at) return;
         // A function shown in two hunks has its override in one and its revert in
@@ -294,7 +308,7 @@ export default defineRule({
           const post = counterpart(fn, c);
           if (post && !post.creds.length && !covered.includes(post)) covered.push(post);
         }
-        switches.push({ removed: `${ps.api}(${ps.cred})`, key: `${ps.api}|${cred}`, at, covered });
+        switches.push({ removed: `${ps.api}(${ps.cred})`, kept, ...(movedTo ? { movedTo } : {}), key: `${ps.api}|${cred}`, at, covered });
       });
       // backing_file_read_iter(file, ..., &ctx) switches to ctx->cred for its own access: replaced by an access on the same file
       for (const c of pre.calls) {
@@ -318,13 +332,13 @@ export default defineRule({
           const { hit, v } = found;
           explained.add(`${fn.name}:${site.line}`);
           ctx.report({
-            messageId: 'switchRemoved',
+            messageId: sw.kept ? 'switchNarrowed' : 'switchRemoved',
             data: { removed: sw.removed, what: hit.access.what, target: targetOf(hit.access, hit.stack), cred: v.desc, stack: hit.stack.id, credHint: hit.stack.credHint },
-            at: { file: fn.file, line: site.line },
+            at: { file: fn.file, line: sw.movedTo?.line ?? site.line },
             key: `switchRemoved|${sw.key}|${accessKey(hit.site)}|${hit.access.file}`,
             confidence: v.unknown || v.kworker ? 'medium' : hit.access.strong ? 'high' : 'medium',
             witness: [
-              { kind: 'note', text: `before this patch, line ${sw.at.line}: ${sw.at.callee}(${sw.at.args.join(', ')})`, file: fn.file, line: site.line },
+              { kind: 'note', text: `before this patch, line ${sw.at.line}: ${sw.at.callee}(${sw.at.args.join(', ')})${sw.movedTo ? `; now at line ${sw.movedTo.line}, no longer around line ${site.line}` : ''}`, file: fn.file, line: site.line },
               ...v.witness,
               ...hitWitness(fn, site, hit),
             ],
@@ -652,6 +666,12 @@ export default defineRule({
         return { what: `${site.callee}() (a page-cache read)`, file: normExpr(mc.file.origin.root), strong: mc.file.strong, origin: mc.origin.steps, root: mc.file.origin.root, kind: 'data' };
       }
       if (!fileExpr) return undefined;
+      // backing-file.c: the helper's own file argument is the backing file it switches for
+      const helper = stack === kb.BACKING_FILE_HELPERS ? kb.CHECKED_IO[fn.name] : undefined;
+      const own = helper && fn.params[helper.fileArg]?.name;
+      if (own && normExpr(fileExpr) === own) {
+        return { what, file: own, fileExpr, strong: true, origin: [{ expr: own, file: fn.file, line: fn.line, via: 'start', fn: fn.name }], root: own, kind: other && other.what !== 'permission check' ? 'metadata' : 'data' };
+      }
       const cls = classifyFile(ctx.graph, fn, fileExpr, site.line);
       if (cls.kind !== 'backing') return undefined;
       return { what, file: normExpr(fileExpr), fileExpr, strong: cls.strong, origin: cls.origin.steps, root: cls.origin.root, kind: other && other.what !== 'permission check' ? 'metadata' : 'data' };
@@ -706,6 +726,11 @@ function scopeSite(fn: FunctionFacts, sc: CredScope): { line: number; creds: num
 function unwrapPassthrough(e: string): string {
   for (let m = /^(\w+)\((.*)\)$/.exec(e); m && kb.CRED_PASSTHROUGH[m[1]!]; m = /^(\w+)\((.*)\)$/.exec(e)) e = m[2]!.trim();
   return e;
+}
+
+/** The stack whose credentials a file's code must use; fs/backing-file.c's helpers use their ctx->cred. */
+function credStackFor(path: string): kb.Stack | undefined {
+  return kb.stackFor(path) ?? (kb.BACKING_FILE_HELPERS.paths.includes(path) ? kb.BACKING_FILE_HELPERS : undefined);
 }
 
 function goodCred(stack: kb.Stack, cred: string): boolean {

@@ -43,6 +43,7 @@ const credScope = obj({
   saved: opt(str),
   nested: opt(bool),
   leaks: arr(leak),
+  exitLabels: opt(arr(str)),
   block: str,
 });
 const assignment = obj({ lhs: str, rhs: str, line: num, declType: opt(str) });

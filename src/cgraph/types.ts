@@ -80,6 +80,12 @@ export interface CredScope {
   nested?: boolean;
   /** Ways out of an `override`/`paired` region that skip the revert. Empty when balanced. */
   leaks: CredLeak[];
+  /**
+   * Labels past the revert that a `goto` from inside the region would reach
+   * without reverting (`fail_creds:` below `revert_creds()`): a hunk that adds
+   * such a goto leaks though it shows neither the label nor the revert.
+   */
+  exitLabels?: string[];
   /** Block path (see CallSite.block) the scope statement sits in. */
   block: string;
 }

@@ -306,7 +306,7 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     if (i >= 0) {
       const o = scopes[i]!;
       if (o.revertLine === undefined && s.revertLine !== undefined) {
-        scopes[i] = { ...o, endLine: Math.max(o.endLine, end), revertLine: end, leaks: o.leaks.filter((x) => x.kind !== 'end') };
+        scopes[i] = { ...o, endLine: Math.max(o.endLine, end), revertLine: end, leaks: o.leaks.filter((x) => x.kind !== 'end'), ...(s.exitLabels ? { exitLabels: s.exitLabels } : {}) };
         placed.add(i);
       }
       index.set(j, i);
@@ -326,16 +326,22 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     if (over.length) c.creds = [...over, ...c.creds].sort((x, y) => scopes[x]!.startLine - scopes[y]!.startLine);
   }
   if (side === 'post') {
-    const added = hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'add' && l.newLine !== undefined && /^\s*return\b/.test(l.text)));
+    // an added return, or an added goto to a label the model says leaves past the revert without reverting
+    const added = hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'add' && l.newLine !== undefined && /^\s*(return\b|goto\s+\w+\s*;)/.test(l.text)));
     for (const [k, s] of scopes.entries()) {
       // a scope the fragment has whole (override and revert shown) has its leaks from the
       // extraction, which knows an out-parameter override's error return
       if (!placed.has(k)) continue;
       const form = CRED_FORMS[s.api];
       if (!form || s.kind === 'scoped' || s.nested || s.revertLine === undefined) continue;
-      const ret = added.find((l) => l.newLine! > s.startLine && l.newLine! < s.revertLine! && l.newLine! >= f.line && l.newLine! <= Math.max(f.endLine, s.revertLine!) && !calls.some((c) => c.line > s.startLine && c.line < l.newLine! && revertsForm(form, c.callee)));
+      const leaves = (text: string): boolean => {
+        const g = /^\s*goto\s+(\w+)/.exec(text);
+        return !g || !!s.exitLabels?.includes(g[1]!);
+      };
+      const ret = added.find((l) => l.newLine! > s.startLine && l.newLine! < s.revertLine! && l.newLine! >= f.line && l.newLine! <= Math.max(f.endLine, s.revertLine!) && leaves(l.text) && !calls.some((c) => c.line > s.startLine && c.line < l.newLine! && revertsForm(form, c.callee)));
       if (!ret || s.leaks.some((x) => x.line === ret.newLine)) continue;
-      scopes[k] = { ...s, leaks: [...s.leaks, { line: ret.newLine!, kind: 'return' as const, text: ret.text.trim().replace(/\s+/g, ' ').slice(0, 80) }].sort((x, y) => x.line - y.line) };
+      const kind = /^\s*goto\b/.test(ret.text) ? ('goto' as const) : ('return' as const);
+      scopes[k] = { ...s, leaks: [...s.leaks, { line: ret.newLine!, kind, text: ret.text.trim().replace(/\s+/g, ' ').slice(0, 80) }].sort((x, y) => x.line - y.line) };
     }
   }
   return { credScopes: scopes, ...(known ? { credsKnown: true as const } : {}) };

@@ -25,6 +25,7 @@ export interface CredForm extends Fact {
 export const CRED_FORMS: Record<string, CredForm> = table({
   override_creds: { kind: 'override', cred: { arg: 0 }, source: 'kernel/cred.c: override_creds() returns the old cred; revert_creds() restores it' },
   ovl_override_creds: { kind: 'override', cred: { ovlSbArg: 0 }, source: 'fs/overlayfs/util.c: ovl_override_creds() = override_creds(ofs->creator_cred)' },
+  access_override_creds: { kind: 'override', cred: { arg: 0 }, source: 'fs/open.c: access_override_creds() override_creds() a prepared copy with fsuid = uid and returns the old creds; do_faccessat() reverts them at out: with revert_creds(old_cred)' },
   scoped_with_creds: { kind: 'scoped', cred: { arg: 0 }, block: true, source: 'include/linux/cred.h: scoped_with_creds() (v6.18+)' },
   with_creds: { kind: 'scoped', cred: { arg: 0 }, source: 'include/linux/cred.h: with_creds() (v6.18+): until end of scope' },
   scoped_with_kernel_creds: { kind: 'scoped', cred: 'kernel', block: true, source: 'include/linux/cred.h: scoped_with_kernel_creds()' },
@@ -72,7 +73,8 @@ export function credFormFor(callee: string): { key: string; form: CredForm; gene
   if (!callee.includes('cred')) return undefined;
   const paren = callee.indexOf('(');
   const bare = paren < 0 ? callee : callee.slice(0, paren);
-  if (/override_creds/.test(callee) && !/^(put|get)_/.test(bare)) {
+  // a predicate that asks whether to override (access_need_override_creds()) switches nothing
+  if (/override_creds/.test(callee) && !/^(put|get)_/.test(bare) && !/(^|_)(need|needs|should|can|may|is|has)_/.test(bare)) {
     return { key: callee, generic: true, form: { kind: 'override', cred: /ovl/.test(callee) ? { ovlSbArg: 0 } : { arg: 0 }, source: 'a variant of override_creds()' } };
   }
   if (/cred/.test(callee) && /(^|_|\()(guard|scoped|with)(_|\(|$)|_guard\b/.test(callee)) {

@@ -123,6 +123,24 @@ export const STACKS: Stack[] = [
 ];
 
 /**
+ * fs/backing-file.c, the stacks' shared I/O helpers: each switches to the
+ * ctx->cred its caller hands in around its access to the backing file (the
+ * helper's own file argument). Only the credentials rule judges it as a
+ * stack (a dropped or narrowed override there runs every caller's I/O as the
+ * reader); for the other rules it stays the VFS core it is.
+ */
+export const BACKING_FILE_HELPERS: Stack = {
+  id: 'backing-file.c',
+  paths: ['fs/backing-file.c'],
+  backingFile: [],
+  principal: 'stack',
+  goodCreds: [/\bctx->cred\b/],
+  credHint: 'ctx->cred, the credentials its caller (overlayfs, FUSE) hands in',
+  fileNoun: 'the backing file',
+  source: 'fs/backing-file.c: backing_file_read_iter()/_write_iter()/_splice_read()/_splice_write()/_mmap() override_creds(ctx->cred) around the access to their file argument',
+};
+
+/**
  * Namespace, metadata and space operations: what cachefiles does as the
  * cache (fs/cachefiles/namei.c, xattr.c, interface.c, io.c
  * __cachefiles_prepare_write(), all inside cachefiles_begin_secure()).

@@ -97,7 +97,11 @@ export function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket
     }
     // leaks only make sense for a plain local; `*saved = ...`/`cc->old = ...` is undone by another function
     // only for the forms we know the contract of: a look-alike (access_override_creds()) may revert elsewhere
-    if (saved && local && !credFormFor(key)?.generic) scope.leaks = leaks(body, r, reverts, last, b, ctx, blockPath);
+    if (saved && local && !credFormFor(key)?.generic) {
+      scope.leaks = leaks(body, r, reverts, last, b, ctx, blockPath);
+      const exits = last ? exitLabels(r, last, reverts, b) : [];
+      if (exits.length) scope.exitLabels = exits;
+    }
     add(scope, r.n.e, last ? last.n.s : body.e, r.n);
   }
   return { scopes, ranges };
@@ -124,7 +128,19 @@ export function revertsSaved(args: string[], usual: number, saved: string): bool
  */
 export function outParamErrorGuard(text: string, body: N, x: RawCall, blocks: N[]): N | undefined {
   const args = x.site.args;
-  if (args.length < 2 || !/^&/.test(args[args.length - 1] ?? '')) return undefined;
+  if (args.length < 2 || !/^&/.test(args[args.length - 1] ?? '')) {
+    // `old = access_override_creds(); if (!old) return -ENOMEM;`: a form that returns
+    // NULL (or an error pointer) when it could not switch has switched nothing there
+    const res = savedName(text, body, x);
+    const m = res ? /^\s*;\s*if\s*/.exec(text.slice(x.n.e, Math.min(body.e, x.n.e + 80))) : null;
+    if (!res || !m || text[x.n.e + m[0].length] !== '(') return undefined;
+    const open = x.n.e + m[0].length;
+    const close = matching(text, open);
+    if (close < 0) return undefined;
+    const test = text.slice(open + 1, close).replace(/\s+/g, '');
+    if (test !== `!${res}` && test !== `${res}==NULL` && test !== `unlikely(!${res})` && test !== `IS_ERR(${res})` && test !== `IS_ERR_OR_NULL(${res})`) return undefined;
+    return nextStatement(text, close + 1, blocks, body);
+  }
   const before = text.slice(Math.max(body.s, x.n.s - 40), x.n.s);
   let open: number;
   const cond = /\bif\s*\((\s*unlikely\s*\()?\s*$/.exec(before);
@@ -209,6 +225,39 @@ export function credText(form: { cred: (typeof CRED_FORMS)[string]['cred'] }, a:
   return a[form.cred.arg + offset] ?? '';
 }
 
+/** The labels after the last revert from which the code leaves without reverting (see CredScope.exitLabels). */
+function exitLabels(override: RawCall, last: RawCall, reverts: RawCall[], b: Bucket): string[] {
+  const reach = revertsAfter(override.n.e, last.n.s, reverts, b);
+  return b.labels.filter((l) => l.l.s > last.n.s && !reach(l.l.s, 0)).map((l) => l.label);
+}
+
+/**
+ * Where does code reached at a label go? Walk forward: a revert first is
+ * fine, a goto is followed (error paths often `goto out` back to the
+ * revert), a return or the end of the function first is a leak.
+ */
+function revertsAfter(start: number, end: number, reverts: RawCall[], b: Bucket): (at: number, depth: number) => boolean {
+  const labels = new Map(b.labels.map((l) => [l.label, l.l]));
+  const walk = (at: number, depth: number): boolean => {
+    if (depth > 4) return true; // give up quietly: precision over recall
+    const nextRevert = reverts.find((r) => r.n.s > at);
+    const nextRet = b.rets.find((x) => x.s > at);
+    const nextGoto = b.gotos.find((g) => g.g.s > at);
+    const first = Math.min(nextRevert?.n.s ?? Infinity, nextRet?.s ?? Infinity, nextGoto?.g.s ?? Infinity);
+    if (first === Infinity) return false;
+    if (nextRevert && first === nextRevert.n.s) return true;
+    if (nextGoto && first === nextGoto.g.s) {
+      const t = labels.get(nextGoto.label);
+      if (!t) return true;
+      if (t.s > start && t.s <= end) return true; // back into the region, before the revert
+      if (t.s <= start) return true; // a retry loop through the override again
+      return walk(t.s, depth + 1);
+    }
+    return false;
+  };
+  return walk;
+}
+
 /** Returns and gotos that leave an override region without passing a revert. */
 export function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawCall | undefined, b: Bucket, ctx: Ctx, blockPath: (off: number) => string): CredLeak[] {
   const out: CredLeak[] = [];
@@ -237,26 +286,7 @@ export function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawC
     if (!revertedBefore(ret.s) && unguarded(ret.s)) out.push({ line: ctx.L(ret.s), kind: 'return', text: norm(ctx.T(ret)).slice(0, 80) });
   }
   const labels = new Map(b.labels.map((l) => [l.label, l.l]));
-  // Where does code reached at a label go? Walk forward: a revert first is
-  // fine, a goto is followed (error paths often `goto out` back to the
-  // revert), a return or the end of the function first is a leak.
-  const revertsAfterLabel = (at: number, depth: number): boolean => {
-    if (depth > 4) return true; // give up quietly: precision over recall
-    const nextRevert = reverts.find((r) => r.n.s > at);
-    const nextRet = b.rets.find((x) => x.s > at);
-    const nextGoto = b.gotos.find((g) => g.g.s > at);
-    const first = Math.min(nextRevert?.n.s ?? Infinity, nextRet?.s ?? Infinity, nextGoto?.g.s ?? Infinity);
-    if (first === Infinity) return false;
-    if (nextRevert && first === nextRevert.n.s) return true;
-    if (nextGoto && first === nextGoto.g.s) {
-      const t = labels.get(nextGoto.label);
-      if (!t) return true;
-      if (t.s > start && t.s <= end) return true; // back into the region, before the revert
-      if (t.s <= start) return true; // a retry loop through the override again
-      return revertsAfterLabel(t.s, depth + 1);
-    }
-    return false;
-  };
+  const revertsAfterLabel = revertsAfter(start, end, reverts, b);
   for (const g of b.gotos) {
     if (g.g.s <= start || g.g.s >= end) continue;
     const target = labels.get(g.label);

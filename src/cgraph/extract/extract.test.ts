@@ -109,6 +109,14 @@ describe('credential scopes', () => {
     expect(credsAt(f, 'e')).toEqual(['kernel']);
     expect(credsAt(f, 'f')).toEqual(['buf->cred']);
   });
+  it('the labels past the revert a goto would leave by are recorded with the scope', () => {
+    const f = fn('static int g(struct file *f)\n{\n\tconst struct cred *old = override_creds(f->f_cred);\n\tint r = one(f);\n\n\tif (r)\n\t\tgoto out;\n\tr = two(f);\nout:\n\trevert_creds(old);\nput:\n\tfput(f);\n\treturn r;\nagain:\n\tr = 0;\n\tgoto out;\n}\n', 'g');
+    expect(f.credScopes[0]!.exitLabels).toEqual(['put']);
+  });
+  it("fs/open.c access_override_creds(): its NULL return switched nothing; a later return before the revert leaks; the predicate is no switch", () => {
+    const f = fn('static long g(int dfd, int flags)\n{\n\tconst struct cred *old_cred = NULL;\n\n\tif (access_need_override_creds(flags)) {\n\t\told_cred = access_override_creds();\n\t\tif (!old_cred)\n\t\t\treturn -ENOMEM;\n\t}\n\tif (dfd < 0)\n\t\treturn -EBADF;\n\twork(dfd);\n\tif (old_cred)\n\t\trevert_creds(old_cred);\n\treturn 0;\n}\n', 'g');
+    expect(scopes(f)).toEqual(['access_override_creds() 6-14 return@11']);
+  });
   it('cachefiles begin/end secure pair, and an unpaired one on an error path', () => {
     const f = fn('static int g(struct cachefiles_cache *cache, struct file *file)\n{\n\tconst struct cred *saved;\n\tint r;\n\n\tcachefiles_begin_secure(cache, &saved);\n\tr = vfs_fsync(file, 0);\n\tif (r < 0)\n\t\treturn r;\n\tcachefiles_end_secure(cache, saved);\n\treturn 0;\n}\n', 'g');
     expect(scopes(f)).toEqual(['cachefiles_begin_secure(cache->cache_cred) 6-10 return@9']);
@@ -186,6 +194,15 @@ describe('fragments (patch-only mode)', () => {
     expect(byName.lo_rw_aio!.calls.map((c) => `${c.callee}@${c.line}`)).toEqual(['f_op->read_iter@5']);
     expect(byName.lo_other!.headSeen).toBe(true);
     expect(byName.lo_other!.calls.map((c) => `${c.callee}@${c.line}`)).toEqual(['vfs_fsync@12']);
+  });
+  it('a hunk with no call in its function (only `.cred = ...` of an initialiser) still shows the function, each member at its line', () => {
+    const text = '\n'.repeat(268) + ['\tstruct fd real;', '\tstruct backing_file_ctx ctx = {', '\t\t.cred = file->f_cred,', '\t\t.user_file = file,', '\t};'].join('\n');
+    const f = extractFileFacts('fs/overlayfs/file.c', '', { fragment: { sections: [section(text, 269, 273, 'static ssize_t ovl_read_iter(struct kiocb *iocb, struct iov_iter *iter)')] } });
+    expect(f.functions.map((x) => x.name)).toEqual(['ovl_read_iter']);
+    expect(f.functions[0]!.assigns.map((a) => `${a.lhs}=${a.rhs}@${a.line}`)).toEqual(['ctx.cred=file->f_cred@271', 'ctx.user_file=file@272']);
+    // file-scope declarations at column 0 are no function's body
+    const top = extractFileFacts('fs/overlayfs/file.c', '', { fragment: { sections: [section('\n'.repeat(9) + 'static int ovl_debug = 1;\nstatic struct kmem_cache *ovl_cachep;', 10, 11, 'static int ovl_fsync(struct file *file)')] } });
+    expect(top.functions).toEqual([]);
   });
   it('two hunks of one function: the lines between them are hidden, so the creds at a site below the gap are unknown', () => {
     const lines: string[] = Array(40).fill('');
