@@ -136,7 +136,7 @@ export default defineRule({
           at: { file: fn.file, line: site.line },
           // by kind of access, not API: switching read_cache_page() to read_mapping_folio() keeps the hazard
           // the stack's backing file however it is spelt (sbi->fdev in one image, buf->file in the other)
-          key: `${bad.messageId}|${accessKey(site)}|${access.strong && access.kind !== 'namespace' ? `${stack.id} backing file` : access.file}`,
+          key: `${bad.messageId}|${bad.whose ? `${bad.whose}|` : ''}${accessKey(site)}|${access.strong && access.kind !== 'namespace' ? `${stack.id} backing file` : access.file}`,
           confidence,
           witness: [...stateWitness(bad, fn, site), ...originWitness(access.origin)],
         });
@@ -617,6 +617,12 @@ export default defineRule({
           // taken elsewhere, by a task the graph cannot show: only when the patch put them where the stack's own were
           const replaced = replacedScope(s.in, stack);
           if (replaced) return { messageId: 'wrongPrincipal', state: s, entry, cred: `${j.value} through ${s.scope.api}(), the task's own credentials, where it switched to ${replaced.cred}`, extra: j.witness, lower: true };
+          // taken from the task that set the request up and kept (ctx->cred = get_current_cred()),
+          // switched to in a work item: whoever queued the work, never the stack's principal
+          const at = credStatesAt(ctx.graph, s.in, scopeSite(s.in, s.scope));
+          if (at.length && at.every((x) => x.kind === 'kworker')) {
+            return { messageId: 'wrongPrincipal', state: s, entry, cred: `${j.value} through ${s.scope.api}() in a work item: the credentials of whichever task set up the request`, extra: j.witness, lower: true, whose: `captured ${j.root}` };
+          }
           return undefined;
         }
       }
@@ -807,4 +813,6 @@ interface Verdict {
   extra?: WitnessStep[];
   /** Less sure than the access alone would make it. */
   lower?: boolean;
+  /** Whose credentials, when the same access under other wrong ones is another hazard (a kworker's before, a captured task's after). */
+  whose?: string;
 }

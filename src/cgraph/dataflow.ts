@@ -8,7 +8,7 @@ import type { CallSite, CodeGraph, CredScope, FunctionFacts } from './types.js';
 import { normExpr, OUT_ARG, parseCall, parseMemberCall, sameExpr, splitMember } from './ctext.js';
 
 export { normExpr, sameExpr };
-import { BACKING_NAME_HINT, CALLER_ENTRIES, CHECKED_IO, CONFIG_SLOTS, CRED_PASSTHROUGH, GENERIC_FIELDS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_FIELDS, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_SOURCES, WORKER_SLOTS, type Stack, stackFor } from '../kb/index.js';
+import { BACKING_NAME_HINT, CALLER_ENTRIES, FOREIGN_INODE_SOURCES, CHECKED_IO, CONFIG_SLOTS, CRED_PASSTHROUGH, GENERIC_FIELDS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_FIELDS, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_SOURCES, WORKER_SLOTS, type Stack, stackFor } from '../kb/index.js';
 
 export interface OriginStep {
   expr: string;
@@ -123,6 +123,29 @@ function trace(
       if (setup && c.args.length > setup.fileArg && normExpr(c.args[setup.kiocbArg]!) === k) {
         return trace(graph, fn, normExpr(c.args[setup.fileArg]!), c.line, budget, here, what, 'kiocb');
       }
+    }
+    // a kiocb kept in a struct of this file's code (swap's sio->iocb, loop's cmd->iocb), set up
+    // in another function of the file: every setup of that member (same struct type when known)
+    const km = splitMember(k);
+    if (km && budget.depth > 0) {
+      const myT = baseType(fn, km.base);
+      const out: Origin[] = [];
+      budget.depth--;
+      for (const f2 of graph.file(fn.file)?.functions ?? []) {
+        if (f2 === fn || out.length >= 4) continue;
+        for (const c of f2.calls) {
+          const setup = KIOCB_SETUP[c.callee];
+          if (!setup || c.args.length <= setup.fileArg) continue;
+          const ka = normExpr(c.args[setup.kiocbArg]!).replace(/^&\s*/, '');
+          const theirs = splitMember(ka);
+          if (!theirs || theirs.field !== km.field) continue;
+          const t = baseType(f2, theirs.base);
+          if (myT && t && t !== myT) continue;
+          out.push(...trace(graph, f2, normExpr(c.args[setup.fileArg]!), c.line, budget, here, what, `kiocb ${ka} set up by ${c.callee}()`));
+        }
+      }
+      budget.depth++;
+      if (out.length) return out;
     }
   }
 
@@ -370,6 +393,17 @@ export function traceMappingClass(graph: CodeGraph, fn: FunctionFacts, expr: str
     if (fm) fileExpr = fm[1];
     const im = /^file_inode\((.*)\)->i_mapping$/.exec(root) ?? /^(.*)->f_inode->i_mapping$/.exec(root);
     if (im) fileExpr = im[1];
+    // an inode of another filesystem: a stack's lower inode (ecryptfs_inode_to_lower(), ovl_inode_real())
+    const ino = fileExpr ? undefined : /^(.*)->i_mapping$/.exec(root)?.[1];
+    if (ino) {
+      for (const io of traceFile(graph, f2, ino, last.line)) {
+        const call = parseCall(io.root);
+        if (!call || !FOREIGN_INODE_SOURCES[call.name]) continue;
+        const steps = [...o.steps, ...io.steps.slice(1)];
+        const fc: FileClass & { kind: 'backing' } = { kind: 'backing', stack: stackFor(f2.file), strong: true, why: `${io.root} is another filesystem's inode`, origin: { steps, root: io.root } };
+        return { kind: 'foreign', file: fc, origin: { steps, root: io.root } };
+      }
+    }
     if (fileExpr) {
       const fc = classifyFile(graph, f2, fileExpr, last.line);
       if (fc.kind === 'backing') {

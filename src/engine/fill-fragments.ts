@@ -93,6 +93,28 @@ function agreed(votes: ReadonlyMap<number, number>, evidence: number): number | 
   return best && best[1] >= 2 && best[1] * 2 >= evidence ? best[0] : undefined;
 }
 
+/** A function's facts with every line number mapped (calls, scopes and their leaks, assignments, returns). */
+function relined(f: FunctionFacts, map: (line: number) => number): FunctionFacts {
+  return {
+    ...f,
+    line: map(f.line),
+    endLine: map(f.endLine),
+    params: f.params.map((p) => ({ ...p, line: map(p.line) })),
+    locals: f.locals.map((v) => ({ ...v, line: map(v.line) })),
+    calls: f.calls.map((c) => ({ ...c, line: map(c.line) })),
+    assigns: f.assigns.map((a) => ({ ...a, line: map(a.line) })),
+    credScopes: f.credScopes.map((s) => ({
+      ...s,
+      startLine: map(s.startLine),
+      endLine: map(s.endLine),
+      ...(s.revertLine !== undefined ? { revertLine: map(s.revertLine) } : {}),
+      leaks: s.leaks.map((l) => ({ ...l, line: map(l.line) })),
+    })),
+    ...(f.rets ? { rets: f.rets.map((r) => ({ ...r, line: map(r.line) })) } : {}),
+    ...(f.hidden ? { hidden: f.hidden.map((h) => ({ from: map(h.from), to: map(h.to) })) } : {}),
+  };
+}
+
 /** The lines of one image the hunks show. */
 function shownRanges(hunks: readonly Hunk[], side: 'pre' | 'post'): [number, number][] {
   return hunks.map((h) => (side === 'pre' ? [h.oldStart, h.oldStart + Math.max(h.oldLines, 1) - 1] : [h.newStart, h.newStart + Math.max(h.newLines, 1) - 1]));
@@ -163,9 +185,17 @@ export function fillFragments(fragment: FileFacts, known: FileFacts, align: File
     return completed(f, c.fn, c.delta, hunks, side);
   });
   const added = addedIncludes(hunks);
+  // the model's other functions at this image's lines: the file's offset, and in the
+  // post-image the lines the hunks add or remove above them (a helper a changed
+  // function now reaches is reported where the patched file has it)
+  const shift = (f: FunctionFacts): FunctionFacts => {
+    const moved = place(f.line) - f.line;
+    if (moved === 0 && place(f.endLine) - f.endLine === 0) return { ...f, file: fragment.path };
+    return { ...relined(f, place), file: fragment.path };
+  };
   return {
     ...fragment,
-    functions: [...known.functions.filter((f) => !replaced.has(f)).map((f) => ({ ...f, file: fragment.path })), ...functions],
+    functions: [...known.functions.filter((f) => !replaced.has(f)).map(shift), ...functions],
     opsTables: [...known.opsTables, ...fragment.opsTables],
     workFns: [...known.workFns, ...fragment.workFns],
     // the model's includes, and those the hunks show (an include the patch adds or keeps, at

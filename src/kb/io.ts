@@ -130,6 +130,19 @@ export const FILE_PASSTHROUGH: Record<string, Fact> = table({
  * by this code. `opens`: the call opens it (or takes the caller's own fd), so
  * the task that runs it is the file's opener.
  */
+/**
+ * Calls that return an inode of another filesystem (a stack's lower or
+ * upper inode): its i_mapping is that filesystem's page cache.
+ */
+export const FOREIGN_INODE_SOURCES: Record<string, Fact> = table({
+  ecryptfs_inode_to_lower: { source: 'fs/ecryptfs/ecryptfs_kernel.h: ecryptfs_inode_to_lower() returns the lower filesystem\'s inode' },
+  ovl_inode_real: { source: 'fs/overlayfs/util.c: ovl_inode_real() returns the upper or lower inode' },
+  ovl_inode_upper: { source: 'fs/overlayfs/util.c: ovl_inode_upper()' },
+  ovl_inode_lower: { source: 'fs/overlayfs/overlayfs.h: ovl_inode_lower()' },
+  ovl_inode_lowerdata: { source: 'fs/overlayfs/util.c: ovl_inode_lowerdata()' },
+  ovl_inode_realdata: { source: 'fs/overlayfs/util.c: ovl_inode_realdata()' },
+});
+
 export const FOREIGN_FILE_SOURCES: Record<string, Fact & { opens?: true }> = table({
   filp_open: { opens: true, source: 'fs/open.c: filp_open() opens a path (erofs_fc_get_tree() opens its backing file so)' },
   file_open_root: { opens: true, source: 'fs/open.c: file_open_root()' },
@@ -161,6 +174,7 @@ export const FOREIGN_FILE_SOURCES: Record<string, Fact & { opens?: true }> = tab
  * for it (a local whose type is not known is).
  */
 export const FOREIGN_FILE_FIELDS: Record<string, Fact & { struct: string }> = table({
+  swap_file: { struct: 'struct swap_info_struct', source: 'mm/swapfile.c: SYSCALL_DEFINE2(swapon) sets p->swap_file to the file file_open_name() opened by path, on whatever filesystem holds it' },
   nf_file: { struct: 'struct nfsd_file', source: 'fs/nfsd/filecache.c: nfsd_file_do_acquire() sets nf->nf_file to the file nfsd_open_verified() opened on the exported filesystem (__nfsd_open(): dentry_open())' },
 });
 

@@ -6,7 +6,7 @@ import type { FileFacts, FunctionFacts } from '../types.js';
 import { skeletonOf } from '../graph.js';
 import { FACTS_VERSION } from '../extract/index.js';
 import { IO_USERS_SHARD, MODEL_FORMAT, MODEL_SCOPE, shardFor, type IndexLine, type ModelManifest, type ModelShard } from './read.js';
-import { CHECKED_IO, CRED_FORMS, FOREIGN_FILE_SOURCES, RAW_IO } from '../../kb/index.js';
+import { CHECKED_IO, CRED_FORMS, FOREIGN_FILE_SOURCES, KIOCB_SETUP, RAW_IO } from '../../kb/index.js';
 
 
 function indexLine(f: FileFacts, at: [number, number]): IndexLine {
@@ -54,7 +54,8 @@ function relevantAssign(a: FunctionFacts['assigns'][number]): boolean {
 export function ioUserPattern(): RegExp {
   // fget()/fdget() is every fd lookup in the kernel: the files that keep what they get and do I/O on it call an entry point too
   const opens = Object.entries(FOREIGN_FILE_SOURCES).filter(([k, v]) => v.opens && !/^fd?get/.test(k)).map(([k]) => k);
-  const direct = [...Object.keys(CHECKED_IO), ...Object.keys(RAW_IO).filter((k) => !k.includes('->')), ...opens, ...Object.keys(CRED_FORMS).filter((k) => /^\w+$/.test(k))];
+  // a kiocb set up on a file (swap's sio->iocb in mm/page_io.c) is where a raw call elsewhere in the file gets it
+  const direct = [...Object.keys(CHECKED_IO), ...Object.keys(RAW_IO).filter((k) => !k.includes('->')), ...opens, ...Object.keys(CRED_FORMS).filter((k) => /^\w+$/.test(k)), ...Object.keys(KIOCB_SETUP)];
   const members = Object.keys(RAW_IO).filter((k) => k.includes('->')).map((k) => k.replace('->', '\\s*->\\s*'));
   return new RegExp(`\\b(?:${[...new Set(direct)].sort().join('|')})\\s*\\(|\\b(?:${[...new Set(members)].sort().join('|')})\\s*\\(`);
 }
