@@ -24,6 +24,9 @@ const OVL_LONG_FSYNC = (t: string): string => t.replace(
   '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = ovl_sync_meta(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = ovl_sync_dirs(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = ovl_sync_xattrs(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = ovl_sync_acls(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = ovl_sync_times(realfile);\n\tif (ret)\n\t\tgoto out;\n\tret = vfs_fsync_range(realfile, start, end, datasync);\nout:',
 );
 
+/** An nfs-localio-like commit: a context allocated by the committing task, the fsync run from a work item. */
+const NFS_LOCAL_COMMIT = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: an NFS client committing a local file from a work item. */\n#include <linux/nfslocalio.h>\n\nstruct nfs_local_fsync_ctx {\n\tstruct file\t\t*filp;\n\tstruct work_struct\twork;\n\tconst struct cred\t*cred;\n};\n\nstatic int nfs_local_run_commit(struct file *filp)\n{\n\treturn vfs_fsync_range(filp, 0, LLONG_MAX, 0);\n}\n\nstatic void nfs_local_fsync_work(struct work_struct *work)\n{\n\tstruct nfs_local_fsync_ctx *ctx = container_of(work, struct nfs_local_fsync_ctx, work);\n\n\tnfs_local_run_commit(ctx->filp);\n}\n\nstruct nfs_local_fsync_ctx *nfs_local_fsync_ctx_alloc(struct file *filp)\n{\n\tstruct nfs_local_fsync_ctx *ctx = kmalloc(sizeof(*ctx), GFP_KERNEL);\n\n\tctx->filp = filp;\n\tINIT_WORK(&ctx->work, nfs_local_fsync_work);\n\treturn ctx;\n}\n';
+
 /** ovl_fsync() with error paths: \`out:\` before the revert, \`out_put:\` past it (a goto there leaves overridden). */
 const OVL_EXIT_FSYNC = (t: string): string => t.replace(
   '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\trevert_creds(old_cred);\n\treturn ret;',
@@ -195,6 +198,14 @@ const invalid: InvalidCase[] = [
       '\tif (is_sync_kiocb(iocb)) {\n\t\told_cred = override_creds(ctx->cred);\n\t\tret = vfs_iter_read(file, iter, &iocb->ki_pos, flags);\n\t\trevert_creds(old_cred);\n\t} else {\n\t\tret = vfs_iocb_iter_read(file, iocb, iter);\n\t}',
     ) } }],
     expect: ['introduced fs/backing-file.c:14 switchNarrowed (medium)'],
+  },
+  {
+    name: "nfs localio: the committing task's creds kept in the context and switched to by the work item",
+    tree: { 'fs/nfs/localio.c': NFS_LOCAL_COMMIT },
+    patches: [{ subject: 'nfs/localio: commit with the credentials of the committer', edit: { 'fs/nfs/localio.c': (t) => t.replace(
+      '\tnfs_local_run_commit(ctx->filp);\n', '\tconst struct cred *save_cred = override_creds(ctx->cred);\n\n\tnfs_local_run_commit(ctx->filp);\n\trevert_creds(save_cred);\n',
+    ).replace('\tctx->filp = filp;\n', '\tctx->filp = filp;\n\tctx->cred = get_current_cred();\n') } }],
+    expect: ['introduced fs/nfs/localio.c:13 wrongPrincipal (medium)'],
   },
   {
     name: 'fuse: ctx.cred from a local that holds current_cred()',

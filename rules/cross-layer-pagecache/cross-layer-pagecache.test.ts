@@ -5,6 +5,9 @@ const RULE = ['cross-layer-pagecache'];
 
 const helper = (body: string): ((t: string) => string) => (t) => t.replace('static int erofs_fill_super(', body + '\nstatic int erofs_fill_super(');
 
+/** An eCryptfs-like ->read_folio() with nothing in it yet. */
+const ECR_MMAP = '// synthetic\n#include "ecryptfs_kernel.h"\n\nstatic int ecryptfs_read_folio(struct file *file, struct folio *folio)\n{\n\tstruct inode *inode = folio->mapping->host;\n\tint rc = 0;\n\n\treturn rc;\n}\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: read_mapping_folio() on buf->mapping, assigned from the backing file's f_mapping",
@@ -36,6 +39,12 @@ const invalid: InvalidCase[] = [
     tree: { 'fs/ecryptfs/read_write.c': '// synthetic\n#include "ecryptfs_kernel.h"\n\nint ecryptfs_read_lower_page(struct inode *inode, pgoff_t index)\n{\n\treturn 0;\n}\n' },
     patches: [{ subject: 'ecryptfs: read the lower page', edit: { 'fs/ecryptfs/read_write.c': (t) => t.replace('\treturn 0;\n', '\tstruct file *lower_file = ecryptfs_inode_to_private(inode)->lower_file;\n\tstruct page *page = read_mapping_page(lower_file->f_mapping, index, NULL);\n\n\treturn PTR_ERR_OR_ZERO(page);\n') } }],
     expect: ['introduced fs/ecryptfs/read_write.c:7 foreignMapping (high)'],
+  },
+  {
+    name: "eCryptfs: the lower inode's i_mapping (ecryptfs_inode_to_lower()) grabbed through a local",
+    tree: { 'fs/ecryptfs/mmap.c': ECR_MMAP },
+    patches: [{ subject: 'ecryptfs: read plaintext through the lower page cache', edit: { 'fs/ecryptfs/mmap.c': (t) => t.replace('\tint rc = 0;\n', '\tstruct inode *lower_inode = ecryptfs_inode_to_lower(inode);\n\tstruct address_space *lower_mapping = lower_inode->i_mapping;\n\tstruct folio *lower;\n\tint rc = 0;\n\n\tlower = filemap_grab_folio(lower_mapping, folio->index);\n\tif (IS_ERR(lower))\n\t\treturn PTR_ERR(lower);\n\tfolio_put(lower);\n') } }],
+    expect: ['introduced fs/ecryptfs/mmap.c:12 foreignMapping (high)'],
   },
   {
     name: "the backing file handed to read_cache_folio() as another filesystem's ->read_folio cookie",
@@ -79,6 +88,11 @@ const invalid: InvalidCase[] = [
 ];
 
 const valid: ValidCase[] = [
+  {
+    name: "eCryptfs: its own inode's i_mapping is its own page cache",
+    tree: { 'fs/ecryptfs/mmap.c': ECR_MMAP },
+    patches: [{ subject: 'ecryptfs: look up the folio again', edit: { 'fs/ecryptfs/mmap.c': (t) => t.replace('\tint rc = 0;\n', '\tstruct address_space *mapping = inode->i_mapping;\n\tstruct folio *again;\n\tint rc = 0;\n\n\tagain = filemap_grab_folio(mapping, folio->index);\n\tif (!IS_ERR(again))\n\t\tfolio_put(again);\n') } }],
+  },
   {
     name: 'erofs: its own block device mapping',
     patches: [{ subject: 'erofs: read the bdev page cache', edit: { 'fs/erofs/data.c': helper('static struct folio *erofs_bdev_folio(struct super_block *sb, pgoff_t index)\n{\n\treturn read_mapping_folio(sb->s_bdev->bd_mapping, index, NULL);\n}\n') } }],

@@ -4,6 +4,9 @@ import { brief, fixtureName, loadKtree, ruleTester, runCase, type InvalidCase, t
 const RULE = ['raw-rw-iter'];
 
 /** Each case: the edits, then the findings it must produce (brief form). */
+/** A swap-like reader: the kiocb lives in the driver's own struct, set up in one function and used in another. */
+const SWAP_IO = '// synthetic\n#include <linux/swap.h>\n\nstruct swap_iocb {\n\tstruct kiocb\t\tiocb;\n\tint\t\t\tlen;\n};\n\nstatic void swap_read_start(struct swap_info_struct *sis, struct swap_iocb *sio, loff_t pos)\n{\n\tstruct file *swap_file = sis->swap_file;\n\n\tinit_sync_kiocb(&sio->iocb, swap_file);\n\tsio->iocb.ki_pos = pos;\n}\n\nstatic void swap_read_unplug(struct swap_iocb *sio)\n{\n\tstruct iov_iter from;\n\tint ret = 0;\n\n\tiov_iter_bvec(&from, ITER_DEST, NULL, 0, sio->len);\n\tif (ret)\n\t\treturn;\n}\n';
+
 const invalid: InvalidCase[] = [
   {
     name: 'loop: vfs_iter_read() replaced by a raw ->read_iter() on the backing file',
@@ -165,6 +168,12 @@ const invalid: InvalidCase[] = [
     tree: { 'drivers/block/loop.c': loadKtree()['drivers/block/loop.c']!.replace('static int lo_rw_aio(', 'static int lo_write_bvec(struct file *file, struct bio_vec *bvec, loff_t *ppos)\n{\n\tstruct iov_iter i;\n\n\tiov_iter_bvec(&i, ITER_SOURCE, bvec, 1, bvec->bv_len);\n\treturn vfs_iter_write(file, &i, ppos, 0);\n}\n\nstatic int lo_write_simple(struct loop_device *lo, struct request *rq, loff_t pos)\n{\n\tstruct bio_vec bvec;\n\tstruct req_iterator iter;\n\n\trq_for_each_segment(bvec, rq, iter) {\n\t\tif (lo_write_bvec(lo->lo_backing_file, &bvec, &pos) < 0)\n\t\t\treturn -EIO;\n\t}\n\treturn 0;\n}\n\nstatic int lo_rw_aio(').replace('\tif (cmd->use_aio)\n\t\treturn lo_rw_aio(lo, cmd, pos, ITER_DEST);', '\tif (rq_data_dir(rq) == WRITE) {\n\t\tif (cmd->use_aio)\n\t\t\treturn lo_rw_aio(lo, cmd, pos, ITER_SOURCE);\n\t\treturn lo_write_simple(lo, rq, pos);\n\t}\n\tif (cmd->use_aio)\n\t\treturn lo_rw_aio(lo, cmd, pos, ITER_DEST);') },
     patches: [{ subject: 'loop: send buffered writes through lo_rw_aio', edit: { 'drivers/block/loop.c': (t) => t.replace(/static int lo_write_bvec\([\s\S]*?\n}\n\nstatic int lo_write_simple\([\s\S]*?\n}\n\n/, '').replace('\tif (rq_data_dir(rq) == WRITE) {\n\t\tif (cmd->use_aio)\n\t\t\treturn lo_rw_aio(lo, cmd, pos, ITER_SOURCE);\n\t\treturn lo_write_simple(lo, rq, pos);\n\t}', '\tif (rq_data_dir(rq) == WRITE)\n\t\treturn lo_rw_aio(lo, cmd, pos, ITER_SOURCE);') } }],
     expect: ['introduced drivers/block/loop.c:31 rerouted (high)', 'preexisting drivers/block/loop.c:33 raw (high)'],
+  },
+  {
+    name: "swap: ->read_iter() on a kiocb kept in the driver's struct, set up elsewhere on the swap file",
+    tree: { 'mm/page_io.c': SWAP_IO },
+    patches: [{ subject: 'mm: swap: fall back to read_iter', edit: { 'mm/page_io.c': (t) => t.replace('\tif (ret)\n\t\treturn;\n', '\tret = sio->iocb.ki_filp->f_op->read_iter(&sio->iocb, &from);\n\tif (ret)\n\t\treturn;\n') } }],
+    expect: ['introduced mm/page_io.c:23 raw (high)'],
   },
 ];
 

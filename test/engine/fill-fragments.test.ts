@@ -46,3 +46,22 @@ describe('fillFragments: includes', () => {
     expect(post.includes.map((i) => `${i.path}:${i.line}`)).toEqual(['x.h:1', '../internal.h:2']);
   });
 });
+
+describe('fillFragments: the functions no hunk touches', () => {
+  const known = extractFileFacts('drivers/x/x.c', 'int x_read(struct x *x)\n{\n\tx_lock(x);\n\treturn 0;\n}\n\nint x_helper(struct x *x)\n{\n\treturn x_raw(x);\n}\n');
+  // two lines added in x_read, above x_helper
+  const hunk: Hunk = {
+    oldStart: 3, oldLines: 1, newStart: 3, newLines: 3, section: 'int x_read(struct x *x)', patchLine: 10,
+    lines: [
+      { kind: 'context', text: '\tx_lock(x);', oldLine: 3, newLine: 3, patchLine: 11 },
+      { kind: 'add', text: '\tx_more(x);', newLine: 4, patchLine: 12 },
+      { kind: 'add', text: '\tx_helper(x);', newLine: 5, patchLine: 13 },
+    ],
+  };
+  const frag = (s: 'pre' | 'post') => extractFileFacts('drivers/x/x.c', '', { fragment: { sections: [{ startLine: 3, endLine: s === 'pre' ? 3 : 5, fn: 'int x_read(struct x *x)', lines: s === 'pre' ? ['\tx_lock(x);'] : ['\tx_lock(x);', '\tx_more(x);', '\tx_helper(x);'] }] } });
+  it('are at the post-image lines in the post-image, the model lines in the pre-image', () => {
+    const at = (f: ReturnType<typeof extractFileFacts>) => f.functions.filter((x) => x.name === 'x_helper').map((x) => `${x.line}-${x.endLine} ${x.calls.map((c) => `${c.callee}@${c.line}`).join(' ')}`);
+    expect(at(fillFragments(frag('pre'), known, undefined, [hunk], 'pre', new Map()))).toEqual(['7-10 x_raw@9']);
+    expect(at(fillFragments(frag('post'), known, undefined, [hunk], 'post', new Map()))).toEqual(['9-12 x_raw@11']);
+  });
+});
