@@ -39,6 +39,8 @@ const OTHER_ACCESS: Record<string, { fileArg: number; what: string; path?: boole
   vfs_truncate: { fileArg: 0, what: 'truncate', path: true },
   // SEEK_DATA/SEEK_HOLE reach the backing filesystem (overlayfs ovl_llseek() runs it under ovl_override_creds())
   vfs_llseek: { fileArg: 0, what: 'seek' },
+  // reading a real directory runs the lower filesystem's ->iterate_shared() and its checks (overlayfs ovl_dir_read(), under ovl_iterate()'s override)
+  iterate_dir: { fileArg: 0, what: 'readdir' },
 });
 
 /** Calls that take the running task's credentials (include/linux/cred.h; kernel/cred.c prepare_creds() copies them). */
@@ -208,8 +210,15 @@ export default defineRule({
      */
     function capturedCreds(fn: FunctionFacts, site: CallSite, stack: kb.Stack): void {
       if (stack.principal !== 'stack') return;
-      const a = fn.assigns.find((x) => x.line === site.line && stack.goodCreds.some((r) => r.test(normExpr(x.lhs))) && unwrapPassthrough(normExpr(x.rhs)).startsWith(site.callee));
-      if (!a) return;
+      let a = fn.assigns.find((x) => x.line === site.line && stack.goodCreds.some((r) => r.test(normExpr(x.lhs))) && unwrapPassthrough(normExpr(x.rhs)).startsWith(site.callee));
+      // `cred = prepare_creds(); ... cmpxchg(&fb->cred, NULL, cred)`: a local stored into the field later
+      if (!a) {
+        const local = fn.assigns.find((x) => x.line === site.line && /^\w+$/.test(normExpr(x.lhs)) && unwrapPassthrough(normExpr(x.rhs)).startsWith(site.callee));
+        const v = local && normExpr(local.lhs);
+        const stored = v ? storedInto(fn, v, site.line, (lhs) => stack.goodCreds.some((r) => r.test(lhs))) : undefined;
+        if (!stored) return;
+        a = { lhs: stored.lhs, rhs: normExpr(local!.rhs), line: local!.line };
+      }
       const lhs = normExpr(a.lhs);
       const states = credStatesAt(ctx.graph, fn, site);
       const bad = states.find((st) => st.kind === 'caller' && !daemonEntry(st, stack));
@@ -601,7 +610,9 @@ export default defineRule({
         case 'mounter':
           return undefined;
         case 'caller':
-          if (daemonEntry(s, stack) || openedOnPath(ctx, s, access)) return undefined;
+          // a file the task opened on this very path is its own (zloop's control write), except in a stack
+          // whose opens must be under its own credentials too (overlayfs' ovl_path_open() of a real directory)
+          if (daemonEntry(s, stack) || (stack.principal !== 'stack' && openedOnPath(ctx, s, access))) return undefined;
           if (access.kind === 'namespace') return { messageId: 'outsideStackCreds', state: s, entry: `${entry}, ${s.how}`, cred: 'the calling task' };
           return { messageId: 'callerCreds', state: s, entry: `${entry}, ${s.how}`, cred: 'the calling task' };
         case 'kworker':
@@ -726,6 +737,22 @@ function callAt(fn: FunctionFacts, line: number): { line: number; creds: number[
 function scopeSite(fn: FunctionFacts, sc: CredScope): { line: number; creds: number[] } {
   const i = fn.credScopes.indexOf(sc);
   return fn.calls.find((c) => c.line === sc.startLine && !c.creds.includes(i)) ?? { line: sc.startLine, creds: [] };
+}
+
+/** Calls that store their second (or last) argument into the place their first points at. */
+const STORES: Record<string, number> = { cmpxchg: 2, try_cmpxchg: 2, xchg: 1, WRITE_ONCE: 1, rcu_assign_pointer: 1, smp_store_release: 1 };
+
+/** Where a local's value is stored after `line`: a plain assignment, or cmpxchg()/xchg()/WRITE_ONCE() of it into a field `field` accepts. */
+function storedInto(fn: FunctionFacts, v: string, line: number, field: (lhs: string) => boolean): { lhs: string; line: number } | undefined {
+  const a = fn.assigns.find((x) => x.line >= line && normExpr(x.rhs) === v && field(normExpr(x.lhs)));
+  if (a) return { lhs: normExpr(a.lhs), line: a.line };
+  for (const c of fn.calls) {
+    const k = STORES[c.callee];
+    if (k === undefined || c.line < line || normExpr(c.args[k] ?? '') !== v) continue;
+    const lhs = normExpr(c.args[0] ?? '').replace(/^&\s*/, '');
+    if (field(lhs)) return { lhs, line: c.line };
+  }
+  return undefined;
 }
 
 /** `get_cred(current_cred())` is current_cred() with a reference: the value inside the passthroughs. */

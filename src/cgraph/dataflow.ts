@@ -464,7 +464,8 @@ export function credStatesAt(graph: CodeGraph, fn: FunctionFacts, site: { line: 
     const step: PathStep = { fn: f.name, file: f.file, line: s.line };
     const p = [step, ...path];
     if (s.creds.length) {
-      out.push({ kind: 'scope', scope: f.credScopes[s.creds[s.creds.length - 1]!]!, in: f, path: p });
+      const scope = f.credScopes[s.creds[s.creds.length - 1]!];
+      out.push(scope ? { kind: 'scope', scope, in: f, path: p } : { kind: 'unknown', entry: f, path: p });
       return;
     }
     // a hunk that starts mid-function, or lines between two hunks above the

@@ -314,7 +314,11 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     return undefined;
   };
   const scopes: CredScope[] = f.credScopes.map((s) => ({ ...s, block: reroot(s.block, 'h') }));
-  if (!scopesAgree(f, m, delta, hunks, side)) return { credScopes: scopes };
+  if (!scopesAgree(f, m, delta, hunks, side)) {
+    // the model's scopes are not taken: its calls keep none of theirs (a dangling index was a crash)
+    for (const c of calls) if (c.creds.some((x) => x < 0)) c.creds = c.creds.filter((x) => x >= 0);
+    return { credScopes: scopes };
+  }
   const own = scopes.length;
   const index = new Map<number, number>();
   let known = true;
@@ -322,7 +326,8 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
   const placed = new Set<number>();
   for (const [j, s] of m.credScopes.entries()) {
     const start = place(s.startLine);
-    const end = place(s.revertLine ?? s.endLine);
+    // a revert the patch respells on its own line (revert_creds() -> ovl_revert_creds()): the added line that reverts
+    const end = place(s.revertLine ?? s.endLine) ?? (side === 'post' && s.revertLine !== undefined ? respelt(s.revertLine + delta, hunks, (c) => revertsScope(s, c)) : undefined);
     if (start === undefined || end === undefined) {
       known = false;
       continue;
@@ -429,6 +434,24 @@ function mergeRanges(rs: { from: number; to: number }[]): { from: number; to: nu
 function revertsScope(s: CredScope, callee: string): boolean {
   const form = CRED_FORMS[s.api];
   return form ? revertsForm(form, callee) : isCredRevert(callee);
+}
+
+/**
+ * The post-image line that replaces a removed pre-image line, when the hunk
+ * swaps that one line for one that still does its job (`test` on its calls):
+ * the first added line after the removed run that holds it.
+ */
+function respelt(preLine: number, hunks: readonly Hunk[], test: (callee: string) => boolean): number | undefined {
+  for (const h of hunks) {
+    const i = h.lines.findIndex((l) => l.kind === 'del' && l.oldLine === preLine);
+    if (i < 0) continue;
+    for (let k = i + 1; k < h.lines.length && h.lines[k]!.kind !== 'context'; k++) {
+      const l = h.lines[k]!;
+      if (l.kind === 'add' && l.newLine !== undefined && callees(l.text).some(test)) return l.newLine;
+    }
+    return undefined;
+  }
+  return undefined;
 }
 
 /** The names a line of C calls. */

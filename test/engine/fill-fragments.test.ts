@@ -65,3 +65,31 @@ describe('fillFragments: the functions no hunk touches', () => {
     expect(at(fillFragments(frag('post'), known, undefined, [hunk], 'post', new Map()))).toEqual(['9-12 x_raw@11']);
   });
 });
+
+describe('fillFragments: credential scopes the hunks change', () => {
+  // x_read(): override, a raw call, revert; the raw call is on a line no hunk shows
+  const known = extractFileFacts('fs/overlayfs/x.c', 'int x_read(struct file *file)\n{\n\tconst struct cred *old_cred;\n\n\told_cred = ovl_override_creds(file->f_inode->i_sb);\n\tx_one(file);\n\tx_two(file);\n\tx_three(file);\n\tx_raw(file);\n\tx_four(file);\n\trevert_creds(old_cred);\n\treturn 0;\n}\n');
+  const hunk = (del: string, add: string): Hunk => ({
+    oldStart: 10, oldLines: 3, newStart: 10, newLines: 3, section: 'int x_read(struct file *file)', patchLine: 10,
+    lines: [
+      { kind: 'context', text: '\tx_four(file);', oldLine: 10, newLine: 10, patchLine: 11 },
+      { kind: 'del', text: del, oldLine: 11, patchLine: 12 },
+      { kind: 'add', text: add, newLine: 11, patchLine: 13 },
+      { kind: 'context', text: '\treturn 0;', oldLine: 12, newLine: 12, patchLine: 14 },
+    ],
+  });
+  const frag = (lines: string[]) => extractFileFacts('fs/overlayfs/x.c', '', { fragment: { sections: [{ startLine: 10, endLine: 12, fn: 'int x_read(struct file *file)', lines }] } });
+  const exact = { delta: 0, exact: true as const };
+  const rawCreds = (h: Hunk, post: string[]) => {
+    const counterparts = new Map();
+    fillFragments(frag(['\tx_four(file);', h.lines[1]!.text, '\treturn 0;']), known, exact, [h], 'pre', counterparts);
+    const f = fillFragments(frag(post), known, exact, [h], 'post', counterparts).functions.find((x) => x.name === 'x_read')!;
+    return f.calls.find((c) => c.callee === 'x_raw')!.creds.map((i) => f.credScopes[i]?.api ?? 'dangling');
+  };
+  it('a revert respelt on its line (revert_creds() -> ovl_revert_creds()) still ends the model scope', () => {
+    expect(rawCreds(hunk('\trevert_creds(old_cred);', '\tovl_revert_creds(old_cred);'), ['\tx_four(file);', '\tovl_revert_creds(old_cred);', '\treturn 0;'])).toEqual(['ovl_override_creds']);
+  });
+  it("a revert replaced by something else takes the model's scope away, and leaves no dangling index", () => {
+    expect(rawCreds(hunk('\trevert_creds(old_cred);', '\tx_five(file);'), ['\tx_four(file);', '\tx_five(file);', '\treturn 0;'])).toEqual([]);
+  });
+});
