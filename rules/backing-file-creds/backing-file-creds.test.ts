@@ -208,24 +208,6 @@ const invalid: InvalidCase[] = [
     expect: ['introduced fs/nfs/localio.c:13 wrongPrincipal (medium)'],
   },
   {
-    name: 'fuse: the creds kept for the backing file set to kernel credentials',
-    patches: [{ subject: 'fuse: register backing files as the kernel', edit: { 'fs/fuse/passthrough.c': (t) => t + '\nstatic void fuse_backing_set_cred(struct fuse_backing *fb)\n{\n\tfb->cred = prepare_kernel_cred(&init_task);\n}\n' } }],
-    expect: ['introduced fs/fuse/passthrough.c:20 keptKernelCreds (high)'],
-  },
-  {
-    name: "nfs localio: the work item's switch to the local file's f_cred replaced by another credential",
-    tree: { 'fs/nfs/localio.c': NFS_LOCALIO.replace('\tsave_cred = override_creds(filp->f_cred);\n\tvfs_iocb_iter_read(filp, &iocb->kiocb, &iter);', '\tsave_cred = override_creds(filp->f_cred);\n\tnfs_local_iter_read(filp, &iocb->kiocb, &iter);').replace('static void nfs_local_call_read(', 'static void nfs_local_iter_read(struct file *filp, struct kiocb *kiocb, struct iov_iter *iter)\n{\n\tvfs_iocb_iter_read(filp, kiocb, iter);\n}\n\nstatic void nfs_local_call_read(') },
-    patches: [{ subject: 'nfs/localio: read with the request credential', edit: { 'fs/nfs/localio.c': (t) => t.replace('\tsave_cred = override_creds(filp->f_cred);', '\tsave_cred = override_creds(iocb->hdr->cred);') } }],
-    expect: ['introduced fs/nfs/localio.c:21 wrongPrincipal (medium)'],
-  },
-  {
-    name: "overlayfs: a helper shaped like ->fsync() that takes the real file, newly called after the revert",
-    patches: [{ subject: 'ovl: sync the real file once more', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
-      'static int ovl_fsync(', 'static int ovl_real_fsync(struct file *realfile, loff_t start, loff_t end, int datasync)\n{\n\treturn vfs_fsync_range(realfile, start, end, datasync);\n}\n\nstatic int ovl_fsync(',
-    ).replace('\trevert_creds(old_cred);\n\treturn ret;', '\trevert_creds(old_cred);\n\tif (!ret)\n\t\tret = ovl_real_fsync(realfile, start, end, datasync);\n\treturn ret;') } }],
-    expect: ['introduced fs/overlayfs/file.c:23 callerCreds (high)'],
-  },
-  {
     name: 'fuse: ctx.cred from a local that holds current_cred()',
     patches: [{ subject: 'fuse: use the caller creds, through a local', edit: { 'fs/fuse/passthrough.c': (t) => t.replace('\tstruct backing_file_ctx ctx = {\n\t\t.cred = ff->cred,', '\tconst struct cred *cred = current_cred();\n\tstruct backing_file_ctx ctx = {\n\t\t.cred = cred,') } }],
     expect: ['introduced fs/fuse/passthrough.c:12 ctxCred (high)'],
@@ -318,18 +300,6 @@ const invalid: InvalidCase[] = [
 ];
 
 const valid: ValidCase[] = [
-  {
-    name: "cachefiles: cache->cache_cred derived from kernel credentials is the cache's own (linux-cachefs)",
-    tree: { 'fs/cachefiles/security.c': '// synthetic\n#include "internal.h"\n\nint cachefiles_get_security_ID(struct cachefiles_cache *cache)\n{\n\treturn 0;\n}\n' },
-    patches: [{ subject: 'cachefiles: Add security derivation', edit: { 'fs/cachefiles/security.c': (t) => t.replace('\treturn 0;\n', '\tstruct cred *new = prepare_kernel_cred(current);\n\n\tif (!new)\n\t\treturn -ENOMEM;\n\tcache->cache_cred = new;\n\treturn 0;\n') } }],
-  },
-  {
-    name: 'overlayfs: the override turned into a newer scoped form whose argument is not the creds (linux-unionfs)',
-    patches: [{ subject: 'ovl: port ovl_fsync() to a cleanup guard', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
-      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\trevert_creds(old_cred);',
-      '\tscoped_class(ovl_override_creator_creds, creds, file->f_path.dentry)\n\t\tret = vfs_fsync_range(realfile, start, end, datasync);',
-    ) } }],
-  },
   {
     name: 'patch-only: a goto added after the override to a label before the revert',
     mode: 'patch-only',

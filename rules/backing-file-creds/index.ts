@@ -47,7 +47,7 @@ const OTHER_ACCESS: Record<string, { fileArg: number; what: string; path?: boole
 const CURRENT_CALLS = new Set(['current_cred', 'get_current_cred', 'current_real_cred', 'prepare_creds']);
 
 /** Calls whose value a stack may keep as the credentials of its backing file's I/O (`ff->cred = get_current_cred()`). */
-const CRED_CAPTURES = ['get_current_cred', 'prepare_creds', 'current_cred', 'prepare_kernel_cred'];
+const CRED_CAPTURES = ['get_current_cred', 'prepare_creds', 'current_cred'];
 
 export default defineRule({
   id: 'backing-file-creds',
@@ -61,7 +61,6 @@ export default defineRule({
       wrongPrincipal: '{{what}} on {{file}}, {{noun}}, runs under {{cred}}, but {{stack}} must use {{credHint}}',
       ctxCred: 'backing_file ctx.cred is {{cred}} here: {{noun}} would be accessed with {{whose}}; {{stack}} must use {{credHint}}',
       capturedCreds: "{{target}} takes the credentials of the task that runs {{entry}} ({{cred}}); {{stack}} later accesses {{noun}} with them, where it must use {{credHint}}",
-      keptKernelCreds: '{{target}} is set to kernel credentials ({{cred}}); {{stack}} later accesses {{noun}} with them, where it must use {{credHint}}',
       unbalanced: '{{api}}({{cred}}) on line {{start}} is not reverted when this {{how}} leaves {{fn}}(): the task keeps the overridden credentials',
       outsideStackCreds: "{{what}} on the cache runs outside {{credHint}} (reached from {{entry}}): {{stack}} does its namespace, metadata and space work as the cache",
       openCreds: "{{api}}() opens {{noun}} with {{cred}}: {{stack}} opens its files with {{credHint}}, and its I/O relies on that",
@@ -76,7 +75,6 @@ export default defineRule({
       wrongPrincipal: "This accesses {{file}}, {{noun}}, under {{cred}}. Shouldn't {{stack}} use {{credHint}} here?",
       ctxCred: "Setting ctx.cred to {{cred}} makes the I/O on {{noun}} run with {{whose}}. Shouldn't {{stack}} use {{credHint}}?",
       capturedCreds: "{{target}} now holds the credentials of whoever runs {{entry}}. Isn't {{noun}} later accessed with them? I'd expect {{stack}} to use {{credHint}}.",
-      keptKernelCreds: "{{target}} now holds kernel credentials. Isn't {{noun}} later accessed with them? I'd expect {{stack}} to use {{credHint}}.",
       unbalanced: "Doesn't this {{how}} leave {{fn}}() with the credentials from {{api}}() still overridden? It looks like the revert is skipped on this path.",
       outsideStackCreds: "Shouldn't {{what}} run inside cachefiles_begin_secure(), as the rest of cachefiles' namespace and space work does? Reached from {{entry}}, it runs as the netfs caller.",
       openCreds: "{{api}}() opens {{noun}} with {{cred}} here. Doesn't {{stack}} rely on opening its files with {{credHint}}?",
@@ -222,19 +220,6 @@ export default defineRule({
         a = { lhs: stored.lhs, rhs: normExpr(local!.rhs), line: local!.line };
       }
       const lhs = normExpr(a.lhs);
-      // kernel credentials kept where the stack keeps its own: whoever runs this, they are nobody's
-      // (cachefiles derives cache->cache_cred from kernel credentials: its principal)
-      if (site.callee === 'prepare_kernel_cred') {
-        if (goodCred(stack, 'kernel')) return;
-        ctx.report({
-          messageId: 'keptKernelCreds',
-          data: { target: lhs, cred: normExpr(a.rhs), noun: nounOf(stack), stack: stack.id, credHint: stack.credHint },
-          at: { file: fn.file, line: a.line },
-          key: `keptKernelCreds|${lhs}`,
-          witness: [{ kind: 'scope', text: `${lhs} = ${normExpr(a.rhs)}: kernel credentials, kept for the backing file's I/O`, file: fn.file, line: a.line }],
-        });
-        return;
-      }
       const states = credStatesAt(ctx.graph, fn, site);
       const bad = states.find((st) => st.kind === 'caller' && !daemonEntry(st, stack));
       // before the patch, the same field held the stack's own credentials
@@ -383,17 +368,13 @@ export default defineRule({
     function scopeCreds(fn: FunctionFacts, stack: kb.Stack): void {
       fn.credScopes.forEach((sc, i) => {
         if (sc.nested || !ctx.addedCalls.some((a) => a.fn === fn && a.site.line === sc.startLine)) return;
-        // judged at the access, here or in a callee the switch covers (one finding per hazard)
-        if (fn.calls.some((c) => c.creds.includes(i) && (accessOf(fn, c, stack) || (c.kind === 'direct' && reachesAccess(fn, c, stack, 2).length)))) return;
+        if (fn.calls.some((c) => c.creds.includes(i) && accessOf(fn, c, stack))) return; // judged at the access
         const j = credJudgement(fn, sc.cred, scopeSite(fn, sc), stack);
-        // credentials of unknown provenance (or the task's, from wherever) where the stack's own were before the patch
-        // (credentials of unknown provenance only in a form we know the argument of: a newer
-        // scoped_class(prepare_creds_ovl)(dentry) takes a dentry)
-        const replaced = (j.kind === 'unknown' || (j.kind === 'other' && !j.prepared && !!kb.CRED_FORMS[sc.api])) && stack.principal !== 'kernel' ? replacedScope(fn, stack) : undefined;
-        if (j.kind === 'good' || !(j.kind === 'bad' || replaced)) return;
+        const replaced = j.kind === 'unknown' && stack.principal !== 'kernel' ? replacedScope(fn, stack) : undefined;
+        if (!(j.kind === 'bad' || (j.kind === 'unknown' && replaced))) return;
         ctx.report({
           messageId: 'scopeCreds',
-          data: { api: sc.api, cred: sc.cred, value: j.kind === 'bad' ? `${j.value}: ${j.whose}` : j.kind === 'other' ? `${j.value}, where it switched to ${replaced!.cred} before this patch` : `${j.value}, the task's own credentials, where it switched to ${replaced!.cred} before this patch`, noun: nounOf(stack), stack: stack.id, credHint: stack.credHint },
+          data: { api: sc.api, cred: sc.cred, value: j.kind === 'bad' ? `${j.value}: ${j.whose}` : `${j.value}, the task's own credentials, where it switched to ${replaced!.cred} before this patch`, noun: nounOf(stack), stack: stack.id, credHint: stack.credHint },
           at: { file: fn.file, line: sc.startLine },
           key: `scopeCreds|${sc.api}|${j.root}`,
           ...(replaced ? { confidence: 'medium' as const } : {}),
@@ -530,7 +511,6 @@ export default defineRule({
       if (e === 'kernel') return stack.principal === 'kernel' ? { kind: 'good' } : { kind: 'bad', value: 'kernel', whose: 'kernel credentials', root: 'kernel', witness: [] };
       let unknown: CredJudgement | undefined;
       let good = false;
-      let prepared = false;
       for (const o of traceCred(ctx.graph, fn, e, line)) {
         const root = o.root;
         const last = o.steps[o.steps.length - 1]!;
@@ -546,10 +526,7 @@ export default defineRule({
         const f2 = ctx.graph.resolve(last.fn, last.file) ?? fn;
         // a prepared copy the code then changes (fsuid, caps) is new credentials, not the task's
         const local = o.steps.find((st) => /^\w+$/.test(st.expr) && st.fn === last.fn);
-        if (call === 'prepare_creds' && local && f2.assigns.some((a) => normExpr(a.lhs).startsWith(`${local.expr}->`))) {
-          prepared = true;
-          continue;
-        }
+        if (call === 'prepare_creds' && local && f2.assigns.some((a) => normExpr(a.lhs).startsWith(`${local.expr}->`))) continue;
         let taken = o.steps.length <= 1 ? root : last.fn === fn.name ? `${e} = ${root}` : `${e}, ${root} taken in ${last.fn}()`;
         const witness: WitnessStep[] = o.steps.slice(1).map((st, i) => ({ kind: 'origin', text: st.via === 'assigned' ? `${o.steps[i]!.expr} = ${st.expr}` : `${st.expr} (${st.via} in ${st.fn}())`, file: st.file, line: st.line }));
         // where they were taken: the call itself (a statement may span lines), or the site when taken inline
@@ -575,7 +552,7 @@ export default defineRule({
         if (anyUnknown) unknown ??= { kind: 'unknown', value: taken, whose: "the task's own credentials", root, witness, current: true, local: last.fn === fn.name && last.file === fn.file };
         else good = true;
       }
-      return unknown ?? (good ? { kind: 'good' } : { kind: 'other', value: e, root: e, witness: [], ...(prepared ? { prepared: true as const } : {}) });
+      return unknown ?? (good ? { kind: 'good' } : { kind: 'other', value: e, root: e, witness: [] });
     }
 
     /**
@@ -645,12 +622,6 @@ export default defineRule({
         case 'scope': {
           const j = credJudgement(s.in, s.scope.cred, scopeSite(s.in, s.scope), stack);
           if (j.kind === 'bad') return { messageId: 'wrongPrincipal', state: s, entry, cred: j.root === 'kernel' ? `kernel credentials (${s.scope.api})` : `${j.value} through ${s.scope.api}(), ${j.whose}`, extra: j.witness };
-          if (j.kind === 'other') {
-            // not the task's, not shown to be the stack's: only where the patch put them in place of the stack's own
-            // (a prepared copy the code changes is new credentials made on purpose: not reported)
-            const was = stack.principal !== 'kernel' && !j.prepared && kb.CRED_FORMS[s.scope.api] ? replacedScope(s.in, stack) : undefined;
-            return was ? { messageId: 'wrongPrincipal', state: s, entry, cred: `${j.value} through ${s.scope.api}(), where it switched to ${was.cred} before this patch`, extra: j.witness, lower: true, whose: `replaced ${j.root}` } : undefined;
-          }
           if (j.kind !== 'unknown') return undefined;
           // the task's own credentials taken in this function (or inline): the switch changes nothing, whoever the task is
           if (j.local && stack.principal !== 'kernel') return { messageId: 'wrongPrincipal', state: s, entry, cred: `${j.value} through ${s.scope.api}(), the credentials already in force: the switch changes nothing`, extra: j.witness };
@@ -751,7 +722,7 @@ interface Hit {
 type CredJudgement =
   | { kind: 'good' }
   /** Credentials the rule cannot judge (a parameter, a stack helper's): trusted. */
-  | { kind: 'other'; value: string; root: string; witness: WitnessStep[]; prepared?: true }
+  | { kind: 'other'; value: string; root: string; witness: WitnessStep[] }
   /** The task's own credentials, taken where the task is the wrong principal: `whose` says whose they are. */
   | { kind: 'bad'; value: string; whose: string; root: string; witness: WitnessStep[] }
   /** The task's own credentials, taken where the graph cannot tell whose they are; `local`: in the function that uses them (or inline). */

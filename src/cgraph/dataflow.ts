@@ -300,9 +300,7 @@ export function isOwnFileExpr(graph: CodeGraph, fn: FunctionFacts, expr: string)
   const kiocbParam = fn.params.find((p) => /\bstruct kiocb\s*\*$/.test(p.type));
   // a checked entry point's file is the one it does I/O on for its caller (backing_file_write_iter()'s is the backing file)
   if (CHECKED_IO[fn.name]) return false;
-  // a method's signature is a hint, unless the file is named as another filesystem's: a
-  // helper shaped like ->fsync() that takes `realfile` (ovl_real_fsync()) is no method
-  const isMethod = graph.opsSlots(fn.name).some((s) => FILE_METHOD_SLOTS.has(s.slot)) || (looksLikeFileMethod(fn) && !BACKING_NAME_HINT.test(e));
+  const isMethod = graph.opsSlots(fn.name).some((s) => FILE_METHOD_SLOTS.has(s.slot)) || looksLikeFileMethod(fn);
   if (!isMethod) return false;
   if (fileParam && e === fileParam.name) return true;
   if (kiocbParam && e === `${kiocbParam.name}->ki_filp`) return true;
