@@ -208,6 +208,20 @@ const invalid: InvalidCase[] = [
     expect: ['introduced fs/nfs/localio.c:13 wrongPrincipal (medium)'],
   },
   {
+    name: "fuse: the first opener's prepare_creds() stored into fb->cred by cmpxchg()",
+    patches: [{ subject: 'fuse: take the backing creds from the first opener', edit: { 'fs/fuse/passthrough.c': (t) => t + '\nstatic int fuse_passthrough_open(struct inode *inode, struct file *file)\n{\n\tstruct fuse_backing *fb = fuse_inode_backing(inode);\n\n\tif (!READ_ONCE(fb->cred)) {\n\t\tstruct cred *cred = prepare_creds();\n\n\t\tif (cmpxchg(&fb->cred, NULL, cred))\n\t\t\tput_cred(cred);\n\t}\n\treturn 0;\n}\n\nconst struct file_operations fuse_passthrough_fops = {\n\t.open\t\t= fuse_passthrough_open,\n\t.read_iter\t= fuse_passthrough_read_iter,\n};\n' } }],
+    expect: ['introduced fs/fuse/passthrough.c:23 capturedCreds (high)'],
+  },
+  {
+    name: 'overlayfs: a new ->llseek() opens a real directory and reads it with iterate_dir(), no override',
+    patches: [{ subject: 'ovl: count entries on seek', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      'const struct file_operations ovl_file_operations = {',
+      'static int ovl_read_real_dir(const struct path *realpath, struct dir_context *ctx)\n{\n\tstruct file *realfile = dentry_open(realpath, O_RDONLY, current_cred());\n\n\tif (IS_ERR(realfile))\n\t\treturn PTR_ERR(realfile);\n\treturn iterate_dir(realfile, ctx);\n}\n\nstatic loff_t ovl_count_llseek(struct file *file, loff_t offset, int whence)\n{\n\tstruct dir_context ctx = {};\n\n\treturn ovl_read_real_dir(&file->f_path, &ctx);\n}\n\nconst struct file_operations ovl_file_operations = {\n\t.llseek\t\t= ovl_count_llseek,',
+    ) } }],
+    // the open with the task's creds and the read of what it opened: both outside ovl_override_creds()
+    expect: ['introduced fs/overlayfs/file.c:38 openCreds (high)', 'introduced fs/overlayfs/file.c:42 callerCreds (high)'],
+  },
+  {
     name: 'fuse: ctx.cred from a local that holds current_cred()',
     patches: [{ subject: 'fuse: use the caller creds, through a local', edit: { 'fs/fuse/passthrough.c': (t) => t.replace('\tstruct backing_file_ctx ctx = {\n\t\t.cred = ff->cred,', '\tconst struct cred *cred = current_cred();\n\tstruct backing_file_ctx ctx = {\n\t\t.cred = cred,') } }],
     expect: ['introduced fs/fuse/passthrough.c:12 ctxCred (high)'],
