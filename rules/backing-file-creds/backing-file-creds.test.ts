@@ -315,6 +315,20 @@ const invalid: InvalidCase[] = [
 
 const valid: ValidCase[] = [
   {
+    // a guard kept from round 3 (reverted): kernel credentials kept by a stack are wrong except where they are its design
+    name: "cachefiles: cache->cache_cred derived from kernel credentials is the cache's own (linux-cachefs)",
+    tree: { 'fs/cachefiles/security.c': '// synthetic\n#include "internal.h"\n\nint cachefiles_get_security_ID(struct cachefiles_cache *cache)\n{\n\treturn 0;\n}\n' },
+    patches: [{ subject: 'cachefiles: Add security derivation', edit: { 'fs/cachefiles/security.c': (t) => t.replace('\treturn 0;\n', '\tstruct cred *new = prepare_kernel_cred(current);\n\n\tif (!new)\n\t\treturn -ENOMEM;\n\tcache->cache_cred = new;\n\treturn 0;\n') } }],
+  },
+  {
+    // a guard kept from round 3 (reverted): a form whose argument is not credentials cannot be judged by it
+    name: 'overlayfs: the override turned into a newer scoped form whose argument is not the creds (linux-unionfs)',
+    patches: [{ subject: 'ovl: port ovl_fsync() to a cleanup guard', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\trevert_creds(old_cred);',
+      '\tscoped_class(ovl_override_creator_creds, creds, file->f_path.dentry)\n\t\tret = vfs_fsync_range(realfile, start, end, datasync);',
+    ) } }],
+  },
+  {
     name: 'patch-only: a goto added after the override to a label before the revert',
     mode: 'patch-only',
     tree: { 'fs/overlayfs/file.c': OVL_EXIT_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
