@@ -15,6 +15,7 @@ import {
   lower,
   normExpr,
   originWitness,
+  parseCall,
   traceCred,
   traceFile,
   traceMappingClass,
@@ -514,9 +515,10 @@ export default defineRule({
       for (const o of traceCred(ctx.graph, fn, e, line)) {
         const root = o.root;
         const last = o.steps[o.steps.length - 1]!;
+        const witness: WitnessStep[] = o.steps.slice(1).map((st, i) => ({ kind: 'origin', text: st.via === 'assigned' ? `${o.steps[i]!.expr} = ${st.expr}` : `${st.expr} (${st.via} in ${st.fn}())`, file: st.file, line: st.line }));
         const f0 = ctx.graph.resolve(last.fn, last.file) ?? fn;
         const viaOpener = o.steps.length > 1 ? ownFileOpener(f0, root, last.line) : undefined;
-        if (viaOpener) return { ...viaOpener, value: `${e} = ${root}`, witness: [...o.steps.slice(1).map((st, i) => ({ kind: 'origin' as const, text: st.via === 'assigned' ? `${o.steps[i]!.expr} = ${st.expr}` : `${st.expr} (${st.via} in ${st.fn}())`, file: st.file, line: st.line })), ...viaOpener.witness] };
+        if (viaOpener) return { ...viaOpener, value: `${e} = ${root}`, witness: [...witness, ...viaOpener.witness] };
         if (goodCred(stack, root)) {
           good = true;
           continue;
@@ -528,7 +530,6 @@ export default defineRule({
         const local = o.steps.find((st) => /^\w+$/.test(st.expr) && st.fn === last.fn);
         if (call === 'prepare_creds' && local && f2.assigns.some((a) => normExpr(a.lhs).startsWith(`${local.expr}->`))) continue;
         let taken = o.steps.length <= 1 ? root : last.fn === fn.name ? `${e} = ${root}` : `${e}, ${root} taken in ${last.fn}()`;
-        const witness: WitnessStep[] = o.steps.slice(1).map((st, i) => ({ kind: 'origin', text: st.via === 'assigned' ? `${o.steps[i]!.expr} = ${st.expr}` : `${st.expr} (${st.via} in ${st.fn}())`, file: st.file, line: st.line }));
         // where they were taken: the call itself (a statement may span lines), or the site when taken inline
         const site = o.steps.length <= 1 ? at : (call && f2.calls.filter((c) => c.callee === call && c.line >= last.line && c.line <= last.line + 3).sort((x, y) => x.line - y.line)[0]) || { line: last.line, creds: [] };
         // taken in this function outside a switch the use is inside of
@@ -739,15 +740,12 @@ function scopeSite(fn: FunctionFacts, sc: CredScope): { line: number; creds: num
   return fn.calls.find((c) => c.line === sc.startLine && !c.creds.includes(i)) ?? { line: sc.startLine, creds: [] };
 }
 
-/** Calls that store their second (or last) argument into the place their first points at. */
-const STORES: Record<string, number> = { cmpxchg: 2, try_cmpxchg: 2, xchg: 1, WRITE_ONCE: 1, rcu_assign_pointer: 1, smp_store_release: 1 };
-
 /** Where a local's value is stored after `line`: a plain assignment, or cmpxchg()/xchg()/WRITE_ONCE() of it into a field `field` accepts. */
 function storedInto(fn: FunctionFacts, v: string, line: number, field: (lhs: string) => boolean): { lhs: string; line: number } | undefined {
   const a = fn.assigns.find((x) => x.line >= line && normExpr(x.rhs) === v && field(normExpr(x.lhs)));
   if (a) return { lhs: normExpr(a.lhs), line: a.line };
   for (const c of fn.calls) {
-    const k = STORES[c.callee];
+    const k = kb.POINTER_STORES[c.callee]?.valueArg;
     if (k === undefined || c.line < line || normExpr(c.args[k] ?? '') !== v) continue;
     const lhs = normExpr(c.args[0] ?? '').replace(/^&\s*/, '');
     if (field(lhs)) return { lhs, line: c.line };
@@ -757,7 +755,7 @@ function storedInto(fn: FunctionFacts, v: string, line: number, field: (lhs: str
 
 /** `get_cred(current_cred())` is current_cred() with a reference: the value inside the passthroughs. */
 function unwrapPassthrough(e: string): string {
-  for (let m = /^(\w+)\((.*)\)$/.exec(e); m && kb.CRED_PASSTHROUGH[m[1]!]; m = /^(\w+)\((.*)\)$/.exec(e)) e = m[2]!.trim();
+  for (let c = parseCall(e); c && kb.CRED_PASSTHROUGH[c.name] && c.args.length === 1; c = parseCall(e)) e = normExpr(c.args[0]!);
   return e;
 }
 

@@ -44,7 +44,6 @@ export const CRED_FORMS: Record<string, CredForm> = table({
   },
 });
 
-/** Calls that undo an `override`/`paired` form. */
 /** Calls that return their argument's credentials with a reference taken. */
 export const CRED_PASSTHROUGH: Record<string, Fact> = table({
   get_cred: { source: 'include/linux/cred.h: get_cred()' },
@@ -52,6 +51,20 @@ export const CRED_PASSTHROUGH: Record<string, Fact> = table({
   get_cred_rcu: { source: 'include/linux/cred.h: get_cred_rcu()' },
 });
 
+/**
+ * Calls that store a value into the place their first argument points at:
+ * the index of the value (`cmpxchg(&fb->cred, NULL, cred)` stores `cred`).
+ */
+export const POINTER_STORES: Record<string, Fact & { valueArg: number }> = table({
+  cmpxchg: { valueArg: 2, source: 'include/linux/atomic/atomic-instrumented.h: cmpxchg(ptr, old, new)' },
+  try_cmpxchg: { valueArg: 2, source: 'include/linux/atomic/atomic-instrumented.h: try_cmpxchg(ptr, oldp, new)' },
+  xchg: { valueArg: 1, source: 'include/linux/atomic/atomic-instrumented.h: xchg(ptr, new)' },
+  WRITE_ONCE: { valueArg: 1, source: 'include/asm-generic/rwonce.h: WRITE_ONCE(x, val)' },
+  rcu_assign_pointer: { valueArg: 1, source: 'include/linux/rcupdate.h: rcu_assign_pointer(p, v)' },
+  smp_store_release: { valueArg: 1, source: 'include/asm-generic/barrier.h: smp_store_release(p, v)' },
+});
+
+/** Calls that undo an `override`/`paired` form. */
 export const CRED_REVERTS: Record<string, Fact> = table({
   revert_creds: { source: 'kernel/cred.c: revert_creds()' },
   ovl_revert_creds: { source: 'fs/overlayfs/util.c: ovl_revert_creds() (v6.13+)' },

@@ -126,11 +126,6 @@ export const FILE_PASSTHROUGH: Record<string, Fact> = table({
 });
 
 /**
- * Calls whose result is a file some other filesystem owns, opened (or found)
- * by this code. `opens`: the call opens it (or takes the caller's own fd), so
- * the task that runs it is the file's opener.
- */
-/**
  * Calls that return an inode of another filesystem (a stack's lower or
  * upper inode): its i_mapping is that filesystem's page cache.
  */
@@ -143,6 +138,11 @@ export const FOREIGN_INODE_SOURCES: Record<string, Fact> = table({
   ovl_inode_realdata: { source: 'fs/overlayfs/util.c: ovl_inode_realdata()' },
 });
 
+/**
+ * Calls whose result is a file some other filesystem owns, opened (or found)
+ * by this code. `opens`: the call opens it (or takes the caller's own fd), so
+ * the task that runs it is the file's opener.
+ */
 export const FOREIGN_FILE_SOURCES: Record<string, Fact & { opens?: true }> = table({
   filp_open: { opens: true, source: 'fs/open.c: filp_open() opens a path (erofs_fc_get_tree() opens its backing file so)' },
   file_open_root: { opens: true, source: 'fs/open.c: file_open_root()' },

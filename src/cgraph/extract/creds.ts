@@ -123,27 +123,18 @@ export function revertsSaved(args: string[], usual: number, saved: string): bool
 /**
  * For an out-parameter override (`ret = ovl_override_creds(sb, &old_cred)`),
  * the statement guarded by an `if (ret ...)` right after it, or by the `if`
- * the override is the condition of: the error path, where no creds were
+ * the override is the condition of; for a form that returns the saved creds,
+ * by an `if (!old)` right after it: the error path, where no creds were
  * overridden.
  */
 export function outParamErrorGuard(text: string, body: N, x: RawCall, blocks: N[]): N | undefined {
   const args = x.site.args;
-  if (args.length < 2 || !/^&/.test(args[args.length - 1] ?? '')) {
-    // `old = access_override_creds(); if (!old) return -ENOMEM;`: a form that returns
-    // NULL (or an error pointer) when it could not switch has switched nothing there
-    const res = savedName(text, body, x);
-    const m = res ? /^\s*;\s*if\s*/.exec(text.slice(x.n.e, Math.min(body.e, x.n.e + 80))) : null;
-    if (!res || !m || text[x.n.e + m[0].length] !== '(') return undefined;
-    const open = x.n.e + m[0].length;
-    const close = matching(text, open);
-    if (close < 0) return undefined;
-    const test = text.slice(open + 1, close).replace(/\s+/g, '');
-    if (test !== `!${res}` && test !== `${res}==NULL` && test !== `unlikely(!${res})` && test !== `IS_ERR(${res})` && test !== `IS_ERR_OR_NULL(${res})`) return undefined;
-    return nextStatement(text, close + 1, blocks, body);
-  }
+  // an out-parameter form, or (`old = access_override_creds(); if (!old) return -ENOMEM;`) one
+  // that returns NULL or an error pointer when it could not switch: nothing switched there
+  const outParam = args.length >= 2 && /^&/.test(args[args.length - 1] ?? '');
   const before = text.slice(Math.max(body.s, x.n.s - 40), x.n.s);
   let open: number;
-  const cond = /\bif\s*\((\s*unlikely\s*\()?\s*$/.exec(before);
+  const cond = outParam ? /\bif\s*\((\s*unlikely\s*\()?\s*$/.exec(before) : null;
   if (cond) {
     // `if (ovl_override_creds(sb, &old)) return NULL;`: the if's own parenthesis
     open = x.n.s - before.length + cond.index + cond[0].indexOf('(');
@@ -152,11 +143,18 @@ export function outParamErrorGuard(text: string, body: N, x: RawCall, blocks: N[
     const m = /^\s*;\s*if\s*/.exec(text.slice(x.n.e, Math.min(body.e, x.n.e + 80)));
     if (!res || !m || text[x.n.e + m[0].length] !== '(') return undefined;
     open = x.n.e + m[0].length;
-    // the condition must test the result
-    if (!new RegExp(`\\b${res}\\b`).test(text.slice(open, matching(text, open)))) return undefined;
+    const test = text.slice(open, matching(text, open));
+    // the condition must test the result: for an out-parameter form its error code; otherwise
+    // that the saved creds are missing
+    if (outParam ? !new RegExp(`\\b${res}\\b`).test(test) : !failedSwitch(test.slice(1).replace(/\s+/g, ''), res)) return undefined;
   }
   const close = matching(text, open);
   return close < 0 ? undefined : nextStatement(text, close + 1, blocks, body);
+}
+
+/** `!old`, `old == NULL`, `IS_ERR(old)`: the test that a form returning the saved creds could not switch. */
+function failedSwitch(test: string, res: string): boolean {
+  return [`!${res}`, `${res}==NULL`, `unlikely(!${res})`, `IS_ERR(${res})`, `IS_ERR_OR_NULL(${res})`].includes(test);
 }
 
 /** The plain local an override's result is stored in, if any. */
