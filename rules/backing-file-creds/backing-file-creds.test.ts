@@ -266,6 +266,13 @@ const invalid: InvalidCase[] = [
     expect: ['introduced fs/fuse/passthrough.c:15 switchRemoved (high)'],
   },
   {
+    name: "overlayfs: a helper with ->fsync()'s shape beside the table's own .fsync, newly called after the revert, is no method: its file is the real file",
+    patches: [{ subject: 'ovl: sync the real file once more', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      'static int ovl_fsync(', 'static int ovl_real_fsync(struct file *file, loff_t start, loff_t end, int datasync)\n{\n\treturn vfs_fsync_range(file, start, end, datasync);\n}\n\nstatic int ovl_fsync(',
+    ).replace('\trevert_creds(old_cred);\n\treturn ret;', '\trevert_creds(old_cred);\n\tif (!ret)\n\t\tret = ovl_real_fsync(realfile, start, end, datasync);\n\treturn ret;') } }],
+    expect: ['introduced fs/overlayfs/file.c:23 callerCreds (high)'],
+  },
+  {
     name: 'overlayfs: a new call, outside any override, of a helper that fsyncs the real file with no switch of its own',
     tree: { 'fs/overlayfs/util.c': OVL_UTIL },
     patches: [{ subject: 'ovl: sync the real file before reading', edit: { 'fs/overlayfs/file.c': (t) => t.replace(

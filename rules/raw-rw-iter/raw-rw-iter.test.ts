@@ -175,6 +175,18 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'mm: swap: fall back to read_iter', edit: { 'mm/page_io.c': (t) => t.replace('\tif (ret)\n\t\treturn;\n', '\tret = sio->iocb.ki_filp->f_op->read_iter(&sio->iocb, &from);\n\tif (ret)\n\t\treturn;\n') } }],
     expect: ['introduced mm/page_io.c:23 raw (high)'],
   },
+  {
+    name: "outside the VFS, a file of unknown origin reached through its f_op is another filesystem's: code calls its own methods by name",
+    patches: [{ subject: 'erofs: write through a private file', edit: { 'fs/erofs/data.c': (t) => t.replace('static int erofs_fill_super(', 'static ssize_t erofs_priv_write(struct erofs_priv *priv, struct kiocb *kiocb, struct iov_iter *iter)\n{\n\treturn priv->store->f_op->write_iter(kiocb, iter);\n}\n\nstatic int erofs_fill_super(') } }],
+    expect: ['introduced fs/erofs/data.c:51 raw (medium)'],
+  },
+  {
+    name: "md-like, no tree: ->read_iter() on a file parameter of a driver helper whose callers are not in view",
+    mode: 'patch-only',
+    tree: { 'drivers/md/xbitmap.c': '// synthetic\n#include <linux/fs.h>\n\nstatic int xbitmap_read_page(struct file *file, unsigned long index, struct page *page)\n{\n\tstruct kiocb kiocb;\n\tstruct iov_iter iter;\n\tint ret = 0;\n\n\treturn ret;\n}\n' },
+    patches: [{ subject: 'md: read the bitmap page through the file', edit: { 'drivers/md/xbitmap.c': (t) => t.replace('\n\treturn ret;\n', '\n\tinit_sync_kiocb(&kiocb, file);\n\tret = file->f_op->read_iter(&kiocb, &iter);\n\treturn ret;\n') } }],
+    expect: ['introduced drivers/md/xbitmap.c:11 raw (low)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -252,9 +264,16 @@ const valid: ValidCase[] = [
     expect: [],
   },
   {
-    name: 'a raw call on a file whose owner cannot be traced is a CHECK (shown with --strict), not counted',
-    patches: [{ subject: 'erofs: write through a private file', edit: { 'fs/erofs/data.c': (t) => t.replace('static int erofs_fill_super(', 'static ssize_t erofs_priv_write(struct erofs_priv *priv, struct kiocb *kiocb, struct iov_iter *iter)\n{\n\treturn priv->store->f_op->write_iter(kiocb, iter);\n}\n\nstatic int erofs_fill_super(') } }],
-    expect: ['introduced fs/erofs/data.c:51 rawUnknown (low)'],
+    name: 'in the VFS, a raw call on a file whose owner cannot be traced is a CHECK (shown with --strict), not counted',
+    tree: { 'fs/kstore.c': '// synthetic\n#include <linux/fs.h>\n\nssize_t kstore_flush(struct kstore *ks, struct kiocb *kiocb, struct iov_iter *iter)\n{\n\treturn 0;\n}\n' },
+    patches: [{ subject: 'fs: kstore: flush through the store', edit: { 'fs/kstore.c': (t) => t.replace('\treturn 0;\n', '\treturn ks->store->f_op->write_iter(kiocb, iter);\n') } }],
+    expect: ['introduced fs/kstore.c:6 rawUnknown (low)'],
+  },
+  {
+    name: "a GEM object's shmem file (obj->base.filp, drm_gem_object_init()) written through its f_op",
+    tree: { 'drivers/gpu/drm/i915/gem/i915_gem_shmem.c': '// synthetic\n#include "i915_drv.h"\n\nstatic int shmem_pwrite(struct drm_i915_gem_object *obj, const struct drm_i915_gem_pwrite *arg)\n{\n\tstruct file *file = obj->base.filp;\n\tstruct kiocb kiocb;\n\tstruct iov_iter iter;\n\n\tinit_sync_kiocb(&kiocb, file);\n\treturn 0;\n}\n' },
+    patches: [{ subject: 'drm/i915: write the shmem object with write_iter', edit: { 'drivers/gpu/drm/i915/gem/i915_gem_shmem.c': (t) => t.replace('\treturn 0;\n', '\treturn file->f_op->write_iter(&kiocb, &iter);\n') } }],
+    expect: [],
   },
   {
     name: 'old fs/io_uring.c: the raw call in a hunk of a function whose rw_verify_area() the patch does not show',

@@ -8,7 +8,7 @@ import type { CallSite, CodeGraph, CredScope, FunctionFacts } from './types.js';
 import { normExpr, OUT_ARG, parseCall, parseMemberCall, sameExpr, splitMember } from './ctext.js';
 
 export { normExpr, sameExpr };
-import { BACKING_NAME_HINT, CALLER_ENTRIES, FOREIGN_INODE_SOURCES, CHECKED_IO, CONFIG_SLOTS, CRED_PASSTHROUGH, GENERIC_FIELDS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_FIELDS, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_SOURCES, WORKER_SLOTS, type Stack, stackFor } from '../kb/index.js';
+import { BACKING_NAME_HINT, CALLER_ENTRIES, FOREIGN_INODE_SOURCES, CHECKED_IO, CONFIG_SLOTS, CRED_PASSTHROUGH, GENERIC_FIELDS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_FIELDS, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_FIELDS, PRIVATE_FILE_SOURCES, WORKER_SLOTS, type Stack, stackFor } from '../kb/index.js';
 
 export interface OriginStep {
   expr: string;
@@ -277,12 +277,21 @@ function foreignField(fn: FunctionFacts | undefined, expr: string): { name: stri
   return !t || t === fact.struct ? { name: mem.field, struct: fact.struct } : undefined;
 }
 
+/** `obj->base.filp` in drivers/gpu/drm/: a field that holds a file the code made for its own use (PRIVATE_FILE_FIELDS). */
+function privateField(fn: FunctionFacts | undefined, path: string, expr: string): { name: string; struct: string } | undefined {
+  const mem = splitMember(expr);
+  const fact = mem ? PRIVATE_FILE_FIELDS[mem.field] : undefined;
+  if (!mem || !fact || !fact.paths.some((p) => path.startsWith(p))) return undefined;
+  const t = fn ? baseType(fn, mem.base) : undefined;
+  return !t || t === fact.struct ? { name: mem.field, struct: fact.struct } : undefined;
+}
+
 function isTerminalFile(fn: FunctionFacts, expr: string): boolean {
   const stack = stackFor(fn.file);
   if (stack && stack.backingFile.some((r) => r.test(expr))) return true;
   const call = parseCall(expr) ?? parseMemberCall(expr);
   if (call && (FOREIGN_FILE_SOURCES[call.name] || PRIVATE_FILE_SOURCES[call.name])) return true;
-  return false;
+  return !!privateField(fn, fn.file, expr);
 }
 
 // ---------------------------------------------------------------------------
@@ -300,7 +309,7 @@ export function isOwnFileExpr(graph: CodeGraph, fn: FunctionFacts, expr: string)
   const kiocbParam = fn.params.find((p) => /\bstruct kiocb\s*\*$/.test(p.type));
   // a checked entry point's file is the one it does I/O on for its caller (backing_file_write_iter()'s is the backing file)
   if (CHECKED_IO[fn.name]) return false;
-  const isMethod = graph.opsSlots(fn.name).some((s) => FILE_METHOD_SLOTS.has(s.slot)) || looksLikeFileMethod(fn);
+  const isMethod = graph.opsSlots(fn.name).some((s) => FILE_METHOD_SLOTS.has(s.slot)) || looksLikeFileMethod(graph, fn);
   if (!isMethod) return false;
   if (fileParam && e === fileParam.name) return true;
   if (kiocbParam && e === `${kiocbParam.name}->ki_filp`) return true;
@@ -312,15 +321,25 @@ export function isOwnFileExpr(graph: CodeGraph, fn: FunctionFacts, expr: string)
  * good hint (a read_iter/write_iter-shaped one whatever the name; the others
  * with a name that ends in the slot's).
  */
-function looksLikeFileMethod(fn: FunctionFacts): boolean {
+function looksLikeFileMethod(graph: CodeGraph, fn: FunctionFacts): boolean {
   const types = fn.params.map((p) => p.type.replace(/\bconst\s+/g, '').replace(/\s+/g, ' ').trim());
   const shaped = (slot: string): boolean => {
     const want = FILE_METHOD_SIGNATURES[slot]!;
-    return types.length === want.length && want.every((t, i) => types[i] === t);
+    return types.length === want.length && want.every((t, i) => types[i] === t) && !slotTakenByAnother(graph, fn, slot);
   };
-  if (shaped('read_iter')) return true;
+  if (shaped('read_iter') || shaped('write_iter')) return true;
   const slot = /_(splice_read|splice_write|mmap|fsync|read_folio)$/.exec(fn.name)?.[1];
   return !!slot && shaped(slot);
+}
+
+/**
+ * The file's own ops tables are in view and fill `slot` with another
+ * function: `fn` only has a method's shape (overlayfs' .fsync is ovl_fsync();
+ * an ovl_real_fsync(realfile, ...) beside it is a helper it calls).
+ */
+function slotTakenByAnother(graph: CodeGraph, fn: FunctionFacts, slot: string): boolean {
+  const tables = graph.file(fn.file)?.opsTables ?? [];
+  return tables.some((t) => t.slots[slot] !== undefined && t.slots[slot] !== fn.name) && !tables.some((t) => t.slots[slot] === fn.name);
 }
 
 /** Classify what a file expression refers to, with the origin that shows it. */
@@ -360,6 +379,8 @@ function classifyRoot(graph: CodeGraph, o: Origin): FileClass {
   if (call && PRIVATE_FILE_SOURCES[call.name]) return { kind: 'own', why: `${root} makes a file for this code's own use`, origin: o };
   const field = foreignField(fn, root);
   if (field) return { kind: 'backing', stack, strong: true, why: `${root} is ${field.struct}'s ${field.name}, a file of another filesystem`, origin: o };
+  const priv = privateField(fn, last.file, root);
+  if (priv) return { kind: 'own', why: `${root} is ${priv.struct}'s ${priv.name}, a file made for this code's own use`, origin: o };
   if (BACKING_NAME_HINT.test(root)) {
     return { kind: 'backing', stack, strong: false, why: `${root} is named like a backing/lower file`, origin: o };
   }

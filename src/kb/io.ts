@@ -193,6 +193,27 @@ export const PRIVATE_FILE_SOURCES: Record<string, Fact> = table({
   alloc_file_pseudo_noaccount: { source: 'fs/file_table.c: alloc_file_pseudo_noaccount()' },
 });
 
+/**
+ * Struct fields that hold a file the code made for its own use (a GEM
+ * object's shmem backing store), for the code under `paths`: the base's
+ * type is rarely in view (obj->base.filp), so the field is taken by name
+ * only there.
+ */
+export const PRIVATE_FILE_FIELDS: Record<string, Fact & { struct: string; paths: readonly string[] }> = table({
+  filp: { struct: 'struct drm_gem_object', paths: ['drivers/gpu/drm/'], source: 'drivers/gpu/drm/drm_gem.c: drm_gem_object_init() sets obj->filp = shmem_file_setup(...), the object\'s private shmem file' },
+});
+
+/**
+ * Who dispatches a file's ->read_iter()/->write_iter() through its f_op:
+ * the VFS and the syscall-level submitters, for any file; everybody else
+ * only for a file it does not implement (a filesystem or driver calls its
+ * own methods by name). In 6.12 every such call outside fs/*.c and io_uring/
+ * is on another filesystem's file: drivers/block/loop.c lo_rw_aio(),
+ * drivers/target/target_core_file.c fd_execute_rw_aio(),
+ * fs/backing-file.c, fs/nfs/localio.c.
+ */
+export const DISPATCH_SOURCE = 'grep of v6.12 for f_op->(read|write)(_iter)?( outside fs/*.c: io_uring/rw.c (a submitter), drivers/block/loop.c, drivers/target/target_core_file.c, fs/backing-file.c, fs/nfs/localio.c: all on a file of another filesystem';
+
 /** Calls that set up a kiocb on a file: the file argument's index, and the kiocb's. */
 export const KIOCB_SETUP: Record<string, Fact & { kiocbArg: number; fileArg: number }> = table({
   init_sync_kiocb: { kiocbArg: 0, fileArg: 1, source: 'include/linux/fs.h: init_sync_kiocb(kiocb, filp) sets kiocb->ki_filp' },
