@@ -72,6 +72,9 @@ const OVL_LONG_OPEN = (t: string): string => OVL_WITH_OPEN(t).replace(OVL_OPEN_R
 
 `);
 
+/** nfsd's recovery directory, opened under nfs4_save_creds() (fsuid root). */
+const NFSD_RECDIR = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: nfsd opening its recovery directory as root. */\n#include "nfsd.h"\n\nstatic int nfsd4_init_recdir(struct nfsd_net *nn)\n{\n\tconst struct cred *original_cred;\n\tint status;\n\n\tstatus = nfs4_save_creds(&original_cred);\n\tif (status < 0)\n\t\treturn status;\n\n\tnn->rec_file = filp_open(user_recovery_dirname, O_RDONLY | O_DIRECTORY, 0);\n\tif (IS_ERR(nn->rec_file)) {\n\t\tstatus = PTR_ERR(nn->rec_file);\n\t\tnn->rec_file = NULL;\n\t}\n\n\tnfs4_reset_creds(original_cred);\n\treturn status;\n}\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -318,9 +321,20 @@ const invalid: InvalidCase[] = [
     ).replace('flags, realpath, current_cred());', 'flags, realpath, cred);') } }],
     expect: ['introduced fs/overlayfs/file.c:29 openCreds (medium)'],
   },
+  {
+    name: "nfsd: a new return between nfs4_save_creds() and nfs4_reset_creds() leaves the task with root's fsuid",
+    tree: { 'fs/nfsd/nfs4recover.c': NFSD_RECDIR },
+    patches: [{ subject: 'nfsd: refuse a read-only recovery directory', edit: { 'fs/nfsd/nfs4recover.c': (t) => t.replace('\t\tnn->rec_file = NULL;\n\t}\n', '\t\tnn->rec_file = NULL;\n\t}\n\tif (nn->rec_file && __mnt_is_readonly(nn->rec_file->f_path.mnt))\n\t\treturn -EROFS;\n') } }],
+    expect: ['introduced fs/nfsd/nfs4recover.c:20 unbalanced (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [
+  {
+    name: "nfsd: nfs4_save_creds()'s error return switched nothing",
+    tree: { 'fs/nfsd/nfs4recover.c': NFSD_RECDIR },
+    patches: [{ subject: 'nfsd: say why the recovery directory was not opened', edit: { 'fs/nfsd/nfs4recover.c': (t) => t.replace('\tif (status < 0)\n\t\treturn status;\n', '\tif (status < 0) {\n\t\tpr_warn("NFSD: no creds for the recovery directory\\n");\n\t\treturn status;\n\t}\n') } }],
+  },
   {
     // a guard kept from round 3 (reverted): kernel credentials kept by a stack are wrong except where they are its design
     name: "cachefiles: cache->cache_cred derived from kernel credentials is the cache's own (linux-cachefs)",

@@ -165,13 +165,15 @@ export default defineRule({
             : sc.leaks[0];
         if (!leak) continue;
         const how = leak.kind === 'return' ? 'return' : leak.kind === 'goto' ? `goto` : 'path (end of function)';
+        // a form that makes its own creds (nfs4_save_creds(&original)) is named by its call, the creds described
+        const own = !!form && typeof form.cred === 'object' && 'fixed' in form.cred && !!sc.saved;
         ctx.report({
           messageId: 'unbalanced',
-          data: { api: sc.api, cred: sc.cred, start: String(sc.startLine), how, fn: fn.name },
+          data: { api: sc.api, cred: own ? `&${sc.saved}` : sc.cred, start: String(sc.startLine), how, fn: fn.name },
           at: { file: fn.file, line: leak.line },
           key: `unbalanced|${sc.api}|${normExpr(sc.cred)}|${leak.kind}|${normExpr(leak.text)}`,
           witness: [
-            { kind: 'scope', text: `${sc.saved ? `${sc.saved} = ` : ''}${sc.api}(${sc.cred})`, file: fn.file, line: sc.startLine },
+            { kind: 'scope', text: own ? `${sc.api}(&${sc.saved}): ${sc.cred}` : `${sc.saved ? `${sc.saved} = ` : ''}${sc.api}(${sc.cred})`, file: fn.file, line: sc.startLine },
             { kind: 'note', text: `leaves without ${sc.kind === 'paired' ? `${kb.CRED_FORMS[sc.api]?.reverts?.[0] ?? 'its end'}()` : 'revert_creds()'}: ${leak.text}`, file: fn.file, line: leak.line },
             ...(sc.revertLine ? [{ kind: 'scope' as const, text: 'the revert this path skips', file: fn.file, line: sc.revertLine }] : []),
           ],

@@ -119,7 +119,7 @@ export default defineRule({
           reroutedHere(ctx, fn, site) &&
           ctx.removedCalls.find(({ fn: f, site: s }) => {
             const io = kb.CHECKED_IO[s.callee];
-            if (!io || io.dir === otherDir(raw.dir)) return false;
+            if (!io || io.dir === otherDir(raw.dir) || s.callee === site.callee) return false;
             const arg = s.args[io.fileArg];
             // followed where it was: the pre-image (its callers may be gone with it, lo_write_simple() with lo_write_bvec())
             return !!arg && traceFile(ctx.beforeGraph ?? ctx.graph, f, arg, s.line).some((o) => roots.has(o.root));

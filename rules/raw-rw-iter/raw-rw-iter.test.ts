@@ -7,6 +7,9 @@ const RULE = ['raw-rw-iter'];
 /** A swap-like reader: the kiocb lives in the driver's own struct, set up in one function and used in another. */
 const SWAP_IO = '// synthetic\n#include <linux/swap.h>\n\nstruct swap_iocb {\n\tstruct kiocb\t\tiocb;\n\tint\t\t\tlen;\n};\n\nstatic void swap_read_start(struct swap_info_struct *sis, struct swap_iocb *sio, loff_t pos)\n{\n\tstruct file *swap_file = sis->swap_file;\n\n\tinit_sync_kiocb(&sio->iocb, swap_file);\n\tsio->iocb.ki_pos = pos;\n}\n\nstatic void swap_read_unplug(struct swap_iocb *sio)\n{\n\tstruct iov_iter from;\n\tint ret = 0;\n\n\tiov_iter_bvec(&from, ITER_DEST, NULL, 0, sio->len);\n\tif (ret)\n\t\treturn;\n}\n';
 
+/** An nfsd-like server: a splice read checked first, a copy through vfs_copy_file_range(). */
+const NFSD_VFS = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: nfsd reading an exported file by splice. */\n#include "vfs.h"\n\n__be32 nfsd_splice_read(struct svc_rqst *rqstp, struct file *file, loff_t offset, unsigned long *count)\n{\n\tstruct splice_desc sd = { .total_len = *count, .pos = offset };\n\tssize_t host_err;\n\n\thost_err = rw_verify_area(READ, file, &offset, *count);\n\tif (!host_err)\n\t\thost_err = splice_direct_to_actor(file, &sd, nfsd_direct_splice_actor);\n\treturn host_err;\n}\n\n__be32 nfsd_read(struct svc_rqst *rqstp, struct nfsd_file *nf, loff_t offset, unsigned long *count)\n{\n\treturn nfsd_splice_read(rqstp, nf->nf_file, offset, count);\n}\n\nssize_t nfsd_copy_file_range(struct file *src, u64 src_pos, struct file *dst, u64 dst_pos, u64 count)\n{\n\tssize_t ret;\n\n\tret = vfs_copy_file_range(src, src_pos, dst, dst_pos, count, 0);\n\tif (ret == -EOPNOTSUPP || ret == -EXDEV)\n\t\tret = vfs_copy_file_range(src, src_pos, dst, dst_pos, count, COPY_FILE_SPLICE);\n\treturn ret;\n}\n\nssize_t nfsd_copy(struct nfsd_file *nf_src, struct nfsd_file *nf_dst, u64 count)\n{\n\treturn nfsd_copy_file_range(nf_src->nf_file, 0, nf_dst->nf_file, 0, count);\n}\n';
+
 const invalid: InvalidCase[] = [
   {
     name: 'loop: vfs_iter_read() replaced by a raw ->read_iter() on the backing file',
@@ -187,9 +190,32 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'md: read the bitmap page through the file', edit: { 'drivers/md/xbitmap.c': (t) => t.replace('\n\treturn ret;\n', '\n\tinit_sync_kiocb(&kiocb, file);\n\tret = file->f_op->read_iter(&kiocb, &iter);\n\treturn ret;\n') } }],
     expect: ['introduced drivers/md/xbitmap.c:11 raw (low)'],
   },
+  {
+    name: "nfsd-like: rw_verify_area() dropped before splice_direct_to_actor(), which leaves the check to its callers (v6.8+)",
+    tree: { 'fs/nfsd/vfs.c': NFSD_VFS },
+    patches: [{ subject: 'nfsd: drop the redundant verify before splicing', edit: { 'fs/nfsd/vfs.c': (t) => t.replace('\thost_err = rw_verify_area(READ, file, &offset, *count);\n\tif (!host_err)\n\t\thost_err = splice_direct_to_actor(', '\thost_err = splice_direct_to_actor(') } }],
+    expect: ['introduced fs/nfsd/vfs.c:10 raw (high)'],
+  },
+  {
+    name: "nfsd-like: the checked vfs_copy_file_range(COPY_FILE_SPLICE) fallback traded for do_splice_direct(), which does not check",
+    tree: { 'fs/nfsd/vfs.c': NFSD_VFS },
+    patches: [{ subject: 'nfsd: splice directly for the cross-filesystem COPY fallback', edit: { 'fs/nfsd/vfs.c': (t) => t.replace('\t\tret = vfs_copy_file_range(src, src_pos, dst, dst_pos, count, COPY_FILE_SPLICE);', '\t\tret = do_splice_direct(src, &spos, dst, &dpos, count, 0);').replace('\tssize_t ret;\n\n\tret = vfs_copy', '\tloff_t spos = src_pos, dpos = dst_pos;\n\tssize_t ret;\n\n\tret = vfs_copy') } }],
+    expect: ['introduced fs/nfsd/vfs.c:28 rerouted (high)'],
+  },
+  {
+    name: 'a file-scope static set by filp_open() in another function of the file, read with __kernel_read()',
+    tree: { 'init/do_mounts_rd.c': '// synthetic\n#include <linux/fs.h>\n\nstatic struct file *in_file;\nstatic loff_t in_pos;\n\nstatic long compr_fill(void *buf, unsigned long len)\n{\n\tlong r = kernel_read(in_file, buf, len, &in_pos);\n\n\treturn r;\n}\n\nint rd_load_image(char *from)\n{\n\tin_file = filp_open(from, O_RDONLY, 0);\n\tif (IS_ERR(in_file))\n\t\treturn 0;\n\treturn 1;\n}\n' },
+    patches: [{ subject: 'init: read the ramdisk image without the permission hooks', edit: { 'init/do_mounts_rd.c': (t) => t.replace('kernel_read(in_file,', '__kernel_read(in_file,') } }],
+    expect: ['introduced init/do_mounts_rd.c:9 reroutedKeep (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [
+  {
+    name: 'nfsd-like: splice_direct_to_actor() after rw_verify_area() on the same file',
+    tree: { 'fs/nfsd/vfs.c': NFSD_VFS },
+    patches: [{ subject: 'nfsd: trace spliced reads', edit: { 'fs/nfsd/vfs.c': (t) => t.replace('\thost_err = rw_verify_area(READ, file, &offset, *count);', '\ttrace_nfsd_read_splice(rqstp, offset, *count);\n\thost_err = rw_verify_area(READ, file, &offset, *count);') } }],
+  },
   {
     name: 'the VFS core itself calls the method after rw_verify_area()',
     patches: [{ subject: 'fs: add vfs_iocb_iter_read_nowait', edit: { 'fs/read_write.c': (t) => t + '\nssize_t vfs_read_nocheck_fast(struct file *file, struct kiocb *iocb, struct iov_iter *iter)\n{\n\treturn file->f_op->read_iter(iocb, iter);\n}\n' } }],

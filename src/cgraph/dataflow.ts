@@ -164,6 +164,23 @@ function trace(
       budget.depth++;
       if (out.length) return out;
     }
+    // a file-scope variable (neither parameter nor local): what the file's functions store in it
+    // (init/do_mounts_rd.c: rd_load_image() sets the static in_file that compr_fill() reads)
+    if (idx < 0 && budget.depth > 0 && !fn.locals.some((l) => l.name === expr)) {
+      const out: Origin[] = [];
+      budget.depth--;
+      for (const f2 of graph.file(fn.file)?.functions ?? []) {
+        if (f2 === fn || out.length >= 4 || f2.params.some((p) => p.name === expr) || f2.locals.some((l) => l.name === expr)) continue;
+        for (const a of f2.assigns) {
+          if (normExpr(a.lhs) !== expr || a.declType) continue;
+          const rhs = normExpr(a.rhs);
+          if (rhs === 'NULL' || rhs === '0' || /^ERR_PTR\(/.test(rhs)) continue;
+          out.push(...trace(graph, f2, rhs, a.line, budget, here, what, `file-scope ${expr} set in ${f2.name}()`));
+        }
+      }
+      budget.depth++;
+      if (out.length) return out;
+    }
     return done();
   }
 

@@ -10,9 +10,12 @@ export interface CredForm extends Fact {
    * How to read the credential: an argument index, `kernel`, an overlayfs
    * superblock argument, or a field of an argument (`cache->cache_cred`).
    */
-  cred: { arg: number } | 'kernel' | { ovlSbArg: number } | { argField: number; field: string; otherwise: string };
+  cred: { arg: number } | 'kernel' | { ovlSbArg: number } | { argField: number; field: string; otherwise: string } | { fixed: string };
   /** For a `paired` form: the calls that end it (its own revert, not revert_creds()). */
   reverts?: string[];
+  /** For a `paired` form: the argument the old creds are saved through (`&saved`), and the revert's argument that hands them back (1 and 1 unless said). */
+  savedArg?: number;
+  revertArg?: number;
   /** A scoped form that takes a block or one statement after it: `scoped_with_creds(c) { ... }`. */
   block?: boolean;
 }
@@ -41,6 +44,14 @@ export const CRED_FORMS: Record<string, CredForm> = table({
     cred: { argField: 0, field: 'cache_cred', otherwise: 'cache' },
     reverts: ['cachefiles_end_secure'],
     source: 'fs/cachefiles/internal.h: cachefiles_begin_secure() = override_creds(cache->cache_cred); cachefiles_end_secure() reverts',
+  },
+  nfs4_save_creds: {
+    kind: 'paired',
+    cred: { fixed: "a copy of the task's creds with fsuid/fsgid root" },
+    reverts: ['nfs4_reset_creds'],
+    savedArg: 0,
+    revertArg: 0,
+    source: 'fs/nfsd/nfs4recover.c: nfs4_save_creds(&original) = override_creds() of a prepare_creds() copy with fsuid/fsgid GLOBAL_ROOT_*, an error return when nothing was switched; nfs4_reset_creds(original) = revert_creds(original)',
   },
 });
 

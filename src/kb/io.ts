@@ -71,6 +71,11 @@ export const RAW_IO: Record<string, RawIo> = table({
   __kernel_read: { file: { from: 'arg', index: 0 }, dir: 'read', helper: true, useInstead: 'kernel_read()', source: 'fs/read_write.c: __kernel_read()' },
   __kernel_write: { file: { from: 'arg', index: 0 }, dir: 'write', helper: true, useInstead: 'kernel_write()', source: 'fs/read_write.c: __kernel_write()' },
   __kernel_write_iter: { file: { from: 'arg', index: 0 }, dir: 'write', helper: true, useInstead: 'vfs_iocb_iter_write()', source: 'fs/read_write.c: __kernel_write_iter()' },
+  // Since v6.8 the splice-to-file helpers leave the permission hooks to their callers
+  // ("Callers already called rw_verify_area() on the entire range"): the input file is checked here
+  do_splice_direct: { file: { from: 'arg', index: 0 }, dir: 'read', helper: true, useInstead: 'rw_verify_area() on both ranges first, as do_sendfile() does', source: 'fs/splice.c (v6.8+): do_splice_direct(): "Callers already called rw_verify_area() on the entire range" (fs/read_write.c do_sendfile() and fs/overlayfs/copy_up.c ovl_copy_up_file() run it first)' },
+  splice_direct_to_actor: { file: { from: 'arg', index: 0 }, dir: 'read', helper: true, useInstead: 'rw_verify_area(READ, ...) on the range first (splice_direct_to_actor() leaves it to its callers)', source: 'fs/splice.c (v6.8+): splice_direct_to_actor() reads through do_splice_read() with no rw_verify_area() (fs/nfsd/vfs.c nfsd_splice_read() runs it first)' },
+  splice_file_range: { file: { from: 'arg', index: 0 }, dir: 'read', helper: true, useInstead: 'vfs_copy_file_range()', source: 'fs/splice.c (v6.8+): splice_file_range(): "Callers already called rw_verify_area() on the entire range" (a ->copy_file_range() method, which vfs_copy_file_range() checked)' },
   // A hand call of ->read_folio(): its file argument is the owner's private cookie.
   'a_ops->read_folio': { file: { from: 'mapping', cookieArg: 0 }, dir: 'read', useInstead: 'vfs_iocb_iter_read() into a buffer the stacked filesystem owns', source: 'include/linux/fs.h: struct address_space_operations; lore: "->read_folio()\'s file is a filesystem-private cookie"' },
 });
@@ -161,6 +166,7 @@ export const FOREIGN_FILE_SOURCES: Record<string, Fact & { opens?: true }> = tab
   fdget_pos: { opens: true, source: 'fs/file.c: fdget_pos()' },
   dentry_create: { opens: true, source: 'fs/open.c: dentry_create() (nfsd creates and opens the exported file)' },
   file_open_root_mnt: { opens: true, source: 'include/linux/fs.h: file_open_root_mnt()' },
+  nfs42_ssc_open: { source: "fs/nfsd/nfs4proc.c: nfs42_ssc_open() opens an inter-server COPY's source file on the NFS mount of the other server (fs/nfs/nfs4file.c __nfs42_ssc_open())" },
   ovl_real_file: { source: 'fs/overlayfs/file.c: ovl_real_file() returns the real (lower or upper) file' },
   ovl_real_file_meta: { source: 'fs/overlayfs/file.c: ovl_real_file_meta()' },
   ovl_upper_file: { source: 'fs/overlayfs/file.c: ovl_upper_file()' },

@@ -55,7 +55,7 @@ export function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket
     // revert belongs to another function
     let local = true;
     if (form.kind === 'paired') {
-      const a1 = r.site.args[1] ?? '';
+      const a1 = r.site.args[form.savedArg ?? 1] ?? '';
       local = a1.startsWith('&');
       saved = a1.replace(/^&\s*/, '');
     } else if (r.site.args.length >= 2 && /^&\s*\w+$/.test(r.site.args[r.site.args.length - 1]!)) {
@@ -72,7 +72,7 @@ export function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket
       }
     }
     const isRevert = (callee: string): boolean => revertsForm(form, callee);
-    const revertArg = form.kind === 'paired' ? 1 : 0;
+    const revertArg = form.kind === 'paired' ? (form.revertArg ?? 1) : 0;
     // the region ends before the same variable is overridden again
     const reOverride = raw.find((x) => x.n.s > r.n.e && x !== r && formKey(x.site.callee, x.site.args) === key && sameSaved(ctx.text, body, x, form.kind, saved));
     const reverts = raw.filter((x) => x.n.s > r.n.e && (!reOverride || x.n.s < reOverride.n.s) && isRevert(x.site.callee) && (saved === undefined || revertsSaved(x.site.args, revertArg, saved)));
@@ -131,7 +131,8 @@ export function outParamErrorGuard(text: string, body: N, x: RawCall, blocks: N[
   const args = x.site.args;
   // an out-parameter form, or (`old = access_override_creds(); if (!old) return -ENOMEM;`) one
   // that returns NULL or an error pointer when it could not switch: nothing switched there
-  const outParam = args.length >= 2 && /^&/.test(args[args.length - 1] ?? '');
+  const savedArg = CRED_FORMS[formKey(x.site.callee, args) ?? '']?.savedArg;
+  const outParam = savedArg !== undefined ? /^&/.test(args[savedArg] ?? '') : args.length >= 2 && /^&/.test(args[args.length - 1] ?? '');
   const before = text.slice(Math.max(body.s, x.n.s - 40), x.n.s);
   let open: number;
   const cond = outParam ? /\bif\s*\((\s*unlikely\s*\()?\s*$/.exec(before) : null;
@@ -166,7 +167,7 @@ export function savedName(text: string, body: N, x: RawCall): string | undefined
 /** Does this later override store into the same variable? */
 export function sameSaved(text: string, body: N, x: RawCall, kind: string, saved: string | undefined): boolean {
   if (!saved) return true;
-  if (kind === 'paired') return (x.site.args[1] ?? '').replace(/^&\s*/, '') === saved;
+  if (kind === 'paired') return (x.site.args[CRED_FORMS[formKey(x.site.callee, x.site.args) ?? '']?.savedArg ?? 1] ?? '').replace(/^&\s*/, '') === saved;
   if (x.site.args.length >= 2 && (x.site.args[x.site.args.length - 1] ?? '').replace(/^&\s*/, '') === saved) return true;
   const before = text.slice(Math.max(body.s, x.n.s - 120), x.n.s);
   const m = /([A-Za-z_][\w.>-]*)\s*=\s*$/.exec(before);
@@ -216,6 +217,7 @@ export function formKey(callee: string, a: string[]): string | undefined {
 
 export function credText(form: { cred: (typeof CRED_FORMS)[string]['cred'] }, a: string[], key: string): string {
   if (form.cred === 'kernel') return 'kernel';
+  if ('fixed' in form.cred) return form.cred.fixed;
   if ('argField' in form.cred) return `${a[form.cred.argField] ?? form.cred.otherwise}->${form.cred.field}`;
   // scoped_class(override_creds_ovl, old, sb): the class's own arguments follow the class and variable names
   const offset = key.startsWith('scoped_class(') ? 2 : 0;
