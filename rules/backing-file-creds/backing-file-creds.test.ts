@@ -225,6 +225,11 @@ const invalid: InvalidCase[] = [
     expect: ['introduced fs/overlayfs/file.c:38 openCreds (high)', 'introduced fs/overlayfs/file.c:42 callerCreds (high)'],
   },
   {
+    name: "fuse: the creds kept for the backing file set to the kernel's (prepare_kernel_cred(&init_task)), whoever registers it",
+    patches: [{ subject: 'fuse: register backing files as the kernel', edit: { 'fs/fuse/passthrough.c': (t) => t + '\nstatic void fuse_backing_set_cred(struct fuse_backing *fb)\n{\n\tfb->cred = prepare_kernel_cred(&init_task);\n}\n' } }],
+    expect: ['introduced fs/fuse/passthrough.c:20 keptKernelCreds (high)'],
+  },
+  {
     name: 'fuse: ctx.cred from a local that holds current_cred()',
     patches: [{ subject: 'fuse: use the caller creds, through a local', edit: { 'fs/fuse/passthrough.c': (t) => t.replace('\tstruct backing_file_ctx ctx = {\n\t\t.cred = ff->cred,', '\tconst struct cred *cred = current_cred();\n\tstruct backing_file_ctx ctx = {\n\t\t.cred = cred,') } }],
     expect: ['introduced fs/fuse/passthrough.c:12 ctxCred (high)'],
@@ -331,12 +336,16 @@ const invalid: InvalidCase[] = [
 
 const valid: ValidCase[] = [
   {
+    name: "fuse: prepare_kernel_cred(current) copies the registering daemon's own creds, not the kernel's",
+    patches: [{ subject: 'fuse: keep a kernel-style copy of the daemon creds', edit: { 'fs/fuse/passthrough.c': (t) => t + '\nstatic void fuse_backing_set_cred(struct fuse_backing *fb)\n{\n\tfb->cred = prepare_kernel_cred(current);\n}\n' } }],
+  },
+  {
     name: "nfsd: nfs4_save_creds()'s error return switched nothing",
     tree: { 'fs/nfsd/nfs4recover.c': NFSD_RECDIR },
     patches: [{ subject: 'nfsd: say why the recovery directory was not opened', edit: { 'fs/nfsd/nfs4recover.c': (t) => t.replace('\tif (status < 0)\n\t\treturn status;\n', '\tif (status < 0) {\n\t\tpr_warn("NFSD: no creds for the recovery directory\\n");\n\t\treturn status;\n\t}\n') } }],
   },
   {
-    // a guard kept from round 3 (reverted): kernel credentials kept by a stack are wrong except where they are its design
+    // kernel credentials kept by a stack are wrong except where they are its design
     name: "cachefiles: cache->cache_cred derived from kernel credentials is the cache's own (linux-cachefs)",
     tree: { 'fs/cachefiles/security.c': '// synthetic\n#include "internal.h"\n\nint cachefiles_get_security_ID(struct cachefiles_cache *cache)\n{\n\treturn 0;\n}\n' },
     patches: [{ subject: 'cachefiles: Add security derivation', edit: { 'fs/cachefiles/security.c': (t) => t.replace('\treturn 0;\n', '\tstruct cred *new = prepare_kernel_cred(current);\n\n\tif (!new)\n\t\treturn -ENOMEM;\n\tcache->cache_cred = new;\n\treturn 0;\n') } }],

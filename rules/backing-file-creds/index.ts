@@ -48,7 +48,17 @@ const OTHER_ACCESS: Record<string, { fileArg: number; what: string; path?: boole
 const CURRENT_CALLS = new Set(['current_cred', 'get_current_cred', 'current_real_cred', 'prepare_creds']);
 
 /** Calls whose value a stack may keep as the credentials of its backing file's I/O (`ff->cred = get_current_cred()`). */
-const CRED_CAPTURES = ['get_current_cred', 'prepare_creds', 'current_cred'];
+const CRED_CAPTURES = ['get_current_cred', 'prepare_creds', 'current_cred', 'prepare_kernel_cred'];
+
+/**
+ * kernel/cred.c: prepare_kernel_cred(daemon) copies daemon's credentials, or
+ * init's when it is NULL: the kernel's own, with every capability. The
+ * argument says whose: `current` (a daemon registering itself) is the task.
+ */
+function kernelCredsOf(rhs: string): boolean {
+  const m = /^prepare_kernel_cred\((.*)\)$/.exec(rhs);
+  return !!m && /^(?:&\s*init_task|NULL|0)$/.test(m[1]!.trim());
+}
 
 export default defineRule({
   id: 'backing-file-creds',
@@ -62,6 +72,7 @@ export default defineRule({
       wrongPrincipal: '{{what}} on {{file}}, {{noun}}, runs under {{cred}}, but {{stack}} must use {{credHint}}',
       ctxCred: 'backing_file ctx.cred is {{cred}} here: {{noun}} would be accessed with {{whose}}; {{stack}} must use {{credHint}}',
       capturedCreds: "{{target}} takes the credentials of the task that runs {{entry}} ({{cred}}); {{stack}} later accesses {{noun}} with them, where it must use {{credHint}}",
+      keptKernelCreds: '{{target}} is set to kernel credentials ({{cred}}); {{stack}} later accesses {{noun}} with them, where it must use {{credHint}}',
       unbalanced: '{{api}}({{cred}}) on line {{start}} is not reverted when this {{how}} leaves {{fn}}(): the task keeps the overridden credentials',
       outsideStackCreds: "{{what}} on the cache runs outside {{credHint}} (reached from {{entry}}): {{stack}} does its namespace, metadata and space work as the cache",
       openCreds: "{{api}}() opens {{noun}} with {{cred}}: {{stack}} opens its files with {{credHint}}, and its I/O relies on that",
@@ -76,6 +87,7 @@ export default defineRule({
       wrongPrincipal: "This accesses {{file}}, {{noun}}, under {{cred}}. Shouldn't {{stack}} use {{credHint}} here?",
       ctxCred: "Setting ctx.cred to {{cred}} makes the I/O on {{noun}} run with {{whose}}. Shouldn't {{stack}} use {{credHint}}?",
       capturedCreds: "{{target}} now holds the credentials of whoever runs {{entry}}. Isn't {{noun}} later accessed with them? I'd expect {{stack}} to use {{credHint}}.",
+      keptKernelCreds: "{{target}} now holds kernel credentials. Doesn't every later access to {{noun}} then run with all capabilities, whoever asked? I'd expect {{stack}} to use {{credHint}}.",
       unbalanced: "Doesn't this {{how}} leave {{fn}}() with the credentials from {{api}}() still overridden? It looks like the revert is skipped on this path.",
       outsideStackCreds: "Shouldn't {{what}} run inside cachefiles_begin_secure(), as the rest of cachefiles' namespace and space work does? Reached from {{entry}}, it runs as the netfs caller.",
       openCreds: "{{api}}() opens {{noun}} with {{cred}} here. Doesn't {{stack}} rely on opening its files with {{credHint}}?",
@@ -213,6 +225,7 @@ export default defineRule({
      */
     function capturedCreds(fn: FunctionFacts, site: CallSite, stack: kb.Stack): void {
       if (stack.principal !== 'stack') return;
+      if (site.callee === 'prepare_kernel_cred') return keptKernelCreds(fn, site, stack);
       let a = fn.assigns.find((x) => x.line === site.line && stack.goodCreds.some((r) => r.test(normExpr(x.lhs))) && unwrapPassthrough(normExpr(x.rhs)).startsWith(site.callee));
       // `cred = prepare_creds(); ... cmpxchg(&fb->cred, NULL, cred)`: a local stored into the field later
       if (!a) {
@@ -240,6 +253,31 @@ export default defineRule({
           ...(replaced ? [{ kind: 'note' as const, text: `before this patch, line ${replaced.line}: ${lhs} = ${normExpr(replaced.rhs)}`, file: fn.file, line: a.line }] : []),
           { kind: 'scope', text: `${lhs} = ${normExpr(a.rhs)}: the ${bad ? 'calling ' : ''}task's credentials, kept`, file: fn.file, line: a.line },
         ],
+      });
+    }
+
+    /**
+     * `fb->cred = prepare_kernel_cred(&init_task)`: kernel credentials kept
+     * where the stack keeps its principal's for the backing file's I/O (the
+     * FUSE daemon's, the mounter's): every later access runs with all
+     * capabilities, whoever asked. Whoever runs this does not matter. A
+     * stack whose own creds derive from the kernel's (cachefiles' cache_cred,
+     * whose goodCreds take kernel) is not asked; prepare_kernel_cred(current)
+     * copies the task's own (the daemon registering itself): not kernel creds.
+     */
+    function keptKernelCreds(fn: FunctionFacts, site: CallSite, stack: kb.Stack): void {
+      if (goodCred(stack, 'kernel')) return;
+      const a = fn.assigns.find((x) => x.line === site.line && stack.goodCreds.some((r) => r.test(normExpr(x.lhs))) && unwrapPassthrough(normExpr(x.rhs)).startsWith(site.callee));
+      if (!a) return;
+      const rhs = unwrapPassthrough(normExpr(a.rhs));
+      if (!kernelCredsOf(rhs)) return;
+      const lhs = normExpr(a.lhs);
+      ctx.report({
+        messageId: 'keptKernelCreds',
+        data: { target: lhs, cred: normExpr(a.rhs), noun: nounOf(stack), stack: stack.id, credHint: stack.credHint },
+        at: { file: fn.file, line: a.line },
+        key: `keptKernelCreds|${lhs}`,
+        witness: [{ kind: 'scope', text: `${lhs} = ${normExpr(a.rhs)}: kernel credentials, kept for ${nounOf(stack)}'s I/O`, file: fn.file, line: a.line }],
       });
     }
 
