@@ -85,6 +85,13 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'xsrv: peek at the page cache first', edit: { 'fs/xsrv/vfs.c': (t) => t.replace('\treturn 0;\n}\n\nint xsrv_read', '\tstruct folio *folio = filemap_get_folio(file->f_mapping, offset >> PAGE_SHIFT);\n\n\tif (!IS_ERR(folio))\n\t\tfolio_put(folio);\n\treturn 0;\n}\n\nint xsrv_read') } }],
     expect: ['introduced fs/xsrv/vfs.c:6 foreignMapping (high)'],
   },
+  {
+    name: "coda-like, no tree: the container file's page cache, the container reached through cfi->cfi_container whose setter is out of view",
+    mode: 'patch-only',
+    tree: { 'fs/coda/file.c': '// synthetic\n#include "coda_fs_i.h"\n\nstatic ssize_t coda_file_read_iter(struct kiocb *iocb, struct iov_iter *to)\n{\n\tstruct file *coda_file = iocb->ki_filp;\n\tstruct coda_file_info *cfi = coda_ftoc(coda_file);\n\tssize_t ret = 0;\n\n\treturn ret;\n}\n\nvoid coda_set_container(struct coda_file_info *cfi, struct file *host_file)\n{\n\tcfi->cfi_container = host_file;\n}\n' },
+    patches: [{ subject: 'coda: serve small reads from the container page cache', edit: { 'fs/coda/file.c': (t) => t.replace('\tssize_t ret = 0;\n\n\treturn ret;', '\tssize_t ret = 0;\n\tstruct file *host = cfi->cfi_container;\n\tstruct folio *folio = read_mapping_folio(host->f_mapping, iocb->ki_pos >> PAGE_SHIFT, host);\n\n\tif (!IS_ERR(folio))\n\t\tfolio_put(folio);\n\treturn ret;') } }],
+    expect: ['introduced fs/coda/file.c:10 foreignMapping (medium)'],
+  },
 ];
 
 const valid: ValidCase[] = [

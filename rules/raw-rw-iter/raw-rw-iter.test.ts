@@ -208,6 +208,20 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'init: read the ramdisk image without the permission hooks', edit: { 'init/do_mounts_rd.c': (t) => t.replace('kernel_read(in_file,', '__kernel_read(in_file,') } }],
     expect: ['introduced init/do_mounts_rd.c:9 reroutedKeep (high)'],
   },
+  {
+    name: "gadget-like: __kernel_read() on a LUN's backing file, curlun->filp (filp_open() in fsg_lun_open(), out of view)",
+    mode: 'patch-only',
+    tree: { 'drivers/usb/gadget/function/f_mass_storage.c': '// synthetic\n#include "storage_common.h"\n\nstatic int do_read(struct fsg_common *common, struct fsg_lun *curlun, char *buf, unsigned int amount, loff_t file_offset)\n{\n\tssize_t nread;\n\n\tnread = kernel_read(curlun->filp, buf, amount, &file_offset);\n\treturn nread < 0 ? nread : 0;\n}\n' },
+    patches: [{ subject: 'usb: gadget: f_mass_storage: skip the permission hooks on reads', edit: { 'drivers/usb/gadget/function/f_mass_storage.c': (t) => t.replace('kernel_read(curlun->filp,', '__kernel_read(curlun->filp,') } }],
+    expect: ['introduced drivers/usb/gadget/function/f_mass_storage.c:8 reroutedKeep (medium)'],
+  },
+  {
+    name: "patch-only: a hunk whose git heading is a label (`retry:`), not its function: the model names the function, its parameter followed to the backing file",
+    mode: 'patch-only',
+    tree: { 'drivers/block/xloop.c': '// synthetic\n#include <linux/fs.h>\n\nstatic int xloop_read(struct loop_device *lo, struct file *file, void *buf, size_t len, loff_t pos)\n{\n\tint tries = 0;\n\nretry:\n\ttries++;\n\tif (tries > 3)\n\t\treturn -EIO;\n\treturn 0;\n}\n\nstatic int xloop_queue(struct loop_device *lo, void *buf, size_t len, loff_t pos)\n{\n\treturn xloop_read(lo, lo->lo_backing_file, buf, len, pos);\n}\n' },
+    patches: [{ subject: 'xloop: read without the hooks', edit: { 'drivers/block/xloop.c': (t) => t.replace('\t\treturn -EIO;\n\treturn 0;', '\t\treturn -EIO;\n\tif (__kernel_read(file, buf, len, &pos) == -EAGAIN)\n\t\tgoto retry;\n\treturn 0;') } }],
+    expect: ['introduced drivers/block/xloop.c:12 raw (low)'],
+  },
 ];
 
 const valid: ValidCase[] = [

@@ -288,10 +288,11 @@ function baseType(fn: FunctionFacts, base: string): string | undefined {
 /** `nf->nf_file`: a field that always holds another filesystem's file (FOREIGN_FILE_FIELDS), of that struct or of a base whose type is not known. */
 function foreignField(fn: FunctionFacts | undefined, expr: string): { name: string; struct: string } | undefined {
   const mem = splitMember(expr);
-  const fact = mem ? FOREIGN_FILE_FIELDS[mem.field] : undefined;
-  if (!mem || !fact) return undefined;
+  const facts = mem ? FOREIGN_FILE_FIELDS[mem.field] : undefined;
+  if (!mem || !facts) return undefined;
   const t = fn ? baseType(fn, mem.base) : undefined;
-  return !t || t === fact.struct ? { name: mem.field, struct: fact.struct } : undefined;
+  const fact = facts.find((f) => (t ? t === f.struct : !f.paths || (!!fn && f.paths.some((p) => fn.file.startsWith(p)))));
+  return fact ? { name: mem.field, struct: fact.struct } : undefined;
 }
 
 /** `obj->base.filp` in drivers/gpu/drm/: a field that holds a file the code made for its own use (PRIVATE_FILE_FIELDS). */
@@ -372,6 +373,16 @@ export function classifyFile(graph: CodeGraph, fn: FunctionFacts, expr: string, 
     if (c.kind === 'backing') return c;
     if (c.kind === 'own') own ??= o;
     else unknown ??= o;
+  }
+  // a trace that ends where the graph stops (a parameter whose callers are not in view) may have
+  // passed a field that always holds another filesystem's file: cfi->cfi_container = host_file
+  for (const o of unknown ? origins : []) {
+    const i = o.steps.findIndex((st) => foreignField(graph.resolve(st.fn, st.file), st.expr));
+    if (i < 0 || classifyRoot(graph, o).kind === 'own') continue;
+    const st = o.steps[i]!;
+    const f = foreignField(graph.resolve(st.fn, st.file), st.expr)!;
+    const cut = { steps: o.steps.slice(0, i + 1), root: st.expr };
+    return { kind: 'backing', stack: stackFor(st.file) ?? stackFor(o.steps[0]!.file), strong: true, why: `${st.expr} is ${f.struct}'s ${f.name}, a file of another filesystem`, origin: cut };
   }
   if (own && !unknown) return { kind: 'own', why: `${own.root} is the file ${lastFn(own)}() implements`, origin: own };
   return { kind: 'unknown', origin: unknown ?? own ?? { steps: [], root: normExpr(expr) } };

@@ -5,7 +5,8 @@
 
 import type { CallSite, CodeGraph, FileFacts, FunctionFacts } from '../cgraph/types.js';
 import type { ExtractOptions } from '../cgraph/extract/index.js';
-import { InputError, isKernelC, type FileDiff, type Patch } from '../patch/types.js';
+import { InputError, isKernelC, type FileDiff, type Hunk, type Patch } from '../patch/types.js';
+import { sectionFunctionName } from '../cgraph/extract/index.js';
 import type { FileApplyResult } from '../tree/types.js';
 import type { Base } from './base.js';
 import type { PostLineInfo, runImage } from './engine.js';
@@ -93,15 +94,24 @@ export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeG
       let align: FileAlignment | undefined;
       const counterparts: Counterparts = new Map();
       let preFragment: FileFacts | undefined;
+      // git's heading is the last line above the hunk that looks like a definition: a label
+      // (`retry:`), a struct, nothing. Where it names no function, the model's file, lined up
+      // with the hunks, says whose body the hunk starts in.
+      let headings = hunks.map((h) => h.section);
       if (pre && r.oldPath) {
-        const pf = (preFragment = extract(r.oldPath, '', { fragment: { sections: hunks.map((h) => section(pre, h.oldStart, h.oldLines, h.section)) } }));
+        let pf = (preFragment = extract(r.oldPath, '', { fragment: { sections: hunks.map((h, i) => section(pre, h.oldStart, h.oldLines, headings[i]!)) } }));
         // the model's own file by blob id, or by where the calls the hunks show sit in it
         align = known && (sameBlob(diff?.oldBlob, known) ? { delta: 0, exact: true } : alignToModel(pf, known));
+        const named = known && align && align.file !== false ? modelHeadings(hunks, known, align.delta) : undefined;
+        if (named) {
+          headings = named;
+          pf = preFragment = extract(r.oldPath, '', { fragment: { sections: hunks.map((h, i) => section(pre, h.oldStart, h.oldLines, headings[i]!)) } });
+        }
         preFacts.push(known ? fillFragments(pf, known, align, hunks, 'pre', counterparts) : pf);
         removedPreLines.set(r.oldPath, new Set(hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'del' && l.oldLine !== undefined).map((l) => l.oldLine!))));
       }
       if (post && r.path) {
-        const pf = extract(r.path, '', { fragment: { sections: hunks.map((h) => section(post, h.newStart, h.newLines, h.section)) } });
+        const pf = extract(r.path, '', { fragment: { sections: hunks.map((h, i) => section(post, h.newStart, h.newLines, headings[i]!)) } });
         postFacts.push(known ? fillFragments(pf, known, align, hunks, 'post', counterparts, preFragment?.functions) : pf);
         postTexts.set(r.path, (l) => post.get(l));
         byPost.set(r.path, r);
@@ -269,4 +279,22 @@ function removalPoints(r: FileApplyResult, diff: FileDiff | undefined): number[]
     }
   }
   return out;
+}
+
+/**
+ * The hunks' headings with each one that names no function (sectionFunctionName())
+ * replaced by the model function whose body holds the hunk's first line
+ * (pre-image line = model line + delta); undefined when none changes.
+ */
+function modelHeadings(hunks: readonly Hunk[], known: FileFacts, delta: number): string[] | undefined {
+  let changed = false;
+  const out = hunks.map((h) => {
+    if (sectionFunctionName(h.section)) return h.section;
+    const at = h.oldStart - delta;
+    const m = known.functions.find((f) => f.line < at && at <= f.endLine && !f.name.startsWith('<'));
+    if (!m) return h.section;
+    changed = true;
+    return `${m.static ? 'static ' : ''}${m.returns ? `${m.returns} ` : ''}${m.name}(${m.params.map((p) => `${p.type} ${p.name}`.replace(/\*\s+/g, '*')).join(', ')})`;
+  });
+  return changed ? out : undefined;
 }

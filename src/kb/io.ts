@@ -166,6 +166,7 @@ export const FOREIGN_FILE_SOURCES: Record<string, Fact & { opens?: true }> = tab
   fdget_pos: { opens: true, source: 'fs/file.c: fdget_pos()' },
   dentry_create: { opens: true, source: 'fs/open.c: dentry_create() (nfsd creates and opens the exported file)' },
   file_open_root_mnt: { opens: true, source: 'include/linux/fs.h: file_open_root_mnt()' },
+  ecryptfs_file_to_lower: { source: "fs/ecryptfs/ecryptfs_kernel.h: ecryptfs_file_to_lower() returns the lower filesystem's file" },
   nfs42_ssc_open: { source: "fs/nfsd/nfs4proc.c: nfs42_ssc_open() opens an inter-server COPY's source file on the NFS mount of the other server (fs/nfs/nfs4file.c __nfs42_ssc_open())" },
   ovl_real_file: { source: 'fs/overlayfs/file.c: ovl_real_file() returns the real (lower or upper) file' },
   ovl_real_file_meta: { source: 'fs/overlayfs/file.c: ovl_real_file_meta()' },
@@ -177,12 +178,29 @@ export const FOREIGN_FILE_SOURCES: Record<string, Fact & { opens?: true }> = tab
 /**
  * Struct fields that always hold a file another filesystem owns, whoever set
  * them: the struct's name, so a field of the same name elsewhere is not taken
- * for it (a local whose type is not known is).
+ * for it (a base whose type is not known is, inside `paths` when they are
+ * given: a field name as common as `filp` or `file` is only taken by name in
+ * its own subsystem).
  */
-export const FOREIGN_FILE_FIELDS: Record<string, Fact & { struct: string }> = table({
-  swap_file: { struct: 'struct swap_info_struct', source: 'mm/swapfile.c: SYSCALL_DEFINE2(swapon) sets p->swap_file to the file file_open_name() opened by path, on whatever filesystem holds it' },
-  nf_file: { struct: 'struct nfsd_file', source: 'fs/nfsd/filecache.c: nfsd_file_do_acquire() sets nf->nf_file to the file nfsd_open_verified() opened on the exported filesystem (__nfsd_open(): dentry_open())' },
-});
+export interface ForeignField extends Fact {
+  struct: string;
+  paths?: readonly string[];
+}
+export const FOREIGN_FILE_FIELDS: Record<string, readonly ForeignField[]> = table({
+  swap_file: [{ struct: 'struct swap_info_struct', source: 'mm/swapfile.c: SYSCALL_DEFINE2(swapon) sets p->swap_file to the file file_open_name() opened by path, on whatever filesystem holds it' }],
+  nf_file: [{ struct: 'struct nfsd_file', source: 'fs/nfsd/filecache.c: nfsd_file_do_acquire() sets nf->nf_file to the file nfsd_open_verified() opened on the exported filesystem (__nfsd_open(): dentry_open())' }],
+  cfi_container: [{ struct: 'struct coda_file_info', source: "fs/coda/file.c: coda_open() sets cfi->cfi_container to the host file Venus handed over (fs/coda/psdev.c: fget() of the daemon's fd), on the local filesystem Coda caches into" }],
+  lower_file: [{ struct: 'struct ecryptfs_inode_info', paths: ['fs/ecryptfs/'], source: 'fs/ecryptfs/main.c: ecryptfs_init_lower_file() sets inode_info->lower_file to the lower filesystem\'s file (ecryptfs_privileged_open())' }],
+  wfi_file: [{ struct: 'struct ecryptfs_file_info', paths: ['fs/ecryptfs/'], source: 'fs/ecryptfs/file.c: ecryptfs_open() ecryptfs_set_file_lower(file, lower_file): the lower filesystem\'s file' }],
+  fd_file: [{ struct: 'struct fd_dev', paths: ['drivers/target/'], source: 'drivers/target/target_core_file.c: fd_configure_device() sets fd_dev->fd_file = filp_open(fd_dev->fd_dev_name, ...), the backstore file' }],
+  fd_prot_file: [{ struct: 'struct fd_dev', paths: ['drivers/target/'], source: 'drivers/target/target_core_file.c: fd_init_prot() sets fd_dev->fd_prot_file = filp_open(...)' }],
+  backing_dev: [{ struct: 'struct zram', paths: ['drivers/block/zram/'], source: 'drivers/block/zram/zram_drv.c: backing_dev_store() sets zram->backing_dev = filp_open(file_name, ...)' }],
+  filp: [
+    { struct: 'struct ksmbd_file', paths: ['fs/smb/server/'], source: 'fs/smb/server/vfs_cache.c: ksmbd_open_fd() keeps the file ksmbd opened on the share (dentry_open() in smb2_open())' },
+    { struct: 'struct fsg_lun', paths: ['drivers/usb/gadget/'], source: 'drivers/usb/gadget/function/storage_common.c: fsg_lun_open() sets curlun->filp = filp_open(filename, ...), the backing file of a LUN' },
+  ],
+  file: [{ struct: 'struct bitmap_storage', paths: ['drivers/md/'], source: "drivers/md/md.c: set_bitmap_file() takes the administrator's fd with fget() into mddev->bitmap_info.file; md-bitmap.c __bitmap_create() keeps it in bitmap->storage.file" }],
+})
 
 /**
  * Calls that make a file for the caller's own use (shmem, anonymous inodes,
