@@ -75,6 +75,9 @@ const OVL_LONG_OPEN = (t: string): string => OVL_WITH_OPEN(t).replace(OVL_OPEN_R
 /** nfsd's recovery directory, opened under nfs4_save_creds() (fsuid root). */
 const NFSD_RECDIR = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: nfsd opening its recovery directory as root. */\n#include "nfsd.h"\n\nstatic int nfsd4_init_recdir(struct nfsd_net *nn)\n{\n\tconst struct cred *original_cred;\n\tint status;\n\n\tstatus = nfs4_save_creds(&original_cred);\n\tif (status < 0)\n\t\treturn status;\n\n\tnn->rec_file = filp_open(user_recovery_dirname, O_RDONLY | O_DIRECTORY, 0);\n\tif (IS_ERR(nn->rec_file)) {\n\t\tstatus = PTR_ERR(nn->rec_file);\n\t\tnn->rec_file = NULL;\n\t}\n\n\tnfs4_reset_creds(original_cred);\n\treturn status;\n}\n';
 
+/** cachefiles' withdrawal: an unlink under cachefiles_begin_secure() in the caller. */
+const CACHEFILES_WITHDRAW = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: cachefiles withdrawing an object. */\n#include "internal.h"\n\nstatic void cachefiles_unlink(struct cachefiles_cache *cache, struct dentry *dir, struct dentry *dentry)\n{\n\tvfs_unlink(&nop_mnt_idmap, d_inode(dir), dentry, NULL);\n}\n\nstatic void cachefiles_clean_up_object(struct cachefiles_object *object, struct cachefiles_cache *cache)\n{\n\tif (test_bit(FSCACHE_COOKIE_RETIRED, &object->cookie->flags))\n\t\tcachefiles_unlink(cache, object->dir, object->dentry);\n\telse\n\t\tcachefiles_commit_object(object, cache);\n}\n\nstatic void cachefiles_withdraw_cookie(struct fscache_cookie *cookie)\n{\n\tstruct cachefiles_object *object = cookie->cache_priv;\n\tstruct cachefiles_cache *cache = object->volume->cache;\n\tconst struct cred *saved_cred;\n\n\tcachefiles_begin_secure(cache, &saved_cred);\n\tcachefiles_clean_up_object(object, cache);\n\tcachefiles_end_secure(cache, saved_cred);\n}\n\nconst struct fscache_cache_ops cachefiles_cache_ops = {\n\t.withdraw_cookie\t= cachefiles_withdraw_cookie,\n};\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -331,6 +334,24 @@ const invalid: InvalidCase[] = [
     tree: { 'fs/nfsd/nfs4recover.c': NFSD_RECDIR },
     patches: [{ subject: 'nfsd: refuse a read-only recovery directory', edit: { 'fs/nfsd/nfs4recover.c': (t) => t.replace('\t\tnn->rec_file = NULL;\n\t}\n', '\t\tnn->rec_file = NULL;\n\t}\n\tif (nn->rec_file && __mnt_is_readonly(nn->rec_file->f_path.mnt))\n\t\treturn -EROFS;\n') } }],
     expect: ['introduced fs/nfsd/nfs4recover.c:20 unbalanced (high)'],
+  },
+  {
+    name: "fuse: a backing_file_*() helper newer than the knowledge base, handed a ctx whose cred is the FUSE file's own f_cred",
+    patches: [{ subject: 'fuse: passthrough fallocate', edit: { 'fs/fuse/passthrough.c': (t) => t + '\nlong fuse_passthrough_fallocate(struct file *file, int mode, loff_t offset, loff_t len)\n{\n\tstruct fuse_file *ff = file->private_data;\n\tstruct file *backing_file = fuse_file_passthrough(ff);\n\tstruct backing_file_ctx ctx = {\n\t\t.cred = file->f_cred,\n\t\t.user_file = file,\n\t};\n\n\treturn backing_file_fallocate(backing_file, mode, offset, len, &ctx);\n}\n\nstatic long fuse_file_fallocate(struct file *file, int mode, loff_t offset, loff_t len)\n{\n\treturn fuse_passthrough_fallocate(file, mode, offset, len);\n}\n\nstatic const struct file_operations fuse_file_operations = {\n\t.fallocate\t= fuse_file_fallocate,\n};\n' } }],
+    expect: ['introduced fs/fuse/passthrough.c:23 ctxCred (high)'],
+  },
+  {
+    name: "cachefiles: the switch moved from the caller into the helper, around one branch only: the unlink of the other is left outside",
+    tree: { 'fs/cachefiles/interface.c': CACHEFILES_WITHDRAW },
+    patches: [{ subject: 'cachefiles: narrow the secure section', edit: { 'fs/cachefiles/interface.c': (t) => t.replace('\telse\n\t\tcachefiles_commit_object(object, cache);', '\telse {\n\t\tconst struct cred *saved_cred;\n\n\t\tcachefiles_begin_secure(cache, &saved_cred);\n\t\tcachefiles_commit_object(object, cache);\n\t\tcachefiles_end_secure(cache, saved_cred);\n\t}').replace('\tconst struct cred *saved_cred;\n\n\tcachefiles_begin_secure(cache, &saved_cred);\n\tcachefiles_clean_up_object(object, cache);\n\tcachefiles_end_secure(cache, saved_cred);', '\tcachefiles_clean_up_object(object, cache);') } }],
+    expect: ['introduced fs/cachefiles/interface.c:27 switchNarrowed (high)'],
+  },
+  {
+    name: 'patch-only: an override in one hunk, its revert in another, and a return the second hunk shows between them',
+    mode: 'patch-only',
+    tree: { 'drivers/usb/gadget/function/xstorage.c': '// synthetic\n#include <linux/fs.h>\n\nstatic int xs_do_read(struct fsg_lun *curlun, char *buf, size_t amount, loff_t pos)\n{\n\tssize_t nread;\n\tint a = 0;\n\n\tnread = kernel_read(curlun->filp, buf, amount, &pos);\n\ta++;\n\ta++;\n\ta++;\n\ta++;\n\ta++;\n\ta++;\n\tif (signal_pending(current))\n\t\treturn -EINTR;\n\n\treturn nread < 0 ? nread : a;\n}\n' },
+    patches: [{ subject: 'usb: gadget: read the LUN file as its opener', edit: { 'drivers/usb/gadget/function/xstorage.c': (t) => t.replace('\n\tnread = kernel_read(', '\n\told_cred = override_creds(curlun->filp->f_cred);\n\tnread = kernel_read(').replace('\t\treturn -EINTR;\n\n', '\t\treturn -EINTR;\n\trevert_creds(old_cred);\n\n') } }],
+    expect: ['introduced drivers/usb/gadget/function/xstorage.c:18 unbalanced (medium)'],
   },
 ];
 

@@ -44,7 +44,8 @@ export interface RuleReference {
 
 /**
  * One thing a rule looks at. A file (or the part of a patch) can matter to
- * the rule when any of its triggers matches: it calls one of `calls`,
+ * the rule when any of its triggers matches: it calls one of `calls` (or a
+ * name `callsMatching` matches),
  * includes one of `includes`, exports one of `exports`, or switches
  * credentials (`credScopes`), in a file `where` accepts (every file when
  * absent).
@@ -52,6 +53,8 @@ export interface RuleReference {
 export interface Trigger {
   /** Direct callee names and member paths as the indexer records them (`f_op->read_iter`). */
   calls?: readonly string[];
+  /** A family of callees by name, for helpers newer than the knowledge base (`backing_file_*()`): they reach call() too. */
+  callsMatching?: RegExp;
   /** Includes, as tree paths (`fs/internal.h`, however the file spells it). */
   includes?: readonly string[];
   /** Symbols exported with EXPORT_SYMBOL*(). */

@@ -26,6 +26,7 @@ function matches(t: Trigger, s: FileSummary): boolean {
   if (t.credScopes && s.credScopes) return true;
   const x = setsOf(t);
   if (x.calls.size && s.callees.some((c) => x.calls.has(c))) return true;
+  if (t.callsMatching && s.callees.some((c) => t.callsMatching!.test(c))) return true;
   if (x.exports.size && s.exports.some((e) => x.exports.has(e))) return true;
   if (x.includes.size && s.localIncludes.some((i) => x.includes.has(resolveInclude(s.path, i)))) return true;
   return false;
@@ -41,8 +42,12 @@ export function anyRelevant(rules: readonly RuleDefinition[], s: FileSummary): b
   return rules.some((r) => relevantTo(r, s));
 }
 
-/** Per callee, the `where` tests under which a call to it reaches the rule's call() visitor (undefined: everywhere). */
-export type CallDispatch = Map<string, ((path: string) => boolean)[] | undefined>;
+/**
+ * Per callee, the `where` tests under which a call to it reaches the rule's
+ * call() visitor (undefined: everywhere); `matching`: the name families
+ * (Trigger.callsMatching) with theirs.
+ */
+export type CallDispatch = Map<string, ((path: string) => boolean)[] | undefined> & { matching?: { re: RegExp; where?: (path: string) => boolean }[] };
 
 const dispatchCache = new WeakMap<RuleDefinition, CallDispatch>();
 
@@ -51,6 +56,7 @@ export function callDispatch(rule: RuleDefinition): CallDispatch {
   if (d) return d;
   d = new Map();
   for (const t of rule.meta.triggers) {
+    if (t.callsMatching) (d.matching ??= []).push({ re: t.callsMatching, ...(t.where ? { where: t.where } : {}) });
     for (const c of t.calls ?? []) {
       if (!t.where) d.set(c, undefined);
       else if (!d.has(c)) d.set(c, [t.where]);
@@ -63,6 +69,7 @@ export function callDispatch(rule: RuleDefinition): CallDispatch {
 
 /** Does a call to `callee` in `path` reach the rule's call() visitor? */
 export function dispatches(d: CallDispatch, callee: string, path: string): boolean {
+  if (d.matching?.some((m) => m.re.test(callee) && (!m.where || m.where(path)))) return true;
   if (!d.has(callee)) return false;
   const where = d.get(callee);
   return !where || where.some((w) => w(path));

@@ -164,6 +164,8 @@ export const FOREIGN_FILE_SOURCES: Record<string, Fact & { opens?: true }> = tab
   fdget: { opens: true, source: "fs/file.c: fdget(): the calling task's own open file (fd_file(f) gives it)" },
   fdget_raw: { opens: true, source: 'fs/file.c: fdget_raw()' },
   fdget_pos: { opens: true, source: 'fs/file.c: fdget_pos()' },
+  open_exec: { opens: true, source: 'fs/exec.c: open_exec() opens an executable or interpreter by path (do_open_execat()), on whatever filesystem holds it (fs/binfmt_elf.c load_elf_binary() opens the interpreter so)' },
+  do_open_execat: { opens: true, source: 'fs/exec.c: do_open_execat(): bprm->file, the executable execve() opened by path' },
   dentry_create: { opens: true, source: 'fs/open.c: dentry_create() (nfsd creates and opens the exported file)' },
   file_open_root_mnt: { opens: true, source: 'include/linux/fs.h: file_open_root_mnt()' },
   ecryptfs_file_to_lower: { source: "fs/ecryptfs/ecryptfs_kernel.h: ecryptfs_file_to_lower() returns the lower filesystem's file" },

@@ -15,7 +15,8 @@
 // fragments.ts (hunks without their file), ../ctext.ts (C text helpers).
 
 import { sha1 } from '../hash.js';
-import { WORK_APIS } from '../../kb/index.js';
+import { credFormFor, revertsForm, WORK_APIS } from '../../kb/index.js';
+import { revertsSaved } from './creds.js';
 import { longLineAt, MAX_LINE, MAX_NESTING, MAX_SECTIONS, parseC, preprocess, tooDeepAt } from '../parse.js';
 import type { FileFacts, FunctionFacts, WorkFn } from '../types.js';
 import { functionName, lineIndex, splitArgs } from '../ctext.js';
@@ -88,6 +89,7 @@ export function extractFileFacts(path: string, text: string, opts?: ExtractOptio
       if (t !== undefined) extractUnit(preprocess(t), offset, facts, path, sec, `${i + 1}`, skip);
     }
     mergePartials(facts);
+    crossSectionLeaks(facts, opts.fragment.sections);
     for (const fn of facts.functions) if (fn.calls.some((c) => c.callee === TAIL_CALLEE)) fn.calls = fn.calls.filter((c) => c.callee !== TAIL_CALLEE);
   }
   return facts;
@@ -258,5 +260,40 @@ function extractUnit(text: string, lineOffset: number, facts: FileFacts, path: s
   // file-level declarations: ops tables
   for (const d of loose.decls) {
     facts.opsTables.push(...opsTable(T(d), L(d.s)));
+  }
+}
+
+/**
+ * An override one hunk shows whose revert a later hunk of the same function
+ * shows: each hunk was read alone, so the returns the later hunks show
+ * between the two were nobody's leak (f_mass_storage's do_read() with a new
+ * override_creds() around kernel_read() and the `return -EINTR;` of the hunk
+ * that adds the revert). Only a plain `saved = override(...)` form: an
+ * out-parameter form's error return sits right after it and switched nothing.
+ * Whether lines the hunks do not show revert first stays the rule's question
+ * (no revert line is set).
+ */
+function crossSectionLeaks(facts: FileFacts, sections: readonly FragmentSection[]): void {
+  for (const fn of facts.functions) {
+    if (!fn.partial) continue;
+    for (const sc of fn.credScopes) {
+      if (sc.kind === 'scoped' || sc.nested || sc.revertLine !== undefined || !sc.saved || !/^\w+$/.test(sc.saved)) continue;
+      const found = credFormFor(sc.api);
+      if (!found || found.generic || found.form.savedArg !== undefined) continue;
+      const form = found.form;
+      const revertArg = form.kind === 'paired' ? (form.revertArg ?? 1) : 0;
+      const revert = fn.calls.filter((c) => c.line > sc.startLine && revertsForm(form, c.callee) && revertsSaved(c.args, revertArg, sc.saved!)).sort((a, b) => a.line - b.line)[0];
+      if (!revert) continue;
+      const own = sections.find((x) => x.startLine <= sc.startLine && sc.startLine <= x.endLine);
+      for (const sec of sections) {
+        if (sec === own) continue;
+        for (const [i, text] of sec.lines.entries()) {
+          const line = sec.startLine + i;
+          if (line <= sc.startLine || line >= revert.line || line < fn.line || line > fn.endLine || !/^\s*return\b/.test(text)) continue;
+          if (!sc.leaks.some((l) => l.line === line)) sc.leaks.push({ line, kind: 'return', text: text.trim().replace(/\s+/g, ' ').slice(0, 80) });
+        }
+      }
+      sc.leaks.sort((a, b) => a.line - b.line);
+    }
   }
 }
