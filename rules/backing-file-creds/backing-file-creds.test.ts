@@ -353,6 +353,11 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'usb: gadget: read the LUN file as its opener', edit: { 'drivers/usb/gadget/function/xstorage.c': (t) => t.replace('\n\tnread = kernel_read(', '\n\told_cred = override_creds(curlun->filp->f_cred);\n\tnread = kernel_read(').replace('\t\treturn -EINTR;\n\n', '\t\treturn -EINTR;\n\trevert_creds(old_cred);\n\n') } }],
     expect: ['introduced drivers/usb/gadget/function/xstorage.c:18 unbalanced (medium)'],
   },
+  {
+    name: "erofs: readahead switching to rac->file's f_cred, the reader's file, not the backing file's",
+    patches: [{ subject: 'erofs: read ahead with the opener credentials', edit: { 'fs/erofs/fileio.c': (t) => t.replace('const struct address_space_operations erofs_fileio_aops = {\n\t.read_folio = erofs_fileio_read_folio,\n', 'static void erofs_fileio_readahead(struct readahead_control *rac)\n{\n\tconst struct cred *old_cred = override_creds(rac->file->f_cred);\n\n\terofs_fileio_rq_submit(NULL);\n\trevert_creds(old_cred);\n}\n\nconst struct address_space_operations erofs_fileio_aops = {\n\t.read_folio = erofs_fileio_read_folio,\n\t.readahead = erofs_fileio_readahead,\n') } }],
+    expect: ['preexisting fs/erofs/fileio.c:19 callerCreds (high)', 'introduced fs/erofs/fileio.c:34 scopeCreds (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [

@@ -358,6 +358,24 @@ describe('RAW_RW_ITER', () => {
     expect(r.reports[0]!.findings[0]!.fixedBy).toEqual({ index: 3, subject: 'erofs: go back to vfs_iocb_iter_read' });
   });
 
+  it('a raw call a later patch of the series only moves is reported once, where it came in', async () => {
+    const r = await runCase(RULE, {
+      name: 'moved later',
+      patches: [
+        { subject: 'erofs: read the backing file directly', edit: { 'fs/erofs/fileio.c': (t) => t.replace(
+          '\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);',
+          '\tret = rq->iocb.ki_filp->f_op->read_iter(&rq->iocb, &iter);',
+        ) } },
+        { subject: 'erofs: only read when there is something to read', edit: { 'fs/erofs/fileio.c': (t) => t.replace(
+          '\tret = rq->iocb.ki_filp->f_op->read_iter(&rq->iocb, &iter);',
+          '\tif (iov_iter_count(&iter))\n\t\tret = rq->iocb.ki_filp->f_op->read_iter(&rq->iocb, &iter);',
+        ) } },
+      ],
+    });
+    await expect(r.patches.join('')).toMatchFileSnapshot(fixtureName(91, 'series moved later'));
+    expect(r.reports.map((p) => p.findings.filter((f) => f.status !== 'preexisting').map(brief))).toEqual([['introduced fs/erofs/fileio.c:19 reroutedKeep (high)'], []]);
+  });
+
   it('renders a finding with its evidence', async () => {
     const r = await runCase(RULE, invalid[1]!);
     await expect(r.text).toMatchFileSnapshot('./fixtures/rendered.txt');

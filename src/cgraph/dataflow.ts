@@ -331,6 +331,9 @@ export function isOwnFileExpr(graph: CodeGraph, fn: FunctionFacts, expr: string)
   if (!isMethod) return false;
   if (fileParam && e === fileParam.name) return true;
   if (kiocbParam && e === `${kiocbParam.name}->ki_filp`) return true;
+  // ->readahead(struct readahead_control *rac): rac->file is the file being read ahead
+  const racParam = fn.params.find((p) => /\bstruct readahead_control\s*\*$/.test(p.type));
+  if (racParam && e === `${racParam.name}->file`) return true;
   return false;
 }
 

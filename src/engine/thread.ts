@@ -136,6 +136,10 @@ export async function checkThread(patches: Patch[], base: Base, o: ThreadOptions
   let graph: CodeGraph = touched.length ? await base.graph(touched) : MemoryCodeGraph.fromFiles([]);
   const seen: SeenFacts = new Map();
   const engine = { allow: o.allow };
+  // hazards an earlier patch of the series introduced: a later patch that only moves one
+  // carries it, the series reports it once, where it came in
+  const seriesSites = new Set<string>();
+  const seriesMoves = new Set<string>();
   for (const run of checked) {
     const { report } = run;
     const step = buildImages(report.patch, run.files!, graph, base, seen, report.errors, (d) => (report.doubts ??= []).includes(d) || report.doubts!.push(d));
@@ -148,11 +152,16 @@ export async function checkThread(patches: Patch[], base: Base, o: ThreadOptions
       run.postSites.add(siteKey(d));
       run.postMoves.add(moveKey(d));
     }
-    const findings = classify(pre, post, step.lines).map(({ d, status }) => {
+    const findings = classify(pre, post, step.lines).map(({ d, status: s0 }) => {
+      const status = s0 === 'moved' && (seriesSites.has(siteKey(d)) || seriesMoves.has(moveKey(d))) ? 'preexisting' : s0;
       const f = toFinding(d, status, step.lines, !base.complete);
       if (status === 'introduced' || status === 'moved') run.introduced.push({ finding: f, site: siteKey(d), move: moveKey(d) });
       return f;
     });
+    for (const x of run.introduced) {
+      seriesSites.add(x.site);
+      seriesMoves.add(x.move);
+    }
     // Without a tree, functions the patch does not show come from the model of
     // another kernel version: their pre-existing findings say nothing about this patch.
     const shown = base.complete ? findings : findings.filter((f) => f.status !== 'preexisting' || f.patchLine !== undefined);
