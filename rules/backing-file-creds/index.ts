@@ -146,11 +146,14 @@ export default defineRule({
         if (!bad) return;
         let confidence: Confidence = access.strong ? 'high' : 'medium';
         if (bad.state.kind === 'kworker' || bad.lower) confidence = lower(confidence);
+        // an access on a line the patch leaves alone, made wrong by a call the patch adds on the
+        // way to it: the hazard is that call, told once at its line (every access below it is one finding)
+        const addedStep = ctx.addedCalls.some((a) => a.site === site) ? undefined : bad.state.path.slice(0, -1).find((p) => ctx.addedCalls.some((a) => a.fn.name === p.fn && a.fn.file === p.file && a.site.line === p.line));
         ctx.report({
           messageId: bad.messageId,
           ...(bad.messageId === 'dataCreds' ? { level: 'CHECK' as const } : {}),
           data: { what: access.what, file: access.file, noun: nounOf(stack), entry: bad.entry, stack: stack.id, credHint: stack.credHint, cred: bad.cred },
-          at: { file: fn.file, line: site.line },
+          at: addedStep ? { file: addedStep.file, line: addedStep.line } : { file: fn.file, line: site.line },
           // by kind of access, not API: switching read_cache_page() to read_mapping_folio() keeps the hazard
           // the stack's backing file however it is spelt (sbi->fdev in one image, buf->file in the other)
           key: `${bad.messageId}|${bad.whose ? `${bad.whose}|` : ''}${accessKey(site)}|${access.strong && access.kind !== 'namespace' ? `${stack.id} backing file` : access.file}`,
@@ -663,7 +666,10 @@ export default defineRule({
           if (access.kind === 'namespace') return { messageId: 'outsideStackCreds', state: s, entry: `${entry}, ${s.how}`, cred: 'the calling task' };
           return { messageId: 'callerCreds', state: s, entry: `${entry}, ${s.how}`, cred: 'the calling task' };
         case 'kworker':
-          // cachefiles' own work items (fscache's cookie work) are no stranger to the cache
+          // cachefiles' own work items (fscache's cookie work) are no stranger to the cache: upstream's
+          // ->invalidate_cookie() buries the old file from the cookie worker with no switch (6.12
+          // cachefiles_invalidate_cookie() -> cachefiles_bury_object()), and the linux-cachefs series
+          // that do the same there are the maintainers' own
           if (access.kind === 'namespace') return undefined;
           return stack.principal === 'kernel' ? undefined : { messageId: 'wrongPrincipal', state: s, entry, cred: 'kernel credentials (a kworker)' };
         case 'scope': {
