@@ -363,6 +363,16 @@ const invalid: InvalidCase[] = [
 
 const valid: ValidCase[] = [
   {
+    name: "fuse: a backing_file_*() helper newer than the knowledge base, handed the daemon's ff->cred",
+    patches: [{ subject: 'fuse: passthrough fallocate', edit: { 'fs/fuse/passthrough.c': (t) => t + '\nlong fuse_passthrough_fallocate(struct file *file, int mode, loff_t offset, loff_t len)\n{\n\tstruct fuse_file *ff = file->private_data;\n\tstruct file *backing_file = fuse_file_passthrough(ff);\n\tstruct backing_file_ctx ctx = {\n\t\t.cred = ff->cred,\n\t\t.user_file = file,\n\t};\n\n\treturn backing_file_fallocate(backing_file, mode, offset, len, &ctx);\n}\n\nstatic long fuse_file_fallocate(struct file *file, int mode, loff_t offset, loff_t len)\n{\n\treturn fuse_passthrough_fallocate(file, mode, offset, len);\n}\n\nstatic const struct file_operations fuse_file_operations = {\n\t.fallocate\t= fuse_file_fallocate,\n};\n' } }],
+  },
+  {
+    name: 'patch-only: an override in one hunk and its revert in another, before the return the second hunk shows',
+    mode: 'patch-only',
+    tree: { 'drivers/usb/gadget/function/xstorage.c': '// synthetic\n#include <linux/fs.h>\n\nstatic int xs_do_read(struct fsg_lun *curlun, char *buf, size_t amount, loff_t pos)\n{\n\tssize_t nread;\n\tint a = 0;\n\n\tnread = kernel_read(curlun->filp, buf, amount, &pos);\n\ta++;\n\ta++;\n\ta++;\n\ta++;\n\ta++;\n\ta++;\n\tif (signal_pending(current))\n\t\treturn -EINTR;\n\n\treturn nread < 0 ? nread : a;\n}\n' },
+    patches: [{ subject: 'usb: gadget: read the LUN file as its opener', edit: { 'drivers/usb/gadget/function/xstorage.c': (t) => t.replace('\n\tnread = kernel_read(', '\n\told_cred = override_creds(curlun->filp->f_cred);\n\tnread = kernel_read(').replace('\tif (signal_pending(current))\n', '\trevert_creds(old_cred);\n\tif (signal_pending(current))\n') } }],
+  },
+  {
     name: "fuse: prepare_kernel_cred(current) copies the registering daemon's own creds, not the kernel's",
     patches: [{ subject: 'fuse: keep a kernel-style copy of the daemon creds', edit: { 'fs/fuse/passthrough.c': (t) => t + '\nstatic void fuse_backing_set_cred(struct fuse_backing *fb)\n{\n\tfb->cred = prepare_kernel_cred(current);\n}\n' } }],
   },

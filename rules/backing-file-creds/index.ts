@@ -8,6 +8,7 @@
 // and space work as the cache (see README.md, "cachefiles").
 
 import {
+  baseType,
   classifyFile,
   credStatesAt,
   defineRule,
@@ -713,9 +714,7 @@ export default defineRule({
     function newBackingHelper(fn: FunctionFacts, site: CallSite): Access | undefined {
       const ctxArg = site.args.findIndex((a) => {
         const v = /^&\s*(\w+)$/.exec(a.trim())?.[1];
-        if (!v) return false;
-        const decl = fn.locals.find((l) => l.name === v)?.type ?? fn.assigns.find((x) => normExpr(x.lhs) === v && x.declType)?.declType ?? fn.params.find((p) => p.name === v)?.type;
-        return !!decl && /\bstruct backing_file_ctx\b/.test(decl);
+        return !!v && baseType(fn, v) === 'struct backing_file_ctx';
       });
       if (ctxArg < 0) return undefined;
       for (const [i, a] of site.args.entries()) {

@@ -101,8 +101,9 @@ export default defineRule({
         const call = callText(site);
         // A file whose owner the trace does not reach, dispatched to through its f_op outside the
         // VFS: code that implements a file calls its own methods by name, so whatever file this
-        // is, it is not this code's (in 6.12 every such call, loop's, target's, backing-file.c's,
-        // nfs localio's, is on another filesystem's file; kb.DISPATCH_SOURCE)
+        // is, it is not this code's (a grep of v6.12 for f_op->(read|write)(_iter)?( outside fs/*.c:
+        // io_uring/rw.c, a submitter; loop, target_core_file, backing-file.c, nfs localio, all on
+        // another filesystem's file)
         const dispatched = cls.kind === 'unknown' && !raw.helper && raw.file.from !== 'mapping' && !kb.isVfsSide(fn.file) && !kb.SYSCALL_SUBMITTER_FILES[fn.file];
         const witness: WitnessStep[] = [{ kind: 'call', text: `${fn.name}() calls ${call} directly`, file: fn.file, line: site.line }];
         witness.push(...originWitness(cls.origin.steps));

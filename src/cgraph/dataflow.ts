@@ -8,7 +8,7 @@ import type { CallSite, CodeGraph, CredScope, FunctionFacts } from './types.js';
 import { normExpr, OUT_ARG, parseCall, parseMemberCall, sameExpr, splitMember } from './ctext.js';
 
 export { normExpr, sameExpr };
-import { BACKING_NAME_HINT, CALLER_ENTRIES, FOREIGN_INODE_SOURCES, CHECKED_IO, CONFIG_SLOTS, CRED_PASSTHROUGH, GENERIC_FIELDS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_FIELDS, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_FIELDS, PRIVATE_FILE_SOURCES, WORKER_SLOTS, type Stack, stackFor } from '../kb/index.js';
+import { BACKING_NAME_HINT, CALLER_ENTRIES, FOREIGN_INODE_SOURCES, CHECKED_IO, CONFIG_SLOTS, CRED_PASSTHROUGH, GENERIC_FIELDS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_FIELDS, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, type FileField, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_FIELDS, PRIVATE_FILE_SOURCES, WORKER_SLOTS, type Stack, stackFor } from '../kb/index.js';
 
 export interface OriginStep {
   expr: string;
@@ -278,30 +278,25 @@ function outTrace(graph: CodeGraph, from: FunctionFacts, callee: string, index: 
 }
 
 /** The struct type of a plain variable (`struct erofs_buf`), from the function's parameters and locals. */
-function baseType(fn: FunctionFacts, base: string): string | undefined {
+export function baseType(fn: FunctionFacts, base: string): string | undefined {
   if (!IDENT.test(base)) return undefined;
   const v = fn.params.find((p) => p.name === base) ?? fn.locals.find((l) => l.name === base) ?? fn.assigns.find((a) => a.lhs === base && a.declType);
   const t = v ? ('type' in v ? v.type : (v as { declType?: string }).declType) : undefined;
   return t ? t.replace(/\bconst\b|\*/g, '').replace(/\s+/g, ' ').trim() : undefined;
 }
 
-/** `nf->nf_file`: a field that always holds another filesystem's file (FOREIGN_FILE_FIELDS), of that struct or of a base whose type is not known. */
-function foreignField(fn: FunctionFacts | undefined, expr: string): { name: string; struct: string } | undefined {
+/**
+ * `nf->nf_file`, `obj->base.filp`: a field a table (FOREIGN_FILE_FIELDS,
+ * PRIVATE_FILE_FIELDS) knows, of its struct, or of a base whose type is not
+ * known when the code is inside the entry's paths (if it names any).
+ */
+function fieldFact(fields: Record<string, readonly FileField[]>, fn: FunctionFacts | undefined, path: string, expr: string): { name: string; struct: string } | undefined {
   const mem = splitMember(expr);
-  const facts = mem ? FOREIGN_FILE_FIELDS[mem.field] : undefined;
+  const facts = mem ? fields[mem.field] : undefined;
   if (!mem || !facts) return undefined;
   const t = fn ? baseType(fn, mem.base) : undefined;
-  const fact = facts.find((f) => (t ? t === f.struct : !f.paths || (!!fn && f.paths.some((p) => fn.file.startsWith(p)))));
+  const fact = facts.find((f) => (t ? t === f.struct : !f.paths || f.paths.some((p) => path.startsWith(p))));
   return fact ? { name: mem.field, struct: fact.struct } : undefined;
-}
-
-/** `obj->base.filp` in drivers/gpu/drm/: a field that holds a file the code made for its own use (PRIVATE_FILE_FIELDS). */
-function privateField(fn: FunctionFacts | undefined, path: string, expr: string): { name: string; struct: string } | undefined {
-  const mem = splitMember(expr);
-  const fact = mem ? PRIVATE_FILE_FIELDS[mem.field] : undefined;
-  if (!mem || !fact || !fact.paths.some((p) => path.startsWith(p))) return undefined;
-  const t = fn ? baseType(fn, mem.base) : undefined;
-  return !t || t === fact.struct ? { name: mem.field, struct: fact.struct } : undefined;
 }
 
 function isTerminalFile(fn: FunctionFacts, expr: string): boolean {
@@ -309,7 +304,7 @@ function isTerminalFile(fn: FunctionFacts, expr: string): boolean {
   if (stack && stack.backingFile.some((r) => r.test(expr))) return true;
   const call = parseCall(expr) ?? parseMemberCall(expr);
   if (call && (FOREIGN_FILE_SOURCES[call.name] || PRIVATE_FILE_SOURCES[call.name])) return true;
-  return !!privateField(fn, fn.file, expr);
+  return !!fieldFact(PRIVATE_FILE_FIELDS, fn, fn.file, expr);
 }
 
 // ---------------------------------------------------------------------------
@@ -380,10 +375,10 @@ export function classifyFile(graph: CodeGraph, fn: FunctionFacts, expr: string, 
   // a trace that ends where the graph stops (a parameter whose callers are not in view) may have
   // passed a field that always holds another filesystem's file: cfi->cfi_container = host_file
   for (const o of unknown ? origins : []) {
-    const i = o.steps.findIndex((st) => foreignField(graph.resolve(st.fn, st.file), st.expr));
-    if (i < 0 || classifyRoot(graph, o).kind === 'own') continue;
+    let f: { name: string; struct: string } | undefined;
+    const i = o.steps.findIndex((st) => (f = fieldFact(FOREIGN_FILE_FIELDS, graph.resolve(st.fn, st.file), st.file, st.expr)));
+    if (i < 0 || !f || classifyRoot(graph, o).kind === 'own') continue;
     const st = o.steps[i]!;
-    const f = foreignField(graph.resolve(st.fn, st.file), st.expr)!;
     const cut = { steps: o.steps.slice(0, i + 1), root: st.expr };
     return { kind: 'backing', stack: stackFor(st.file) ?? stackFor(o.steps[0]!.file), strong: true, why: `${st.expr} is ${f.struct}'s ${f.name}, a file of another filesystem`, origin: cut };
   }
@@ -408,9 +403,9 @@ function classifyRoot(graph: CodeGraph, o: Origin): FileClass {
     return { kind: 'backing', stack, strong: true, why: `${root} opens a file of another filesystem`, origin: o };
   }
   if (call && PRIVATE_FILE_SOURCES[call.name]) return { kind: 'own', why: `${root} makes a file for this code's own use`, origin: o };
-  const field = foreignField(fn, root);
+  const field = fieldFact(FOREIGN_FILE_FIELDS, fn, last.file, root);
   if (field) return { kind: 'backing', stack, strong: true, why: `${root} is ${field.struct}'s ${field.name}, a file of another filesystem`, origin: o };
-  const priv = privateField(fn, last.file, root);
+  const priv = fieldFact(PRIVATE_FILE_FIELDS, fn, last.file, root);
   if (priv) return { kind: 'own', why: `${root} is ${priv.struct}'s ${priv.name}, a file made for this code's own use`, origin: o };
   if (BACKING_NAME_HINT.test(root)) {
     return { kind: 'backing', stack, strong: false, why: `${root} is named like a backing/lower file`, origin: o };

@@ -6,7 +6,7 @@
 import type { CallSite, CodeGraph, FileFacts, FunctionFacts } from '../cgraph/types.js';
 import type { ExtractOptions } from '../cgraph/extract/index.js';
 import { InputError, isKernelC, type FileDiff, type Hunk, type Patch } from '../patch/types.js';
-import { sectionFunctionName } from '../cgraph/extract/index.js';
+import { sectionFunctionName, type FragmentSection } from '../cgraph/extract/index.js';
 import type { FileApplyResult } from '../tree/types.js';
 import type { Base } from './base.js';
 import type { PostLineInfo, runImage } from './engine.js';
@@ -97,15 +97,20 @@ export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeG
       // git's heading is the last line above the hunk that looks like a definition: a label
       // (`retry:`), a struct, nothing. Where it names no function, the model's file, lined up
       // with the hunks, says whose body the hunk starts in.
-      let headings = hunks.map((h) => h.section);
+      // (by blob id the model is the pre-image line for line, and the headings are fixed before
+      // the hunks are parsed; otherwise the hunks' calls line it up, and they are parsed again
+      // only if a heading changes)
+      const exact = !!known && sameBlob(diff?.oldBlob, known);
+      let headings = (exact && modelHeadings(hunks, known!, 0)) || hunks.map((h) => h.section);
       if (pre && r.oldPath) {
-        let pf = (preFragment = extract(r.oldPath, '', { fragment: { sections: hunks.map((h, i) => section(pre, h.oldStart, h.oldLines, headings[i]!)) } }));
+        const preSections = (): FragmentSection[] => hunks.map((h, i) => section(pre, h.oldStart, h.oldLines, headings[i]!));
+        let pf = (preFragment = extract(r.oldPath, '', { fragment: { sections: preSections() } }));
         // the model's own file by blob id, or by where the calls the hunks show sit in it
-        align = known && (sameBlob(diff?.oldBlob, known) ? { delta: 0, exact: true } : alignToModel(pf, known));
-        const named = known && align && align.file !== false ? modelHeadings(hunks, known, align.delta) : undefined;
+        align = known && (exact ? { delta: 0, exact: true } : alignToModel(pf, known));
+        const named = !exact && known && align && align.file !== false ? modelHeadings(hunks, known, align.delta) : undefined;
         if (named) {
           headings = named;
-          pf = preFragment = extract(r.oldPath, '', { fragment: { sections: hunks.map((h, i) => section(pre, h.oldStart, h.oldLines, headings[i]!)) } });
+          pf = preFragment = extract(r.oldPath, '', { fragment: { sections: preSections() } });
         }
         preFacts.push(known ? fillFragments(pf, known, align, hunks, 'pre', counterparts) : pf);
         removedPreLines.set(r.oldPath, new Set(hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'del' && l.oldLine !== undefined).map((l) => l.oldLine!))));

@@ -28,6 +28,7 @@ export {
   dominatingCall,
   blockEncloses,
   isOwnFileExpr,
+  baseType,
   stackFor,
   type Origin,
   type OriginStep,

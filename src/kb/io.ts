@@ -184,11 +184,11 @@ export const FOREIGN_FILE_SOURCES: Record<string, Fact & { opens?: true }> = tab
  * given: a field name as common as `filp` or `file` is only taken by name in
  * its own subsystem).
  */
-export interface ForeignField extends Fact {
+export interface FileField extends Fact {
   struct: string;
   paths?: readonly string[];
 }
-export const FOREIGN_FILE_FIELDS: Record<string, readonly ForeignField[]> = table({
+export const FOREIGN_FILE_FIELDS: Record<string, readonly FileField[]> = table({
   swap_file: [{ struct: 'struct swap_info_struct', source: 'mm/swapfile.c: SYSCALL_DEFINE2(swapon) sets p->swap_file to the file file_open_name() opened by path, on whatever filesystem holds it' }],
   nf_file: [{ struct: 'struct nfsd_file', source: 'fs/nfsd/filecache.c: nfsd_file_do_acquire() sets nf->nf_file to the file nfsd_open_verified() opened on the exported filesystem (__nfsd_open(): dentry_open())' }],
   cfi_container: [{ struct: 'struct coda_file_info', source: "fs/coda/file.c: coda_open() sets cfi->cfi_container to the host file Venus handed over (fs/coda/psdev.c: fget() of the daemon's fd), on the local filesystem Coda caches into" }],
@@ -225,20 +225,10 @@ export const PRIVATE_FILE_SOURCES: Record<string, Fact> = table({
  * type is rarely in view (obj->base.filp), so the field is taken by name
  * only there.
  */
-export const PRIVATE_FILE_FIELDS: Record<string, Fact & { struct: string; paths: readonly string[] }> = table({
-  filp: { struct: 'struct drm_gem_object', paths: ['drivers/gpu/drm/'], source: 'drivers/gpu/drm/drm_gem.c: drm_gem_object_init() sets obj->filp = shmem_file_setup(...), the object\'s private shmem file' },
-});
+export const PRIVATE_FILE_FIELDS: Record<string, readonly FileField[]> = table({
+  filp: [{ struct: 'struct drm_gem_object', paths: ['drivers/gpu/drm/'], source: 'drivers/gpu/drm/drm_gem.c: drm_gem_object_init() sets obj->filp = shmem_file_setup(...), the object\'s private shmem file' }],
+})
 
-/**
- * Who dispatches a file's ->read_iter()/->write_iter() through its f_op:
- * the VFS and the syscall-level submitters, for any file; everybody else
- * only for a file it does not implement (a filesystem or driver calls its
- * own methods by name). In 6.12 every such call outside fs/*.c and io_uring/
- * is on another filesystem's file: drivers/block/loop.c lo_rw_aio(),
- * drivers/target/target_core_file.c fd_execute_rw_aio(),
- * fs/backing-file.c, fs/nfs/localio.c.
- */
-export const DISPATCH_SOURCE = 'grep of v6.12 for f_op->(read|write)(_iter)?( outside fs/*.c: io_uring/rw.c (a submitter), drivers/block/loop.c, drivers/target/target_core_file.c, fs/backing-file.c, fs/nfs/localio.c: all on a file of another filesystem';
 
 /** Calls that set up a kiocb on a file: the file argument's index, and the kiocb's. */
 export const KIOCB_SETUP: Record<string, Fact & { kiocbArg: number; fileArg: number }> = table({
