@@ -6,16 +6,18 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadManifest, loadModelFacts, modelDir, modelFileFacts, modelSkeleton, modelSkeletons, type ModelManifest } from '../../src/cgraph/model/read.js';
+import { inflate, loadManifest, loadModelFacts, modelDir, modelFileFacts, modelSkeleton, modelSkeletons, type ModelManifest } from '../../src/cgraph/model/read.js';
 import { MemoryCodeGraph, skeletonOf, summarize, summarizeSkeleton } from '../../src/cgraph/graph.js';
 import type { CodeGraph, FileFacts } from '../../src/cgraph/types.js';
 import { modelGraph } from '../../src/engine/base-graph.js';
+import { compact, serialize } from '../../src/cgraph/model/build.js';
+import { extractFileFacts } from '../../src/cgraph/extract/index.js';
 
 const shardsWhole = (): { name: string; facts: FileFacts[] }[] =>
   loadManifest()!.shards.map((s) => {
     const text = readFileSync(join(modelDir(), s.file), 'utf8');
     expect(text.startsWith('[\n{"version":')).toBe(true);
-    return { name: s.name, facts: JSON.parse(text) as FileFacts[] };
+    return { name: s.name, facts: (JSON.parse(text) as FileFacts[]).map(inflate) };
   });
 
 describe('modelFileFacts and modelSkeleton', () => {
@@ -24,7 +26,7 @@ describe('modelFileFacts and modelSkeleton', () => {
     for (const { facts } of shardsWhole()) {
       for (const f of facts) {
         const one = modelFileFacts(f.path)!;
-        expect(JSON.stringify(one)).toBe(JSON.stringify(f));
+        expect(one).toEqual(f);
         const sk = modelSkeleton(f.path)!;
         expect(sk).toEqual(skeletonOf(f));
         expect(summarizeSkeleton(sk)).toEqual(summarize(f));
@@ -33,6 +35,46 @@ describe('modelFileFacts and modelSkeleton', () => {
     }
     expect(n).toBe(loadManifest()!.shards.reduce((k, s) => k + s.files, 0));
     expect(n).toBeGreaterThan(100);
+  });
+
+  it('stores a file without what inflate() restores, and gives back every fact compact() kept', () => {
+    const text = [
+      'static ssize_t x_read(struct kiocb *iocb, struct iov_iter *to)',
+      '{',
+      '\tstruct file *file = x_backing(iocb->ki_filp);',
+      '\tconst struct cred *old;',
+      '\tssize_t ret;',
+      '',
+      '\told = override_creds(x_cred(file));',
+      '\tif (!file) {',
+      '\t\trevert_creds(old);',
+      '\t\treturn -EIO;',
+      '\t}',
+      '\tret = file->f_op->read_iter(iocb, to);',
+      '\trevert_creds(old);',
+      '\treturn ret;',
+      '}',
+      'static int x_open(struct inode *inode,',
+      '\t\t  struct file *file)',
+      '{',
+      '\treturn x_setup(file);',
+      '}',
+    ].join('\n');
+    const kept = compact(extractFileFacts('fs/x/file.c', text));
+    const stored = serialize(kept);
+    // the defaults are gone from the stored line: a direct call's kind, empty lists, the body's own block, a function's file
+    const calls = (JSON.parse(stored) as { functions: { calls: object[] }[] }).functions.flatMap((fn) => fn.calls.map((c) => JSON.stringify(c)));
+    expect(calls.filter((c) => /"kind":"direct"|"args":\[\]|"creds":\[\]|"block":"0"/.test(c))).toEqual([]);
+    expect(stored).not.toMatch(/"file":"fs\/x\/file.c"|"locals":\[\]/);
+    expect(stored.length).toBeLessThan(JSON.stringify(kept).length * 0.8);
+    const back = inflate(JSON.parse(stored) as FileFacts);
+    expect(back).toEqual(kept);
+    // what the rules read of it: the member call in the override, and the second function's parameter on its own line
+    const read = back.functions.find((fn) => fn.name === 'x_read')!;
+    const raw = read.calls.find((c) => c.callee === 'f_op->read_iter')!;
+    expect(raw.kind).toBe('member');
+    expect(raw.creds.length).toBe(1);
+    expect(back.functions.find((fn) => fn.name === 'x_open')!.params.map((v) => v.name)).toEqual(['inode', 'file']);
   });
 
   it('say no for a file the model does not have, in a shard it has and outside any', () => {

@@ -40,6 +40,34 @@ export function compact(f: FileFacts, keepArgs: (callee: string) => boolean = ()
   };
 }
 
+/**
+ * A compacted file as the shard stores it: what inflate() (read.ts) puts back
+ * is left out (a function's file, a parameter's line when it is the
+ * function's, the empty lists, a direct call's kind, the
+ * body's own block), which halves a shard: most of it is calls with none of
+ * those.
+ */
+export function serialize(f: FileFacts): string {
+  return JSON.stringify({
+    ...f,
+    functions: f.functions.map((fn) => {
+      const { file, locals, credScopes, assigns, calls, params, ...rest } = fn;
+      return {
+        ...rest,
+        params: params.map((v) => (v.line === fn.line ? { name: v.name, type: v.type } : v)),
+        ...(file !== f.path ? { file } : {}),
+        ...(locals.length ? { locals } : {}),
+        ...(credScopes.length ? { credScopes } : {}),
+        ...(assigns.length ? { assigns } : {}),
+        calls: calls.map((c) => {
+          const { kind, args, block, creds, ...call } = c;
+          return { ...call, ...(kind !== 'direct' ? { kind } : {}), ...(args.length ? { args } : {}), ...(block !== '0' ? { block } : {}), ...(creds.length ? { creds } : {}) };
+        }),
+      };
+    }),
+  });
+}
+
 /** Assignments the dataflow follows: files, mappings, kiocbs, creds, and anything held in a field. */
 function relevantAssign(a: FunctionFacts['assigns'][number]): boolean {
   return /file|filp|mapping|kiocb|iocb|cred|->|\./.test(a.lhs + ' ' + (a.declType ?? '')) || /file|mapping|cred/.test(a.rhs);
@@ -65,7 +93,8 @@ export const NOT_KERNEL = /^(?:tools|samples|scripts|Documentation|usr)\//;
 
 /** Tree paths (for SourceTree.list) the model is built from. */
 export function modelPaths(): string[] {
-  return [...new Set(MODEL_SCOPE.flatMap((s) => (s.name === 'vfs' ? ['fs'] : s.prefixes)))];
+  // a `_` prefix is listed by its directory; buildModel() keeps what shardFor() places
+  return [...new Set(MODEL_SCOPE.flatMap((s) => (s.name === 'vfs' ? ['fs'] : s.prefixes.map((p) => (p.endsWith('_') ? p.slice(0, p.lastIndexOf('/') + 1) : p)))))];
 }
 
 /**
@@ -97,7 +126,7 @@ export function buildModel(facts: FileFacts[], kernel: string, argumentCalls: Re
     const index = `${s.name}.index.json`;
     // one file a line: still one JSON array, and the index says where each
     // file's line is, so a single file is read and parsed alone (modelFileFacts)
-    const lines = list.map((f) => JSON.stringify(f));
+    const lines = list.map(serialize);
     const idx: string[] = [];
     let offset = Buffer.byteLength('[\n');
     for (const [i, l] of lines.entries()) {
