@@ -78,6 +78,21 @@ const NFSD_RECDIR = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: nfsd ope
 /** cachefiles' withdrawal: an unlink under cachefiles_begin_secure() in the caller. */
 const CACHEFILES_WITHDRAW = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: cachefiles withdrawing an object. */\n#include "internal.h"\n\nstatic void cachefiles_unlink(struct cachefiles_cache *cache, struct dentry *dir, struct dentry *dentry)\n{\n\tvfs_unlink(&nop_mnt_idmap, d_inode(dir), dentry, NULL);\n}\n\nstatic void cachefiles_clean_up_object(struct cachefiles_object *object, struct cachefiles_cache *cache)\n{\n\tif (test_bit(FSCACHE_COOKIE_RETIRED, &object->cookie->flags))\n\t\tcachefiles_unlink(cache, object->dir, object->dentry);\n\telse\n\t\tcachefiles_commit_object(object, cache);\n}\n\nstatic void cachefiles_withdraw_cookie(struct fscache_cookie *cookie)\n{\n\tstruct cachefiles_object *object = cookie->cache_priv;\n\tstruct cachefiles_cache *cache = object->volume->cache;\n\tconst struct cred *saved_cred;\n\n\tcachefiles_begin_secure(cache, &saved_cred);\n\tcachefiles_clean_up_object(object, cache);\n\tcachefiles_end_secure(cache, saved_cred);\n}\n\nconst struct fscache_cache_ops cachefiles_cache_ops = {\n\t.withdraw_cookie\t= cachefiles_withdraw_cookie,\n};\n';
 
+/** An nfs-localio-like iocb whose credentials its allocator keeps (get_cred(cred)) and the work item switches to. */
+const NFS_LOCALIO_CRED = NFS_LOCALIO.replace(
+  'static struct nfs_local_kiocb *nfs_local_iocb_alloc(struct file *file)\n{\n\tstruct nfs_local_kiocb *iocb = kmalloc(sizeof(*iocb), GFP_KERNEL);\n\n\tinit_sync_kiocb(&iocb->kiocb, file);\n',
+  'static struct nfs_local_kiocb *nfs_local_iocb_alloc(struct file *file, const struct cred *cred)\n{\n\tstruct nfs_local_kiocb *iocb = kmalloc(sizeof(*iocb), GFP_KERNEL);\n\n\tinit_sync_kiocb(&iocb->kiocb, file);\n\tiocb->cred = get_cred(cred);\n',
+).replace('override_creds(filp->f_cred)', 'override_creds(iocb->cred)').replace('nfs_local_iocb_alloc(file);', 'nfs_local_iocb_alloc(file, file->f_cred);');
+
+/** A SCSI-target-like file backstore: commands reach it through its exec_cmd_ops, in the fabric's context. */
+const TARGET_FILE = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: a SCSI target file backstore. */\n#include <target/target_core_backend.h>\n\nstruct fd_dev {\n\tstruct file\t*fd_file;\n};\n\nstatic sense_reason_t fd_execute_rw(struct se_cmd *cmd, struct fd_dev *fd_dev, struct iov_iter *iter, loff_t pos)\n{\n\tssize_t ret;\n\n\tret = vfs_iter_write(fd_dev->fd_file, iter, &pos, 0);\n\treturn ret < 0 ? TCM_LOGICAL_UNIT_COMMUNICATION_FAILURE : 0;\n}\n\nstatic struct exec_cmd_ops fd_exec_cmd_ops = {\n\t.execute_rw\t= fd_execute_rw,\n};\n';
+
+/** An overlayfs-like getattr: vfs_getattr() on the real path ovl_path_real() fills, under the override. */
+const OVL_XSTAT = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: an overlayfs getattr. */\n#include "overlayfs.h"\n\nstatic int ovl_xstat(struct mnt_idmap *idmap, const struct path *path, struct kstat *stat, u32 request_mask, unsigned int flags)\n{\n\tstruct dentry *dentry = path->dentry;\n\tstruct path realpath;\n\tconst struct cred *old_cred;\n\tint err;\n\n\tovl_path_real(dentry, &realpath);\n\told_cred = ovl_override_creds(dentry->d_sb);\n\terr = vfs_getattr(&realpath, stat, request_mask, flags);\n\tif (!err)\n\t\tstat->dev = dentry->d_sb->s_dev;\n\trevert_creds(old_cred);\n\treturn err;\n}\n\nconst struct inode_operations ovl_xstat_iops = {\n\t.getattr\t= ovl_xstat,\n};\n';
+
+/** A cachefiles-like replacement of a cache file from ->invalidate_cookie(), which fscache runs from its cookie worker. */
+const CACHEFILES_INVAL = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: cachefiles invalidation. */\n#include "internal.h"\n\nstatic struct file *cachefiles_new_tmpfile(struct cachefiles_cache *cache, struct path *parentpath, const struct cred *cred)\n{\n\treturn kernel_tmpfile_open(&nop_mnt_idmap, parentpath, S_IFREG | 0600, O_RDWR | O_LARGEFILE | O_DIRECT, cred);\n}\n\nstatic bool cachefiles_inval(struct fscache_cookie *cookie)\n{\n\tstruct cachefiles_object *object = cookie->cache_priv;\n\tstruct cachefiles_cache *cache = object->volume->cache;\n\tstruct file *file;\n\n\tfile = cachefiles_new_tmpfile(cache, &object->volume->path, cache->cache_cred);\n\treturn !IS_ERR(file);\n}\n\nconst struct fscache_cache_ops cachefiles_inval_ops = {\n\t.invalidate_cookie\t= cachefiles_inval,\n};\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -212,7 +227,7 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'nfs/localio: commit with the credentials of the committer', edit: { 'fs/nfs/localio.c': (t) => t.replace(
       '\tnfs_local_run_commit(ctx->filp);\n', '\tconst struct cred *save_cred = override_creds(ctx->cred);\n\n\tnfs_local_run_commit(ctx->filp);\n\trevert_creds(save_cred);\n',
     ).replace('\tctx->filp = filp;\n', '\tctx->filp = filp;\n\tctx->cred = get_current_cred();\n') } }],
-    expect: ['introduced fs/nfs/localio.c:13 wrongPrincipal (medium)'],
+    expect: ['introduced fs/nfs/localio.c:20 wrongPrincipal (medium)'],
   },
   {
     name: "fuse: the first opener's prepare_creds() stored into fb->cred by cmpxchg()",
@@ -253,7 +268,7 @@ const invalid: InvalidCase[] = [
       '\tstruct iov_iter iter;\n\tssize_t ret;\n\n\tiov_iter_bvec',
       '\tconst struct cred *cred = current_cred(), *old_cred;\n\tstruct iov_iter iter;\n\tssize_t ret;\n\n\tiov_iter_bvec',
     ).replace('\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);\n', '\told_cred = override_creds(cred);\n\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);\n\trevert_creds(old_cred);\n') } }],
-    expect: ['introduced fs/erofs/fileio.c:21 wrongPrincipal (high)'],
+    expect: ['introduced fs/erofs/fileio.c:20 wrongPrincipal (high)'],
   },
   {
     name: 'nfs localio: the iocb keeps the submitting task\'s creds, and the work item reads the local file with them',
@@ -262,7 +277,7 @@ const invalid: InvalidCase[] = [
       '\tinit_sync_kiocb(&iocb->kiocb, file);\n',
       '\tinit_sync_kiocb(&iocb->kiocb, file);\n\tiocb->cred = get_current_cred();\n',
     ).replace('override_creds(filp->f_cred)', 'override_creds(iocb->cred)') } }],
-    expect: ['introduced fs/nfs/localio.c:28 wrongPrincipal (high)'],
+    expect: ['introduced fs/nfs/localio.c:27 wrongPrincipal (high)'],
   },
   {
     name: 'overlayfs: the override around the real file\'s fsync dropped',
@@ -358,6 +373,33 @@ const invalid: InvalidCase[] = [
     name: "erofs: readahead switching to rac->file's f_cred, the reader's file, not the backing file's",
     patches: [{ subject: 'erofs: read ahead with the opener credentials', edit: { 'fs/erofs/fileio.c': (t) => t.replace('const struct address_space_operations erofs_fileio_aops = {\n\t.read_folio = erofs_fileio_read_folio,\n', 'static void erofs_fileio_readahead(struct readahead_control *rac)\n{\n\tconst struct cred *old_cred = override_creds(rac->file->f_cred);\n\n\terofs_fileio_rq_submit(NULL);\n\trevert_creds(old_cred);\n}\n\nconst struct address_space_operations erofs_fileio_aops = {\n\t.read_folio = erofs_fileio_read_folio,\n\t.readahead = erofs_fileio_readahead,\n') } }],
     expect: ['preexisting fs/erofs/fileio.c:19 callerCreds (high)', 'introduced fs/erofs/fileio.c:34 scopeCreds (high)'],
+  },
+  {
+    name: "nfs localio: the submitter's creds handed to the allocator, which keeps them for the work item's switch",
+    tree: { 'fs/nfs/localio.c': NFS_LOCALIO_CRED },
+    patches: [{ subject: 'nfs/localio: read as the submitter', edit: { 'fs/nfs/localio.c': (t) => t.replace('nfs_local_iocb_alloc(file, file->f_cred);', 'nfs_local_iocb_alloc(file, current_cred());') } }],
+    expect: ['introduced fs/nfs/localio.c:35 capturedCreds (medium)'],
+  },
+  {
+    name: "target-like: the submitter's creds kept for the work item that does the backstore's I/O",
+    tree: { 'drivers/target/target_core_file.c': TARGET_FILE },
+    patches: [{ subject: 'target/file: write from a work item', edit: { 'drivers/target/target_core_file.c': (t) => t.replace(
+      'static struct exec_cmd_ops fd_exec_cmd_ops = {\n\t.execute_rw\t= fd_execute_rw,',
+      'struct fd_work {\n\tstruct work_struct\twork;\n\tstruct se_cmd\t\t*cmd;\n\tstruct fd_dev\t\t*fd_dev;\n\tstruct iov_iter\t\t*iter;\n\tloff_t\t\t\tpos;\n\tconst struct cred\t*cred;\n};\n\nstatic void fd_rw_work(struct work_struct *work)\n{\n\tstruct fd_work *w = container_of(work, struct fd_work, work);\n\tconst struct cred *old_cred;\n\n\told_cred = override_creds(w->cred);\n\tfd_execute_rw(w->cmd, w->fd_dev, w->iter, w->pos);\n\trevert_creds(old_cred);\n\tput_cred(w->cred);\n}\n\nstatic sense_reason_t fd_queue_rw(struct se_cmd *cmd, struct fd_dev *fd_dev, struct iov_iter *iter, loff_t pos)\n{\n\tstruct fd_work *w = kmalloc(sizeof(*w), GFP_KERNEL);\n\n\tINIT_WORK(&w->work, fd_rw_work);\n\tw->cmd = cmd;\n\tw->fd_dev = fd_dev;\n\tw->iter = iter;\n\tw->pos = pos;\n\tw->cred = get_current_cred();\n\tqueue_work(system_unbound_wq, &w->work);\n\treturn 0;\n}\n\nstatic struct exec_cmd_ops fd_exec_cmd_ops = {\n\t.execute_rw\t= fd_queue_rw,',
+    ) } }],
+    expect: ['introduced drivers/target/target_core_file.c:31 wrongPrincipal (medium)'],
+  },
+  {
+    name: 'overlayfs: the revert moved above vfs_getattr() of the real path ovl_path_real() filled',
+    tree: { 'fs/overlayfs/xstat.c': OVL_XSTAT },
+    patches: [{ subject: 'ovl: drop the mounter creds before stat', edit: { 'fs/overlayfs/xstat.c': (t) => t.replace('\told_cred = ovl_override_creds(dentry->d_sb);\n\terr = vfs_getattr(', '\told_cred = ovl_override_creds(dentry->d_sb);\n\trevert_creds(old_cred);\n\terr = vfs_getattr(').replace('\t\tstat->dev = dentry->d_sb->s_dev;\n\trevert_creds(old_cred);\n', '\t\tstat->dev = dentry->d_sb->s_dev;\n') } }],
+    expect: ['introduced fs/overlayfs/xstat.c:15 switchNarrowed (high)'],
+  },
+  {
+    name: "cachefiles: a cache file opened from ->invalidate_cookie() with the worker's current_cred() handed down",
+    tree: { 'fs/cachefiles/inval.c': CACHEFILES_INVAL },
+    patches: [{ subject: 'cachefiles: open the replacement as the caller', edit: { 'fs/cachefiles/inval.c': (t) => t.replace('&object->volume->path, cache->cache_cred);', '&object->volume->path, current_cred());') } }],
+    expect: ['introduced fs/cachefiles/inval.c:16 openCreds (high)'],
   },
 ];
 
@@ -638,6 +680,22 @@ const valid: ValidCase[] = [
       '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\trevert_creds(old_cred);\n',
       '\tret = ovl_override_creds(file_inode(file)->i_sb, &old_cred);\n\tif (ret)\n\t\treturn ret;\n\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\tovl_revert_creds(file_inode(file)->i_sb, old_cred);\n',
     ) } }],
+  },
+  {
+    name: "target-like: the backstore's I/O from its exec_cmd_ops runs in the fabric's context, not a user's",
+    tree: { 'drivers/target/target_core_file.c': TARGET_FILE },
+    patches: [{ subject: 'target/file: log short writes', edit: { 'drivers/target/target_core_file.c': (t) => t.replace('\tret = vfs_iter_write(fd_dev->fd_file, iter, &pos, 0);\n', '\tret = vfs_iter_write(fd_dev->fd_file, iter, &pos, 0);\n\tif (ret >= 0 && ret < iov_iter_count(iter))\n\t\tpr_debug("short write: %zd\\n", ret);\n') } }],
+  },
+  {
+    name: 'nfs localio: the local file\'s own f_cred handed to the allocator for the work item\'s switch',
+    tree: { 'fs/nfs/localio.c': NFS_LOCALIO_CRED.replace('nfs_local_iocb_alloc(file, file->f_cred);', 'nfs_local_iocb_alloc(file, NULL);') },
+    patches: [{ subject: 'nfs/localio: read as the opener', edit: { 'fs/nfs/localio.c': (t) => t.replace('nfs_local_iocb_alloc(file, NULL);', 'nfs_local_iocb_alloc(file, file->f_cred);') } }],
+  },
+  {
+    name: 'patch-only: a revert moved down in a hunk that does not show the override: not a dropped switch',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/xstat.c': OVL_XSTAT },
+    patches: [{ subject: 'ovl: keep the mounter creds for the dev fixup', edit: { 'fs/overlayfs/xstat.c': (t) => t.replace('\tif (!err)\n\t\tstat->dev = dentry->d_sb->s_dev;\n\trevert_creds(old_cred);\n', '\trevert_creds(old_cred);\n\tif (!err)\n\t\tstat->dev = dentry->d_sb->s_dev;\n') } }],
   },
 ];
 

@@ -17,6 +17,7 @@ import {
   normExpr,
   originWitness,
   parseCall,
+  splitMember,
   traceCred,
   traceFile,
   traceMappingClass,
@@ -149,7 +150,13 @@ export default defineRule({
         if (bad.state.kind === 'kworker' || bad.lower) confidence = lower(confidence);
         // an access on a line the patch leaves alone, made wrong by a call the patch adds on the
         // way to it: the hazard is that call, told once at its line (every access below it is one finding)
-        const addedStep = ctx.addedCalls.some((a) => a.site === site) ? undefined : bad.state.path.slice(0, -1).find((p) => ctx.addedCalls.some((a) => a.fn.name === p.fn && a.fn.file === p.file && a.site.line === p.line));
+        // (or by a switch the patch adds around it, to the wrong credentials: told at the switch)
+        const accessAdded = ctx.addedCalls.some((a) => a.site === site);
+        const st = bad.state;
+        const addedStep = accessAdded
+          ? undefined
+          : ((st.kind === 'scope' && ctx.addedCalls.some((a) => a.fn === st.in && a.site.line === st.scope.startLine) ? { file: st.in.file, line: st.scope.startLine } : undefined) ??
+            bad.state.path.slice(0, -1).find((p) => ctx.addedCalls.some((a) => a.fn.name === p.fn && a.fn.file === p.file && a.site.line === p.line)));
         ctx.report({
           messageId: bad.messageId,
           ...(bad.messageId === 'dataCreds' ? { level: 'CHECK' as const } : {}),
@@ -230,7 +237,7 @@ export default defineRule({
      * with the task's is still one.
      */
     function capturedCreds(fn: FunctionFacts, site: CallSite, stack: kb.Stack): void {
-      if (stack.principal !== 'stack') return;
+      if (stack.principal !== 'stack') return keptForSwitch(fn, site, stack);
       if (site.callee === 'prepare_kernel_cred') return keptKernelCreds(fn, site, stack);
       let a = fn.assigns.find((x) => x.line === site.line && stack.goodCreds.some((r) => r.test(normExpr(x.lhs))) && unwrapPassthrough(normExpr(x.rhs)).startsWith(site.callee));
       // `cred = prepare_creds(); ... cmpxchg(&fb->cred, NULL, cred)`: a local stored into the field later
@@ -238,7 +245,7 @@ export default defineRule({
         const local = fn.assigns.find((x) => x.line === site.line && /^\w+$/.test(normExpr(x.lhs)) && unwrapPassthrough(normExpr(x.rhs)).startsWith(site.callee));
         const v = local && normExpr(local.lhs);
         const stored = v ? storedInto(fn, v, site.line, (lhs) => stack.goodCreds.some((r) => r.test(lhs))) : undefined;
-        if (!stored) return;
+        if (!stored) return keptForSwitch(fn, site, stack);
         a = { lhs: stored.lhs, rhs: normExpr(local!.rhs), line: local!.line };
       }
       const lhs = normExpr(a.lhs);
@@ -258,6 +265,74 @@ export default defineRule({
           ...(bad?.kind === 'caller' ? bad.path.map((p, i) => ({ kind: 'call' as const, text: i === 0 ? `${p.fn}() (${bad.how}, runs as the calling task)` : `-> ${p.fn}()`, file: p.file, line: p.line })) : []),
           ...(replaced ? [{ kind: 'note' as const, text: `before this patch, line ${replaced.line}: ${lhs} = ${normExpr(replaced.rhs)}`, file: fn.file, line: a.line }] : []),
           { kind: 'scope', text: `${lhs} = ${normExpr(a.rhs)}: the ${bad ? 'calling ' : ''}task's credentials, kept`, file: fn.file, line: a.line },
+        ],
+      });
+    }
+
+    /**
+     * The task's own credentials, taken on a line the patch adds, kept in a
+     * field (directly, through a local, or handed to a helper that stores its
+     * parameter: `nfs_local_iocb_alloc(hdr, file, current_cred(), ...)` with
+     * `iocb->cred = get_cred(cred)`) that a switch the patch leaves alone
+     * makes the credentials of the backing file's I/O (`override_creds(iocb->cred)`
+     * in the work item): judged by whose they are where they are taken.
+     */
+    function keptForSwitch(fn: FunctionFacts, site: CallSite, stack: kb.Stack): void {
+      if (site.callee === 'prepare_kernel_cred' || !ctx.addedCalls.some((a) => a.site === site)) return;
+      const taken = (e: string): boolean => unwrapPassthrough(normExpr(e)).startsWith(`${site.callee}(`);
+      // where the value goes: a field here, a local stored into one, or a helper's parameter it stores
+      let field: { lhs: string; fn: FunctionFacts; line: number } | undefined;
+      const direct = fn.assigns.find((x) => x.line === site.line && taken(x.rhs));
+      if (direct && splitMember(normExpr(direct.lhs))) field = { lhs: normExpr(direct.lhs), fn, line: direct.line };
+      else if (direct && /^\w+$/.test(normExpr(direct.lhs))) {
+        const st = storedInto(fn, normExpr(direct.lhs), site.line, (lhs) => !!splitMember(lhs));
+        if (st) field = { lhs: st.lhs, fn, line: st.line };
+      }
+      if (!field) {
+        for (const c of fn.calls) {
+          if (c.line !== site.line || c === site || c.kind !== 'direct') continue;
+          const k = c.args.findIndex(taken);
+          const h = k >= 0 ? ctx.graph.resolve(c.callee, fn.file) : undefined;
+          const p = h?.params[k]?.name;
+          if (!h || !p) continue;
+          const st = h.assigns.find((x) => splitMember(normExpr(x.lhs)) && unwrapPassthrough(normExpr(x.rhs)) === p);
+          if (st) {
+            field = { lhs: normExpr(st.lhs), fn: h, line: st.line };
+            break;
+          }
+        }
+      }
+      const f = field && splitMember(field.lhs);
+      if (!field || !f) return;
+      const type = baseType(field.fn, f.base);
+      // a switch to that field, in the files of the two functions, that the patch does not add
+      let sw: { scope: CredScope; in: FunctionFacts } | undefined;
+      for (const path of new Set([fn.file, field.fn.file])) {
+        for (const w of ctx.graph.file(path)?.functions ?? []) {
+          for (const sc of w.credScopes) {
+            const m = splitMember(normExpr(sc.cred));
+            if (!m || m.field !== f.field || sc.nested) continue;
+            const t = baseType(w, m.base);
+            if (type && t && t !== type) continue;
+            if (ctx.addedCalls.some((a) => a.fn === w && a.site.line === sc.startLine)) continue;
+            sw ??= { scope: sc, in: w };
+          }
+        }
+      }
+      if (!sw) return;
+      const bad = credStatesAt(ctx.graph, fn, site).find((st) => st.kind === 'caller' && !daemonEntry(st, stack));
+      if (bad?.kind !== 'caller') return;
+      const entry = `${bad.path[0]?.fn ?? fn.name}() (${bad.how})`;
+      ctx.report({
+        messageId: 'capturedCreds',
+        data: { target: field.lhs, cred: normExpr(site.callee) + '()', entry, noun: nounOf(stack), stack: stack.id, credHint: stack.credHint },
+        at: { file: fn.file, line: site.line },
+        key: `keptForSwitch|${f.field}|${site.callee}`,
+        confidence: 'medium',
+        witness: [
+          ...bad.path.map((p, i) => ({ kind: 'call' as const, text: i === 0 ? `${p.fn}() (${bad.how}, runs as the calling task)` : `-> ${p.fn}()`, file: p.file, line: p.line })),
+          { kind: 'origin', text: `${field.lhs} = ${site.callee}()${field.fn !== fn ? ` (stored by ${field.fn.name}())` : ''}`, file: field.fn.file, line: field.line },
+          { kind: 'scope', text: `${sw.scope.api}(${sw.scope.cred}) in ${sw.in.name}()`, file: sw.in.file, line: sw.scope.startLine },
         ],
       });
     }
@@ -305,10 +380,12 @@ export default defineRule({
       if (j.kind === 'good') return;
       // outside cachefiles, only credentials shown to be the wrong task's
       if (!stack.namespaceOps && j.kind !== 'bad') return;
+      // an open on a line the patch leaves alone, handed the credentials a caller takes on a line the patch adds: told there
+      const added = ctx.addedCalls.some((a) => a.site === site) ? undefined : j.witness.find((w) => w.file && ctx.addedCalls.some((a) => a.fn !== fn && a.fn.file === w.file && a.site.line === w.line));
       ctx.report({
         messageId: 'openCreds',
         data: { api: site.callee, cred: j.kind === 'bad' ? `${j.value}, ${j.whose}` : j.value, noun: nounOf(stack), stack: stack.id, credHint: stack.credHint },
-        at: { file: fn.file, line: site.line },
+        at: added ? { file: added.file!, line: added.line! } : { file: fn.file, line: site.line },
         key: `openCreds|${site.callee}|${j.root}`,
         witness: [...j.witness, { kind: 'call', text: `${fn.name}() calls ${site.callee}(${site.args.join(', ')})`, file: fn.file, line: site.line }],
       });
@@ -335,11 +412,15 @@ export default defineRule({
         const same = (x: CredScope): boolean => normExpr(x.cred) === cred || (good && goodCred(stack, normExpr(x.cred)));
         // still there: only an access it no longer covers (the override narrowed to one branch)
         const keptAs = fn.credScopes.find((x) => x.api === ps.api || same(x));
-        const kept = !!keptAs;
+        // a fragment completed from the model that still makes the override call, where the scope it
+        // opens is not placed (its revert moved): narrowed at most, not dropped
+        const stillCalled = !keptAs && fn.partial && fn.calls.some((c) => c.callee === ps.api && !ctx.addedCalls.some((a) => a.site === c) && normExpr(c.args[0] ?? '') === normExpr(pre.calls.find((pc) => pc.line === ps.startLine && pc.callee === ps.api)?.args[0] ?? '\0'));
+        const kept = !!keptAs || stillCalled;
         // the override the patch moved: the line a reviewer answers on (the access itself is context)
         const movedTo = keptAs && ctx.addedCalls.find((a) => a.fn === fn && a.site.line === keptAs.startLine)?.site;
         // which calls a kept switch covers is known where both images show every scope whole, or
         // where the patch moved it and shows it whole (override and revert in its hunks)
+        if (stillCalled) return;
         if (kept) {
           const preKnown = !pre.partial || !!pre.credsKnown;
           const whole = preKnown && (!fn.partial || !!fn.credsKnown);
@@ -748,7 +829,8 @@ export default defineRule({
         what = `${site.callee.includes('->') ? '->' + site.callee.split('->').pop() : site.callee}()`;
       } else if (other) {
         const arg = site.args[other.fileArg];
-        fileExpr = other.path && arg ? /^&?(.*)->f_path$/.exec(normExpr(arg))?.[1] : arg;
+        // a path: a file's own (&file->f_path), or a struct path of its own (&realpath), traced as the place of one
+        fileExpr = other.path && arg ? (/^&?(.*)->f_path$/.exec(normExpr(arg))?.[1] ?? normExpr(arg).replace(/^&\s*/, '')) : arg;
         what = `${site.callee}() (${other.what})`;
       } else if (pc && typeof pc.mapping === 'number' && pc.reads) {
         const m = site.args[pc.mapping];

@@ -8,7 +8,7 @@ import type { CallSite, CodeGraph, CredScope, FunctionFacts } from './types.js';
 import { normExpr, OUT_ARG, parseCall, parseMemberCall, sameExpr, splitMember } from './ctext.js';
 
 export { normExpr, sameExpr };
-import { BACKING_NAME_HINT, CALLER_ENTRIES, FOREIGN_INODE_SOURCES, CHECKED_IO, CONFIG_SLOTS, CRED_PASSTHROUGH, GENERIC_FIELDS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_FIELDS, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, type FileField, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_FIELDS, PRIVATE_FILE_SOURCES, WORKER_SLOTS, type Stack, stackFor } from '../kb/index.js';
+import { BACKING_NAME_HINT, CALLER_ENTRIES, COMMAND_CONTEXT_TABLES, FOREIGN_INODE_SOURCES, CHECKED_IO, CONFIG_SLOTS, CRED_PASSTHROUGH, GENERIC_FIELDS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_FIELDS, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, type FileField, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_FIELDS, PRIVATE_FILE_SOURCES, WORKER_SLOTS, type Stack, stackFor } from '../kb/index.js';
 
 export interface OriginStep {
   expr: string;
@@ -103,7 +103,10 @@ function trace(
     for (const a of assigns.slice(0, 4)) {
       const out1 = OUT_ARG.exec(a.rhs);
       if (out1) {
-        out.push(...outTrace(graph, fn, out1[1]!, Number(out1[2]), budget, here, what, 3));
+        const stored = outTrace(graph, fn, out1[1]!, Number(out1[2]), budget, here, what, 3);
+        // filled in place by a call that says what it is (ovl_path_real(dentry, &realpath)): that call is the origin
+        if (!stored.length && what === 'file' && FOREIGN_FILE_SOURCES[out1[1]!]) out.push({ steps: here, root: `${out1[1]}(&${expr})` });
+        out.push(...stored);
         continue;
       }
       const rhs = normExpr(a.rhs);
@@ -159,7 +162,9 @@ function trace(
       for (const e of callers.slice(0, 6)) {
         const arg = e.site.args[idx];
         if (arg === undefined) continue;
-        out.push(...trace(graph, e.caller, normExpr(arg), e.site.line, budget, here, what, `argument ${idx + 1} of ${fn.name}()`));
+        // a struct path handed by address (ovl_do_getattr(&realpath, ...)): the caller's struct
+        const a = /\bstruct path \*$/.test(fn.params[idx]!.type) ? normExpr(arg).replace(/^&\s*/, '') : normExpr(arg);
+        out.push(...trace(graph, e.caller, a, e.site.line, budget, here, what, `argument ${idx + 1} of ${fn.name}()`));
       }
       budget.depth++;
       if (out.length) return out;
@@ -533,6 +538,10 @@ export function credStatesAt(graph: CodeGraph, fn: FunctionFacts, site: { line: 
       out.push({ kind: 'kworker', entry: f, api: `${worker.table.struct}.${worker.slot}`, path: p });
       return;
     }
+    if (slots.length && slots.every((s) => COMMAND_CONTEXT_TABLES[s.table.struct])) {
+      out.push({ kind: 'unknown', entry: f, path: p });
+      return;
+    }
     const mount = slots.find((s) => MOUNT_TIME_OPS.has(s.table.struct) || CONFIG_SLOTS.get(s.table.struct)?.has(s.slot));
     if (mount) {
       out.push({ kind: 'mounter', entry: f, how: `${mount.table.struct}.${mount.slot}`, path: p });
@@ -544,9 +553,9 @@ export function credStatesAt(graph: CodeGraph, fn: FunctionFacts, site: { line: 
       return;
     }
     const callers = graph.callers(f.name).filter((e) => graph.resolve(f.name, e.caller.file) === f);
-    // an entry whose callers lie outside the graph (the embedded model's scope), known to run as the task
+    // an entry known to run as the task whose I/O it serves (its callers, in view or not, are that task's path)
     const entry = CALLER_ENTRIES[f.name];
-    if (!callers.length && entry) {
+    if (entry) {
       out.push({ kind: 'caller', entry: f, how: entry.how, path: p });
       return;
     }

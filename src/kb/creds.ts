@@ -148,6 +148,18 @@ export const WORKER_SLOTS: Record<string, Fact> = table({
 });
 
 /**
+ * Ops tables a driver calls from its own command path, in whatever context
+ * the transport submits from (a fabric's kthread or workqueue, a vhost
+ * worker, a SCSI host's queuecommand): whose credentials are in force there
+ * is not the calling task's, nor known. A method of one is an entry whose
+ * credentials the graph cannot tell.
+ */
+export const COMMAND_CONTEXT_TABLES: Record<string, Fact> = table({
+  exec_cmd_ops: { source: "include/target/target_core_backend.h: struct exec_cmd_ops, called by sbc_parse_cdb()'s cmd->execute_cmd from target_execute_cmd() (target_core_transport.c), in the fabric's submission context or target_submission_wq" },
+  target_backend_ops: { source: 'include/target/target_core_backend.h: struct target_backend_ops; ->parse_cdb() and the execute paths run from target_core_transport.c in the fabric\'s context; ->configure_device() from configfs (the administrator)' },
+});
+
+/**
  * Block device configuration (loop's LOOP_SET_FD, LOOP_CHANGE_FD...): the
  * caller is the administrator who set the backing file up, like a mounter
  * (drivers/block/loop.c: lo_ioctl(), loop_configure()).

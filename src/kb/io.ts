@@ -173,6 +173,13 @@ export const FOREIGN_FILE_SOURCES: Record<string, Fact & { opens?: true }> = tab
   ovl_real_file: { source: 'fs/overlayfs/file.c: ovl_real_file() returns the real (lower or upper) file' },
   ovl_real_file_meta: { source: 'fs/overlayfs/file.c: ovl_real_file_meta()' },
   ovl_upper_file: { source: 'fs/overlayfs/file.c: ovl_upper_file()' },
+  // a struct path of a real layer, filled through its address (the file a getattr or truncate on it reaches)
+  ovl_path_real: { source: 'fs/overlayfs/util.c: ovl_path_real() fills the path of the upper or lower (real) dentry' },
+  ovl_path_realdata: { source: 'fs/overlayfs/util.c: ovl_path_realdata()' },
+  ovl_path_upper: { source: 'fs/overlayfs/util.c: ovl_path_upper()' },
+  ovl_path_lower: { source: 'fs/overlayfs/util.c: ovl_path_lower()' },
+  ovl_path_lowerdata: { source: 'fs/overlayfs/util.c: ovl_path_lowerdata()' },
+  ovl_i_path_real: { source: 'fs/overlayfs/util.c: ovl_i_path_real()' },
   fuse_file_passthrough: { source: 'fs/fuse/fuse_i.h: fuse_file_passthrough() returns the backing file' },
   backing_file: { source: 'fs/fuse/passthrough.c: the backing file of a passthrough open' },
 });

@@ -120,6 +120,26 @@ export const STACKS: Stack[] = [
     credHint: 'kernel creds of the kworker the I/O runs from',
     source: 'drivers/nvme/target/io-cmd-file.c: nvmet_file_execute_rw() submits from nvmet\'s workqueues; nvmet_file_ns_enable() opens ns->file with filp_open() when the administrator enables the namespace',
   },
+  {
+    // the SCSI target's file backstore: like nvmet's, a block device served from a file another filesystem holds
+    id: 'target',
+    paths: ['drivers/target/target_core_file.c'],
+    backingFile: [/\bfd_dev->fd_file\b/, /\bfd_dev->fd_prot_file\b/, /\bFD_DEV\(\w+\)->fd_file\b/],
+    principal: 'kernel',
+    goodCreds: [/^kernel$/],
+    credHint: "kernel creds of the target's workers and the fabric's threads the commands run from",
+    source: 'drivers/target/target_core_file.c: fd_configure_device() opens fd_dev->fd_file with filp_open() when the administrator configures the backstore through configfs; fd_execute_rw() runs from the fabric\'s command context (target_core_transport.c: target_submission_wq, target_completion_wq, the fabrics\' threads)',
+  },
+  {
+    // the USB mass-storage gadget: a LUN served from a file
+    id: 'mass-storage',
+    paths: ['drivers/usb/gadget/function/f_mass_storage.c', 'drivers/usb/gadget/function/storage_common.c'],
+    backingFile: [/\bcurlun->filp\b/, /\blun->filp\b/],
+    principal: 'kernel',
+    goodCreds: [/^kernel$/],
+    credHint: 'kernel creds of its file-storage thread',
+    source: 'drivers/usb/gadget/function/f_mass_storage.c: fsg_main_thread() (kthread_run(), "file-storage") does every do_read()/do_write() on curlun->filp; storage_common.c: fsg_lun_open() opens lun->filp when the administrator sets the LUN\'s file',
+  },
 ];
 
 /**
@@ -169,6 +189,8 @@ export const NAMESPACE_OPS: Record<string, Fact & { what: string }> = table({
 export const OPENS_WITH_CREDS: Record<string, Fact & { credArg: number }> = table({
   kernel_file_open: { credArg: 2, source: 'fs/open.c: kernel_file_open(path, flags, cred) (cachefiles_open_file() passes cache->cache_cred)' },
   dentry_open: { credArg: 2, source: 'fs/open.c: dentry_open(path, flags, cred)' },
+  kernel_tmpfile_open: { credArg: 4, source: 'fs/namei.c: kernel_tmpfile_open(idmap, parentpath, mode, open_flag, cred) (v6.3+; cachefiles_create_tmpfile() passes cache->cache_cred)' },
+  dentry_create: { credArg: 3, source: 'fs/open.c: dentry_create(path, flags, mode, cred) (nfsd creates and opens the exported file)' },
   vfs_tmpfile_open: { credArg: 4, source: 'fs/namei.c: vfs_tmpfile_open(idmap, parentpath, mode, open_flag, cred)' },
   open_with_fake_path: { credArg: 3, source: 'fs/open.c: open_with_fake_path(path, flags, inode, cred) (before v6.6)' },
   backing_file_open: { credArg: 3, source: 'fs/backing-file.c: backing_file_open(user_file, flags, real_path, cred): cred becomes the backing file\'s f_cred (overlayfs ovl_open_realfile() passes current_cred() inside ovl_override_creds())' },

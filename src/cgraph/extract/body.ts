@@ -186,7 +186,8 @@ function outArguments(calls: CallSite[]): Assignment[] {
   return out;
 }
 
-const OUT_ARG_NAME = /file|filp|mapping|cred/i;
+// a struct path filled in place (ovl_path_real(dentry, &realpath), kern_path(name, 0, &path)) is a file's place too
+const OUT_ARG_NAME = /file|filp|mapping|cred|path/i;
 
 /** Return types whose values the dataflow follows out of a helper: files, mappings, credentials. */
 export const TRACED_RETURNS = /\bstruct (?:file|address_space|cred)\s*\*$/;

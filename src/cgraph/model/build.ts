@@ -4,6 +4,7 @@
 
 import type { FileFacts, FunctionFacts } from '../types.js';
 import { skeletonOf } from '../graph.js';
+import { OUT_ARG } from '../ctext.js';
 import { FACTS_VERSION } from '../extract/index.js';
 import { IO_USERS_SHARD, MODEL_FORMAT, MODEL_SCOPE, shardFor, type IndexLine, type ModelManifest, type ModelShard } from './read.js';
 import { CHECKED_IO, CRED_FORMS, FOREIGN_FILE_SOURCES, KIOCB_SETUP, RAW_IO } from '../../kb/index.js';
@@ -70,7 +71,7 @@ export function serialize(f: FileFacts): string {
 
 /** Assignments the dataflow follows: files, mappings, kiocbs, creds, and anything held in a field. */
 function relevantAssign(a: FunctionFacts['assigns'][number]): boolean {
-  return /file|filp|mapping|kiocb|iocb|cred|->|\./.test(a.lhs + ' ' + (a.declType ?? '')) || /file|mapping|cred/.test(a.rhs);
+  return /file|filp|mapping|kiocb|iocb|cred|->|\./.test(a.lhs + ' ' + (a.declType ?? '')) || /file|mapping|cred/.test(a.rhs) || OUT_ARG.test(a.rhs);
 }
 
 /**
