@@ -219,7 +219,7 @@ const invalid: InvalidCase[] = [
       '\told_cred = override_creds(ctx->cred);\n\tif (is_sync_kiocb(iocb))\n\t\tret = vfs_iter_read(file, iter, &iocb->ki_pos, flags);\n\telse\n\t\tret = vfs_iocb_iter_read(file, iocb, iter);\n\trevert_creds(old_cred);',
       '\tif (is_sync_kiocb(iocb)) {\n\t\told_cred = override_creds(ctx->cred);\n\t\tret = vfs_iter_read(file, iter, &iocb->ki_pos, flags);\n\t\trevert_creds(old_cred);\n\t} else {\n\t\tret = vfs_iocb_iter_read(file, iocb, iter);\n\t}',
     ) } }],
-    expect: ['introduced fs/backing-file.c:14 switchNarrowed (medium)'],
+    expect: ['introduced fs/backing-file.c:14 switchNarrowed (high)'],
   },
   {
     name: "nfs localio: the committing task's creds kept in the context and switched to by the work item",

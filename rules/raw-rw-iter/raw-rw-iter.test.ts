@@ -129,7 +129,7 @@ const invalid: InvalidCase[] = [
   {
     name: "fs/backing-file.c: a raw ->read_iter() in backing_file_read_iter() on the stacked filesystem's backing file",
     patches: [{ subject: 'backing-file: read synchronously through ->read_iter', edit: { 'fs/backing-file.c': (t) => t.replace('\tret = vfs_iter_read(file, iter, &iocb->ki_pos, flags);', '\tret = file->f_op->read_iter(iocb, iter);') } }],
-    expect: ['introduced fs/backing-file.c:14 rerouted (medium)'],
+    expect: ['introduced fs/backing-file.c:14 rerouted (high)'],
   },
   {
     name: "overlayfs-like: a hand ->read_folio() on the real file's mapping, with the overlay file as its cookie",
@@ -221,6 +221,12 @@ const invalid: InvalidCase[] = [
     tree: { 'drivers/block/xloop.c': '// synthetic\n#include <linux/fs.h>\n\nstatic int xloop_read(struct loop_device *lo, struct file *file, void *buf, size_t len, loff_t pos)\n{\n\tint tries = 0;\n\nretry:\n\ttries++;\n\tif (tries > 3)\n\t\treturn -EIO;\n\treturn 0;\n}\n\nstatic int xloop_queue(struct loop_device *lo, void *buf, size_t len, loff_t pos)\n{\n\treturn xloop_read(lo, lo->lo_backing_file, buf, len, pos);\n}\n' },
     patches: [{ subject: 'xloop: read without the hooks', edit: { 'drivers/block/xloop.c': (t) => t.replace('\t\treturn -EIO;\n\treturn 0;', '\t\treturn -EIO;\n\tif (__kernel_read(file, buf, len, &pos) == -EAGAIN)\n\t\tgoto retry;\n\treturn 0;') } }],
     expect: ['introduced drivers/block/xloop.c:12 raw (low)'],
+  },
+  {
+    name: 'a kiocb the caller set up on the file it opened, handed to a helper that calls ->write_iter() on its ki_filp',
+    tree: { 'drivers/misc/xstore.c': '// synthetic\n#include <linux/fs.h>\n\nint xstore_write(const char *name, struct iov_iter *iter, loff_t pos)\n{\n\tstruct file *file = filp_open(name, O_WRONLY | O_LARGEFILE, 0);\n\tssize_t ret;\n\n\tif (IS_ERR(file))\n\t\treturn PTR_ERR(file);\n\tret = vfs_iter_write(file, iter, &pos, 0);\n\tfput(file);\n\treturn ret;\n}\n' },
+    patches: [{ subject: 'xstore: write through a kiocb', edit: { 'drivers/misc/xstore.c': (t) => t.replace('int xstore_write(', 'static ssize_t xstore_kiocb_write(struct kiocb *kiocb, struct iov_iter *iter)\n{\n\tstruct file *file = kiocb->ki_filp;\n\n\treturn file->f_op->write_iter(kiocb, iter);\n}\n\nint xstore_write(').replace('\tssize_t ret;\n\n\tif (IS_ERR(file))\n\t\treturn PTR_ERR(file);\n\tret = vfs_iter_write(file, iter, &pos, 0);', '\tstruct kiocb kiocb;\n\tssize_t ret;\n\n\tif (IS_ERR(file))\n\t\treturn PTR_ERR(file);\n\tinit_sync_kiocb(&kiocb, file);\n\tkiocb.ki_pos = pos;\n\tret = xstore_kiocb_write(&kiocb, iter);') } }],
+    expect: ['introduced drivers/misc/xstore.c:8 rerouted (high)'],
   },
 ];
 

@@ -123,9 +123,24 @@ function trace(
     for (const c of fn.calls) {
       if (c.line > line) continue;
       const setup = KIOCB_SETUP[c.callee];
-      if (setup && c.args.length > setup.fileArg && normExpr(c.args[setup.kiocbArg]!) === k) {
+      if (setup && c.args.length > setup.fileArg && normExpr(c.args[setup.kiocbArg]!).replace(/^&\s*/, '') === k.replace(/^&\s*/, '')) {
         return trace(graph, fn, normExpr(c.args[setup.fileArg]!), c.line, budget, here, what, 'kiocb');
       }
+    }
+    // a kiocb handed in by the caller (nfsd_iocb_write(&kiocb, iter)): where the caller set it up
+    const kp = IDENT.test(k) ? fn.params.findIndex((p) => p.name === k && /\bstruct kiocb \*$/.test(p.type)) : -1;
+    if (kp >= 0 && budget.depth > 0) {
+      const out: Origin[] = [];
+      budget.depth--;
+      for (const e of graph.callers(fn.name).filter((x) => graph.resolve(fn.name, x.caller.file) === fn).slice(0, 6)) {
+        const arg = e.site.args[kp];
+        if (arg === undefined) continue;
+        const a = normExpr(arg);
+        const theirs = a.startsWith('&') ? `${a.replace(/^&\s*/, '')}.ki_filp` : `${a}->ki_filp`;
+        out.push(...trace(graph, e.caller, theirs, e.site.line, budget, here, what, `argument ${kp + 1} of ${fn.name}()`));
+      }
+      budget.depth++;
+      if (out.length) return out;
     }
     // a kiocb kept in a struct of this file's code (swap's sio->iocb, loop's cmd->iocb), set up
     // in another function of the file: every setup of that member (same struct type when known)

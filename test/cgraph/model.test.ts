@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inflate, loadManifest, loadModelFacts, modelDir, modelFileFacts, modelSkeleton, modelSkeletons, type ModelManifest } from '../../src/cgraph/model/read.js';
+import { inflate, loadManifest, loadModelFacts, modelDir, modelShardKey, modelFileFacts, modelSkeleton, modelSkeletons, type ModelManifest } from '../../src/cgraph/model/read.js';
 import { MemoryCodeGraph, skeletonOf, summarize, summarizeSkeleton } from '../../src/cgraph/graph.js';
 import type { CodeGraph, FileFacts } from '../../src/cgraph/types.js';
 import { modelGraph } from '../../src/engine/base-graph.js';
@@ -75,6 +75,12 @@ describe('modelFileFacts and modelSkeleton', () => {
     expect(raw.kind).toBe('member');
     expect(raw.creds.length).toBe(1);
     expect(back.functions.find((fn) => fn.name === 'x_open')!.params.map((v) => v.name)).toEqual(['inode', 'file']);
+  });
+
+  it("loads, for fs/backing-file.c, the shards of the stacks that call it (whose calls say which creds they hand in)", () => {
+    expect(modelShardKey(['fs/backing-file.c']).split(',')).toEqual(['fuse', 'overlayfs', 'vfs']);
+    expect(modelShardKey(['fs/read_write.c'])).toBe('vfs');
+    expect(modelSkeletons(['fs/backing-file.c']).some((sk) => sk.path === 'fs/fuse/passthrough.c')).toBe(true);
   });
 
   it('say no for a file the model does not have, in a shard it has and outside any', () => {

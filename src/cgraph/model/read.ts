@@ -141,20 +141,35 @@ export function loadManifest(dir = modelDir()): ModelManifest | undefined {
 
 const shardCache = new Map<string, FileFacts[]>();
 
+/**
+ * Files whose callers live in other shards, named by the knowledge of who
+ * they serve: fs/backing-file.c is the stacks' shared I/O library, called
+ * only by overlayfs and FUSE passthrough (a patch to it is judged by their
+ * calls: which credentials they hand in, whether they still switch).
+ */
+const SHARD_DEPENDENTS: Record<string, string[]> = { 'fs/backing-file.c': ['overlayfs', 'fuse'] };
+
+/** The shards that hold these paths, and those of the callers SHARD_DEPENDENTS names. */
+function shardsFor(touched: string[], dir: string): Set<string> {
+  const names = new Set<string>();
+  for (const p of touched) {
+    const s = shardFor(p, ioUserFiles(dir));
+    if (s) names.add(s);
+    for (const d of SHARD_DEPENDENTS[p] ?? []) names.add(d);
+  }
+  return names;
+}
+
 /** Names the shards loadModelFacts() reads for these paths: a key for reusing what is built from them. */
 export function modelShardKey(touched: string[], dir = modelDir()): string {
-  return [...new Set(touched.map((p) => shardFor(p, ioUserFiles(dir))).filter((s) => s !== undefined))].sort().join(',');
+  return [...shardsFor(touched, dir)].sort().join(',');
 }
 
 /** Facts of the shards that hold these paths, in the manifest's order. */
 export function loadModelFacts(touched: string[], dir = modelDir()): FileFacts[] {
   const m = loadManifest(dir);
   if (!m) return [];
-  const names = new Set<string>();
-  for (const p of touched) {
-    const s = shardFor(p, ioUserFiles(dir));
-    if (s) names.add(s);
-  }
+  const names = shardsFor(touched, dir);
   if (!names.size) return [];
   const out: FileFacts[] = [];
   for (const shard of m.shards) if (names.has(shard.name)) out.push(...shardFacts(shard, dir));
@@ -302,7 +317,7 @@ export function modelSkeleton(path: string, dir = modelDir()): FileSkeleton | un
 export function modelSkeletons(touched: string[], dir = modelDir()): FileSkeleton[] {
   const m = loadManifest(dir);
   if (!m) return [];
-  const names = new Set(touched.map((p) => shardFor(p, ioUserFiles(dir))).filter((s) => s !== undefined));
+  const names = shardsFor(touched, dir);
   const out: FileSkeleton[] = [];
   for (const shard of m.shards) {
     if (!names.has(shard.name)) continue;
