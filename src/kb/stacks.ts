@@ -197,6 +197,18 @@ export const OPENS_WITH_CREDS: Record<string, Fact & { credArg: number }> = tabl
   backing_tmpfile_open: { credArg: 4, source: 'fs/backing-file.c: backing_tmpfile_open(user_file, flags, real_parentpath, mode, cred) (overlayfs ovl_create_tmpfile())' },
 });
 
+/**
+ * Files whose callers live elsewhere, by path: a check of one reads the
+ * model's code of its callers too (without it, a patch to the helper is
+ * judged by the callers in its own directory alone). fs/backing-file.c is
+ * the stacks' shared I/O library: overlayfs and FUSE passthrough call it,
+ * and their calls say which credentials they hand in and whether they still
+ * switch.
+ */
+export const CALLED_FROM: Record<string, string[]> = {
+  'fs/backing-file.c': ['fs/overlayfs/file.c', 'fs/fuse/passthrough.c'],
+};
+
 export function stackFor(path: string): Stack | undefined {
   return STACKS.find((s) => s.paths.some((p) => (p.endsWith('/') ? path.startsWith(p) : path === p)));
 }

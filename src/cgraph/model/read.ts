@@ -17,6 +17,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs
 import { join } from 'node:path';
 import { packageRoot } from '../../package-root.js';
 import { FACTS_VERSION } from '../extract/index.js';
+import { CALLED_FROM } from '../../kb/stacks.js';
 import type { FileFacts } from '../types.js';
 import { skeletonOf, type FileSkeleton } from '../graph.js';
 
@@ -141,21 +142,17 @@ export function loadManifest(dir = modelDir()): ModelManifest | undefined {
 
 const shardCache = new Map<string, FileFacts[]>();
 
-/**
- * Files whose callers live in other shards, named by the knowledge of who
- * they serve: fs/backing-file.c is the stacks' shared I/O library, called
- * only by overlayfs and FUSE passthrough (a patch to it is judged by their
- * calls: which credentials they hand in, whether they still switch).
- */
-const SHARD_DEPENDENTS: Record<string, string[]> = { 'fs/backing-file.c': ['overlayfs', 'fuse'] };
-
-/** The shards that hold these paths, and those of the callers SHARD_DEPENDENTS names. */
+/** The shards that hold these paths, and those of the code the knowledge base says calls them. */
 function shardsFor(touched: string[], dir: string): Set<string> {
   const names = new Set<string>();
   for (const p of touched) {
     const s = shardFor(p, ioUserFiles(dir));
     if (s) names.add(s);
-    for (const d of SHARD_DEPENDENTS[p] ?? []) names.add(d);
+    // the code that calls it, elsewhere (src/kb: CALLED_FROM)
+    for (const c of CALLED_FROM[p] ?? []) {
+      const d = shardFor(c, ioUserFiles(dir));
+      if (d) names.add(d);
+    }
   }
   return names;
 }
