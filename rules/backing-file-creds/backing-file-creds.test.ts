@@ -93,6 +93,12 @@ const OVL_XSTAT = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: an overlay
 /** A cachefiles-like replacement of a cache file from ->invalidate_cookie(), which fscache runs from its cookie worker. */
 const CACHEFILES_INVAL = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: cachefiles invalidation. */\n#include "internal.h"\n\nstatic struct file *cachefiles_new_tmpfile(struct cachefiles_cache *cache, struct path *parentpath, const struct cred *cred)\n{\n\treturn kernel_tmpfile_open(&nop_mnt_idmap, parentpath, S_IFREG | 0600, O_RDWR | O_LARGEFILE | O_DIRECT, cred);\n}\n\nstatic bool cachefiles_inval(struct fscache_cookie *cookie)\n{\n\tstruct cachefiles_object *object = cookie->cache_priv;\n\tstruct cachefiles_cache *cache = object->volume->cache;\n\tstruct file *file;\n\n\tfile = cachefiles_new_tmpfile(cache, &object->volume->path, cache->cache_cred);\n\treturn !IS_ERR(file);\n}\n\nconst struct fscache_cache_ops cachefiles_inval_ops = {\n\t.invalidate_cookie\t= cachefiles_inval,\n};\n';
 
+/** NFS_LOCALIO_CRED with a reader long enough that a hunk near the allocation shows neither its head nor another call. */
+const NFS_LOCALIO_CRED_LONG = NFS_LOCALIO_CRED.replace(
+  '\tstruct nfs_local_kiocb *iocb = nfs_local_iocb_alloc(file, file->f_cred);\n',
+  '\tstruct nfs_local_kiocb *iocb;\n\n\tif (!file)\n\t\treturn -EIO;\n\tnfs_local_trace_read(file);\n\tnfs_local_account_read(desc);\n\tdesc->pg_error = 0;\n\tdesc->pg_count = 0;\n\t/* the work item reads the local file */\n\tiocb = nfs_local_iocb_alloc(file, file->f_cred);\n\tif (!iocb)\n\t\treturn -ENOMEM;\n\tiocb->hdr = NULL;\n\n',
+);
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -400,6 +406,16 @@ const invalid: InvalidCase[] = [
     tree: { 'fs/cachefiles/inval.c': CACHEFILES_INVAL },
     patches: [{ subject: 'cachefiles: open the replacement as the caller', edit: { 'fs/cachefiles/inval.c': (t) => t.replace('&object->volume->path, cache->cache_cred);', '&object->volume->path, current_cred());') } }],
     expect: ['introduced fs/cachefiles/inval.c:16 openCreds (high)'],
+  },
+  {
+    name: "patch-only series: the submitter's creds handed to the allocator in patch 2, in a function patch 1's image holds whole",
+    mode: 'patch-only',
+    tree: { 'fs/nfs/localio.c': NFS_LOCALIO_CRED_LONG },
+    patches: [
+      { subject: 'nfs/localio: clear IOCB_APPEND for local I/O', edit: { 'fs/nfs/localio.c': (t) => t.replace('\tiocb->cred = get_cred(cred);\n', '\tiocb->cred = get_cred(cred);\n\tiocb->kiocb.ki_flags &= ~IOCB_APPEND;\n') } },
+      { subject: 'nfs/localio: read as the submitter', edit: { 'fs/nfs/localio.c': (t) => t.replace('nfs_local_iocb_alloc(file, file->f_cred);', 'nfs_local_iocb_alloc(file, current_cred());') } },
+    ],
+    expect: ['introduced fs/nfs/localio.c:45 capturedCreds (low)'],
   },
 ];
 

@@ -117,7 +117,10 @@ export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeG
       }
       if (post && r.path) {
         const pf = extract(r.path, '', { fragment: { sections: hunks.map((h, i) => section(post, h.newStart, h.newLines, headings[i]!)) } });
-        postFacts.push(known ? fillFragments(pf, known, align, hunks, 'post', counterparts, preFragment?.functions) : pf);
+        const filled = known ? fillFragments(pf, known, align, hunks, 'post', counterparts, preFragment?.functions) : pf;
+        // where the base lined up with the whole file, this image is that file after the patch, line for
+        // line: a later patch of the series names it by the blob id this patch's index line gives
+        postFacts.push(known && align && align.file !== false && diff?.newBlob ? { ...filled, blob: diff.newBlob } : filled);
         postTexts.set(r.path, (l) => post.get(l));
         byPost.set(r.path, r);
         addedPostLines.set(r.path, new Set([...r.postLines].filter(([, o]) => o.kind === 'add').map(([l]) => l)));

@@ -37,7 +37,12 @@ export function paramsOf(decl: string, line: number): Variable[] {
   if (open < 0) return [];
   const close = matching(decl, open);
   const inside = decl.slice(open + 1, close < 0 ? decl.length : close);
-  return splitArgs(inside)
+  const parts = splitArgs(inside);
+  // no closing parenthesis: the first line of a signature that goes on, or
+  // git's hunk heading, which it cuts at 80 columns (`..., const str`): the
+  // last piece is not a whole parameter
+  if (close < 0) parts.pop();
+  return parts
     .filter((p) => p && p !== 'void' && p !== '...')
     .map((p) => {
       const m = typeAndName(p.replace(/\s+/g, ' ').trim());
