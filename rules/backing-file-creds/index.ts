@@ -124,6 +124,9 @@ export default defineRule({
     const touched = new Set<string>();
     // call sites (function:line) a finding about a removed switch or a new call path already explains
     const explained = new Set<string>();
+    /** Does the patch add a call on this line of this function (an override, a capture, a call on the path)? */
+    const addedAt = (fn: FunctionFacts, line: number): boolean => ctx.addedCalls.some((a) => a.fn === fn && a.site.line === line);
+    const isAdded = (site: CallSite): boolean => ctx.addedCalls.some((a) => a.site === site);
     return {
       file(f) {
         touched.add(f.path);
@@ -151,11 +154,10 @@ export default defineRule({
         // an access on a line the patch leaves alone, made wrong by a call the patch adds on the
         // way to it: the hazard is that call, told once at its line (every access below it is one finding)
         // (or by a switch the patch adds around it, to the wrong credentials: told at the switch)
-        const accessAdded = ctx.addedCalls.some((a) => a.site === site);
         const st = bad.state;
-        const addedStep = accessAdded
+        const addedStep = isAdded(site)
           ? undefined
-          : ((st.kind === 'scope' && ctx.addedCalls.some((a) => a.fn === st.in && a.site.line === st.scope.startLine) ? { file: st.in.file, line: st.scope.startLine } : undefined) ??
+          : ((st.kind === 'scope' && addedAt(st.in, st.scope.startLine) ? { file: st.in.file, line: st.scope.startLine } : undefined) ??
             bad.state.path.slice(0, -1).find((p) => ctx.addedCalls.some((a) => a.fn.name === p.fn && a.fn.file === p.file && a.site.line === p.line)));
         ctx.report({
           messageId: bad.messageId,
@@ -262,7 +264,7 @@ export default defineRule({
         key: `capturedCreds|${lhs}|${site.callee}`,
         ...(replaced ? { confidence: 'medium' as const } : {}),
         witness: [
-          ...(bad?.kind === 'caller' ? bad.path.map((p, i) => ({ kind: 'call' as const, text: i === 0 ? `${p.fn}() (${bad.how}, runs as the calling task)` : `-> ${p.fn}()`, file: p.file, line: p.line })) : []),
+          ...(bad?.kind === 'caller' ? callerPath(bad) : []),
           ...(replaced ? [{ kind: 'note' as const, text: `before this patch, line ${replaced.line}: ${lhs} = ${normExpr(replaced.rhs)}`, file: fn.file, line: a.line }] : []),
           { kind: 'scope', text: `${lhs} = ${normExpr(a.rhs)}: the ${bad ? 'calling ' : ''}task's credentials, kept`, file: fn.file, line: a.line },
         ],
@@ -278,7 +280,7 @@ export default defineRule({
      * in the work item): judged by whose they are where they are taken.
      */
     function keptForSwitch(fn: FunctionFacts, site: CallSite, stack: kb.Stack): void {
-      if (site.callee === 'prepare_kernel_cred' || !ctx.addedCalls.some((a) => a.site === site)) return;
+      if (site.callee === 'prepare_kernel_cred' || !isAdded(site)) return;
       const taken = (e: string): boolean => unwrapPassthrough(normExpr(e)).startsWith(`${site.callee}(`);
       // where the value goes: a field here, a local stored into one, or a helper's parameter it stores
       let field: { lhs: string; fn: FunctionFacts; line: number } | undefined;
@@ -314,7 +316,7 @@ export default defineRule({
             if (!m || m.field !== f.field || sc.nested) continue;
             const t = baseType(w, m.base);
             if (type && t && t !== type) continue;
-            if (ctx.addedCalls.some((a) => a.fn === w && a.site.line === sc.startLine)) continue;
+            if (addedAt(w, sc.startLine)) continue;
             sw ??= { scope: sc, in: w };
           }
         }
@@ -330,7 +332,7 @@ export default defineRule({
         key: `keptForSwitch|${f.field}|${site.callee}`,
         confidence: 'medium',
         witness: [
-          ...bad.path.map((p, i) => ({ kind: 'call' as const, text: i === 0 ? `${p.fn}() (${bad.how}, runs as the calling task)` : `-> ${p.fn}()`, file: p.file, line: p.line })),
+          ...callerPath(bad),
           { kind: 'origin', text: `${field.lhs} = ${site.callee}()${field.fn !== fn ? ` (stored by ${field.fn.name}())` : ''}`, file: field.fn.file, line: field.line },
           { kind: 'scope', text: `${sw.scope.api}(${sw.scope.cred}) in ${sw.in.name}()`, file: sw.in.file, line: sw.scope.startLine },
         ],
@@ -381,7 +383,7 @@ export default defineRule({
       // outside cachefiles, only credentials shown to be the wrong task's
       if (!stack.namespaceOps && j.kind !== 'bad') return;
       // an open on a line the patch leaves alone, handed the credentials a caller takes on a line the patch adds: told there
-      const added = ctx.addedCalls.some((a) => a.site === site) ? undefined : j.witness.find((w) => w.file && ctx.addedCalls.some((a) => a.fn !== fn && a.fn.file === w.file && a.site.line === w.line));
+      const added = isAdded(site) ? undefined : j.witness.find((w) => w.file && ctx.addedCalls.some((a) => a.fn !== fn && a.fn.file === w.file && a.site.line === w.line));
       ctx.report({
         messageId: 'openCreds',
         data: { api: site.callee, cred: j.kind === 'bad' ? `${j.value}, ${j.whose}` : j.value, noun: nounOf(stack), stack: stack.id, credHint: stack.credHint },
@@ -414,13 +416,13 @@ export default defineRule({
         const keptAs = fn.credScopes.find((x) => x.api === ps.api || same(x));
         // a fragment completed from the model that still makes the override call, where the scope it
         // opens is not placed (its revert moved): narrowed at most, not dropped
-        const stillCalled = !keptAs && fn.partial && fn.calls.some((c) => c.callee === ps.api && !ctx.addedCalls.some((a) => a.site === c) && normExpr(c.args[0] ?? '') === normExpr(pre.calls.find((pc) => pc.line === ps.startLine && pc.callee === ps.api)?.args[0] ?? '\0'));
-        const kept = !!keptAs || stillCalled;
+        const preArg = pre.calls.find((pc) => pc.line === ps.startLine && pc.callee === ps.api)?.args[0];
+        if (!keptAs && fn.partial && preArg !== undefined && fn.calls.some((c) => c.callee === ps.api && !isAdded(c) && normExpr(c.args[0] ?? '') === normExpr(preArg))) return;
+        const kept = !!keptAs;
         // the override the patch moved: the line a reviewer answers on (the access itself is context)
         const movedTo = keptAs && ctx.addedCalls.find((a) => a.fn === fn && a.site.line === keptAs.startLine)?.site;
         // which calls a kept switch covers is known where both images show every scope whole, or
         // where the patch moved it and shows it whole (override and revert in its hunks)
-        if (stillCalled) return;
         if (kept) {
           const preKnown = !pre.partial || !!pre.credsKnown;
           const whole = preKnown && (!fn.partial || !!fn.credsKnown);
@@ -499,7 +501,7 @@ export default defineRule({
      */
     function scopeCreds(fn: FunctionFacts, stack: kb.Stack): void {
       fn.credScopes.forEach((sc, i) => {
-        if (sc.nested || !ctx.addedCalls.some((a) => a.fn === fn && a.site.line === sc.startLine)) return;
+        if (sc.nested || !addedAt(fn, sc.startLine)) return;
         if (fn.calls.some((c) => c.creds.includes(i) && accessOf(fn, c, stack))) return; // judged at the access
         const j = credJudgement(fn, sc.cred, scopeSite(fn, sc), stack);
         const replaced = j.kind === 'unknown' && stack.principal !== 'kernel' ? replacedScope(fn, stack) : undefined;
@@ -884,6 +886,11 @@ type CredJudgement =
   | { kind: 'bad'; value: string; whose: string; root: string; witness: WitnessStep[] }
   /** The task's own credentials, taken where the graph cannot tell whose they are; `local`: in the function that uses them (or inline). */
   | { kind: 'unknown'; value: string; whose: string; root: string; witness: WitnessStep[]; current: true; local: boolean };
+
+/** The path from an entry that runs as the calling task, as witness lines. */
+function callerPath(s: CredState & { kind: 'caller' }): WitnessStep[] {
+  return s.path.map((p, i) => ({ kind: 'call' as const, text: i === 0 ? `${p.fn}() (${s.how}, runs as the calling task)` : `-> ${p.fn}()`, file: p.file, line: p.line }));
+}
 
 /** The call on a line (the first), as a place credentials are judged at; none: no scope in force there. */
 function callAt(fn: FunctionFacts, line: number): { line: number; creds: number[] } {

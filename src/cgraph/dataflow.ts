@@ -129,17 +129,8 @@ function trace(
     }
     // a kiocb handed in by the caller (nfsd_iocb_write(&kiocb, iter)): where the caller set it up
     const kp = IDENT.test(k) ? fn.params.findIndex((p) => p.name === k && /\bstruct kiocb \*$/.test(p.type)) : -1;
-    if (kp >= 0 && budget.depth > 0) {
-      const out: Origin[] = [];
-      budget.depth--;
-      for (const e of graph.callers(fn.name).filter((x) => graph.resolve(fn.name, x.caller.file) === fn).slice(0, 6)) {
-        const arg = e.site.args[kp];
-        if (arg === undefined) continue;
-        const a = normExpr(arg);
-        const theirs = a.startsWith('&') ? `${a.replace(/^&\s*/, '')}.ki_filp` : `${a}->ki_filp`;
-        out.push(...trace(graph, e.caller, theirs, e.site.line, budget, here, what, `argument ${kp + 1} of ${fn.name}()`));
-      }
-      budget.depth++;
+    if (kp >= 0) {
+      const out = intoCallers(graph, fn, kp, budget, here, what, (a) => (a.startsWith('&') ? `${a.replace(/^&\s*/, '')}.ki_filp` : `${a}->ki_filp`));
       if (out.length) return out;
     }
     // a kiocb kept in a struct of this file's code (swap's sio->iocb, loop's cmd->iocb), set up
@@ -170,18 +161,10 @@ function trace(
   // 3. a parameter: follow into the callers
   if (IDENT.test(expr)) {
     const idx = fn.params.findIndex((p) => p.name === expr);
-    if (idx >= 0 && budget.depth > 0) {
-      const callers = graph.callers(fn.name).filter((e) => graph.resolve(fn.name, e.caller.file) === fn);
-      const out: Origin[] = [];
-      budget.depth--;
-      for (const e of callers.slice(0, 6)) {
-        const arg = e.site.args[idx];
-        if (arg === undefined) continue;
-        // a struct path handed by address (ovl_do_getattr(&realpath, ...)): the caller's struct
-        const a = /\bstruct path \*$/.test(fn.params[idx]!.type) ? normExpr(arg).replace(/^&\s*/, '') : normExpr(arg);
-        out.push(...trace(graph, e.caller, a, e.site.line, budget, here, what, `argument ${idx + 1} of ${fn.name}()`));
-      }
-      budget.depth++;
+    if (idx >= 0) {
+      // a struct path handed by address (ovl_do_getattr(&realpath, ...)): the caller's struct
+      const byAddress = /\bstruct path \*$/.test(fn.params[idx]!.type);
+      const out = intoCallers(graph, fn, idx, budget, here, what, (a) => (byAddress ? a.replace(/^&\s*/, '') : a));
       if (out.length) return out;
     }
     // a file-scope variable (neither parameter nor local): what the file's functions store in it
@@ -271,6 +254,23 @@ function trace(
   return done();
 }
 
+
+/**
+ * A parameter followed into the callers (at most six): each caller's
+ * argument, as `theirs` rewrites it into the expression to trace there.
+ */
+function intoCallers(graph: CodeGraph, fn: FunctionFacts, idx: number, budget: TraceBudget, here: OriginStep[], what: 'file' | 'mapping' | 'cred', theirs: (arg: string) => string): Origin[] {
+  if (budget.depth <= 0) return [];
+  const out: Origin[] = [];
+  budget.depth--;
+  for (const e of graph.callers(fn.name).filter((x) => graph.resolve(fn.name, x.caller.file) === fn).slice(0, 6)) {
+    const arg = e.site.args[idx];
+    if (arg === undefined) continue;
+    out.push(...trace(graph, e.caller, theirs(normExpr(arg)), e.site.line, budget, here, what, `argument ${idx + 1} of ${fn.name}()`));
+  }
+  budget.depth++;
+  return out;
+}
 
 /**
  * What a callee stores through its `index`th argument (`*filp = file`),
