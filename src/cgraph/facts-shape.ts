@@ -31,7 +31,7 @@ const record =
     typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(c);
 
 const variable = obj({ name: str, type: str, line: num });
-const call = obj({ callee: str, kind: (v) => v === 'direct' || v === 'member' || v === 'pointer', receiver: opt(str), args: arr(str), line: num, block: str, creds: arr(num) });
+const call = obj({ callee: str, kind: (v) => v === 'direct' || v === 'member' || v === 'pointer', receiver: opt(str), args: arr(str), line: num, block: str, creds: arr(num), guard: opt(str), guardLine: opt(num) });
 const leak = obj({ line: num, kind: (v) => v === 'return' || v === 'goto' || v === 'end', text: str });
 const credScope = obj({
   api: str,
@@ -60,6 +60,8 @@ const fn = obj({
   credScopes: arr(credScope),
   assigns: arr(assignment),
   rets: opt(arr(obj({ expr: str, line: num }))),
+  exits: opt(arr((v) => typeof v === 'number' || (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'string'))),
+  labels: opt(arr((v) => Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'number')),
   partial: opt(bool),
   headSeen: opt(bool),
   hidden: opt(arr(obj({ from: num, to: num }))),

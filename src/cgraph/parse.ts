@@ -147,9 +147,38 @@ function blankTypeKeywords(text: string): string {
   return out + text.slice(last);
 }
 
+/**
+ * Statement macros (`with_ovl_creds(sb) return ...;`, `scoped_guard(mutex, &m) if (...)`):
+ * before a keyword the call does not parse (tree-sitter drops it into an
+ * ERROR), so a blank after its `)` becomes `;`, at the same offset. The
+ * credential scopes read the statement after it (nextStatement()).
+ */
+const STMT_MACRO_RE = /\b(?:scoped_with_creds|scoped_with_kernel_creds|with_ovl_creds|scoped_class|scoped_guard|scoped_cond_guard)\s*\(/g;
+
+function terminateStatementMacros(text: string): string {
+  STMT_MACRO_RE.lastIndex = 0;
+  if (!STMT_MACRO_RE.test(text)) return text;
+  STMT_MACRO_RE.lastIndex = 0;
+  const matchParen = parenMatcher(text);
+  const at: number[] = [];
+  for (let m = STMT_MACRO_RE.exec(text); m; m = STMT_MACRO_RE.exec(text)) {
+    const close = matchParen(m.index + m[0].length - 1);
+    if (close < 0) continue;
+    const after = /^([ \t]*)(?:\n([ \t]*))?(?:return|if|for|while|do|switch|goto|break|continue)\b/.exec(text.slice(close + 1, close + 200));
+    if (!after) continue;
+    // the first blank that is not a newline, on either side of it
+    if (after[1]!.length) at.push(close + 1);
+    else if (after[2]?.length) at.push(close + 2);
+  }
+  if (!at.length) return text;
+  const chars = text.split('');
+  for (const a of at) chars[a] = ';';
+  return chars.join('');
+}
+
 /** Blank attribute macros and rewrite syscall definitions, keeping every newline where it was. */
 export function preprocess(input: string): string {
-  const text = blankTypeKeywords(input);
+  const text = blankTypeKeywords(terminateStatementMacros(input));
   ATTR_RE.lastIndex = 0;
   if (!ATTR_RE.test(text)) return text;
   ATTR_RE.lastIndex = 0;

@@ -42,6 +42,10 @@ export interface CallSite {
   block: string;
   /** Indices into FunctionFacts.credScopes in force at this call, outermost first. */
   creds: number[];
+  /** The condition of the innermost `if` whose branch holds the call (`!(cond)` in its else), whitespace collapsed. */
+  guard?: string;
+  /** The line that condition starts on. */
+  guardLine?: number;
 }
 
 export type CredScopeKind =
@@ -120,6 +124,14 @@ export interface FunctionFacts {
    * helper's result into its body).
    */
   rets?: { expr: string; line: number }[];
+  /**
+   * Every way out of the body before its end: a number is a `return` on that
+   * line, a pair a `goto` and its label. Without a tree, a switch a patch
+   * adds is checked against the exits on the lines its hunks do not show.
+   */
+  exits?: (number | [number, string])[];
+  /** Labels and their lines. */
+  labels?: [string, number][];
   /** The body was only partly visible (patch-only mode, a hunk fragment). */
   partial?: boolean;
   /** For a partial function: the fragment starts at the function's head, so nothing above the visible code is missing. */

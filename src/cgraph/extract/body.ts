@@ -122,6 +122,10 @@ export function fillBody(fn: FunctionFacts, body: N, b: Bucket, ctx: Ctx, rootId
   const raw: RawCall[] = [];
   for (const c of b.calls.sort((x, y) => x.call.s - y.call.s)) raw.push({ n: c.call, site: callSite(c, ctx, blockPath) });
   fn.calls = raw.map((r) => r.site);
+  addGuards(raw, b, ctx);
+  const exits: (number | [number, string])[] = [...b.rets.map((r) => ctx.L(r.s)), ...b.gotos.map((g): [number, string] => [ctx.L(g.g.s), g.label])];
+  if (exits.length) fn.exits = exits.sort((x, y) => (typeof x === 'number' ? x : x[0]) - (typeof y === 'number' ? y : y[0]));
+  if (b.labels.length) fn.labels = b.labels.map((l): [string, number] => [l.label, ctx.L(l.l.s)]);
   const { scopes, ranges } = credScopes(fn, body, raw, b, ctx, blockPath);
   fn.credScopes = scopes;
   for (const r of raw) {
@@ -196,6 +200,34 @@ const OUT_ARG_NAME = /file|filp|mapping|cred|path/i;
 
 /** Return types whose values the dataflow follows out of a helper: files, mappings, credentials. */
 export const TRACED_RETURNS = /\bstruct (?:file|address_space|cred)\s*\*$/;
+
+/**
+ * The condition each call runs under: the innermost `if` whose branch holds
+ * it (`!(cond)` in the else branch), as text, with the line the condition
+ * starts on. What a patch that widens the condition sends down an existing
+ * path is compared on it.
+ */
+function addGuards(raw: RawCall[], b: Bucket, ctx: Ctx): void {
+  if (!b.ifs.length) return;
+  for (const r of raw) {
+    const off = r.n.s;
+    let best: { s: number; text: string; line: number } | undefined;
+    for (const x of b.ifs) {
+      const inCons = x.cons && off >= x.cons.s && off < x.cons.e;
+      const inAlt = !inCons && x.alt && off >= x.alt.s && off < x.alt.e;
+      if (!inCons && !inAlt) continue;
+      const br = (inCons ? x.cons : x.alt)!;
+      if (best && br.s < best.s) continue;
+      const t = norm(ctx.T(x.cond));
+      if (t.length > 400) continue;
+      best = { s: br.s, text: inCons ? t : `!${t}`, line: ctx.L(x.cond.s) };
+    }
+    if (best) {
+      r.site.guard = best.text;
+      r.site.guardLine = best.line;
+    }
+  }
+}
 
 /** `return EXPR;` of a body, but NULL, constants and error pointers. */
 function returnedExprs(b: Bucket, ctx: Ctx): { expr: string; line: number }[] {

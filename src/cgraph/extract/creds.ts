@@ -175,9 +175,17 @@ export function sameSaved(text: string, body: N, x: RawCall, kind: string, saved
 }
 
 /** The statement right after offset `from`: a block `{...}` or one statement up to its `;`. */
+/** A statement that starts with a keyword (a macro before it cannot be a call statement). */
+const STMT_KEYWORD = /^\s*(?:return|if|for|while|do|switch|goto|break|continue)\b/;
+
 export function nextStatement(text: string, from: number, blocks: N[], body: N): N {
   let i = from;
   while (i < body.e && /[\s)]/.test(text[i]!)) i++;
+  // `with_ovl_creds(sb) return ...;`, which preprocess() gave a `;` so that the call parses
+  if (text[i] === ';' && STMT_KEYWORD.test(text.slice(i + 1, i + 40))) {
+    i++;
+    while (i < body.e && /\s/.test(text[i]!)) i++;
+  }
   if (text[i] === '{') {
     const blk = blocks.find((x) => x.s === i);
     if (blk) return blk;

@@ -109,6 +109,20 @@ describe('credential scopes', () => {
     expect(credsAt(f, 'e')).toEqual(['kernel']);
     expect(credsAt(f, 'f')).toEqual(['buf->cred']);
   });
+  it('a scoped form before a keyword statement (`with_ovl_creds(sb) return ...;`) still parses, and covers that statement only', () => {
+    const f = fn(
+      'static int g(struct super_block *sb, const struct path *path, struct kstat *st)\n{\n\twith_ovl_creds(sb)\n\t\treturn vfs_getattr_nosec(path, st, 0, 0);\n}\n',
+      'g',
+    );
+    expect(f.credScopes.map((x) => x.api)).toEqual(['with_ovl_creds']);
+    expect(credsAt(f, 'vfs_getattr_nosec')).toEqual(['ovl_creds(sb)']);
+    const h = fn('static int h(struct super_block *sb, const struct path *path)\n{\n\tscoped_with_creds(ovl_creds(sb)) if (a(path))\n\t\treturn b(path);\n\tc(path);\n\treturn 0;\n}\n', 'h');
+    expect(credsAt(h, 'a')).toEqual(['ovl_creds(sb)']);
+    expect(credsAt(h, 'b')).toEqual(['ovl_creds(sb)']);
+    expect(credsAt(h, 'c')).toEqual([]);
+    // lines as written
+    expect(h.calls.find((c) => c.callee === 'c')!.line).toBe(5);
+  });
   it('the labels past the revert a goto would leave by are recorded with the scope', () => {
     const f = fn('static int g(struct file *f)\n{\n\tconst struct cred *old = override_creds(f->f_cred);\n\tint r = one(f);\n\n\tif (r)\n\t\tgoto out;\n\tr = two(f);\nout:\n\trevert_creds(old);\nput:\n\tfput(f);\n\treturn r;\nagain:\n\tr = 0;\n\tgoto out;\n}\n', 'g');
     expect(f.credScopes[0]!.exitLabels).toEqual(['put']);

@@ -29,7 +29,7 @@ export { sectionFunctionName, type FragmentSection } from './fragments.js';
 export { splitArgs } from '../ctext.js';
 
 /** Bump when extraction changes: cached facts of an older version are rebuilt. */
-export const FACTS_VERSION = 17;
+export const FACTS_VERSION = 20;
 
 export interface ExtractOptions {
   /** No whole text: hunks of a sparse image. Parse each section alone, attribute loose code to the section's function. */
@@ -180,6 +180,7 @@ function extractUnit(text: string, lineOffset: number, facts: FileFacts, path: s
   for (const a of cap.assigns) bucket(owner(a.a.s)).assigns.push(a);
   for (const i of cap.inits) bucket(owner(i.i.s)).inits.push(i);
   for (const d of cap.decls) bucket(owner(d.s)).decls.push(d);
+  for (const x of cap.ifs) bucket(owner(x.cond.s)).ifs.push(x);
 
   for (const [i, f] of fns.entries()) {
     const fn = functionFacts(f, path, ctx, section);

@@ -96,11 +96,19 @@ export interface Captures {
   assigns: { a: N; lhs: N; rhs: N; op: string }[];
   inits: { i: N; decl: N; val: N }[];
   decls: N[];
+  /** if statements: the condition, and the branches a call in them runs under. */
+  ifs: IfNode[];
   errors: number;
 }
 
+export interface IfNode {
+  cond: N;
+  cons?: N;
+  alt?: N;
+}
+
 export function capture(root: ParserT.SyntaxNode, text: string): Captures {
-  const c: Captures = { fns: [], calls: [], blocks: [], rets: [], gotos: [], labels: [], assigns: [], inits: [], decls: [], errors: 0 };
+  const c: Captures = { fns: [], calls: [], blocks: [], rets: [], gotos: [], labels: [], assigns: [], inits: [], decls: [], ifs: [], errors: 0 };
   const { nodes, logicChecked } = kindNodes(root);
   for (const n of nodes) {
     const kind = KIND[n.type];
@@ -117,9 +125,16 @@ export function capture(root: ParserT.SyntaxNode, text: string): Captures {
         if (body?.type === 'compound_statement') c.fns.push({ fn: x, decl: { s: x.s, e: body.startIndex }, body: { s: body.startIndex, e: body.endIndex } });
         break;
       }
-      case 'if':
+      case 'if': {
         pushField(c.blocks, n, 'consequence');
+        const cond = n.childForFieldName('condition');
+        if (cond) {
+          const cons = n.childForFieldName('consequence');
+          const alt = n.childForFieldName('alternative');
+          c.ifs.push({ cond: { s: cond.startIndex, e: cond.endIndex }, ...(cons ? { cons: { s: cons.startIndex, e: cons.endIndex } } : {}), ...(alt ? { alt: { s: alt.startIndex, e: alt.endIndex } } : {}) });
+        }
         break;
+      }
       case 'loop':
         pushField(c.blocks, n, 'body');
         break;
@@ -218,10 +233,11 @@ export interface Bucket {
   assigns: Captures['assigns'];
   inits: Captures['inits'];
   decls: N[];
+  ifs: IfNode[];
 }
 
 export function emptyBucket(): Bucket {
-  return { calls: [], blocks: [], rets: [], gotos: [], labels: [], assigns: [], inits: [], decls: [] };
+  return { calls: [], blocks: [], rets: [], gotos: [], labels: [], assigns: [], inits: [], decls: [], ifs: [] };
 }
 
 export function filterBucket(b: Bucket, from: number, to: number): Bucket {
@@ -235,6 +251,7 @@ export function filterBucket(b: Bucket, from: number, to: number): Bucket {
     assigns: b.assigns.filter((a) => inside(a.a)),
     inits: b.inits.filter((i) => inside(i.i)),
     decls: b.decls.filter(inside),
+    ifs: b.ifs.filter((x) => inside(x.cond)),
   };
 }
 

@@ -36,7 +36,8 @@ export function compact(f: FileFacts, keepArgs: (callee: string) => boolean = ()
       ...fn,
       locals: [],
       assigns: fn.assigns.filter(relevantAssign),
-      calls: fn.calls.map((c) => (c.kind === 'direct' && !keepArgs(c.callee) ? { ...c, args: [] } : c)),
+      // a call's guard is compared only where a hunk shows it (a widened condition): the model keeps none
+      calls: fn.calls.map(({ guard: _guard, guardLine: _guardLine, ...c }) => (c.kind === 'direct' && !keepArgs(c.callee) ? { ...c, args: [] } : c)),
     })),
   };
 }
