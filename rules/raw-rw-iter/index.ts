@@ -20,6 +20,7 @@ import {
   type RuleContext,
   type FunctionFacts,
   type WitnessStep,
+  lower,
 } from '../../src/engine/rule-api.js';
 
 export default defineRule({
@@ -34,12 +35,14 @@ export default defineRule({
       rawUnknown: '{{call}} on {{file}}, a file kreview cannot trace to its owner, skips rw_verify_area(): if another filesystem owns it, its LSM and fanotify hooks never run; use {{useInstead}}',
       rerouted: 'this patch drops {{removed}} on {{file}} and does the I/O with the raw {{call}} here, which skips rw_verify_area() (LSM and fanotify hooks); keep {{removed}} or use {{useInstead}}',
       reroutedKeep: 'this patch drops {{removed}} on {{file}} and does the I/O with the raw {{call}} here, which skips rw_verify_area() (LSM and fanotify hooks); keep {{removed}}',
+      widened: 'this patch widens the condition under which {{caller}}() calls {{callee}}(), so more I/O on {{file}} takes its raw {{call}}, which skips rw_verify_area() (LSM and fanotify hooks); use {{useInstead}} there, or keep the old condition',
     },
     questions: {
       rawUnknown: "This calls {{call}} on {{file}} directly. Whose file is that? If it belongs to another filesystem, rw_verify_area() is skipped, and its LSM and fanotify hooks with it; could this use {{useInstead}}?",
       raw: 'This calls {{call}} on {{file}} directly, which skips rw_verify_area() and with it the LSM and fanotify permission hooks. Could it use {{useInstead}} instead?',
       rerouted: 'This replaces {{removed}} on {{file}} with a raw {{call}}, which skips the rw_verify_area() checks (LSM, fanotify) that {{removed}} ran. Could it keep {{removed}}, or use {{useInstead}}?',
       reroutedKeep: 'This replaces {{removed}} on {{file}} with a raw {{call}}, which skips the rw_verify_area() checks (LSM, fanotify) that {{removed}} ran. Could it keep {{removed}}?',
+      widened: 'The wider condition sends more requests to {{callee}}(), whose raw {{call}} on {{file}} skips rw_verify_area() (LSM, fanotify). Could that path use {{useInstead}} first?',
     },
     // it reports only at a raw I/O call
     triggers: [{ calls: Object.keys(kb.RAW_IO) }],
@@ -140,6 +143,27 @@ export default defineRule({
             witness: [{ kind: 'call', text: `removed: ${removed.fn.name}() called ${removed.site.callee}(${removed.site.args.join(', ')})`, file: removed.fn.file, line: removed.site.line }, ...witness],
           });
         }
+        // ...or the call that leads here is the same, under a condition the patch widened (`if (a)` to
+        // `if (a || b)`): requests that took another path now take this raw call
+        const widened = !removed && !ctx.addedCalls.some((a) => a.site === site) ? widenedGuard(ctx, fn, site) : undefined;
+        if (widened) {
+          ctx.report({
+            messageId: 'widened',
+            // named by where the file comes from (the raw call's own local says little at the condition)
+            data: { ...data, file: cls.origin.root || data.file, caller: widened.caller.name, callee: widened.site.callee },
+            at: { file: widened.caller.file, line: widened.site.guardLine! },
+            key: `widened|${widened.caller.name}|${widened.site.callee}|${normExpr(checkedFile)}`,
+            siteKey: key,
+            function: widened.caller.name,
+            confidence: lower(confidence),
+            witness: [
+              { kind: 'call', text: `before: ${widened.caller.name}() called ${widened.site.callee}() if ${widened.old}`, file: widened.caller.file, line: widened.site.guardLine! },
+              { kind: 'call', text: `now: if ${widened.site.guard}`, file: widened.caller.file, line: widened.site.guardLine! },
+              ...widened.path.map((p) => ({ kind: 'call' as const, text: `${p.fn.name}() calls ${p.callee}()`, file: p.fn.file, line: p.line })),
+              ...witness,
+            ],
+          });
+        }
         // a file whose owner the graph cannot tell (not a backing file, not one this code made): a CHECK, shown with --strict
         // (a submitter's request file is the user's: any filesystem's)
         if (cls.kind === 'unknown' && !dispatched && !kb.SYSCALL_SUBMITTER_FILES[fn.file]) ctx.report({ messageId: 'rawUnknown', level: 'CHECK', data, at: { file: fn.file, line: site.line }, key, confidence: 'low', witness });
@@ -161,6 +185,100 @@ function reroutedHere(ctx: RuleContext, fn: FunctionFacts, site: CallSite): bool
     return t.calls.some((c) => c.kind === 'direct' && leadsHere(c.callee, t.file, depth - 1, seen));
   };
   return ctx.addedCalls.some((a) => a.site.kind === 'direct' && leadsHere(a.site.callee, a.fn.file, 3, new Set()));
+}
+
+/**
+ * A call on the way to the raw call's function (up to three callers up)
+ * that the pre-image made too, with the same arguments, under a narrower
+ * condition: the patch added an `||` alternative or dropped an `&&` term.
+ * Only conditions both images show are compared (the embedded model keeps
+ * none).
+ */
+function widenedGuard(ctx: RuleContext, fn: FunctionFacts, site: CallSite): { caller: FunctionFacts; site: CallSite; old: string; path: { fn: FunctionFacts; callee: string; line: number }[] } | undefined {
+  if (ctx.image !== 'post') return undefined;
+  const check = (caller: FunctionFacts, s: CallSite) => {
+    if (!s.guard || s.guardLine === undefined) return undefined;
+    const pre = ctx.before(caller);
+    const args = s.args.map(normExpr).join(',');
+    const old = pre?.calls.find((c) => c.callee === s.callee && c.args.map(normExpr).join(',') === args);
+    return old?.guard && widens(old.guard, s.guard) ? old.guard : undefined;
+  };
+  const own = check(fn, site);
+  if (own) return { caller: fn, site, old: own, path: [] };
+  let frontier: { fn: FunctionFacts; path: { fn: FunctionFacts; callee: string; line: number }[] }[] = [{ fn, path: [] }];
+  const seen = new Set<FunctionFacts>([fn]);
+  for (let d = 0; d < 3 && frontier.length; d++) {
+    const next: typeof frontier = [];
+    for (const f of frontier) {
+      for (const { caller, site: cs } of ctx.graph.callers(f.fn.name)) {
+        if (seen.has(caller) || ctx.graph.resolve(f.fn.name, caller.file) !== f.fn) continue;
+        seen.add(caller);
+        const path = f.path;
+        const old = check(caller, cs);
+        if (old) return { caller, site: cs, old, path };
+        next.push({ fn: caller, path: [{ fn: caller, callee: f.fn.name, line: cs.line }, ...path] });
+      }
+    }
+    frontier = next;
+  }
+  return undefined;
+}
+
+/** The top-level `op` pieces of a condition, outer parentheses and `!!` dropped. */
+function condTerms(cond: string, op: '||' | '&&'): string[] {
+  const strip = (t: string): string => {
+    t = t.trim();
+    while (t.startsWith('(') && t.endsWith(')') && closes(t)) t = t.slice(1, -1).trim();
+    return t.replace(/\s+/g, ' ');
+  };
+  const t = strip(cond);
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < t.length; i++) {
+    const ch = t[i];
+    if (ch === '(' || ch === '[') depth++;
+    else if (ch === ')' || ch === ']') depth--;
+    else if (depth === 0 && t.startsWith(op, i)) {
+      out.push(strip(t.slice(from, i)));
+      from = i + 2;
+      i++;
+    }
+  }
+  out.push(strip(t.slice(from)));
+  return out;
+}
+
+/** Does the first `(` of t close at its last character? */
+function closes(t: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] === '(') depth++;
+    else if (t[i] === ')' && --depth === 0) return i === t.length - 1;
+  }
+  return false;
+}
+
+/** `now` holds whenever `old` did, and more often: an alternative added to `old`'s, or a term of `old`'s dropped. */
+function widens(old: string, now: string): boolean {
+  if (old.startsWith('!') !== now.startsWith('!')) return false;
+  if (old.startsWith('!')) return widensNeg(old.slice(1), now.slice(1));
+  const o = condTerms(old, '||');
+  const n = condTerms(now, '||');
+  if (n.length > o.length && o.every((t) => n.includes(t))) return true;
+  const oa = condTerms(old, '&&');
+  const na = condTerms(now, '&&');
+  return oa.length > na.length && na.every((t) => oa.includes(t));
+}
+
+/** The else branch of `if (c)`: it runs more often when `c` holds less often (an `&&` term added, an `||` alternative dropped). */
+function widensNeg(old: string, now: string): boolean {
+  const oa = condTerms(old, '&&');
+  const na = condTerms(now, '&&');
+  if (na.length > oa.length && oa.every((t) => na.includes(t))) return true;
+  const o = condTerms(old, '||');
+  const n = condTerms(now, '||');
+  return o.length > n.length && n.every((t) => o.includes(t));
 }
 
 function fileOf(site: CallSite, raw: kb.RawIo): string | undefined {

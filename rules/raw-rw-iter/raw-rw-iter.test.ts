@@ -10,6 +10,9 @@ const SWAP_IO = '// synthetic\n#include <linux/swap.h>\n\nstruct swap_iocb {\n\t
 /** An nfsd-like server: a splice read checked first, a copy through vfs_copy_file_range(). */
 const NFSD_VFS = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: nfsd reading an exported file by splice. */\n#include "vfs.h"\n\n__be32 nfsd_splice_read(struct svc_rqst *rqstp, struct file *file, loff_t offset, unsigned long *count)\n{\n\tstruct splice_desc sd = { .total_len = *count, .pos = offset };\n\tssize_t host_err;\n\n\thost_err = rw_verify_area(READ, file, &offset, *count);\n\tif (!host_err)\n\t\thost_err = splice_direct_to_actor(file, &sd, nfsd_direct_splice_actor);\n\treturn host_err;\n}\n\n__be32 nfsd_read(struct svc_rqst *rqstp, struct nfsd_file *nf, loff_t offset, unsigned long *count)\n{\n\treturn nfsd_splice_read(rqstp, nf->nf_file, offset, count);\n}\n\nssize_t nfsd_copy_file_range(struct file *src, u64 src_pos, struct file *dst, u64 dst_pos, u64 count)\n{\n\tssize_t ret;\n\n\tret = vfs_copy_file_range(src, src_pos, dst, dst_pos, count, 0);\n\tif (ret == -EOPNOTSUPP || ret == -EXDEV)\n\t\tret = vfs_copy_file_range(src, src_pos, dst, dst_pos, count, COPY_FILE_SPLICE);\n\treturn ret;\n}\n\nssize_t nfsd_copy(struct nfsd_file *nf_src, struct nfsd_file *nf_dst, u64 count)\n{\n\treturn nfsd_copy_file_range(nf_src->nf_file, 0, nf_dst->nf_file, 0, count);\n}\n';
 
+/** loop's dispatch with the aio path taken only for non-FUA requests. */
+const LOOP_GUARDED = '// synthetic\n#include <linux/fs.h>\n\nstatic int lo_rw_aio(struct loop_device *lo, struct loop_cmd *cmd, loff_t pos, int rw)\n{\n\tstruct iov_iter iter;\n\tstruct file *file = lo->lo_backing_file;\n\n\tcmd->iocb.ki_pos = pos;\n\tcmd->iocb.ki_filp = file;\n\treturn file->f_op->read_iter(&cmd->iocb, &iter);\n}\n\nstatic int do_req_filebacked(struct loop_device *lo, struct request *rq)\n{\n\tstruct loop_cmd *cmd = blk_mq_rq_to_pdu(rq);\n\tloff_t pos = blk_rq_pos(rq) << 9;\n\tstruct bio_vec bvec;\n\tstruct iov_iter i;\n\tint ret;\n\n\tiov_iter_bvec(&i, ITER_DEST, &bvec, 1, bvec.bv_len);\n\tret = 0;\n\tif (cmd->use_aio && !(rq->cmd_flags & REQ_FUA))\n\t\treturn lo_rw_aio(lo, cmd, pos, ITER_DEST);\n\treturn vfs_iter_read(lo->lo_backing_file, &i, &pos, 0);\n}\n';
+
 const invalid: InvalidCase[] = [
   {
     name: 'loop: vfs_iter_read() replaced by a raw ->read_iter() on the backing file',
@@ -228,6 +231,18 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'xstore: write through a kiocb', edit: { 'drivers/misc/xstore.c': (t) => t.replace('int xstore_write(', 'static ssize_t xstore_kiocb_write(struct kiocb *kiocb, struct iov_iter *iter)\n{\n\tstruct file *file = kiocb->ki_filp;\n\n\treturn file->f_op->write_iter(kiocb, iter);\n}\n\nint xstore_write(').replace('\tssize_t ret;\n\n\tif (IS_ERR(file))\n\t\treturn PTR_ERR(file);\n\tret = vfs_iter_write(file, iter, &pos, 0);', '\tstruct kiocb kiocb;\n\tssize_t ret;\n\n\tif (IS_ERR(file))\n\t\treturn PTR_ERR(file);\n\tinit_sync_kiocb(&kiocb, file);\n\tkiocb.ki_pos = pos;\n\tret = xstore_kiocb_write(&kiocb, iter);') } }],
     expect: ['introduced drivers/misc/xstore.c:8 rerouted (high)'],
   },
+  {
+    name: "a condition widened with an `||` sends more requests to the existing raw path (the call's own line unchanged)",
+    patches: [{ subject: 'loop: send FUA reads down the aio path', edit: { 'drivers/block/loop.c': (t) => t.replace('\tif (cmd->use_aio)\n', '\tif (cmd->use_aio ||\n\t    (rq->cmd_flags & REQ_FUA))\n') } }],
+    expect: ['preexisting drivers/block/loop.c:31 raw (high)', 'preexisting drivers/block/loop.c:33 raw (high)', 'introduced drivers/block/loop.c:42 widened (medium)'],
+  },
+  {
+    name: 'an `&&` term dropped from the condition widens it too (patch-only: the hunk shows both conditions)',
+    mode: 'patch-only',
+    tree: { 'drivers/block/loop.c': LOOP_GUARDED },
+    patches: [{ subject: 'loop: use aio for every request', edit: { 'drivers/block/loop.c': (t) => t.replace('\tif (cmd->use_aio && !(rq->cmd_flags & REQ_FUA))\n', '\tif (cmd->use_aio)\n') } }],
+    expect: ['introduced drivers/block/loop.c:24 widened (low)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -337,6 +352,11 @@ const valid: ValidCase[] = [
   {
     name: 'a function renamed with its raw calls untouched (their lines unchanged) is not new',
     patches: [{ subject: 'loop: rename lo_rw_aio', edit: { 'drivers/block/loop.c': (t) => t.replaceAll('lo_rw_aio', 'lo_submit_aio') } }],
+    expect: ['preexisting drivers/block/loop.c:31 raw (high)', 'preexisting drivers/block/loop.c:33 raw (high)'],
+  },
+  {
+    name: 'a condition narrowed with an `&&` sends fewer requests to the raw path: nothing new',
+    patches: [{ subject: 'loop: keep FUA reads on the buffered path', edit: { 'drivers/block/loop.c': (t) => t.replace('\tif (cmd->use_aio)\n', '\tif (cmd->use_aio && !(rq->cmd_flags & REQ_FUA))\n') } }],
     expect: ['preexisting drivers/block/loop.c:31 raw (high)', 'preexisting drivers/block/loop.c:33 raw (high)'],
   },
 ];
