@@ -99,6 +99,21 @@ const NFS_LOCALIO_CRED_LONG = NFS_LOCALIO_CRED.replace(
   '\tstruct nfs_local_kiocb *iocb;\n\n\tif (!file)\n\t\treturn -EIO;\n\tnfs_local_trace_read(file);\n\tnfs_local_account_read(desc);\n\tdesc->pg_error = 0;\n\tdesc->pg_count = 0;\n\t/* the work item reads the local file */\n\tiocb = nfs_local_iocb_alloc(file, file->f_cred);\n\tif (!iocb)\n\t\treturn -ENOMEM;\n\tiocb->hdr = NULL;\n\n',
 );
 
+/** An overlayfs-like setattr: the upper dentry changed through the ovl_do_*() wrapper, inside the override. */
+const OVL_SETATTR = '// synthetic\n#include "overlayfs.h"\n\nstatic inline int ovl_do_notify_change(struct ovl_fs *ofs, struct dentry *upperdentry, struct iattr *attr)\n{\n\treturn notify_change(ovl_upper_mnt_idmap(ofs), upperdentry, attr, NULL);\n}\n\nint ovl_setattr(struct mnt_idmap *idmap, struct dentry *dentry, struct iattr *attr)\n{\n\tstruct ovl_fs *ofs = OVL_FS(dentry->d_sb);\n\tstruct dentry *upperdentry = ovl_dentry_upper(dentry);\n\tconst struct cred *old_cred;\n\tint err;\n\n\told_cred = ovl_override_creds(dentry->d_sb);\n\terr = ovl_do_notify_change(ofs, upperdentry, attr);\n\trevert_creds(old_cred);\n\treturn err;\n}\n\nconst struct inode_operations ovl_file_inode_operations = {\n\t.setattr\t= ovl_setattr,\n};\n';
+
+/** An nfs-localio-like read worker: the local file read under its own f_cred. */
+const LOCALIO_READ = '// synthetic\n#include "internal.h"\n\nstatic void nfs_local_call_read(struct work_struct *work)\n{\n\tstruct nfs_local_kiocb *iocb = container_of(work, struct nfs_local_kiocb, work);\n\tstruct file *filp = iocb->kiocb.ki_filp;\n\tconst struct cred *save_cred;\n\tstruct iov_iter iter;\n\tssize_t status;\n\n\tsave_cred = override_creds(filp->f_cred);\n\tstatus = vfs_iocb_iter_read(filp, &iocb->kiocb, &iter);\n\trevert_creds(save_cred);\n\tnfs_local_read_done(iocb, status);\n}\n\nint nfs_do_local_read(struct nfs_local_kiocb *iocb)\n{\n\tINIT_WORK(&iocb->work, nfs_local_call_read);\n\tqueue_work(nfslocaliod_workqueue, &iocb->work);\n\treturn 0;\n}\n';
+
+/** An nvmet-like worker whose early return sits between lines a patch's hunks would show. */
+const NVMET_ZEROES = '// synthetic\n#include "nvmet.h"\n\nstatic void nvmet_file_write_zeroes_work(struct work_struct *w)\n{\n\tstruct nvmet_req *req = container_of(w, struct nvmet_req, f.work);\n\tloff_t offset;\n\tloff_t len;\n\tint ret;\n\n\toffset = req->offset;\n\tlen = req->len;\n\tret = 0;\n\tret = 0;\n\tif (unlikely(offset + len > req->ns->size)) {\n\t\tnvmet_req_complete(req, -ENOSPC);\n\t\treturn;\n\t}\n\tret = 0;\n\tret = 0;\n\tret = 0;\n\tret = 0;\n\tret = vfs_fallocate(req->ns->file, 0, offset, len);\n\tnvmet_req_complete(req, ret);\n}\n';
+
+/** An overlayfs-like xattr set: error gotos to a label past the revert, before the override. */
+const OVL_XATTR = '// synthetic\n#include "overlayfs.h"\n\nstatic int ovl_xattr_set(struct dentry *dentry, const char *name, const void *value, size_t size)\n{\n\tstruct dentry *upperdentry = ovl_dentry_upper(dentry);\n\tconst struct cred *old_cred;\n\tint err;\n\n\terr = ovl_want_write(dentry);\n\tif (err)\n\t\tgoto out;\n\terr = 0;\n\terr = 0;\n\terr = 0;\n\terr = 0;\n\terr = 0;\n\terr = ovl_copy_up(dentry);\n\tif (err)\n\t\tgoto out;\n\n\told_cred = ovl_override_creds(dentry->d_sb);\n\terr = vfs_setxattr(&nop_mnt_idmap, upperdentry, name, value, size, 0);\n\trevert_creds(old_cred);\n\tovl_drop_write(dentry);\nout:\n\treturn err;\n}\n';
+
+/** A cachefiles-like on-demand write: the space work inside the cache's switch, the data outside. */
+const CACHEFILES_ONDEMAND = '// synthetic\n#include "internal.h"\n\nstatic int xcache_prepare(struct cachefiles_object *object, struct file *file, loff_t pos, size_t len)\n{\n\treturn vfs_fallocate(file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, pos, len);\n}\n\nstatic ssize_t cachefiles_ondemand_fd_write_iter(struct kiocb *kiocb, struct iov_iter *iter)\n{\n\tstruct cachefiles_object *object = kiocb->ki_filp->private_data;\n\tstruct cachefiles_cache *cache = object->volume->cache;\n\tstruct file *file = object->file;\n\tconst struct cred *saved_cred;\n\tint ret;\n\n\tcachefiles_begin_secure(cache, &saved_cred);\n\tret = xcache_prepare(object, file, kiocb->ki_pos, iter->count);\n\tcachefiles_end_secure(cache, saved_cred);\n\tif (ret < 0)\n\t\treturn ret;\n\treturn vfs_iocb_iter_write(file, kiocb, iter);\n}\n\nstatic const struct file_operations cachefiles_ondemand_fd_fops = {\n\t.write_iter\t= cachefiles_ondemand_fd_write_iter,\n};\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -373,7 +388,7 @@ const invalid: InvalidCase[] = [
     mode: 'patch-only',
     tree: { 'drivers/usb/gadget/function/xstorage.c': '// synthetic\n#include <linux/fs.h>\n\nstatic int xs_do_read(struct fsg_lun *curlun, char *buf, size_t amount, loff_t pos)\n{\n\tssize_t nread;\n\tint a = 0;\n\n\tnread = kernel_read(curlun->filp, buf, amount, &pos);\n\ta++;\n\ta++;\n\ta++;\n\ta++;\n\ta++;\n\ta++;\n\tif (signal_pending(current))\n\t\treturn -EINTR;\n\n\treturn nread < 0 ? nread : a;\n}\n' },
     patches: [{ subject: 'usb: gadget: read the LUN file as its opener', edit: { 'drivers/usb/gadget/function/xstorage.c': (t) => t.replace('\n\tnread = kernel_read(', '\n\told_cred = override_creds(curlun->filp->f_cred);\n\tnread = kernel_read(').replace('\t\treturn -EINTR;\n\n', '\t\treturn -EINTR;\n\trevert_creds(old_cred);\n\n') } }],
-    expect: ['introduced drivers/usb/gadget/function/xstorage.c:18 unbalanced (medium)'],
+    expect: ['introduced drivers/usb/gadget/function/xstorage.c:9 unbalanced (medium)'],
   },
   {
     name: "erofs: readahead switching to rac->file's f_cred, the reader's file, not the backing file's",
@@ -416,6 +431,38 @@ const invalid: InvalidCase[] = [
       { subject: 'nfs/localio: read as the submitter', edit: { 'fs/nfs/localio.c': (t) => t.replace('nfs_local_iocb_alloc(file, file->f_cred);', 'nfs_local_iocb_alloc(file, current_cred());') } },
     ],
     expect: ['introduced fs/nfs/localio.c:45 capturedCreds (low)'],
+  },
+  {
+    name: "overlayfs: notify_change() on the upper dentry (through ovl_do_notify_change()) in a new branch outside the override",
+    tree: { 'fs/overlayfs/inode.c': OVL_SETATTR },
+    patches: [{ subject: 'ovl: do not switch creds for timestamp-only setattr', edit: { 'fs/overlayfs/inode.c': (t) => t.replace('\told_cred = ovl_override_creds(dentry->d_sb);\n\terr = ovl_do_notify_change(ofs, upperdentry, attr);\n\trevert_creds(old_cred);\n', '\tif (!(attr->ia_valid & ~ATTR_TIMES)) {\n\t\terr = ovl_do_notify_change(ofs, upperdentry, attr);\n\t} else {\n\t\told_cred = ovl_override_creds(dentry->d_sb);\n\t\terr = ovl_do_notify_change(ofs, upperdentry, attr);\n\t\trevert_creds(old_cred);\n\t}\n') } }],
+    expect: ['introduced fs/overlayfs/inode.c:17 switchNarrowed (high)'],
+  },
+  {
+    name: "nfs-localio-like: the worker switches to prepare_kernel_cred(&init_task), not the local file's f_cred",
+    tree: { 'fs/nfs/localio.c': LOCALIO_READ },
+    patches: [{ subject: 'nfs/localio: read as the kernel', edit: { 'fs/nfs/localio.c': (t) => t.replace('\tconst struct cred *save_cred;\n', '\tconst struct cred *save_cred, *kcred;\n').replace('\tsave_cred = override_creds(filp->f_cred);\n', '\tkcred = prepare_kernel_cred(&init_task);\n\tsave_cred = override_creds(kcred);\n') } }],
+    expect: ['introduced fs/nfs/localio.c:13 wrongPrincipal (high)'],
+  },
+  {
+    name: 'patch-only: an override and its revert added around an early return the hunks do not show (the model has it)',
+    mode: 'patch-only',
+    tree: { 'drivers/nvme/target/io-cmd-file.c': NVMET_ZEROES },
+    patches: [{ subject: 'nvmet: zero the range as the opener of the backing file', edit: { 'drivers/nvme/target/io-cmd-file.c': (t) => t.replace('\tint ret;\n\n', '\tint ret;\n\tconst struct cred *old_cred;\n\n\told_cred = override_creds(req->ns->file->f_cred);\n').replace('\tret = vfs_fallocate(req->ns->file, 0, offset, len);\n', '\tret = vfs_fallocate(req->ns->file, 0, offset, len);\n\trevert_creds(old_cred);\n') } }],
+    expect: ['introduced drivers/nvme/target/io-cmd-file.c:12 unbalanced (medium)'],
+  },
+  {
+    name: 'patch-only: an override moved up above existing gotos to a label past its revert (label and revert beyond the hunks)',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/xattrs.c': OVL_XATTR },
+    patches: [{ subject: 'ovl: take the creds once in ovl_xattr_set', edit: { 'fs/overlayfs/xattrs.c': (t) => t.replace('\tint err;\n\n\terr = ovl_want_write(dentry);\n', '\tint err;\n\n\told_cred = ovl_override_creds(dentry->d_sb);\n\terr = ovl_want_write(dentry);\n').replace('\n\told_cred = ovl_override_creds(dentry->d_sb);\n\terr = vfs_setxattr(', '\n\terr = vfs_setxattr(') } }],
+    expect: ['introduced fs/overlayfs/xattrs.c:10 unbalanced (medium)'],
+  },
+  {
+    name: "cachefiles: the on-demand fd's space work moved into a new helper called outside cachefiles_begin_secure()",
+    tree: { 'fs/cachefiles/ondemand.c': CACHEFILES_ONDEMAND },
+    patches: [{ subject: 'cachefiles: factor out prepare-and-write', edit: { 'fs/cachefiles/ondemand.c': (t) => t.replace('static ssize_t cachefiles_ondemand_fd_write_iter(', 'static ssize_t xcache_prepare_and_write(struct cachefiles_object *object, struct file *file, struct kiocb *kiocb, struct iov_iter *iter)\n{\n\tint ret = xcache_prepare(object, file, kiocb->ki_pos, iter->count);\n\n\tif (ret < 0)\n\t\treturn ret;\n\treturn vfs_iocb_iter_write(file, kiocb, iter);\n}\n\nstatic ssize_t cachefiles_ondemand_fd_write_iter(').replace('\tcachefiles_begin_secure(cache, &saved_cred);\n\tret = xcache_prepare(object, file, kiocb->ki_pos, iter->count);\n\tcachefiles_end_secure(cache, saved_cred);\n\tif (ret < 0)\n\t\treturn ret;\n\treturn vfs_iocb_iter_write(file, kiocb, iter);\n', '\treturn xcache_prepare_and_write(object, file, kiocb, iter);\n') } }],
+    expect: ['introduced fs/cachefiles/ondemand.c:26 switchRemoved (high)'],
   },
 ];
 
@@ -712,6 +759,11 @@ const valid: ValidCase[] = [
     mode: 'patch-only',
     tree: { 'fs/overlayfs/xstat.c': OVL_XSTAT },
     patches: [{ subject: 'ovl: keep the mounter creds for the dev fixup', edit: { 'fs/overlayfs/xstat.c': (t) => t.replace('\tif (!err)\n\t\tstat->dev = dentry->d_sb->s_dev;\n\trevert_creds(old_cred);\n', '\trevert_creds(old_cred);\n\tif (!err)\n\t\tstat->dev = dentry->d_sb->s_dev;\n') } }],
+  },
+  {
+    name: 'overlayfs: both branches of a split setattr call ovl_do_notify_change() inside the override',
+    tree: { 'fs/overlayfs/inode.c': OVL_SETATTR },
+    patches: [{ subject: 'ovl: split timestamp-only setattr', edit: { 'fs/overlayfs/inode.c': (t) => t.replace('\terr = ovl_do_notify_change(ofs, upperdentry, attr);\n', '\tif (!(attr->ia_valid & ~ATTR_TIMES))\n\t\terr = ovl_do_notify_change(ofs, upperdentry, attr);\n\telse\n\t\terr = ovl_do_notify_change(ofs, upperdentry, attr);\n') } }],
   },
 ];
 

@@ -122,14 +122,17 @@ export default defineRule({
     // Files the patch touches (every file visitor runs before the functions): a helper there is
     // under review itself, reached from the changed code, and judged at its own access
     const touched = new Set<string>();
+    // the lines the patch wrote, per file (in the post-image)
+    const changed = new Map<string, ReadonlySet<number>>();
     // call sites (function:line) a finding about a removed switch or a new call path already explains
     const explained = new Set<string>();
     /** Does the patch add a call on this line of this function (an override, a capture, a call on the path)? */
     const addedAt = (fn: FunctionFacts, line: number): boolean => ctx.addedCalls.some((a) => a.fn === fn && a.site.line === line);
     const isAdded = (site: CallSite): boolean => ctx.addedCalls.some((a) => a.site === site);
     return {
-      file(f) {
+      file(f, changedLines) {
         touched.add(f.path);
+        if (changedLines) changed.set(f.path, changedLines);
       },
       function(fn) {
         unbalanced(fn);
@@ -162,7 +165,7 @@ export default defineRule({
         ctx.report({
           messageId: bad.messageId,
           ...(bad.messageId === 'dataCreds' ? { level: 'CHECK' as const } : {}),
-          data: { what: access.what, file: access.file, noun: nounOf(stack), entry: bad.entry, stack: stack.id, credHint: stack.credHint, cred: bad.cred },
+          data: { what: access.what, file: access.file, noun: access.noun ?? nounOf(stack), entry: bad.entry, stack: stack.id, credHint: stack.credHint, cred: bad.cred },
           at: addedStep ? { file: addedStep.file, line: addedStep.line } : { file: fn.file, line: site.line },
           // by kind of access, not API: switching read_cache_page() to read_mapping_folio() keeps the hazard
           // the stack's backing file however it is spelt (sbi->fdev in one image, buf->file in the other)
@@ -197,7 +200,9 @@ export default defineRule({
         ctx.report({
           messageId: 'unbalanced',
           data: { api: sc.api, cred: own ? `&${sc.saved}` : sc.cred, start: String(sc.startLine), how, fn: fn.name },
-          at: { file: fn.file, line: leak.line },
+          // at the exit when the patch wrote it; at the switch it added when the exit is old code
+          // (an override moved above an existing early return)
+          at: { file: fn.file, line: !changed.get(fn.file)?.has(leak.line) && changed.get(fn.file)?.has(sc.startLine) ? sc.startLine : leak.line },
           key: `unbalanced|${sc.api}|${normExpr(sc.cred)}|${leak.kind}|${normExpr(leak.text)}`,
           witness: [
             { kind: 'scope', text: own ? `${sc.api}(&${sc.saved}): ${sc.cred}` : `${sc.saved ? `${sc.saved} = ` : ''}${sc.api}(${sc.cred})`, file: fn.file, line: sc.startLine },
@@ -449,6 +454,16 @@ export default defineRule({
           const post = counterpart(fn, c);
           if (post && !post.creds.length && !covered.includes(post)) covered.push(post);
         }
+        // a covered call the patch replaced by another that does the same work (open-coded
+        // preparation turned into a helper call): the new call is what the switch no longer covers
+        const lost = pre.calls.filter((c) => c.creds.includes(i) && c.kind === 'direct' && !counterpart(fn, c));
+        if (lost.length) {
+          const did = new Set(lost.flatMap((c) => reachesAccess(pre, c, stack, 3).map((h) => h.site.callee)));
+          for (const a of ctx.addedCalls) {
+            if (a.fn !== fn || a.site.creds.length || covered.includes(a.site) || lost.some((c) => c.callee === a.site.callee)) continue;
+            if (reachesAccess(fn, a.site, stack, 3).some((h) => did.has(h.site.callee))) covered.push(a.site);
+          }
+        }
         const intoCallee = (a: (typeof movedSame)[number]): boolean => a.fn !== fn && covered.some((c) => c.kind === 'direct' && ctx.graph.resolve(c.callee, fn.file) === a.fn);
         if (movedSame.length && !movedSame.every(intoCallee)) return;
         switches.push({ removed: `${ps.api}(${ps.cred})`, kept: kept || movedSame.length > 0, ...(movedTo ? { movedTo } : {}), key: `${ps.api}|${cred}`, at, covered });
@@ -477,7 +492,9 @@ export default defineRule({
           ctx.report({
             messageId: sw.kept ? 'switchNarrowed' : 'switchRemoved',
             data: { removed: sw.removed, what: hit.access.what, target: targetOf(hit.access, hit.stack), cred: v.desc, stack: hit.stack.id, credHint: hit.stack.credHint },
-            at: { file: fn.file, line: sw.movedTo?.line ?? site.line },
+            // at the access when the patch wrote its line (a new branch outside the override), else
+            // at the override it moved (the access itself is context)
+            at: { file: fn.file, line: sw.movedTo && !isAdded(site) ? sw.movedTo.line : site.line },
             key: `switchRemoved|${sw.key}|${accessKey(hit.site)}|${hit.access.file}`,
             confidence: v.unknown || v.kworker ? 'medium' : hit.access.strong ? 'high' : 'medium',
             witness: [
@@ -656,6 +673,14 @@ export default defineRule({
           good = true;
           continue;
         }
+        // prepare_kernel_cred(&init_task): the kernel's own, every capability; right only where the stack runs as the kernel
+        if (kernelCredsOf(root)) {
+          if (stack.principal === 'kernel') {
+            good = true;
+            continue;
+          }
+          return { kind: 'bad', value: o.steps.length > 1 ? `${e} = ${root}` : root, whose: 'kernel credentials', root: 'kernel', witness };
+        }
         const call = /^(\w+)\(/.exec(root)?.[1];
         if (!(call && CURRENT_CALLS.has(call)) && root !== 'current->cred') continue;
         const f2 = ctx.graph.resolve(last.fn, last.file) ?? fn;
@@ -746,7 +771,9 @@ export default defineRule({
         case 'caller':
           // a file the task opened on this very path is its own (zloop's control write), except in a stack
           // whose opens must be under its own credentials too (overlayfs' ovl_path_open() of a real directory)
-          if (daemonEntry(s, stack) || (stack.principal !== 'stack' && openedOnPath(ctx, s, access))) return undefined;
+          // (the daemon's own commands are no stranger to the data, but cachefiles does their space work as
+          // the cache too: cachefiles_daemon_cull() and the on-demand fd's write_iter switch first)
+          if ((daemonEntry(s, stack) && access.kind !== 'namespace') || (stack.principal !== 'stack' && openedOnPath(ctx, s, access))) return undefined;
           if (access.kind === 'namespace') return { messageId: 'outsideStackCreds', state: s, entry: `${entry}, ${s.how}`, cred: 'the calling task' };
           return { messageId: 'callerCreds', state: s, entry: `${entry}, ${s.how}`, cred: 'the calling task' };
         case 'kworker':
@@ -841,6 +868,9 @@ export default defineRule({
         if (mc.kind !== 'foreign') return undefined;
         return { what: `${site.callee}() (a page-cache read)`, file: normExpr(mc.file.origin.root), strong: mc.file.strong, origin: mc.origin.steps, root: mc.file.origin.root, kind: 'data' };
       }
+      // a stack's namespace and attribute work on its layers (overlayfs' ovl_do_notify_change() -> notify_change())
+      const layer = !fileExpr && !pc && stack.layerOps ? kb.NAMESPACE_OPS[site.callee] : undefined;
+      if (layer) return { what: `${site.callee}() (${layer.what})`, file: 'a real dentry', noun: stack.layerOps!, strong: true, origin: [], root: `${stack.id} layer`, kind: 'metadata' };
       if (!fileExpr) return undefined;
       // backing-file.c: the helper's own file argument is the backing file it switches for
       const helper = stack === kb.BACKING_FILE_HELPERS ? kb.CHECKED_IO[fn.name] : undefined;
@@ -867,6 +897,8 @@ interface Access {
   ctxArg?: number;
   /** data: I/O and its permission check; metadata: getattr, fsync...; namespace: cachefiles' work on the cache */
   kind: 'data' | 'metadata' | 'namespace';
+  /** What the accessed object is, when not the stack's backing file (a layer's dentry). */
+  noun?: string;
 }
 
 /** An access to a backing file a call leads to: where, and through which functions. */
@@ -937,12 +969,14 @@ function nounOf(stack: kb.Stack): string {
 
 /** What an access touched, for a message: the file and whose it is (the cache, for cachefiles' namespace work). */
 function targetOf(access: Access, stack: kb.Stack): string {
-  return access.kind === 'namespace' ? 'the cache' : `${access.file}, ${nounOf(stack)},`;
+  return access.kind === 'namespace' ? 'the cache' : `${access.file}, ${access.noun ?? nounOf(stack)},`;
 }
 
 /** The kind of access a key names: switching read_cache_page() to read_mapping_folio() keeps the hazard. */
 function accessKey(site: CallSite): string {
-  return kb.PAGE_CACHE_APIS[site.callee] ? 'pagecache' : kb.CHECKED_IO[site.callee] || kb.RAW_IO[site.callee] ? 'io' : site.callee;
+  // (namespace work by what it does: lookup_one_len() respelt lookup_one() is the same lookup)
+  const ns = kb.NAMESPACE_OPS[site.callee];
+  return kb.PAGE_CACHE_APIS[site.callee] ? 'pagecache' : kb.CHECKED_IO[site.callee] || kb.RAW_IO[site.callee] ? 'io' : ns ? `ns:${ns.what}` : site.callee;
 }
 
 /** The call path of a verdict and the credential state at its end, as witness lines. */

@@ -18,6 +18,7 @@
 // unknown credential state.
 
 import type { Assignment, CallSite, CredScope, FileFacts, FunctionFacts } from '../cgraph/types.js';
+import type { CredForm } from '../kb/creds.js';
 import type { Hunk } from '../patch/types.js';
 import { CRED_FORMS, isCredRevert, revertsForm } from '../kb/index.js';
 
@@ -111,6 +112,8 @@ function relined(f: FunctionFacts, map: (line: number) => number): FunctionFacts
       leaks: s.leaks.map((l) => ({ ...l, line: map(l.line) })),
     })),
     ...(f.rets ? { rets: f.rets.map((r) => ({ ...r, line: map(r.line) })) } : {}),
+    ...(f.exits ? { exits: f.exits.map((e): number | [number, string] => (typeof e === 'number' ? map(e) : [map(e[0]), e[1]])) } : {}),
+    ...(f.labels ? { labels: f.labels.map(([n, l]): [string, number] => [n, map(l)]) } : {}),
     ...(f.hidden ? { hidden: f.hidden.map((h) => ({ from: map(h.from), to: map(h.to) })) } : {}),
   };
 }
@@ -258,6 +261,19 @@ function completed(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: rea
     const line = at(r.line);
     return line === undefined ? [] : [{ ...r, line }];
   })];
+  // the ways out: the hunks' own, and the model's on the lines they do not show
+  const exits: Exit[] = [
+    ...(f.exits ?? []).map((e) => ({ line: typeof e === 'number' ? e : e[0], ...(typeof e === 'number' ? {} : { label: e[1] }), shown: true })),
+    ...(m.exits ?? []).flatMap((e) => {
+      const line = at(typeof e === 'number' ? e : e[0]);
+      return line === undefined ? [] : [{ line, ...(typeof e === 'number' ? {} : { label: e[1] }), shown: false }];
+    }),
+  ];
+  const labels = new Map<string, number>(f.labels ?? []);
+  for (const [n, l] of m.labels ?? []) {
+    const line = at(l);
+    if (line !== undefined && !labels.has(n)) labels.set(n, line);
+  }
   // the model's lines taken in: unseen for the credential analysis
   let run: { from: number; to: number } | undefined;
   for (let l = m.line; l <= m.endLine; l++) {
@@ -282,7 +298,9 @@ function completed(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: rea
     calls: calls.sort((a, b) => a.line - b.line),
     assigns: assigns.sort((a, b) => a.line - b.line),
     ...(rets.length ? { rets } : {}),
-    ...mergeScopes(f, m, delta, hunks, calls, side),
+    ...(exits.length ? { exits: exits.map((e): number | [number, string] => (e.label === undefined ? e.line : [e.line, e.label])).sort((x, y) => (typeof x === 'number' ? x : x[0]) - (typeof y === 'number' ? y : y[0])) } : {}),
+    ...(labels.size ? { labels: [...labels] } : {}),
+    ...mergeScopes(f, m, delta, hunks, calls, side, exits, labels),
     hidden: mergeRanges([...(f.hidden ?? []), ...hidden]),
     partial: true,
     headSeen: true,
@@ -304,7 +322,15 @@ function completed(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: rea
  * model), leaves with the override in force (cachefiles_begin_secure() ...
  * `out:` cachefiles_end_secure()): it is that scope's leak.
  */
-function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: readonly Hunk[], calls: CallSite[], side: 'pre' | 'post'): { credScopes: CredScope[]; credsKnown?: true } {
+interface Exit {
+  line: number;
+  /** A goto's label; none for a return. */
+  label?: string;
+  /** On a line a hunk shows (the fragment's extraction saw it). */
+  shown: boolean;
+}
+
+function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: readonly Hunk[], calls: CallSite[], side: 'pre' | 'post', exits: readonly Exit[] = [], labels: ReadonlyMap<string, number> = new Map()): { credScopes: CredScope[]; credsKnown?: true } {
   const shownPre = shownRanges(hunks, 'pre');
   const place = (modelLine: number): number | undefined => {
     const pre = modelLine + delta;
@@ -325,7 +351,10 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
   // scopes whose extent the model gave: the fragment's own, completed with their revert, and the model's
   const placed = new Set<number>();
   for (const [j, s] of m.credScopes.entries()) {
-    const start = place(s.startLine);
+    // an override the patch respells on its own line (ovl_override_creds() -> ovl_override_creds_light()): the added line that switches
+    const placedStart = place(s.startLine);
+    const form = CRED_FORMS[s.api];
+    const start = placedStart ?? (side === 'post' && form && form.kind !== 'scoped' ? respelt(s.startLine + delta, hunks, (c) => c !== s.api && CRED_FORMS[c]?.kind === form.kind && sameCred(CRED_FORMS[c]!, form)) : undefined);
     // a revert the patch respells on its own line (revert_creds() -> ovl_revert_creds()): the added line that reverts
     const end = place(s.revertLine ?? s.endLine) ?? (side === 'post' && s.revertLine !== undefined ? respelt(s.revertLine + delta, hunks, (c) => revertsScope(s, c)) : undefined);
     if (start === undefined || end === undefined) {
@@ -337,7 +366,7 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
       return line === undefined ? [] : [{ ...l, line }];
     });
     // the override on a line a hunk shows: the fragment has it, perhaps without the revert the hunks do not show
-    const i = scopes.findIndex((o, k) => k < own && o.startLine === start && o.api === s.api);
+    const i = scopes.findIndex((o, k) => k < own && o.startLine === start && (o.api === s.api || placedStart === undefined));
     if (i >= 0) {
       const o = scopes[i]!;
       if (o.revertLine === undefined && s.revertLine !== undefined) {
@@ -377,6 +406,47 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
       if (!ret || s.leaks.some((x) => x.line === ret.newLine)) continue;
       const kind = /^\s*goto\b/.test(ret.text) ? ('goto' as const) : ('return' as const);
       scopes[k] = { ...s, leaks: [...s.leaks, { line: ret.newLine!, kind, text: ret.text.trim().replace(/\s+/g, ' ').slice(0, 80) }].sort((x, y) => x.line - y.line) };
+    }
+    // A switch the patch adds, with its revert shown, or with the revert a model override the
+    // patch removed leaves behind (the override moved up): the ways out between the two on the
+    // lines the hunks do not show (nvmet's -ENOSPC return under an override added above it), and,
+    // for a moved override, the shown ones the fragment could not judge (ovl_xattr_set()'s `goto out`)
+    const addedLines = new Set(hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'add' && l.newLine !== undefined).map((l) => l.newLine!)));
+    for (let k = 0; k < own; k++) {
+      const s = scopes[k]!;
+      const form = CRED_FORMS[s.api];
+      if (!form || s.kind === 'scoped' || s.nested || !addedLines.has(s.startLine)) continue;
+      let sc = s;
+      // its revert in another hunk (each hunk is parsed alone): the one revert of its saved creds after it
+      const reverts = sc.revertLine === undefined && s.saved ? calls.filter((c) => c.line > s.startLine && revertsForm(form, c.callee) && c.args.some((a) => a.trim() === s.saved)) : [];
+      if (reverts.length === 1) sc = { ...s, endLine: Math.max(s.endLine, reverts[0]!.line), revertLine: reverts[0]!.line, leaks: s.leaks.filter((x) => x.kind !== 'end' && x.line < reverts[0]!.line) };
+      if (sc.revertLine === undefined) {
+        const left = m.credScopes.find((ms) => ms.api === s.api && ms.saved === s.saved && ms.revertLine !== undefined && place(ms.startLine) === undefined && (place(ms.revertLine) ?? 0) > s.startLine);
+        if (!left || m.credScopes.some((ms) => ms !== left && ms.api === s.api)) continue;
+        const end = place(left.revertLine!)!;
+        sc = { ...s, endLine: Math.max(s.endLine, end), revertLine: end, leaks: s.leaks.filter((x) => x.kind !== 'end' && x.line < end) };
+      }
+      const leavesPast = (label: string | undefined): boolean => {
+        const to = label === undefined ? undefined : labels.get(label);
+        return to !== undefined && (to < sc.startLine || to > sc.revertLine!);
+      };
+      // paired here: the fragment's own ways out before that revert (its extraction knows an
+      // out-parameter form's error return), a goto only to a label past it
+      if (sc !== s) sc = { ...sc, leaks: sc.leaks.filter((x) => x.kind === 'return' || (x.kind === 'goto' && leavesPast(/^goto\s+(\w+)/.exec(x.text)?.[1]))) };
+      const sw = calls.find((c) => c.line === s.startLine && c.callee === s.api);
+      const mayFail = !sw || sw.args.some((a) => a.trim().startsWith('&')) || s.api === 'access_override_creds';
+      const more: CredScope['leaks'] = [];
+      for (const e of exits) {
+        if (e.line <= sc.startLine || e.line >= sc.revertLine! || sc.leaks.some((x) => x.line === e.line)) continue;
+        // a shown way out is the fragment's to judge, unless the revert was paired here; not the
+        // error test of a form that may fail (`if (err) return err;` after `err = ovl_override_creds(sb, &old)`)
+        if (e.shown && (sc === s || (mayFail && e.line <= sc.startLine + 2))) continue;
+        if (calls.some((c) => c.line > sc.startLine && c.line < e.line && revertsForm(form, c.callee))) continue;
+        if (e.label !== undefined && !leavesPast(e.label)) continue;
+        more.push({ line: e.line, kind: e.label !== undefined ? 'goto' : 'return', text: e.label !== undefined ? `goto ${e.label};` : 'return' });
+      }
+      // (the pairing is kept only for the leak it shows: the scopes the hunks give are left as they are otherwise)
+      if (more.length || (sc !== s && sc.leaks.length)) scopes[k] = { ...sc, leaks: [...sc.leaks, ...more].sort((x, y) => x.line - y.line) };
     }
   }
   return { credScopes: scopes, ...(known ? { credsKnown: true as const } : {}) };
@@ -452,6 +522,11 @@ function respelt(preLine: number, hunks: readonly Hunk[], test: (callee: string)
     return undefined;
   }
   return undefined;
+}
+
+/** Do two forms read their credentials the same way (an argument, a superblock's, a field)? */
+function sameCred(a: CredForm, b: CredForm): boolean {
+  return JSON.stringify(a.cred) === JSON.stringify(b.cred);
 }
 
 /** The names a line of C calls. */

@@ -28,12 +28,15 @@ export interface CredForm extends Fact {
 export const CRED_FORMS: Record<string, CredForm> = table({
   override_creds: { kind: 'override', cred: { arg: 0 }, source: 'kernel/cred.c: override_creds() returns the old cred; revert_creds() restores it' },
   ovl_override_creds: { kind: 'override', cred: { ovlSbArg: 0 }, source: 'fs/overlayfs/util.c: ovl_override_creds() = override_creds(ofs->creator_cred)' },
+  // v6.13's light variants (no refcount taken), gone again in v6.14 when override_creds() itself became light
+  override_creds_light: { kind: 'override', cred: { arg: 0 }, source: 'include/linux/cred.h: override_creds_light() (v6.13); revert_creds_light() restores' },
+  ovl_override_creds_light: { kind: 'override', cred: { ovlSbArg: 0 }, source: 'fs/overlayfs/util.c: ovl_override_creds_light() (v6.13 series) = override_creds_light(ofs->creator_cred)' },
   access_override_creds: { kind: 'override', cred: { arg: 0 }, source: 'fs/open.c: access_override_creds() override_creds() a prepared copy with fsuid = uid and returns the old creds; do_faccessat() reverts them at out: with revert_creds(old_cred)' },
   scoped_with_creds: { kind: 'scoped', cred: { arg: 0 }, block: true, source: 'include/linux/cred.h: scoped_with_creds() (v6.18+)' },
   with_creds: { kind: 'scoped', cred: { arg: 0 }, source: 'include/linux/cred.h: with_creds() (v6.18+): until end of scope' },
   scoped_with_kernel_creds: { kind: 'scoped', cred: 'kernel', block: true, source: 'include/linux/cred.h: scoped_with_kernel_creds()' },
   with_kernel_creds: { kind: 'scoped', cred: 'kernel', source: 'include/linux/cred.h: with_kernel_creds()' },
-  with_ovl_creds: { kind: 'scoped', cred: { ovlSbArg: 0 }, source: 'fs/overlayfs/overlayfs.h: with_ovl_creds(sb) (v6.18+)' },
+  with_ovl_creds: { kind: 'scoped', cred: { ovlSbArg: 0 }, block: true, source: 'fs/overlayfs/overlayfs.h: with_ovl_creds(sb) (v6.18+), scoped_class(override_creds_ovl, ...): the block or statement after it' },
   'CLASS(override_creds)': { kind: 'scoped', cred: { arg: 0 }, source: 'include/linux/cred.h: DEFINE_CLASS(override_creds, ...)' },
   'scoped_class(override_creds)': { kind: 'scoped', cred: { arg: 0 }, source: 'include/linux/cred.h: scoped_with_kernel_creds() expands to scoped_class(override_creds, ...)' },
   'CLASS(override_creds_ovl)': { kind: 'scoped', cred: { ovlSbArg: 0 }, source: 'fs/overlayfs/overlayfs.h: DEFINE_CLASS(override_creds_ovl, ...) (v6.18+)' },

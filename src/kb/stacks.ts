@@ -35,6 +35,12 @@ export interface Stack extends Fact {
   dataIoUnderCaller?: boolean;
   /** Namespace, metadata and space operations (NAMESPACE_OPS) on the backing store must run under goodCreds. */
   namespaceOps?: boolean;
+  /**
+   * Namespace and attribute operations (NAMESPACE_OPS) in the stack's code
+   * touch its layers (a stack has no namespace of its own to call them on),
+   * and are judged like getattr on the backing file; this names what they touch.
+   */
+  layerOps?: string;
   /** Ops tables whose methods run as the stack's own daemon (its principal), not as a stranger. */
   daemonTables?: string[];
 }
@@ -56,7 +62,10 @@ export const STACKS: Stack[] = [
     principal: 'stack',
     goodCreds: [/\bovl_creds\(/, /creator_cred\b/, /\bovl_override_creds\(/],
     credHint: "the mounter's creds, ovl_creds(sb) (ofs->creator_cred)",
-    source: 'fs/overlayfs/file.c: ovl_read_iter() passes .cred = ovl_creds(inode->i_sb) to backing_file_read_iter()',
+    // every vfs_*() on a real dentry goes through an ovl_do_*() wrapper (overlayfs.h), called inside
+    // ovl_override_creds(): ovl_setattr(), ovl_xattr_set(), ovl_create_or_link(), ovl_rename(), copy-up
+    layerOps: 'an upper or lower layer',
+    source: 'fs/overlayfs/file.c: ovl_read_iter() passes .cred = ovl_creds(inode->i_sb) to backing_file_read_iter(); fs/overlayfs/inode.c: ovl_setattr() wraps ovl_do_notify_change() in ovl_override_creds()',
   },
   {
     id: 'fuse',
