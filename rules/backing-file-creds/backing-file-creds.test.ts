@@ -114,6 +114,12 @@ const OVL_XATTR = '// synthetic\n#include "overlayfs.h"\n\nstatic int ovl_xattr_
 /** A cachefiles-like on-demand write: the space work inside the cache's switch, the data outside. */
 const CACHEFILES_ONDEMAND = '// synthetic\n#include "internal.h"\n\nstatic int xcache_prepare(struct cachefiles_object *object, struct file *file, loff_t pos, size_t len)\n{\n\treturn vfs_fallocate(file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, pos, len);\n}\n\nstatic ssize_t cachefiles_ondemand_fd_write_iter(struct kiocb *kiocb, struct iov_iter *iter)\n{\n\tstruct cachefiles_object *object = kiocb->ki_filp->private_data;\n\tstruct cachefiles_cache *cache = object->volume->cache;\n\tstruct file *file = object->file;\n\tconst struct cred *saved_cred;\n\tint ret;\n\n\tcachefiles_begin_secure(cache, &saved_cred);\n\tret = xcache_prepare(object, file, kiocb->ki_pos, iter->count);\n\tcachefiles_end_secure(cache, saved_cred);\n\tif (ret < 0)\n\t\treturn ret;\n\treturn vfs_iocb_iter_write(file, kiocb, iter);\n}\n\nstatic const struct file_operations cachefiles_ondemand_fd_fops = {\n\t.write_iter\t= cachefiles_ondemand_fd_write_iter,\n};\n';
 
+/** An overlayfs-like fsync helper that switches to the credentials its caller hands in. */
+const OVL_FSYNC_CRED_PARAM = '// synthetic\n#include "overlayfs.h"\n\nstatic ssize_t ovl_real_fsync(struct file *realfile, const struct cred *cred, int datasync)\n{\n\tconst struct cred *old_cred;\n\tssize_t ret;\n\n\told_cred = override_creds(cred);\n\tret = vfs_fsync(realfile, datasync);\n\trevert_creds(old_cred);\n\treturn ret;\n}\n\nstatic int ovl_fsync(struct file *file, loff_t start, loff_t end, int datasync)\n{\n\tstruct file *realfile = ovl_real_file(file);\n\n\treturn ovl_real_fsync(realfile, ovl_creds(file_inode(file)->i_sb), datasync);\n}\n\nconst struct file_operations ovl_file_operations = {\n\t.fsync\t\t= ovl_fsync,\n};\n';
+
+/** erofs-like metadata buffers on block devices only, read by a helper on the buffer's mapping. */
+const XEROFS_BUF = '// synthetic\n#include "internal.h"\n\nstatic void xerofs_init_metabuf(struct erofs_buf *buf, struct super_block *sb)\n{\n\tstruct erofs_sb_info *sbi = EROFS_SB(sb);\n\n\tbuf->file = NULL;\n\tbuf->mapping = sb->s_bdev->bd_mapping;\n}\n\nstatic void *xerofs_bread(struct erofs_buf *buf, erofs_off_t offset)\n{\n\tstruct folio *folio = read_mapping_folio(buf->mapping, offset >> PAGE_SHIFT, buf->file);\n\n\treturn IS_ERR(folio) ? folio : folio_address(folio);\n}\n\nstatic int xerofs_fill_super(struct super_block *sb, struct fs_context *fc)\n{\n\tstruct erofs_buf buf = __EROFS_BUF_INITIALIZER;\n\n\txerofs_init_metabuf(&buf, sb);\n\treturn PTR_ERR_OR_ZERO(xerofs_bread(&buf, 0));\n}\n\nstatic const struct fs_context_operations xerofs_context_ops = {\n\t.get_tree\t= xerofs_fill_super,\n};\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -464,6 +470,12 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'cachefiles: factor out prepare-and-write', edit: { 'fs/cachefiles/ondemand.c': (t) => t.replace('static ssize_t cachefiles_ondemand_fd_write_iter(', 'static ssize_t xcache_prepare_and_write(struct cachefiles_object *object, struct file *file, struct kiocb *kiocb, struct iov_iter *iter)\n{\n\tint ret = xcache_prepare(object, file, kiocb->ki_pos, iter->count);\n\n\tif (ret < 0)\n\t\treturn ret;\n\treturn vfs_iocb_iter_write(file, kiocb, iter);\n}\n\nstatic ssize_t cachefiles_ondemand_fd_write_iter(').replace('\tcachefiles_begin_secure(cache, &saved_cred);\n\tret = xcache_prepare(object, file, kiocb->ki_pos, iter->count);\n\tcachefiles_end_secure(cache, saved_cred);\n\tif (ret < 0)\n\t\treturn ret;\n\treturn vfs_iocb_iter_write(file, kiocb, iter);\n', '\treturn xcache_prepare_and_write(object, file, kiocb, iter);\n') } }],
     expect: ['introduced fs/cachefiles/ondemand.c:26 switchRemoved (high)'],
   },
+  {
+    name: "overlayfs-like: the caller now hands current_cred() to a helper that switches to what it is given: told at the caller's line",
+    tree: { 'fs/overlayfs/file.c': OVL_FSYNC_CRED_PARAM },
+    patches: [{ subject: 'ovl: fsync as the caller', edit: { 'fs/overlayfs/file.c': (t) => t.replace('ovl_creds(file_inode(file)->i_sb), datasync', 'current_cred(), datasync') } }],
+    expect: ['introduced fs/overlayfs/file.c:19 wrongPrincipal (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -764,6 +776,11 @@ const valid: ValidCase[] = [
     name: 'overlayfs: both branches of a split setattr call ovl_do_notify_change() inside the override',
     tree: { 'fs/overlayfs/inode.c': OVL_SETATTR },
     patches: [{ subject: 'ovl: split timestamp-only setattr', edit: { 'fs/overlayfs/inode.c': (t) => t.replace('\terr = ovl_do_notify_change(ofs, upperdentry, attr);\n', '\tif (!(attr->ia_valid & ~ATTR_TIMES))\n\t\terr = ovl_do_notify_change(ofs, upperdentry, attr);\n\telse\n\t\terr = ovl_do_notify_change(ofs, upperdentry, attr);\n') } }],
+  },
+  {
+    name: "erofs-like: a directory read through the metadata reader on a buffer the caller points at the directory's own mapping (the field is the backing file's only where the metabuf set-up sets it)",
+    tree: { 'fs/erofs/xdir.c': XEROFS_BUF },
+    patches: [{ subject: 'erofs: file-backed metadata and directories', edit: { 'fs/erofs/xdir.c': (t) => t.replace('\tbuf->mapping = sb->s_bdev->bd_mapping;\n', '\tif (erofs_is_fileio_mode(sbi)) {\n\t\tbuf->file = sbi->dif0.file;\n\t\tbuf->mapping = buf->file->f_mapping;\n\t} else {\n\t\tbuf->mapping = sb->s_bdev->bd_mapping;\n\t}\n') + '\nstatic int xerofs_readdir(struct file *f, struct dir_context *ctx)\n{\n\tstruct inode *dir = file_inode(f);\n\tstruct erofs_buf buf = __EROFS_BUF_INITIALIZER;\n\tvoid *de;\n\n\tbuf.mapping = dir->i_mapping;\n\tde = xerofs_bread(&buf, ctx->pos);\n\treturn PTR_ERR_OR_ZERO(de);\n}\n\nconst struct file_operations xerofs_dir_fops = {\n\t.iterate_shared\t= xerofs_readdir,\n};\n' } }],
   },
 ];
 

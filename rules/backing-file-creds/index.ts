@@ -149,7 +149,7 @@ export default defineRule({
         const access = accessOf(fn, site, stack);
         if (!access) return;
         if (access.ctxArg !== undefined) return ctxCred(fn, site, access.ctxArg, stack);
-        const states = credStatesAt(ctx.graph, fn, site).filter((s) => !s.path.some((p) => explained.has(`${p.fn}:${p.line}`)));
+        const states = credStatesAt(ctx.graph, fn, site).filter((s) => !s.path.some((p) => explained.has(`${p.fn}:${p.line}`)) && !ownOnPath(s, fn, access));
         const bad = states.map((s) => judge(s, stack, access)).find((j) => j !== undefined);
         if (!bad) return;
         let confidence: Confidence = access.strong ? 'high' : 'medium';
@@ -161,7 +161,9 @@ export default defineRule({
         const addedStep = isAdded(site)
           ? undefined
           : ((st.kind === 'scope' && addedAt(st.in, st.scope.startLine) ? { file: st.in.file, line: st.scope.startLine } : undefined) ??
-            bad.state.path.slice(0, -1).find((p) => ctx.addedCalls.some((a) => a.fn.name === p.fn && a.fn.file === p.file && a.site.line === p.line)));
+            bad.state.path.slice(0, -1).find((p) => ctx.addedCalls.some((a) => a.fn.name === p.fn && a.fn.file === p.file && a.site.line === p.line)) ??
+            // (or by the credentials a line the patch wrote hands down to the switch: `helper(file, current_cred())`)
+            (st.kind === 'scope' ? bad.extra?.find((w) => w.kind === 'origin' && w.file && changed.get(w.file)?.has(w.line)) : undefined));
         ctx.report({
           messageId: bad.messageId,
           ...(bad.messageId === 'dataCreds' ? { level: 'CHECK' as const } : {}),
@@ -175,6 +177,33 @@ export default defineRule({
         });
       },
     };
+
+    /**
+     * The access names its object through a parameter's field (`buf->mapping` in erofs_bread()),
+     * which the trace followed to wherever that field is set (erofs_init_metabuf(): the backing
+     * file's mapping). A caller on this path that sets the field of what it passes itself
+     * (erofs_readdir()'s `buf.mapping = dir->i_mapping`) says what it is on this path.
+     */
+    function ownOnPath(s: CredState, fn: FunctionFacts, access: Access): boolean {
+      const m = /^(\w+)(?:->|\.)(\w+)$/.exec(normExpr(access.fileExpr ?? access.mappingExpr ?? ''));
+      if (!m) return false;
+      let k = fn.params.findIndex((p) => p.name === m[1]);
+      const field = m[2]!;
+      let callee = fn.name;
+      for (let i = s.path.length - 2; i >= 0 && k >= 0; i--) {
+        const step = s.path[i]!;
+        const caller = ctx.graph.functions(step.fn).find((f) => f.file === step.file);
+        const cs = caller?.calls.find((c) => c.line === step.line && c.callee === callee);
+        if (!caller || !cs) return false;
+        const arg = normExpr(cs.args[k] ?? '').replace(/^&\s*/, '');
+        const set = caller.assigns.filter((a) => a.line < step.line && (normExpr(a.lhs) === `${arg}.${field}` || normExpr(a.lhs) === `${arg}->${field}`)).pop();
+        // (not the backing file's on this path, whatever else it is)
+        if (set) return access.mappingExpr ? traceMappingClass(ctx.graph, caller, set.rhs, set.line).kind !== 'foreign' : classifyFile(ctx.graph, caller, set.rhs, set.line).kind !== 'backing';
+        k = caller.params.findIndex((p) => p.name === arg);
+        callee = caller.name;
+      }
+      return false;
+    }
 
     function unbalanced(fn: FunctionFacts): void {
       for (const sc of fn.credScopes) {
@@ -866,7 +895,7 @@ export default defineRule({
         if (!m) return undefined;
         const mc = traceMappingClass(ctx.graph, fn, m, site.line);
         if (mc.kind !== 'foreign') return undefined;
-        return { what: `${site.callee}() (a page-cache read)`, file: normExpr(mc.file.origin.root), strong: mc.file.strong, origin: mc.origin.steps, root: mc.file.origin.root, kind: 'data' };
+        return { what: `${site.callee}() (a page-cache read)`, file: normExpr(mc.file.origin.root), strong: mc.file.strong, origin: mc.origin.steps, root: mc.file.origin.root, kind: 'data', mappingExpr: m };
       }
       // a stack's namespace and attribute work on its layers (overlayfs' ovl_do_notify_change() -> notify_change())
       const layer = !fileExpr && !pc && stack.layerOps ? kb.NAMESPACE_OPS[site.callee] : undefined;
@@ -899,6 +928,8 @@ interface Access {
   kind: 'data' | 'metadata' | 'namespace';
   /** What the accessed object is, when not the stack's backing file (a layer's dentry). */
   noun?: string;
+  /** A page-cache read's mapping argument, as written. */
+  mappingExpr?: string;
 }
 
 /** An access to a backing file a call leads to: where, and through which functions. */
