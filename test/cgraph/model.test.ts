@@ -77,6 +77,16 @@ describe('modelFileFacts and modelSkeleton', () => {
     expect(back.functions.find((fn) => fn.name === 'x_open')!.params.map((v) => v.name)).toEqual(['inode', 'file']);
   });
 
+  it("keeps what a file source gives, whatever the local is called, and holds the kernel's file loaders whole", () => {
+    const text = '// synthetic\nSYSCALL_DEFINE3(finit_module, int, fd, const char __user *, uargs, int, flags)\n{\n\tstruct fd f;\n\tint n = 0;\n\n\tn = flags + 1;\n\tf = fdget(fd);\n\treturn idempotent_init_module(fd_file(f), uargs, n);\n}\n';
+    const kept = compact(extractFileFacts('kernel/module/main.c', text));
+    expect(kept.functions[0]!.assigns.map((a) => `${a.lhs} = ${a.rhs}`)).toEqual(['f = fdget(fd)']);
+    // kernel/module/main.c, kernel/kexec_file.c, the firmware loader: in the model's I/O users
+    const manifest = loadManifest()!;
+    const io = manifest.shards.find((x) => x.name === 'io-users')!;
+    expect(io.prefixes).toEqual(expect.arrayContaining(['kernel/module/main.c', 'kernel/kexec_file.c', 'drivers/base/firmware_loader/main.c']));
+  });
+
   it("loads, for fs/backing-file.c, the shards of the stacks that call it (whose calls say which creds they hand in)", () => {
     expect(modelShardKey(['fs/backing-file.c']).split(',')).toEqual(['fuse', 'overlayfs', 'vfs']);
     expect(modelShardKey(['fs/read_write.c'])).toBe('vfs');

@@ -72,7 +72,8 @@ export function serialize(f: FileFacts): string {
 
 /** Assignments the dataflow follows: files, mappings, kiocbs, creds, and anything held in a field. */
 function relevantAssign(a: FunctionFacts['assigns'][number]): boolean {
-  return /file|filp|mapping|kiocb|iocb|cred|->|\./.test(a.lhs + ' ' + (a.declType ?? '')) || /file|mapping|cred/.test(a.rhs) || OUT_ARG.test(a.rhs);
+  // (and what a file source gives: `f = fdget(fd)` in sys_finit_module(), whose struct fd the name does not say)
+  return /file|filp|mapping|kiocb|iocb|cred|->|\./.test(a.lhs + ' ' + (a.declType ?? '')) || /file|mapping|cred/.test(a.rhs) || OUT_ARG.test(a.rhs) || !!FOREIGN_FILE_SOURCES[/^(\w+)\s*\(/.exec(a.rhs)?.[1] ?? ''];
 }
 
 /**
@@ -84,8 +85,11 @@ function relevantAssign(a: FunctionFacts['assigns'][number]): boolean {
 export function ioUserPattern(): RegExp {
   // fget()/fdget() is every fd lookup in the kernel: the files that keep what they get and do I/O on it call an entry point too
   const opens = Object.entries(FOREIGN_FILE_SOURCES).filter(([k, v]) => v.opens && !/^fd?get/.test(k)).map(([k]) => k);
+  // the kernel's file loaders (modules, kexec, firmware, IMA, LoadPin) read a file of any filesystem,
+  // handed in by fd or path: a patch there that peeks at the file first is judged with their callers
+  const loaders = ['kernel_read_file', 'kernel_read_file_from_path', 'kernel_read_file_from_path_initns', 'kernel_read_file_from_fd'];
   // a kiocb set up on a file (swap's sio->iocb in mm/page_io.c) is where a raw call elsewhere in the file gets it
-  const direct = [...Object.keys(CHECKED_IO), ...Object.keys(RAW_IO).filter((k) => !k.includes('->')), ...opens, ...Object.keys(CRED_FORMS).filter((k) => /^\w+$/.test(k)), ...Object.keys(KIOCB_SETUP)];
+  const direct = [...Object.keys(CHECKED_IO), ...Object.keys(RAW_IO).filter((k) => !k.includes('->')), ...opens, ...Object.keys(CRED_FORMS).filter((k) => /^\w+$/.test(k)), ...Object.keys(KIOCB_SETUP), ...loaders];
   const members = Object.keys(RAW_IO).filter((k) => k.includes('->')).map((k) => k.replace('->', '\\s*->\\s*'));
   return new RegExp(`\\b(?:${[...new Set(direct)].sort().join('|')})\\s*\\(|\\b(?:${[...new Set(members)].sort().join('|')})\\s*\\(`);
 }
