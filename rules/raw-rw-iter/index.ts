@@ -213,10 +213,9 @@ function widenedGuard(ctx: RuleContext, fn: FunctionFacts, site: CallSite): { ca
       for (const { caller, site: cs } of ctx.graph.callers(f.fn.name)) {
         if (seen.has(caller) || ctx.graph.resolve(f.fn.name, caller.file) !== f.fn) continue;
         seen.add(caller);
-        const path = f.path;
         const old = check(caller, cs);
-        if (old) return { caller, site: cs, old, path };
-        next.push({ fn: caller, path: [{ fn: caller, callee: f.fn.name, line: cs.line }, ...path] });
+        if (old) return { caller, site: cs, old, path: f.path };
+        next.push({ fn: caller, path: [{ fn: caller, callee: f.fn.name, line: cs.line }, ...f.path] });
       }
     }
     frontier = next;
@@ -224,7 +223,7 @@ function widenedGuard(ctx: RuleContext, fn: FunctionFacts, site: CallSite): { ca
   return undefined;
 }
 
-/** The top-level `op` pieces of a condition, outer parentheses and `!!` dropped. */
+/** The top-level `op` pieces of a condition, outer parentheses dropped, white space collapsed. */
 function condTerms(cond: string, op: '||' | '&&'): string[] {
   const strip = (t: string): string => {
     t = t.trim();
