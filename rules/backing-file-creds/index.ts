@@ -192,7 +192,7 @@ export default defineRule({
       let callee = fn.name;
       for (let i = s.path.length - 2; i >= 0 && k >= 0; i--) {
         const step = s.path[i]!;
-        const caller = ctx.graph.functions(step.fn).find((f) => f.file === step.file);
+        const caller = ctx.graph.resolve(step.fn, step.file);
         const cs = caller?.calls.find((c) => c.line === step.line && c.callee === callee);
         if (!caller || !cs) return false;
         const arg = normExpr(cs.args[k] ?? '').replace(/^&\s*/, '');

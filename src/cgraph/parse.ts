@@ -155,6 +155,9 @@ function blankTypeKeywords(text: string): string {
  */
 const STMT_MACRO_RE = /\b(?:scoped_with_creds|scoped_with_kernel_creds|with_ovl_creds|scoped_class|scoped_guard|scoped_cond_guard)\s*\(/g;
 
+/** Text that starts with a statement keyword (after white space): a macro call before it cannot be a call statement. */
+export const STMT_KEYWORD = /^\s*(?:return|if|for|while|do|switch|goto|break|continue)\b/;
+
 function terminateStatementMacros(text: string): string {
   STMT_MACRO_RE.lastIndex = 0;
   if (!STMT_MACRO_RE.test(text)) return text;
@@ -164,11 +167,10 @@ function terminateStatementMacros(text: string): string {
   for (let m = STMT_MACRO_RE.exec(text); m; m = STMT_MACRO_RE.exec(text)) {
     const close = matchParen(m.index + m[0].length - 1);
     if (close < 0) continue;
-    const after = /^([ \t]*)(?:\n([ \t]*))?(?:return|if|for|while|do|switch|goto|break|continue)\b/.exec(text.slice(close + 1, close + 200));
-    if (!after) continue;
-    // the first blank that is not a newline, on either side of it
-    if (after[1]!.length) at.push(close + 1);
-    else if (after[2]?.length) at.push(close + 2);
+    if (!STMT_KEYWORD.test(text.slice(close + 1, close + 200))) continue;
+    // the first blank, if it is not a newline, or the one after a newline (the line count stays)
+    const b = text[close + 1] === '\n' ? close + 2 : close + 1;
+    if (text[b] === ' ' || text[b] === '\t') at.push(b);
   }
   if (!at.length) return text;
   const chars = text.split('');

@@ -6,6 +6,7 @@
 import type { CallSite, CredLeak, CredScope, FunctionFacts } from '../types.js';
 import { CRED_FORMS, credFormFor, revertsForm } from '../../kb/index.js';
 import { matching, norm } from '../ctext.js';
+import { STMT_KEYWORD } from '../parse.js';
 import type { Bucket, Ctx, N } from './nodes.js';
 
 export interface RawCall {
@@ -175,9 +176,6 @@ export function sameSaved(text: string, body: N, x: RawCall, kind: string, saved
 }
 
 /** The statement right after offset `from`: a block `{...}` or one statement up to its `;`. */
-/** A statement that starts with a keyword (a macro before it cannot be a call statement). */
-const STMT_KEYWORD = /^\s*(?:return|if|for|while|do|switch|goto|break|continue)\b/;
-
 export function nextStatement(text: string, from: number, blocks: N[], body: N): N {
   let i = from;
   while (i < body.e && /[\s)]/.test(text[i]!)) i++;
