@@ -325,7 +325,17 @@ function main() {
     tipCheckout: join(o.out, 'work', 'tip'),
     cases: expectedList.map((x) => ({ id: x.id, split: x.split, dir: join('cases', x.id) })),
   };
-  if (!o.only) writeFileSync(join(o.out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  // --only adds its cases to the manifest already there (or starts one), so
+  // a new round can be generated and scored without rebuilding the rest
+  const manifestPath = join(o.out, 'manifest.json');
+  if (o.only && existsSync(manifestPath)) {
+    const old = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    if (old.base === base) {
+      const mine = new Set(manifest.cases.map((x) => x.id));
+      manifest.cases = [...old.cases.filter((x) => !mine.has(x.id) && existsSync(join(o.out, x.dir))), ...manifest.cases];
+    }
+  }
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
   const pos = expectedList.filter((x) => x.positive).length;
   process.stdout.write(`generated ${expectedList.length} case(s) (${pos} positive, ${expectedList.length - pos} negative) in ${o.out}${o.amCheck ? '; every case applies with git am' : ''}\n`);
 }
