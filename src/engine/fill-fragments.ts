@@ -131,6 +131,24 @@ function toSide(preLine: number, hunks: readonly Hunk[], side: 'pre' | 'post'): 
   return preLine + shift;
 }
 
+/** Does `text` have `name` followed by `(` (a signature's, or a call's)? */
+function namesCall(text: string, name: string): boolean {
+  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+    const before = i > 0 ? text[i - 1]! : ' ';
+    if (/\w/.test(before)) continue;
+    let j = i + name.length;
+    while (text[j] === ' ' || text[j] === '\t') j++;
+    if (text[j] === '(') return true;
+  }
+  return false;
+}
+
+/** A pre-image line a hunk shows as context, as the post-image line it becomes. */
+function postOfPre(preLine: number, hunks: readonly Hunk[]): number | undefined {
+  for (const h of hunks) for (const l of h.lines) if (l.oldLine === preLine && l.newLine !== undefined) return l.newLine;
+  return undefined;
+}
+
 /** A post-image line of a hunk, as the pre-image line it was (context lines only). */
 function preOfPost(postLine: number, hunks: readonly Hunk[]): number | undefined {
   for (const h of hunks) for (const l of h.lines) if (l.newLine === postLine && l.oldLine !== undefined) return l.oldLine;
@@ -161,10 +179,30 @@ export function fillFragments(fragment: FileFacts, known: FileFacts, align: File
   const delta = align && align.file !== false ? align.delta : 0;
   const shown = shownRanges(hunks, side);
   const place = (modelLine: number): number => (side === 'pre' ? modelLine + delta : toSide(modelLine + delta, hunks, 'post'));
+  // ... but not one the hunks only touch at an edge with context lines that are its own: a
+  // hunk ending on its signature (`ssize_t fuse_passthrough_read_iter(...)`) or starting on
+  // its closing brace, as three lines of context so often do (the function was left out of
+  // the image, and of every later patch of the series with it)
+  const byLine = new Map<number, { kind: string; text: string }>();
+  for (const h of hunks) for (const l of h.lines) {
+    const n = side === 'pre' ? l.oldLine : l.newLine;
+    if (n !== undefined) byLine.set(n, { kind: l.kind, text: l.text });
+  }
+  const edgeOnly = (f: FunctionFacts, a: number, b: number, s: number, e: number): boolean => {
+    const from = Math.max(s, a);
+    const to = Math.min(e, b);
+    if (to - from > 2) return false;
+    for (let l = from; l <= to; l++) if (byLine.get(l)?.kind !== 'context') return false;
+    if (from === a) return to < b && namesCall(byLine.get(a)!.text, f.name);
+    return to === b && byLine.get(b)!.text.trim() === '}';
+  };
+  // (a line a hunk shows as context is where the hunk has it)
+  const placeShown = (modelLine: number): number => (side === 'pre' ? place(modelLine) : (postOfPre(modelLine + delta, hunks) ?? place(modelLine)));
   for (const f of known.functions) {
     if (replaced.has(f)) continue;
-    const [a, b] = [place(f.line), place(f.endLine)];
-    if (shown.some(([s, e]) => s <= b && a <= e)) replaced.add(f);
+    const [a, b] = [placeShown(f.line), placeShown(f.endLine)];
+    const hit = shown.filter(([s, e]) => s <= b && a <= e);
+    if (hit.length && !hit.every(([s, e]) => edgeOnly(f, a, b, s, e))) replaced.add(f);
   }
   const functions = fragment.functions.map((f) => {
     if (!align || !f.partial) return f;
@@ -192,9 +230,9 @@ export function fillFragments(fragment: FileFacts, known: FileFacts, align: File
   // post-image the lines the hunks add or remove above them (a helper a changed
   // function now reaches is reported where the patched file has it)
   const shift = (f: FunctionFacts): FunctionFacts => {
-    const moved = place(f.line) - f.line;
-    if (moved === 0 && place(f.endLine) - f.endLine === 0) return { ...f, file: fragment.path };
-    return { ...relined(f, place), file: fragment.path };
+    const moved = placeShown(f.line) - f.line;
+    if (moved === 0 && placeShown(f.endLine) - f.endLine === 0) return { ...f, file: fragment.path };
+    return { ...relined(f, placeShown), file: fragment.path };
   };
   return {
     ...fragment,
@@ -388,6 +426,26 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     }
     const over = [...placed].filter((k) => !c.creds.includes(k) && scopes[k]!.block === 'f' && scopes[k]!.startLine < c.line && c.line < (scopes[k]!.revertLine ?? scopes[k]!.endLine + 1));
     if (over.length) c.creds = [...over, ...c.creds].sort((x, y) => scopes[x]!.startLine - scopes[y]!.startLine);
+  }
+  // A goto the hunks show inside a switch they show, to a label they do not (each hunk is
+  // parsed alone): where the model (or an earlier patch of the series) puts the label says
+  // whether it leaves past the revert. Both images, so a later patch that moves the revert
+  // above it is seen to fix it.
+  const ownLabels = new Set((f.labels ?? []).map(([n]) => n));
+  for (const [k, s] of scopes.entries()) {
+    const form = CRED_FORMS[s.api];
+    if (!form || s.kind === 'scoped' || s.nested || s.revertLine === undefined) continue;
+    const more: CredScope['leaks'] = [];
+    for (const e of exits) {
+      if (!e.shown || e.label === undefined || ownLabels.has(e.label)) continue;
+      if (e.line <= s.startLine || e.line >= s.revertLine || s.leaks.some((x) => x.line === e.line)) continue;
+      const to = labels.get(e.label);
+      if (to === undefined || (to >= s.startLine && to <= s.revertLine)) continue;
+      // reverted on the way, or (it may be) where the label leads
+      if (calls.some((c) => revertsForm(form, c.callee) && ((c.line > s.startLine && c.line < e.line) || c.line >= to))) continue;
+      more.push({ line: e.line, kind: 'goto', text: `goto ${e.label};` });
+    }
+    if (more.length) scopes[k] = { ...s, leaks: [...s.leaks, ...more].sort((x, y) => x.line - y.line) };
   }
   if (side === 'post') {
     // an added return, or an added goto to a label the model says leaves past the revert without reverting

@@ -158,6 +158,7 @@ export async function checkThread(patches: Patch[], base: Base, o: ThreadOptions
       if (status === 'introduced' || status === 'moved') run.introduced.push({ finding: f, site: siteKey(d), move: moveKey(d) });
       return f;
     });
+    recheckEarlier(runs, run, step, o.rules, engine);
     for (const x of run.introduced) {
       seriesSites.add(x.site);
       seriesMoves.add(x.move);
@@ -170,6 +171,41 @@ export async function checkThread(patches: Patch[], base: Base, o: ThreadOptions
   markFixedLater(runs);
   if (o.triage) for (const r of runs) leaveOutTriaged(r.report, o.triage);
   return runs.map((r) => r.report);
+}
+
+/**
+ * A hazard an earlier patch introduced in a function this patch does not
+ * show may still be fixed by it, through one it does: the helper whose
+ * value the earlier call hands on (`.cred = fuse_passthrough_cred(file)`,
+ * the helper made to return `ff->cred`), a callee's switch. Those functions
+ * are judged again on both sides of this patch, so fixed-later sees them.
+ */
+function recheckEarlier(runs: PatchRun[], run: PatchRun, step: ReturnType<typeof buildImages>, rules: RuleDefinition[], engine: { allow: ThreadOptions['allow'] }): void {
+  const shown = new Set([...step.pre.functions, ...step.post.functions].map((f) => `${f.file}|${f.name}`));
+  const wanted = new Map<string, { name: string; file: string }>();
+  for (const r of runs) {
+    if (r === run) break;
+    for (const x of r.introduced) {
+      const name = x.finding.function;
+      if (!name || x.finding.status === 'fixed-later') continue;
+      const key = `${x.finding.file}|${name}`;
+      if (!shown.has(key) || !run.preSites.has(x.site)) wanted.set(key, { name, file: x.finding.file });
+    }
+  }
+  if (!wanted.size) return;
+  const pick = (graph: CodeGraph) => [...wanted.values()].flatMap((w) => {
+    const f = graph.resolve(w.name, w.file);
+    return f ? [f] : [];
+  });
+  const preFns = pick(step.pre.graph);
+  const postFns = pick(step.post.graph);
+  if (!preFns.length) return;
+  const none = { files: [], removedCalls: [], addedCalls: [] };
+  for (const d of runImage(rules, { image: 'pre', graph: step.pre.graph, functions: preFns, ...none }, engine)) run.preSites.add(siteKey(d));
+  for (const d of runImage(rules, { image: 'post', graph: step.post.graph, functions: postFns, ...none, before: preFns, beforeGraph: step.pre.graph }, engine)) {
+    run.postSites.add(siteKey(d));
+    run.postMoves.add(moveKey(d));
+  }
 }
 
 function verifyTriggers(graph: CodeGraph, detections: RawDetection[]): void {
@@ -214,3 +250,4 @@ function markFixedLater(runs: PatchRun[]): void {
     }
   }
 }
+

@@ -131,6 +131,28 @@ describe('kreview (built CLI)', () => {
     expect(all.stdout).toContain('ERROR:RAW_RW_ITER: this patch drops vfs_iocb_iter_read() on rq->iocb.ki_filp and does the I/O with the raw ->read_iter() here, which skips rw_verify_area() (LSM and fanotify hooks); keep vfs_iocb_iter_read() [fixed later in the series by patch 3]');
   });
 
+  // patch 2 fixes patch 1's hazard somewhere else: in the helper the flagged line calls
+  // (helper-fixed-later), or by moving the revert above a goto whose label patch 2's hunk
+  // does not show (goto-fixed-later); alone, patch 1 still fails the gate
+  for (const [name, line, text] of [
+    ['helper-fixed-later', 32, 'backing_file ctx.cred is fuse_passthrough_cred(file) = file->f_cred here'],
+    ['goto-fixed-later', 20, 'ovl_override_creds(ovl_creds(file_inode(file)->i_sb)) on line 30 is not reverted when this goto leaves ovl_fsync()'],
+  ] as const) {
+    for (const mode of [['--tree', 'test/fixtures/ktree'], ['--no-tree']]) {
+      it(`${name} ${mode[0]}: a hazard a later patch fixes outside its line exits 0, and patch 1 alone exits 1`, () => {
+        const file = `test/fixtures/series/${name}.mbox`;
+        const r = kreview(['check', ...mode, '--terse', file]);
+        expect(r.stdout).not.toContain('WARNING');
+        expect(r.status).toBe(0);
+        expect(kreview(['check', ...mode, '--terse', '--all', file]).stdout).toContain(`${file}:${line}: WARNING: ${text}`);
+        const first = readFileSync(join(ROOT, file), 'utf8').split(/\n(?=From [0-9a-f]{40} )/)[0]!;
+        const alone = kreview(['check', ...mode, '--terse', '-'], { input: first });
+        expect(alone.stdout).toContain(`:${line}: WARNING: ${text}`);
+        expect(alone.status).toBe(1);
+      });
+    }
+  }
+
   it('an mbox of two threads (a list archive): each series applies to the base on its own, in its own order', () => {
     const one = readFileSync(join(ROOT, 'test/fixtures/series/fixed-later.mbox'), 'utf8');
     const dir = mkdtempSync(join(tmpdir(), 'kreview-threads-'));
