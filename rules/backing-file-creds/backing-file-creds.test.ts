@@ -18,6 +18,9 @@ const NFS_LOCALIO =
 // An overlayfs-like helper in a file of its own, syncing the real file with no switch of its own.
 const OVL_UTIL = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: overlayfs helpers. */\n#include "overlayfs.h"\n\nint ovl_sync_realfile(struct file *realfile)\n{\n\treturn vfs_fsync(realfile, 0);\n}\n';
 
+/** ovl_flush() as 6.12 has it: the real file's ->flush() under the mounter's override. */
+const OVL_FLUSH = loadKtree()['fs/overlayfs/file.c']!.replace('const struct file_operations ovl_file_operations = {\n', 'static int ovl_flush(struct file *file, fl_owner_t id)\n{\n\tstruct file *realfile = ovl_real_file(file);\n\tconst struct cred *old_cred;\n\tint err = 0;\n\n\tif (IS_ERR(realfile))\n\t\treturn PTR_ERR(realfile);\n\tif (realfile->f_op->flush) {\n\t\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\t\terr = realfile->f_op->flush(realfile, id);\n\t\trevert_creds(old_cred);\n\t}\n\treturn err;\n}\n\nconst struct file_operations ovl_file_operations = {\n\t.flush\t\t= ovl_flush,\n');
+
 // An overlayfs-like fsync long enough that a hunk near the override shows neither the revert nor the end.
 const OVL_LONG_FSYNC = (t: string): string => t.replace(
   '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);',
@@ -476,6 +479,12 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'ovl: fsync as the caller', edit: { 'fs/overlayfs/file.c': (t) => t.replace('ovl_creds(file_inode(file)->i_sb), datasync', 'current_cred(), datasync') } }],
     expect: ['introduced fs/overlayfs/file.c:19 wrongPrincipal (high)'],
   },
+  {
+    name: "overlayfs: the real file's ->flush() left outside the override (an operation the backing filesystem checks as the caller)",
+    tree: { 'fs/overlayfs/file.c': OVL_FLUSH },
+    patches: [{ subject: 'ovl: flush without switching creds', edit: { 'fs/overlayfs/file.c': (t) => t.replace('\t\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\t\terr = realfile->f_op->flush(realfile, id);\n\t\trevert_creds(old_cred);\n', '\t\terr = realfile->f_op->flush(realfile, id);\n') } }],
+    expect: ['introduced fs/overlayfs/file.c:45 switchRemoved (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -781,6 +790,14 @@ const valid: ValidCase[] = [
     name: "erofs-like: a directory read through the metadata reader on a buffer the caller points at the directory's own mapping (the field is the backing file's only where the metabuf set-up sets it)",
     tree: { 'fs/erofs/xdir.c': XEROFS_BUF },
     patches: [{ subject: 'erofs: file-backed metadata and directories', edit: { 'fs/erofs/xdir.c': (t) => t.replace('\tbuf->mapping = sb->s_bdev->bd_mapping;\n', '\tif (erofs_is_fileio_mode(sbi)) {\n\t\tbuf->file = sbi->dif0.file;\n\t\tbuf->mapping = buf->file->f_mapping;\n\t} else {\n\t\tbuf->mapping = sb->s_bdev->bd_mapping;\n\t}\n') + '\nstatic int xerofs_readdir(struct file *f, struct dir_context *ctx)\n{\n\tstruct inode *dir = file_inode(f);\n\tstruct erofs_buf buf = __EROFS_BUF_INITIALIZER;\n\tvoid *de;\n\n\tbuf.mapping = dir->i_mapping;\n\tde = xerofs_bread(&buf, ctx->pos);\n\treturn PTR_ERR_OR_ZERO(de);\n}\n\nconst struct file_operations xerofs_dir_fops = {\n\t.iterate_shared\t= xerofs_readdir,\n};\n' } }],
+  },
+  {
+    name: "erofs-like: a backing-file read moved into a helper the same path calls: the credentials are the path's, as before (pre-existing, not moved)",
+    patches: [{ subject: 'erofs: factor the request submission out', edit: { 'fs/erofs/fileio.c': (t) => t.replace(
+      'static void erofs_fileio_rq_submit(',
+      'static ssize_t erofs_fileio_do_read(struct erofs_fileio_rq *rq, struct iov_iter *iter)\n{\n\treturn vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, iter);\n}\n\nstatic void erofs_fileio_rq_submit(',
+    ).replace('\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);\n', '\tret = erofs_fileio_do_read(rq, &iter);\n') } }],
+    expect: ['preexisting fs/erofs/fileio.c:15 callerCreds (high)'],
   },
 ];
 

@@ -32,7 +32,7 @@ import {
 } from '../../src/engine/rule-api.js';
 
 /** Accesses to a file other than read/write I/O that run permission checks or reach the filesystem. */
-const OTHER_ACCESS: Record<string, { fileArg: number; what: string; path?: boolean }> = kb.table({
+const OTHER_ACCESS: Record<string, { fileArg: number; also?: number; what: string; path?: boolean }> = kb.table({
   rw_verify_area: { fileArg: 1, what: 'permission check' },
   vfs_getattr: { fileArg: 0, what: 'getattr', path: true },
   vfs_getattr_nosec: { fileArg: 0, what: 'getattr', path: true },
@@ -44,6 +44,22 @@ const OTHER_ACCESS: Record<string, { fileArg: number; what: string; path?: boole
   vfs_llseek: { fileArg: 0, what: 'seek' },
   // reading a real directory runs the lower filesystem's ->iterate_shared() and its checks (overlayfs ovl_dir_read(), under ovl_iterate()'s override)
   iterate_dir: { fileArg: 0, what: 'readdir' },
+  // the other operations a stack passes on to its backing file's filesystem, each of which
+  // that filesystem may check or act on as the caller (FUSE sends the caller's uid/gid, NFS
+  // writes back as them): overlayfs runs every one under ovl_override_creds() (ovl_flush(),
+  // ovl_fadvise(), ovl_copyfile(), ovl_real_ioctl() in 6.12's fs/overlayfs/file.c)
+  vfs_fadvise: { fileArg: 0, what: 'fadvise' },
+  vfs_clone_file_range: { fileArg: 0, also: 2, what: 'clone' },
+  vfs_dedupe_file_range_one: { fileArg: 0, also: 2, what: 'dedupe' },
+  vfs_ioctl: { fileArg: 0, what: 'ioctl' },
+  vfs_lock_file: { fileArg: 0, what: 'lock' },
+  vfs_setlease: { fileArg: 0, what: 'lease' },
+  'f_op->flush': { fileArg: 0, what: 'flush' },
+  'f_op->fsync': { fileArg: 0, what: 'fsync' },
+  'f_op->fallocate': { fileArg: 0, what: 'fallocate' },
+  'f_op->llseek': { fileArg: 0, what: 'seek' },
+  'f_op->unlocked_ioctl': { fileArg: 0, what: 'ioctl' },
+  'f_op->fadvise': { fileArg: 0, what: 'fadvise' },
 });
 
 /** Calls that take the running task's credentials (include/linux/cred.h; kernel/cred.c prepare_creds() copies them). */
@@ -68,6 +84,9 @@ export default defineRule({
     type: 'BACKING_FILE_CREDS',
     level: 'WARNING',
     confidence: 'high',
+    // whose credentials reach an access is the path's: moving the line into a helper the same
+    // path calls changes nothing (a helper called from elsewhere is judged there, as new)
+    hazardOf: 'path',
     description: "A stacked filesystem touches its backing file under the wrong credentials: the calling task's instead of the mounter's, or an unbalanced override_creds().",
     messages: {
       callerCreds: "{{what}} on {{file}}, {{noun}}, runs with the calling task's credentials (reached from {{entry}}); {{stack}} must use {{credHint}}",
@@ -886,7 +905,9 @@ export default defineRule({
         fileExpr = raw.file.from === 'receiver' ? site.receiver : site.args[raw.file.from === 'mapping' ? raw.file.cookieArg : raw.file.index];
         what = `${site.callee.includes('->') ? '->' + site.callee.split('->').pop() : site.callee}()`;
       } else if (other) {
-        const arg = site.args[other.fileArg];
+        // of two files (a clone's source and destination), the one that is the stack's backing file
+        const pickArg = other.also !== undefined && site.args[other.also] && !(site.args[other.fileArg] && classifyFile(ctx.graph, fn, site.args[other.fileArg]!, site.line).kind === 'backing') ? other.also : other.fileArg;
+        const arg = site.args[pickArg];
         // a path: a file's own (&file->f_path), or a struct path of its own (&realpath), traced as the place of one
         fileExpr = other.path && arg ? (/^&?(.*)->f_path$/.exec(normExpr(arg))?.[1] ?? normExpr(arg).replace(/^&\s*/, '')) : arg;
         what = `${site.callee}() (${other.what})`;

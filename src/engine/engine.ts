@@ -168,7 +168,7 @@ export function classify(pre: RawDetection[], post: RawDetection[], lines: PostL
       // the hazard was there before: moved when the patch moved or re-indented its line,
       // pre-existing when the patch only edited around it
       const info = lines.lineKind(d.at.file, d.at.line);
-      out.push({ d, status: info.kind === 'add' && info.text !== undefined && lines.removedSameText(info.text) ? 'moved' : 'preexisting' });
+      out.push({ d, status: info.kind === 'add' && info.text !== undefined && lines.removedSameText(info.text) ? movedStatus(d) : 'preexisting' });
     } else pending.push(d);
   }
   for (const d of pending) {
@@ -180,12 +180,17 @@ export function classify(pre: RawDetection[], post: RawDetection[], lines: PostL
       continue;
     }
     // carried into another function (factored out, renamed): moved, even if the line was edited on the way
-    if (info.kind === 'add' && take(movable, moveKey(d))) out.push({ d, status: 'moved' });
+    if (info.kind === 'add' && take(movable, moveKey(d))) out.push({ d, status: movedStatus(d) });
     // a line the patch did not touch, in a function it renamed: the same hazard as before
     else if (info.kind !== 'add' && take(anywhere, moveKey(d))) out.push({ d, status: 'preexisting' });
     else out.push({ d, status: 'introduced' });
   }
   return out;
+}
+
+/** A moved line's status: moved, or pre-existing for a rule whose hazards are the call path's. */
+function movedStatus(d: RawDetection): FindingStatus {
+  return d.rule.meta.hazardOf === 'path' ? 'preexisting' : 'moved';
 }
 
 function multiset(keys: string[]): Map<string, number> {

@@ -84,6 +84,14 @@ export interface RuleMeta<M extends string = string> {
   references: RuleReference[];
   /** What the rule looks at (see Trigger). */
   triggers: readonly Trigger[];
+  /**
+   * `path`: a hazard belongs to the call path, not to the line (whose
+   * credentials are in force there): a line the patch moves or re-indents
+   * that had the same hazard before is pre-existing, not `moved`, since the
+   * patch changed nothing about who runs it. Default `line`: a moved raw
+   * call carries its hazard along and is reported as moved.
+   */
+  hazardOf?: 'line' | 'path';
 }
 
 /** A rule's report: where, what, and the evidence. The engine adds status and position. */
