@@ -485,6 +485,12 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'ovl: flush without switching creds', edit: { 'fs/overlayfs/file.c': (t) => t.replace('\t\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\t\terr = realfile->f_op->flush(realfile, id);\n\t\trevert_creds(old_cred);\n', '\t\terr = realfile->f_op->flush(realfile, id);\n') } }],
     expect: ['introduced fs/overlayfs/file.c:45 switchRemoved (high)'],
   },
+  {
+    name: "nfs localio: the work item switches to the request's hdr->cred (the NFS user's, from the open context), not the local file's f_cred",
+    tree: { 'fs/nfs/localio.c': NFS_LOCALIO.replace('\tconst struct cred\t*cred;\n};', '\tconst struct cred\t*cred;\n\tstruct nfs_pgio_header\t*hdr;\n};').replace('static struct nfs_local_kiocb *nfs_local_iocb_alloc(struct file *file)\n{\n\tstruct nfs_local_kiocb *iocb = kmalloc(sizeof(*iocb), GFP_KERNEL);\n', 'static struct nfs_local_kiocb *nfs_local_iocb_alloc(struct nfs_pgio_header *hdr, struct file *file)\n{\n\tstruct nfs_local_kiocb *iocb = kmalloc(sizeof(*iocb), GFP_KERNEL);\n\n\tiocb->hdr = hdr;\n').replace('nfs_local_iocb_alloc(file);', 'nfs_local_iocb_alloc(NULL, file);') },
+    patches: [{ subject: "nfs/localio: read with the request's credentials", edit: { 'fs/nfs/localio.c': (t) => t.replace('override_creds(filp->f_cred)', 'override_creds(iocb->hdr->cred)') } }],
+    expect: ['introduced fs/nfs/localio.c:29 wrongPrincipal (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [

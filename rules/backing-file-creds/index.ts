@@ -22,6 +22,7 @@ import {
   traceFile,
   traceMappingClass,
   type CallSite,
+  type CodeGraph,
   type Confidence,
   type CredScope,
   type CredState,
@@ -47,18 +48,18 @@ const OTHER_ACCESS: Record<string, { fileArg: number; also?: number; what: strin
   // the other operations a stack passes on to its backing file's filesystem, each of which
   // that filesystem may check or act on as the caller (FUSE sends the caller's uid/gid, NFS
   // writes back as them): overlayfs runs every one under ovl_override_creds() (ovl_flush(),
-  // ovl_fadvise(), ovl_copyfile(), ovl_real_ioctl() in 6.12's fs/overlayfs/file.c)
+  // ovl_fadvise(), ovl_copyfile() in 6.12's fs/overlayfs/file.c). Not an ioctl: its
+  // capability checks are the caller's to pass, and overlayfs dropped the override around
+  // vfs_ioctl() for that reason ("ovl: make ioctl() safe", v5.11: as the mounter, a user
+  // could set flags the capability check had refused); nor locks and leases, which check
+  // the file's mode, not credentials.
   vfs_fadvise: { fileArg: 0, what: 'fadvise' },
   vfs_clone_file_range: { fileArg: 0, also: 2, what: 'clone' },
   vfs_dedupe_file_range_one: { fileArg: 0, also: 2, what: 'dedupe' },
-  vfs_ioctl: { fileArg: 0, what: 'ioctl' },
-  vfs_lock_file: { fileArg: 0, what: 'lock' },
-  vfs_setlease: { fileArg: 0, what: 'lease' },
   'f_op->flush': { fileArg: 0, what: 'flush' },
   'f_op->fsync': { fileArg: 0, what: 'fsync' },
   'f_op->fallocate': { fileArg: 0, what: 'fallocate' },
   'f_op->llseek': { fileArg: 0, what: 'seek' },
-  'f_op->unlocked_ioctl': { fileArg: 0, what: 'ioctl' },
   'f_op->fadvise': { fileArg: 0, what: 'fadvise' },
 });
 
@@ -708,6 +709,9 @@ export default defineRule({
       if (opener) return opener;
       if (goodCred(stack, e)) return { kind: 'good' };
       if (e === 'kernel') return stack.principal === 'kernel' ? { kind: 'good' } : { kind: 'bad', value: 'kernel', whose: 'kernel credentials', root: 'kernel', witness: [] };
+      // a field that holds a user's credentials by construction, whatever else a field of that name holds
+      const user = userCredField(ctx.graph, fn, e);
+      if (user) return { kind: 'bad', value: e, whose: user, root: e, witness: [] };
       let unknown: CredJudgement | undefined;
       let good = false;
       for (const o of traceCred(ctx.graph, fn, e, line)) {
@@ -1009,6 +1013,31 @@ function unwrapPassthrough(e: string): string {
 /** The stack whose credentials a file's code must use; fs/backing-file.c's helpers use their ctx->cred. */
 function credStackFor(path: string): kb.Stack | undefined {
   return kb.stackFor(path) ?? (kb.BACKING_FILE_HELPERS.paths.includes(path) ? kb.BACKING_FILE_HELPERS : undefined);
+}
+
+/**
+ * A field that holds a user's credentials (kb.USER_CRED_FIELDS): `hdr->cred`
+ * where `hdr` is declared a `struct nfs_pgio_header *`, or `iocb->hdr->cred`
+ * where every assignment of a `->hdr` field stores such a pointer (the
+ * facts keep declared types of locals and parameters, not of members).
+ */
+function userCredField(graph: CodeGraph, fn: FunctionFacts, expr: string): string | undefined {
+  const m = /^(.+?)(?:->|\.)(\w+)$/.exec(expr);
+  if (!m) return undefined;
+  const [, base, field] = m as unknown as [string, string, string];
+  const structOf = (f: FunctionFacts, name: string): string | undefined => {
+    const v = [...f.params, ...f.locals].find((x) => x.name === name);
+    return (v && /\bstruct\s+(\w+)/.exec(v.type)?.[1]) ?? undefined;
+  };
+  let struct: string | undefined;
+  if (/^\w+$/.test(base)) struct = structOf(fn, base);
+  else {
+    const member = /(?:->|\.)(\w+)$/.exec(base)?.[1];
+    if (!member) return undefined;
+    const types = new Set(graph.fieldAssignments(member).map(({ fn: f, assign }) => (/^\w+$/.test(assign.rhs) ? structOf(f, assign.rhs) : undefined)));
+    if (types.size === 1) struct = [...types][0];
+  }
+  return struct ? kb.USER_CRED_FIELDS[`${struct}.${field}`]?.whose : undefined;
 }
 
 function goodCred(stack: kb.Stack, cred: string): boolean {

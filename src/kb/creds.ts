@@ -58,6 +58,18 @@ export const CRED_FORMS: Record<string, CredForm> = table({
   },
 });
 
+/**
+ * Structure fields that hold a user's credentials by construction, keyed
+ * `struct type.field`: whoever opened the file a request serves. Handed to
+ * a stack's backing file (nfs localio switching to the request's
+ * `hdr->cred`), they are that user's, not the stack's principal.
+ */
+export const USER_CRED_FIELDS: Record<string, Fact & { whose: string }> = table({
+  'nfs_pgio_header.cred': { whose: "the credentials of the NFS user whose open context issued the request (nfs_pgheader_init(): hdr->cred = nfs_req_openctx(req)->cred)", source: 'fs/nfs/pagelist.c: nfs_pgheader_init() sets hdr->cred from the request\'s open context' },
+  'nfs_commit_data.cred': { whose: "the credentials of the NFS user whose open context issued the commit (nfs_init_commit(): data->cred = ctx->cred)", source: 'fs/nfs/write.c: nfs_init_commit() takes data->cred from the first request\'s open context' },
+  'nfs_open_context.cred': { whose: "the credentials of the user who opened the NFS file (alloc_nfs_open_context(): ctx->cred = get_cred(filp->f_cred))", source: 'fs/nfs/inode.c: alloc_nfs_open_context() takes the opener\'s f_cred' },
+});
+
 /** Calls that return their argument's credentials with a reference taken. */
 export const CRED_PASSTHROUGH: Record<string, Fact> = table({
   get_cred: { source: 'include/linux/cred.h: get_cred()' },
