@@ -21,6 +21,9 @@ const OVL_UTIL = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: overlayfs h
 /** ovl_flush() as 6.12 has it: the real file's ->flush() under the mounter's override. */
 const OVL_FLUSH = loadKtree()['fs/overlayfs/file.c']!.replace('const struct file_operations ovl_file_operations = {\n', 'static int ovl_flush(struct file *file, fl_owner_t id)\n{\n\tstruct file *realfile = ovl_real_file(file);\n\tconst struct cred *old_cred;\n\tint err = 0;\n\n\tif (IS_ERR(realfile))\n\t\treturn PTR_ERR(realfile);\n\tif (realfile->f_op->flush) {\n\t\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\t\terr = realfile->f_op->flush(realfile, id);\n\t\trevert_creds(old_cred);\n\t}\n\treturn err;\n}\n\nconst struct file_operations ovl_file_operations = {\n\t.flush\t\t= ovl_flush,\n');
 
+/** nfsd-like: the credentials on entry saved, a callee that installs the client's (nfsd_setuser()), then restored. */
+const NFSD_LOCAL = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: a server helper whose callee switches to the client\'s credentials. */\n#include <linux/cred.h>\n\n__be32 xnfsd_acquire_local(struct net *net, struct svc_fh *fhp, struct xnfsd_file **pnf)\n{\n\tconst struct cred *save_cred = get_current_cred();\n\t__be32 beres;\n\n\tberes = xnfsd_do_acquire(net, fhp, pnf);\n\trevert_creds(save_cred);\n\treturn beres;\n}\n';
+
 // An overlayfs-like fsync long enough that a hunk near the override shows neither the revert nor the end.
 const OVL_LONG_FSYNC = (t: string): string => t.replace(
   '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);',
@@ -491,6 +494,18 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: "nfs/localio: read with the request's credentials", edit: { 'fs/nfs/localio.c': (t) => t.replace('override_creds(filp->f_cred)', 'override_creds(iocb->hdr->cred)') } }],
     expect: ['introduced fs/nfs/localio.c:29 wrongPrincipal (high)'],
   },
+  {
+    name: "nfsd-like: a return between a callee that installs the client's credentials and the revert_creds() of the ones saved on entry",
+    tree: { 'fs/nfsd/xlocal.c': NFSD_LOCAL },
+    patches: [{ subject: 'nfsd: return early when the open fails', edit: { 'fs/nfsd/xlocal.c': (t) => t.replace('\tberes = xnfsd_do_acquire(net, fhp, pnf);\n', '\tberes = xnfsd_do_acquire(net, fhp, pnf);\n\tif (beres)\n\t\treturn beres;\n') } }],
+    expect: ['introduced fs/nfsd/xlocal.c:12 savedNotRestored (high)'],
+  },
+  {
+    name: 'overlayfs: the upper ACL read back with vfs_get_acl() after the revert (an attribute operation on a layer)',
+    tree: { 'fs/overlayfs/inode.c': OVL_SETATTR },
+    patches: [{ subject: 'ovl: check the upper ACL after setattr', edit: { 'fs/overlayfs/inode.c': (t) => t.replace('\terr = ovl_do_notify_change(ofs, upperdentry, attr);\n\trevert_creds(old_cred);\n', '\terr = ovl_do_notify_change(ofs, upperdentry, attr);\n\trevert_creds(old_cred);\n\tif (!err)\n\t\tposix_acl_release(vfs_get_acl(ovl_upper_mnt_idmap(ofs), upperdentry, XATTR_NAME_POSIX_ACL_ACCESS));\n') } }],
+    expect: ['introduced fs/overlayfs/inode.c:20 callerCreds (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -804,6 +819,11 @@ const valid: ValidCase[] = [
       'static ssize_t erofs_fileio_do_read(struct erofs_fileio_rq *rq, struct iov_iter *iter)\n{\n\treturn vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, iter);\n}\n\nstatic void erofs_fileio_rq_submit(',
     ).replace('\tret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);\n', '\tret = erofs_fileio_do_read(rq, &iter);\n') } }],
     expect: ['preexisting fs/erofs/fileio.c:15 callerCreds (high)'],
+  },
+  {
+    name: 'nfsd-like: a return before anything that could switch the saved credentials, and one after the restore',
+    tree: { 'fs/nfsd/xlocal.c': NFSD_LOCAL },
+    patches: [{ subject: 'nfsd: refuse a missing file handle', edit: { 'fs/nfsd/xlocal.c': (t) => t.replace('\t__be32 beres;\n\n', '\t__be32 beres;\n\n\tif (!fhp)\n\t\treturn nfserr_inval;\n').replace('\trevert_creds(save_cred);\n', '\trevert_creds(save_cred);\n\tif (beres)\n\t\treturn beres;\n') } }],
   },
 ];
 

@@ -96,6 +96,7 @@ export default defineRule({
       capturedCreds: "{{target}} takes the credentials of the task that runs {{entry}} ({{cred}}); {{stack}} later accesses {{noun}} with them, where it must use {{credHint}}",
       keptKernelCreds: '{{target}} is set to kernel credentials ({{cred}}); {{stack}} later accesses {{noun}} with them, where it must use {{credHint}}',
       unbalanced: '{{api}}({{cred}}) on line {{start}} is not reverted when this {{how}} leaves {{fn}}(): the task keeps the overridden credentials',
+      savedNotRestored: '{{saved}} keeps the credentials of line {{start}} for {{revert}}() on line {{end}}, to undo what {{callee}}() switched to; this {{how}} leaves {{fn}}() without restoring them: the task keeps whatever credentials {{callee}}() installed',
       outsideStackCreds: "{{what}} on the cache runs outside {{credHint}} (reached from {{entry}}): {{stack}} does its namespace, metadata and space work as the cache",
       openCreds: "{{api}}() opens {{noun}} with {{cred}}: {{stack}} opens its files with {{credHint}}, and its I/O relies on that",
       dataCreds: "{{what}} on {{file}}, {{noun}}, now runs under {{cred}}: {{stack}} does its data I/O with its caller's credentials by design; a change of principal is its maintainer's call",
@@ -111,6 +112,7 @@ export default defineRule({
       capturedCreds: "{{target}} now holds the credentials of whoever runs {{entry}}. Isn't {{noun}} later accessed with them? I'd expect {{stack}} to use {{credHint}}.",
       keptKernelCreds: "{{target}} now holds kernel credentials. Doesn't every later access to {{noun}} then run with all capabilities, whoever asked? I'd expect {{stack}} to use {{credHint}}.",
       unbalanced: "Doesn't this {{how}} leave {{fn}}() with the credentials from {{api}}() still overridden? It looks like the revert is skipped on this path.",
+      savedNotRestored: "Doesn't this {{how}} leave {{fn}}() without {{revert}}({{saved}}), keeping the credentials {{callee}}() may have installed?",
       outsideStackCreds: "Shouldn't {{what}} run inside cachefiles_begin_secure(), as the rest of cachefiles' namespace and space work does? Reached from {{entry}}, it runs as the netfs caller.",
       openCreds: "{{api}}() opens {{noun}} with {{cred}} here. Doesn't {{stack}} rely on opening its files with {{credHint}}?",
       dataCreds: "This changes whose credentials cachefiles' data I/O runs under ({{cred}}). Is that intended? It runs under its caller's credentials today.",
@@ -122,6 +124,8 @@ export default defineRule({
     // an override to balance, or an access to a stack's backing file (I/O, metadata and namespace work, opens)
     triggers: [
       { credScopes: true },
+      // credentials saved on entry and restored after a callee switched them (nfsd_file_acquire_local())
+      { calls: Object.keys(kb.CRED_REVERTS) },
       {
         calls: [...Object.keys(kb.CHECKED_IO), ...Object.keys(kb.RAW_IO), ...Object.keys(OTHER_ACCESS), ...Object.keys(kb.PAGE_CACHE_APIS), ...Object.keys(kb.NAMESPACE_OPS), ...Object.keys(kb.OPENS_WITH_CREDS), ...CRED_CAPTURES],
         where: (p) => !!credStackFor(p),
@@ -156,6 +160,7 @@ export default defineRule({
       },
       function(fn) {
         unbalanced(fn);
+        savedNotRestored(fn);
         const stack = credStackFor(fn.file);
         if (!stack || ctx.image !== 'post') return;
         removedSwitches(fn, stack);
@@ -163,7 +168,9 @@ export default defineRule({
         newCallers(fn);
       },
       call(site, fn) {
-        const stack = credStackFor(fn.file)!;
+        // (a revert is a trigger everywhere, for savedNotRestored(); the accesses are the stacks')
+        const stack = credStackFor(fn.file);
+        if (!stack) return;
         if (CRED_CAPTURES.includes(site.callee)) return capturedCreds(fn, site, stack);
         if (kb.OPENS_WITH_CREDS[site.callee] && (stack.namespaceOps || !kb.NAMESPACE_OPS[site.callee])) return openCreds(fn, site, stack);
         const access = accessOf(fn, site, stack);
@@ -259,6 +266,49 @@ export default defineRule({
             ...(sc.revertLine ? [{ kind: 'scope' as const, text: 'the revert this path skips', file: fn.file, line: sc.revertLine }] : []),
           ],
         });
+      }
+    }
+
+    /**
+     * `save = get_current_cred(); ... callee(); revert_creds(save);`: the
+     * credentials in force on entry are kept so that what a callee switched
+     * to can be undone (nfsd_file_acquire_local() around fh_verify_local()'s
+     * nfsd_setuser()). A return or goto the patch adds between a call and
+     * that revert leaves with whatever the callee switched to.
+     */
+    function savedNotRestored(fn: FunctionFacts): void {
+      for (const rv of fn.calls) {
+        if (!kb.isCredRevert(rv.callee) || kb.PAIRED_REVERTS.has(rv.callee)) continue;
+        const v = rv.args[rv.args.length - 1]?.trim();
+        if (!v || !/^\w+$/.test(v)) continue;
+        const saved = fn.assigns.filter((a) => normExpr(a.lhs) === v && a.line < rv.line && /^(get_current_cred|current_cred)\(\s*\)$/.test(normExpr(a.rhs))).pop();
+        // the creds saved by an override of this function are its own scope's business
+        if (!saved || fn.credScopes.some((sc) => sc.saved === v)) continue;
+        const labels = new Map(fn.labels ?? []);
+        for (const e of fn.exits ?? []) {
+          const [line, label] = typeof e === 'number' ? [e, undefined] : e;
+          if (line <= saved.line || line >= rv.line) continue;
+          const to = label === undefined ? undefined : labels.get(label);
+          if (label !== undefined && (to === undefined || to <= rv.line)) continue;
+          // restored on the way, or nothing called yet that could have switched
+          if (fn.calls.some((c) => c.line > saved.line && c.line < line && kb.isCredRevert(c.callee))) continue;
+          const callee = fn.calls.find((c) => c.line > saved.line && c.line <= line && c.kind === 'direct' && !/^(get_current_cred|current_cred|get_cred|put_cred)$/.test(c.callee));
+          if (!callee) continue;
+          const how = label === undefined ? 'return' : 'goto';
+          ctx.report({
+            messageId: 'savedNotRestored',
+            data: { saved: v, start: String(saved.line), revert: rv.callee, end: String(rv.line), callee: callee.callee, how, fn: fn.name },
+            at: { file: fn.file, line },
+            key: `savedNotRestored|${v}|${how}`,
+            witness: [
+              { kind: 'scope', text: `${v} = ${normExpr(saved.rhs)}`, file: fn.file, line: saved.line },
+              { kind: 'call', text: `${callee.callee}() may switch the task's credentials`, file: fn.file, line: callee.line },
+              { kind: 'note', text: `leaves without ${rv.callee}(${v})`, file: fn.file, line },
+              { kind: 'scope', text: 'the restore this path skips', file: fn.file, line: rv.line },
+            ],
+          });
+          break;
+        }
       }
     }
 

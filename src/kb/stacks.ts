@@ -191,6 +191,16 @@ export const NAMESPACE_OPS: Record<string, Fact & { what: string }> = table({
   vfs_setxattr: { what: 'setxattr', source: 'fs/xattr.c: vfs_setxattr()' },
   vfs_getxattr: { what: 'getxattr', source: 'fs/xattr.c: vfs_getxattr()' },
   vfs_removexattr: { what: 'removexattr', source: 'fs/xattr.c: vfs_removexattr()' },
+  vfs_listxattr: { what: 'listxattr', source: 'fs/xattr.c: vfs_listxattr() (overlayfs ovl_listxattr() under its override)' },
+  vfs_get_acl: { what: 'get ACL', source: 'fs/posix_acl.c: vfs_get_acl() (overlayfs ovl_get_acl_path(), called under ovl_override_creds())' },
+  vfs_set_acl: { what: 'set ACL', source: 'fs/posix_acl.c: vfs_set_acl() (overlayfs.h ovl_do_set_acl())' },
+  vfs_remove_acl: { what: 'remove ACL', source: 'fs/posix_acl.c: vfs_remove_acl() (overlayfs.h ovl_do_remove_acl())' },
+  vfs_mknod: { what: 'mknod', source: 'fs/namei.c: vfs_mknod() (overlayfs.h ovl_do_mknod())' },
+  vfs_symlink: { what: 'symlink', source: 'fs/namei.c: vfs_symlink() (overlayfs.h ovl_do_symlink())' },
+  vfs_whiteout: { what: 'whiteout', source: 'fs/namei.c: vfs_whiteout() (overlayfs.h ovl_do_whiteout())' },
+  vfs_get_link: { what: 'readlink', source: 'fs/namei.c: vfs_get_link() (overlayfs ovl_get_link() under its override)' },
+  vfs_fileattr_get: { what: 'get file attributes', source: 'fs/ioctl.c: vfs_fileattr_get() (overlayfs ovl_real_fileattr_get() under its override)' },
+  vfs_fileattr_set: { what: 'set file attributes', source: 'fs/ioctl.c: vfs_fileattr_set() (overlayfs ovl_real_fileattr_set() under its override)' },
   vfs_fallocate: { what: 'space allocation', source: 'fs/open.c: vfs_fallocate() (cachefiles: __cachefiles_prepare_write() punches holes under cachefiles_begin_secure())' },
 });
 
