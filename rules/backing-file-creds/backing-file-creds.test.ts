@@ -24,6 +24,9 @@ const OVL_FLUSH = loadKtree()['fs/overlayfs/file.c']!.replace('const struct file
 /** nfsd-like: the credentials on entry saved, a callee that installs the client's (nfsd_setuser()), then restored. */
 const NFSD_LOCAL = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: a server helper whose callee switches to the client\'s credentials. */\n#include <linux/cred.h>\n\n__be32 xnfsd_acquire_local(struct net *net, struct svc_fh *fhp, struct xnfsd_file **pnf)\n{\n\tconst struct cred *save_cred = get_current_cred();\n\t__be32 beres;\n\n\tberes = xnfsd_do_acquire(net, fhp, pnf);\n\trevert_creds(save_cred);\n\treturn beres;\n}\n';
 
+/** ksmbd-like: the session user's fsids switched for the request, kept in the work item, reverted before the error label. */
+const KSMBD_QUERY = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: an SMB server request handler acting as the session user. */\n#include "smb_common.h"\n\nint xsmb_query_info(struct ksmbd_work *work)\n{\n\tint rc;\n\n\tif (ksmbd_override_fsids(work)) {\n\t\trc = -ENOMEM;\n\t\tgoto err_out;\n\t}\n\n\trc = xsmb_get_info(work);\n\tksmbd_revert_fsids(work);\n\tif (!rc)\n\t\treturn 0;\nerr_out:\n\txsmb_set_error(work, rc);\n\treturn rc;\n}\n';
+
 // An overlayfs-like fsync long enough that a hunk near the override shows neither the revert nor the end.
 const OVL_LONG_FSYNC = (t: string): string => t.replace(
   '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);',
@@ -506,6 +509,12 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'ovl: check the upper ACL after setattr', edit: { 'fs/overlayfs/inode.c': (t) => t.replace('\terr = ovl_do_notify_change(ofs, upperdentry, attr);\n\trevert_creds(old_cred);\n', '\terr = ovl_do_notify_change(ofs, upperdentry, attr);\n\trevert_creds(old_cred);\n\tif (!err)\n\t\tposix_acl_release(vfs_get_acl(ovl_upper_mnt_idmap(ofs), upperdentry, XATTR_NAME_POSIX_ACL_ACCESS));\n') } }],
     expect: ['introduced fs/overlayfs/inode.c:20 callerCreds (high)'],
   },
+  {
+    name: "ksmbd-like: a goto to the error label past ksmbd_revert_fsids() after the session user's fsids were switched",
+    tree: { 'fs/smb/server/xsmb.c': KSMBD_QUERY },
+    patches: [{ subject: 'ksmbd: reject short requests', edit: { 'fs/smb/server/xsmb.c': (t) => t.replace('\trc = xsmb_get_info(work);\n', '\tif (work->request_sz < 64) {\n\t\trc = -EINVAL;\n\t\tgoto err_out;\n\t}\n\trc = xsmb_get_info(work);\n') } }],
+    expect: ['introduced fs/smb/server/xsmb.c:16 unbalanced (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -824,6 +833,11 @@ const valid: ValidCase[] = [
     name: 'nfsd-like: a return before anything that could switch the saved credentials, and one after the restore',
     tree: { 'fs/nfsd/xlocal.c': NFSD_LOCAL },
     patches: [{ subject: 'nfsd: refuse a missing file handle', edit: { 'fs/nfsd/xlocal.c': (t) => t.replace('\t__be32 beres;\n\n', '\t__be32 beres;\n\n\tif (!fhp)\n\t\treturn nfserr_inval;\n').replace('\trevert_creds(save_cred);\n', '\trevert_creds(save_cred);\n\tif (beres)\n\t\treturn beres;\n') } }],
+  },
+  {
+    name: "ksmbd-like: the switch's own failure goes to the error label past the revert (nothing was switched)",
+    tree: { 'fs/smb/server/xsmb.c': KSMBD_QUERY },
+    patches: [{ subject: 'ksmbd: say why the switch failed', edit: { 'fs/smb/server/xsmb.c': (t) => t.replace('\t\trc = -ENOMEM;\n\t\tgoto err_out;', '\t\trc = -ENOMEM;\n\t\tpr_err("no memory for the session creds\\n");\n\t\tgoto err_out;') } }],
   },
 ];
 

@@ -492,7 +492,7 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
       // out-parameter form's error return), a goto only to a label past it
       if (sc !== s) sc = { ...sc, leaks: sc.leaks.filter((x) => x.kind === 'return' || (x.kind === 'goto' && leavesPast(/^goto\s+(\w+)/.exec(x.text)?.[1]))) };
       const sw = calls.find((c) => c.line === s.startLine && c.callee === s.api);
-      const mayFail = !sw || sw.args.some((a) => a.trim().startsWith('&')) || s.api === 'access_override_creds';
+      const mayFail = !sw || sw.args.some((a) => a.trim().startsWith('&')) || s.api === 'access_override_creds' || !!form.failsNonZero;
       const more: CredScope['leaks'] = [];
       for (const e of exits) {
         if (e.line <= sc.startLine || e.line >= sc.revertLine! || sc.leaks.some((x) => x.line === e.line)) continue;

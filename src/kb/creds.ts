@@ -18,6 +18,10 @@ export interface CredForm extends Fact {
   revertArg?: number;
   /** A scoped form that takes a block or one statement after it: `scoped_with_creds(c) { ... }`. */
   block?: boolean;
+  /** A `paired` form that keeps the old creds in the object its savedArg names (`work->saved_cred`), undone in the same function by its revert on that object. */
+  keptInObject?: boolean;
+  /** Returns non-zero, having switched nothing, when it fails: `if (form(...)) goto out;` leaves with nothing to revert. */
+  failsNonZero?: boolean;
 }
 
 /**
@@ -47,6 +51,16 @@ export const CRED_FORMS: Record<string, CredForm> = table({
     cred: { argField: 0, field: 'cache_cred', otherwise: 'cache' },
     reverts: ['cachefiles_end_secure'],
     source: 'fs/cachefiles/internal.h: cachefiles_begin_secure() = override_creds(cache->cache_cred); cachefiles_end_secure() reverts',
+  },
+  ksmbd_override_fsids: {
+    kind: 'paired',
+    cred: { fixed: "the session user's fsuid/fsgid and groups" },
+    reverts: ['ksmbd_revert_fsids'],
+    savedArg: 0,
+    revertArg: 0,
+    keptInObject: true,
+    failsNonZero: true,
+    source: 'fs/smb/server/smb_common.c: ksmbd_override_fsids(work) = __ksmbd_override_fsids(): work->saved_cred = override_creds() of a prepare_creds() copy with the share\'s or session user\'s fsuid/fsgid, -ENOMEM/-EINVAL when nothing was switched; ksmbd_revert_fsids(work) reverts to work->saved_cred',
   },
   nfs4_save_creds: {
     kind: 'paired',

@@ -57,7 +57,7 @@ export function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket
     let local = true;
     if (form.kind === 'paired') {
       const a1 = r.site.args[form.savedArg ?? 1] ?? '';
-      local = a1.startsWith('&');
+      local = a1.startsWith('&') || !!form.keptInObject;
       saved = a1.replace(/^&\s*/, '');
     } else if (r.site.args.length >= 2 && /^&\s*\w+$/.test(r.site.args[r.site.args.length - 1]!)) {
       // an out-parameter variant, `err = ovl_override_creds(sb, &old_cred)` (proposed in
@@ -75,7 +75,9 @@ export function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket
     const isRevert = (callee: string): boolean => revertsForm(form, callee);
     const revertArg = form.kind === 'paired' ? (form.revertArg ?? 1) : 0;
     // the region ends before the same variable is overridden again
-    const reOverride = raw.find((x) => x.n.s > r.n.e && x !== r && formKey(x.site.callee, x.site.args) === key && sameSaved(ctx.text, body, x, form.kind, saved));
+    // (not for a form that keeps them in an object: that holds one switch at a time, and a second
+    // call is another path's, as smb2_open()'s durable-reconnect branch and its main path are)
+    const reOverride = form.keptInObject ? undefined : raw.find((x) => x.n.s > r.n.e && x !== r && formKey(x.site.callee, x.site.args) === key && sameSaved(ctx.text, body, x, form.kind, saved));
     const reverts = raw.filter((x) => x.n.s > r.n.e && (!reOverride || x.n.s < reOverride.n.s) && isRevert(x.site.callee) && (saved === undefined || revertsSaved(x.site.args, revertArg, saved)));
     const last = reverts[reverts.length - 1];
     const scope: CredScope = {
@@ -132,8 +134,9 @@ export function outParamErrorGuard(text: string, body: N, x: RawCall, blocks: N[
   const args = x.site.args;
   // an out-parameter form, or (`old = access_override_creds(); if (!old) return -ENOMEM;`) one
   // that returns NULL or an error pointer when it could not switch: nothing switched there
-  const savedArg = CRED_FORMS[formKey(x.site.callee, args) ?? '']?.savedArg;
-  const outParam = savedArg !== undefined ? /^&/.test(args[savedArg] ?? '') : args.length >= 2 && /^&/.test(args[args.length - 1] ?? '');
+  const form = CRED_FORMS[formKey(x.site.callee, args) ?? ''];
+  const savedArg = form?.savedArg;
+  const outParam = form?.failsNonZero || (savedArg !== undefined ? /^&/.test(args[savedArg] ?? '') : args.length >= 2 && /^&/.test(args[args.length - 1] ?? ''));
   const before = text.slice(Math.max(body.s, x.n.s - 40), x.n.s);
   let open: number;
   const cond = outParam ? /\bif\s*\((\s*unlikely\s*\()?\s*$/.exec(before) : null;
