@@ -515,6 +515,12 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'ksmbd: reject short requests', edit: { 'fs/smb/server/xsmb.c': (t) => t.replace('\trc = xsmb_get_info(work);\n', '\tif (work->request_sz < 64) {\n\t\trc = -EINVAL;\n\t\tgoto err_out;\n\t}\n\trc = xsmb_get_info(work);\n') } }],
     expect: ['introduced fs/smb/server/xsmb.c:16 unbalanced (high)'],
   },
+  {
+    name: 'a new early return beside an old one in the same override: the old leak does not hide the new',
+    tree: { 'drivers/x/xleak.c': '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: a helper with an old leak. */\n#include <linux/cred.h>\n\nint xleak_sync(struct file *file, const struct cred *cred)\n{\n\tconst struct cred *old_cred;\n\tint ret;\n\n\told_cred = override_creds(cred);\n\tret = xleak_prepare(file);\n\tif (ret)\n\t\treturn ret;\n\tret = xleak_flush(file);\n\trevert_creds(old_cred);\n\treturn ret;\n}\n' },
+    patches: [{ subject: 'x: stop on a busy file', edit: { 'drivers/x/xleak.c': (t) => t.replace('\tret = xleak_flush(file);\n', '\tif (xleak_busy(file))\n\t\treturn -EBUSY;\n\tret = xleak_flush(file);\n') } }],
+    expect: ['preexisting drivers/x/xleak.c:13 unbalanced (high)', 'introduced drivers/x/xleak.c:15 unbalanced (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [

@@ -244,28 +244,31 @@ export default defineRule({
         const form = kb.CRED_FORMS[sc.api];
         const unreverted = (l: { line: number }): boolean =>
           fn.filled && form ? !fn.calls.some((c) => c.line > sc.startLine && c.line < l.line && kb.revertsForm(form, c.callee)) : !fn.hidden?.some((g) => g.from > sc.startLine && g.from <= l.line);
-        const leak = fn.partial
-          ? sc.leaks.find((l) => l.kind !== 'end' && (sc.revertLine !== undefined || (l.kind === 'return' && unreverted(l))))
+        // every way out (a new one beside an old one is the patch's, and the old one must not hide it)
+        const found = fn.partial
+          ? sc.leaks.filter((l) => l.kind !== 'end' && (sc.revertLine !== undefined || (l.kind === 'return' && unreverted(l))))
           : sc.revertLine === undefined
-            ? (sc.leaks.find((l) => l.kind === 'end') ?? sc.leaks[0])
-            : sc.leaks[0];
-        if (!leak) continue;
-        const how = leak.kind === 'return' ? 'return' : leak.kind === 'goto' ? `goto` : 'path (end of function)';
-        // a form that makes its own creds (nfs4_save_creds(&original)) is named by its call, the creds described
-        const own = !!form && typeof form.cred === 'object' && 'fixed' in form.cred && !!sc.saved;
-        ctx.report({
-          messageId: 'unbalanced',
-          data: { api: sc.api, cred: own ? `&${sc.saved}` : sc.cred, start: String(sc.startLine), how, fn: fn.name },
-          // at the exit when the patch wrote it; at the switch it added when the exit is old code
-          // (an override moved above an existing early return)
-          at: { file: fn.file, line: !changed.get(fn.file)?.has(leak.line) && changed.get(fn.file)?.has(sc.startLine) ? sc.startLine : leak.line },
-          key: `unbalanced|${sc.api}|${normExpr(sc.cred)}|${leak.kind}|${normExpr(leak.text)}`,
-          witness: [
-            { kind: 'scope', text: own ? `${sc.api}(&${sc.saved}): ${sc.cred}` : `${sc.saved ? `${sc.saved} = ` : ''}${sc.api}(${sc.cred})`, file: fn.file, line: sc.startLine },
-            { kind: 'note', text: `leaves without ${sc.kind === 'paired' ? `${kb.CRED_FORMS[sc.api]?.reverts?.[0] ?? 'its end'}()` : 'revert_creds()'}: ${leak.text}`, file: fn.file, line: leak.line },
-            ...(sc.revertLine ? [{ kind: 'scope' as const, text: 'the revert this path skips', file: fn.file, line: sc.revertLine }] : []),
-          ],
-        });
+            ? [sc.leaks.find((l) => l.kind === 'end') ?? sc.leaks[0]!]
+            : sc.leaks;
+        for (const leak of found) {
+          const how = leak.kind === 'return' ? 'return' : leak.kind === 'goto' ? `goto` : 'path (end of function)';
+          // a form that makes its own creds (nfs4_save_creds(&original)) is named by its call, the creds described
+          const own = !!form && typeof form.cred === 'object' && 'fixed' in form.cred && !!sc.saved;
+          const arg = form?.keptInObject ? sc.saved : `&${sc.saved}`;
+          ctx.report({
+            messageId: 'unbalanced',
+            data: { api: sc.api, cred: own ? arg! : sc.cred, start: String(sc.startLine), how, fn: fn.name },
+            // at the exit when the patch wrote it; at the switch it added when the exit is old code
+            // (an override moved above an existing early return)
+            at: { file: fn.file, line: !changed.get(fn.file)?.has(leak.line) && changed.get(fn.file)?.has(sc.startLine) ? sc.startLine : leak.line },
+            key: `unbalanced|${sc.api}|${normExpr(sc.cred)}|${leak.kind}|${normExpr(leak.text)}`,
+            witness: [
+              { kind: 'scope', text: own ? `${sc.api}(${arg}): ${sc.cred}` : `${sc.saved ? `${sc.saved} = ` : ''}${sc.api}(${sc.cred})`, file: fn.file, line: sc.startLine },
+              { kind: 'note', text: `leaves without ${sc.kind === 'paired' ? `${kb.CRED_FORMS[sc.api]?.reverts?.[0] ?? 'its end'}()` : 'revert_creds()'}: ${leak.text}`, file: fn.file, line: leak.line },
+              ...(sc.revertLine ? [{ kind: 'scope' as const, text: 'the revert this path skips', file: fn.file, line: sc.revertLine }] : []),
+            ],
+          });
+        }
       }
     }
 

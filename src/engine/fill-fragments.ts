@@ -435,9 +435,13 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
   for (const [k, s] of scopes.entries()) {
     const form = CRED_FORMS[s.api];
     if (!form || s.kind === 'scoped' || s.nested || s.revertLine === undefined) continue;
+    // not the error path of a switch that may fail (`if (ksmbd_override_fsids(work)) { ... goto err; }`): nothing was switched there
+    const sw = calls.find((c) => c.line === s.startLine && c.callee === s.api);
+    const mayFail = !sw || sw.args.some((a) => a.trim().startsWith('&')) || s.api === 'access_override_creds' || !!form.failsNonZero;
     const more: CredScope['leaks'] = [];
     for (const e of exits) {
       if (!e.shown || e.label === undefined || ownLabels.has(e.label)) continue;
+      if (mayFail && e.line <= s.startLine + 3) continue;
       if (e.line <= s.startLine || e.line >= s.revertLine || s.leaks.some((x) => x.line === e.line)) continue;
       const to = labels.get(e.label);
       if (to === undefined || (to >= s.startLine && to <= s.revertLine)) continue;
