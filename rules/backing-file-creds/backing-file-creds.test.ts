@@ -359,7 +359,7 @@ const invalid: InvalidCase[] = [
     mode: 'patch-only',
     tree: { 'fs/overlayfs/file.c': OVL_LONG_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
     patches: [{ subject: 'ovl: sync the real file as the caller', edit: { 'fs/overlayfs/file.c': (t) => t.replace('\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n', '').replace('out:\n\trevert_creds(old_cred);\n', 'out:\n') } }],
-    expect: ['introduced fs/overlayfs/file.c:45 switchRemoved (low)'],
+    expect: ['introduced fs/overlayfs/file.c:45 switchRemoved (medium)'],
   },
   {
     name: 'patch-only: a return in a second hunk, the lines after ovl_override_creds() taken from the model and none of them reverting',

@@ -143,6 +143,11 @@ function namesCall(text: string, name: string): boolean {
   return false;
 }
 
+/** Does a hunk show this pre-image line removed? */
+function removedShown(preLine: number, hunks: readonly Hunk[]): boolean {
+  return hunks.some((h) => h.lines.some((l) => l.kind === 'del' && l.oldLine === preLine));
+}
+
 /** A pre-image line a hunk shows as context, as the post-image line it becomes. */
 function postOfPre(preLine: number, hunks: readonly Hunk[]): number | undefined {
   for (const h of hunks) for (const l of h.lines) if (l.oldLine === preLine && l.newLine !== undefined) return l.newLine;
@@ -396,6 +401,10 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     // a revert the patch respells on its own line (revert_creds() -> ovl_revert_creds()): the added line that reverts
     const end = place(s.revertLine ?? s.endLine) ?? (side === 'post' && s.revertLine !== undefined ? respelt(s.revertLine + delta, hunks, (c) => revertsScope(s, c)) : undefined);
     if (start === undefined || end === undefined) {
+      // a switch whose override and revert the hunks show removed, with no switch of the
+      // function's own in what they show, is known to be gone (ovl_xattr_set()'s override
+      // around vfs_getxattr() replaced by ovl_do_getxattr()); a respelt or rescoped one is not
+      if (side === 'post' && own === 0 && removedShown(s.startLine + delta, hunks) && s.revertLine !== undefined && removedShown(s.revertLine + delta, hunks)) continue;
       known = false;
       continue;
     }
