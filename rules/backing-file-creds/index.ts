@@ -1075,22 +1075,17 @@ function credStackFor(path: string): kb.Stack | undefined {
  * facts keep declared types of locals and parameters, not of members).
  */
 function userCredField(graph: CodeGraph, fn: FunctionFacts, expr: string): string | undefined {
-  const m = /^(.+?)(?:->|\.)(\w+)$/.exec(expr);
-  if (!m) return undefined;
-  const [, base, field] = m as unknown as [string, string, string];
-  const structOf = (f: FunctionFacts, name: string): string | undefined => {
-    const v = [...f.params, ...f.locals].find((x) => x.name === name);
-    return (v && /\bstruct\s+(\w+)/.exec(v.type)?.[1]) ?? undefined;
-  };
-  let struct: string | undefined;
-  if (/^\w+$/.test(base)) struct = structOf(fn, base);
-  else {
-    const member = /(?:->|\.)(\w+)$/.exec(base)?.[1];
-    if (!member) return undefined;
-    const types = new Set(graph.fieldAssignments(member).map(({ fn: f, assign }) => (/^\w+$/.test(assign.rhs) ? structOf(f, assign.rhs) : undefined)));
+  const mem = splitMember(expr);
+  if (!mem) return undefined;
+  const structOf = (f: FunctionFacts, base: string): string | undefined => baseType(f, base)?.replace(/^struct\s+/, '');
+  let struct = structOf(fn, mem.base);
+  if (!struct) {
+    const inner = splitMember(mem.base);
+    if (!inner) return undefined;
+    const types = new Set(graph.fieldAssignments(inner.field).map(({ fn: f, assign }) => structOf(f, normExpr(assign.rhs))));
     if (types.size === 1) struct = [...types][0];
   }
-  return struct ? kb.USER_CRED_FIELDS[`${struct}.${field}`]?.whose : undefined;
+  return struct ? kb.USER_CRED_FIELDS[`${struct}.${mem.field}`]?.whose : undefined;
 }
 
 function goodCred(stack: kb.Stack, cred: string): boolean {

@@ -143,6 +143,16 @@ function namesCall(text: string, name: string): boolean {
   return false;
 }
 
+/**
+ * May this switch fail, switching nothing (an out-parameter form, access_override_creds(),
+ * a form that returns non-zero on failure)? Its error test's way out then leaks nothing.
+ * A switch whose call the facts do not show is given the benefit of the doubt.
+ */
+function switchMayFail(s: CredScope, form: CredForm, calls: readonly CallSite[]): boolean {
+  const sw = calls.find((c) => c.line === s.startLine && c.callee === s.api);
+  return !sw || sw.args.some((a) => a.trim().startsWith('&')) || s.api === 'access_override_creds' || !!form.failsNonZero;
+}
+
 /** Does a hunk show this pre-image line removed? */
 function removedShown(preLine: number, hunks: readonly Hunk[]): boolean {
   return hunks.some((h) => h.lines.some((l) => l.kind === 'del' && l.oldLine === preLine));
@@ -445,8 +455,7 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     const form = CRED_FORMS[s.api];
     if (!form || s.kind === 'scoped' || s.nested || s.revertLine === undefined) continue;
     // not the error path of a switch that may fail (`if (ksmbd_override_fsids(work)) { ... goto err; }`): nothing was switched there
-    const sw = calls.find((c) => c.line === s.startLine && c.callee === s.api);
-    const mayFail = !sw || sw.args.some((a) => a.trim().startsWith('&')) || s.api === 'access_override_creds' || !!form.failsNonZero;
+    const mayFail = switchMayFail(s, form, calls);
     const more: CredScope['leaks'] = [];
     for (const e of exits) {
       if (!e.shown || e.label === undefined || ownLabels.has(e.label)) continue;
@@ -504,8 +513,7 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
       // paired here: the fragment's own ways out before that revert (its extraction knows an
       // out-parameter form's error return), a goto only to a label past it
       if (sc !== s) sc = { ...sc, leaks: sc.leaks.filter((x) => x.kind === 'return' || (x.kind === 'goto' && leavesPast(/^goto\s+(\w+)/.exec(x.text)?.[1]))) };
-      const sw = calls.find((c) => c.line === s.startLine && c.callee === s.api);
-      const mayFail = !sw || sw.args.some((a) => a.trim().startsWith('&')) || s.api === 'access_override_creds' || !!form.failsNonZero;
+      const mayFail = switchMayFail(s, form, calls);
       const more: CredScope['leaks'] = [];
       for (const e of exits) {
         if (e.line <= sc.startLine || e.line >= sc.revertLine! || sc.leaks.some((x) => x.line === e.line)) continue;

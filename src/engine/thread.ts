@@ -187,7 +187,7 @@ function recheckEarlier(runs: PatchRun[], run: PatchRun, step: ReturnType<typeof
     if (r === run) break;
     for (const x of r.introduced) {
       const name = x.finding.function;
-      if (!name || x.finding.status === 'fixed-later') continue;
+      if (!name) continue;
       const key = `${x.finding.file}|${name}`;
       if (!shown.has(key) || !run.preSites.has(x.site)) wanted.set(key, { name, file: x.finding.file });
     }
@@ -250,4 +250,3 @@ function markFixedLater(runs: PatchRun[]): void {
     }
   }
 }
-
