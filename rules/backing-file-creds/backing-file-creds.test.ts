@@ -129,6 +129,10 @@ const OVL_FSYNC_CRED_PARAM = '// synthetic\n#include "overlayfs.h"\n\nstatic ssi
 /** erofs-like metadata buffers on block devices only, read by a helper on the buffer's mapping. */
 const XEROFS_BUF = '// synthetic\n#include "internal.h"\n\nstatic void xerofs_init_metabuf(struct erofs_buf *buf, struct super_block *sb)\n{\n\tstruct erofs_sb_info *sbi = EROFS_SB(sb);\n\n\tbuf->file = NULL;\n\tbuf->mapping = sb->s_bdev->bd_mapping;\n}\n\nstatic void *xerofs_bread(struct erofs_buf *buf, erofs_off_t offset)\n{\n\tstruct folio *folio = read_mapping_folio(buf->mapping, offset >> PAGE_SHIFT, buf->file);\n\n\treturn IS_ERR(folio) ? folio : folio_address(folio);\n}\n\nstatic int xerofs_fill_super(struct super_block *sb, struct fs_context *fc)\n{\n\tstruct erofs_buf buf = __EROFS_BUF_INITIALIZER;\n\n\txerofs_init_metabuf(&buf, sb);\n\treturn PTR_ERR_OR_ZERO(xerofs_bread(&buf, 0));\n}\n\nstatic const struct fs_context_operations xerofs_context_ops = {\n\t.get_tree\t= xerofs_fill_super,\n};\n';
 
+/** cachefiles_lookup_cookie() as 6.12 has it: the success path ends the secure section, and so does the error path after its label. */
+const CACHEFILES_LOOKUP = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: cachefiles looking an object up. */\n#include "internal.h"\n\nstatic int cachefiles_adjust_size(struct cachefiles_object *object)\n{\n\tstruct iattr newattrs;\n\tstruct file *file = object->file;\n\n\tnewattrs.ia_size = object->cookie->object_size;\n\tnewattrs.ia_valid = ATTR_SIZE;\n\treturn notify_change(&nop_mnt_idmap, file->f_path.dentry, &newattrs, NULL);\n}\n\nstatic bool cachefiles_lookup_cookie(struct fscache_cookie *cookie)\n{\n\tstruct cachefiles_object *object;\n\tstruct cachefiles_cache *cache = cookie->volume->cache->cache_priv;\n\tconst struct cred *saved_cred;\n\tbool success;\n\n\tobject = cachefiles_alloc_object(cookie);\n\tif (!object)\n\t\tgoto fail;\n\n\tcachefiles_begin_secure(cache, &saved_cred);\n\n\tsuccess = cachefiles_look_up_object(object);\n\tif (!success)\n\t\tgoto fail_withdraw;\n\n\tcachefiles_see_object(object, cachefiles_obj_see_lookup_cookie);\n\n\tspin_lock(&cache->object_list_lock);\n\tlist_add(&object->cache_link, &cache->object_list);\n\tspin_unlock(&cache->object_list_lock);\n\tcachefiles_adjust_size(object);\n\n\tcachefiles_end_secure(cache, saved_cred);\n\t_leave(" = t");\n\treturn true;\n\nfail_withdraw:\n\tcachefiles_end_secure(cache, saved_cred);\n\tcachefiles_see_object(object, cachefiles_obj_see_lookup_failed);\n\tfscache_caching_failed(cookie);\n\t_debug("failed c=%08x o=%08x", cookie->debug_id, object->debug_id);\n\treturn false;\n\nfail:\n\treturn false;\n}\n\nconst struct fscache_cache_ops cachefiles_cache_ops = {\n\t.lookup_cookie\t\t= cachefiles_lookup_cookie,\n};\n';
+const CACHEFILES_SIZE_AFTER_END = (t: string): string => t.replace('\tcachefiles_adjust_size(object);\n\n\tcachefiles_end_secure(cache, saved_cred);\n', '\n\tcachefiles_end_secure(cache, saved_cred);\n\tcachefiles_adjust_size(object);\n');
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -521,6 +525,19 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'x: stop on a busy file', edit: { 'drivers/x/xleak.c': (t) => t.replace('\tret = xleak_flush(file);\n', '\tif (xleak_busy(file))\n\t\treturn -EBUSY;\n\tret = xleak_flush(file);\n') } }],
     expect: ['preexisting drivers/x/xleak.c:13 unbalanced (high)', 'introduced drivers/x/xleak.c:15 unbalanced (high)'],
   },
+  {
+    name: 'cachefiles: the resize moved below the success path\'s cachefiles_end_secure(), though the error path\'s revert comes later',
+    tree: { 'fs/cachefiles/interface.c': CACHEFILES_LOOKUP },
+    patches: [{ subject: 'cachefiles: size the object after the secure section', edit: { 'fs/cachefiles/interface.c': CACHEFILES_SIZE_AFTER_END } }],
+    expect: ['introduced fs/cachefiles/interface.c:39 switchNarrowed (high)'],
+  },
+  {
+    name: 'patch-only: the resize moved below the success path\'s cachefiles_end_secure(), the error path\'s revert beyond the hunk',
+    mode: 'patch-only',
+    tree: { 'fs/cachefiles/interface.c': CACHEFILES_LOOKUP },
+    patches: [{ subject: 'cachefiles: size the object after the secure section', edit: { 'fs/cachefiles/interface.c': CACHEFILES_SIZE_AFTER_END } }],
+    expect: ['introduced fs/cachefiles/interface.c:39 switchNarrowed (medium)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -844,6 +861,11 @@ const valid: ValidCase[] = [
     name: "ksmbd-like: the switch's own failure goes to the error label past the revert (nothing was switched)",
     tree: { 'fs/smb/server/xsmb.c': KSMBD_QUERY },
     patches: [{ subject: 'ksmbd: say why the switch failed', edit: { 'fs/smb/server/xsmb.c': (t) => t.replace('\t\trc = -ENOMEM;\n\t\tgoto err_out;', '\t\trc = -ENOMEM;\n\t\tpr_err("no memory for the session creds\\n");\n\t\tgoto err_out;') } }],
+  },
+  {
+    name: 'cachefiles: the resize moved up, still before the success path\'s cachefiles_end_secure()',
+    tree: { 'fs/cachefiles/interface.c': CACHEFILES_LOOKUP },
+    patches: [{ subject: 'cachefiles: size the object before listing it', edit: { 'fs/cachefiles/interface.c': (t) => t.replace('\tcachefiles_adjust_size(object);\n', '').replace('\tspin_lock(&cache->object_list_lock);\n', '\tcachefiles_adjust_size(object);\n\tspin_lock(&cache->object_list_lock);\n') } }],
   },
 ];
 

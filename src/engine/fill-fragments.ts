@@ -443,7 +443,10 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
       c.creds = c.creds.flatMap((x) => (x >= 0 ? [x] : index.has(-1 - x) ? [index.get(-1 - x)!] : []));
       continue;
     }
-    const over = [...placed].filter((k) => !c.creds.includes(k) && scopes[k]!.block === 'f' && scopes[k]!.startLine < c.line && c.line < (scopes[k]!.revertLine ?? scopes[k]!.endLine + 1));
+    // not after a revert of it at the function's level with no label between (the success path's
+    // revert when an error path's closes the region: cachefiles_lookup_cookie())
+    const ended = (k: number): boolean => calls.some((r) => r.block === 'f' && r.line > scopes[k]!.startLine && r.line < c.line && revertsScope(scopes[k]!, r.callee) && ![...labels.values()].some((l) => l > r.line && l <= c.line));
+    const over = [...placed].filter((k) => !c.creds.includes(k) && scopes[k]!.block === 'f' && scopes[k]!.startLine < c.line && c.line < (scopes[k]!.revertLine ?? scopes[k]!.endLine + 1) && !ended(k));
     if (over.length) c.creds = [...over, ...c.creds].sort((x, y) => scopes[x]!.startLine - scopes[y]!.startLine);
   }
   // A goto the hunks show inside a switch they show, to a label they do not (each hunk is

@@ -131,7 +131,7 @@ export function fillBody(fn: FunctionFacts, body: N, b: Bucket, ctx: Ctx, rootId
   for (const r of raw) {
     const inForce: number[] = [];
     for (const [i, rg] of ranges.entries()) {
-      if (r.n.s >= rg.from && r.n.s < rg.to && !(r.n.s >= rg.exclude.s && r.n.e <= rg.exclude.e)) inForce.push(i);
+      if (r.n.s >= rg.from && r.n.s < rg.to && !(r.n.s >= rg.exclude.s && r.n.e <= rg.exclude.e) && !rg.ended?.(r.n.s)) inForce.push(i);
     }
     r.site.creds = inForce;
   }

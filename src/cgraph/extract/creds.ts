@@ -19,14 +19,19 @@ export interface ScopeRange {
   from: number;
   to: number;
   exclude: N;
+  /** Offsets inside the range that a revert of the scope already ended on the way there. */
+  ended?: (off: number) => boolean;
 }
+
+/** A switch's `case X:` or `default:` between two statements: another way in. */
+const CASE_LABEL = /(?:^|[;{}\s])(?:case\b[^;:]*|default\s*):(?!:)/;
 
 export function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket, ctx: Ctx, blockPath: (off: number) => string): { scopes: CredScope[]; ranges: ScopeRange[] } {
   const scopes: CredScope[] = [];
   const ranges: ScopeRange[] = [];
-  const add = (s: CredScope, from: number, to: number, exclude: N): void => {
+  const add = (s: CredScope, from: number, to: number, exclude: N, ended?: (off: number) => boolean): void => {
     scopes.push(s);
-    ranges.push({ from, to, exclude });
+    ranges.push({ from, to, exclude, ...(ended ? { ended } : {}) });
   };
   const stmts = [...b.blocks].sort((x, y) => x.s - y.s);
   for (const r of raw) {
@@ -105,7 +110,17 @@ export function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket
       const exits = last ? exitLabels(r, last, reverts, b) : [];
       if (exits.length) scope.exitLabels = exits;
     }
-    add(scope, r.n.e, last ? last.n.s : body.e, r.n);
+    // a call after a revert in its own or an enclosing block, with no label between, runs with
+    // the old creds back even though a later revert (an error path's) closes the region:
+    // `cachefiles_end_secure(); cachefiles_register_object(); return true; fail: cachefiles_end_secure();`
+    const ended =
+      reverts.length > 1
+        ? (off: number): boolean => {
+            const bp = blockPath(off);
+            return reverts.some((x) => x.n.e <= off && (x.site.block === bp || bp.startsWith(x.site.block + '.')) && !b.labels.some((l) => l.l.s > x.n.e && l.l.s < off) && !CASE_LABEL.test(ctx.text.slice(x.n.e, off)));
+          }
+        : undefined;
+    add(scope, r.n.e, last ? last.n.s : body.e, r.n, ended);
   }
   return { scopes, ranges };
 }
