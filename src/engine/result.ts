@@ -81,6 +81,20 @@ function shownBy(x: Finding, f: Filter): boolean {
   return (f.all || COUNTED.has(x.status)) && (f.strict || x.level !== 'CHECK') && (!f.types.size || f.types.has(x.type)) && !f.ignore.has(x.type);
 }
 
+/**
+ * Findings of this patch that a later patch of the series fixes, which the
+ * default output leaves out: one line saying so, so that a reviewer of this
+ * patch alone (a bisection stop, a backport) knows what it carries.
+ */
+export function fixedLaterNote(r: PatchReport, f: Filter): string | undefined {
+  if (f.all) return undefined;
+  const later = r.findings.filter((x) => x.status === 'fixed-later' && shownBy({ ...x, status: 'introduced' }, f));
+  if (!later.length) return undefined;
+  const by = [...new Set(later.map((x) => x.fixedBy?.index).filter((x): x is number => x !== undefined))].sort((a, b) => a - b);
+  const what = later.map((x) => `${x.type} ${x.file}:${x.line}`).join('; ');
+  return `${later.length} finding${later.length > 1 ? 's' : ''} of this patch ${later.length > 1 ? 'are' : 'is'} fixed later in the series${by.length ? ` by patch ${by.join(', ')}` : ''} (${what}); --all shows ${later.length > 1 ? 'them' : 'it'}`;
+}
+
 /** The hidden findings the filter would have shown: what a report must say it left out. */
 export function shownHidden(r: PatchReport, f: Filter): HiddenFindings[] {
   const out: HiddenFindings[] = [];

@@ -2,7 +2,7 @@
 // b4.review-perpatch-check-cmd: [{tool, status, summary, url, details}].
 import type { Level } from '../engine/finding.js';
 import type { CheckResult, Filter } from '../engine/result.js';
-import { failing, HIDDEN_BY, shownHidden, visibleFindings } from '../engine/result.js';
+import { failing, fixedLaterNote, HIDDEN_BY, shownHidden, visibleFindings } from '../engine/result.js';
 import { TOOL_NAME } from '../version.js';
 import { jsonSafe, sanitize, sanitizeLine } from './sanitize.js';
 
@@ -20,6 +20,8 @@ export function formatB4(result: CheckResult, f: Filter, failLevel: Level): { st
       if (failing(r, f, failLevel).length) exit = 1;
       for (const d of r.doubts ?? []) out.push({ tool: TOOL_NAME, status: 'warn', summary: `not fully checked: ${sanitizeLine(d)}`, url: '', details: '' });
       for (const h of shownHidden(r, f)) hidden.push(`${h.count} finding${h.count > 1 ? 's' : ''} hidden, ${HIDDEN_BY[h.by]}: ${sanitizeLine(h.detail ?? '')}`);
+      const later = fixedLaterNote(r, f);
+      if (later) hidden.push(sanitizeLine(later));
       for (const x of visibleFindings(r, f)) {
         out.push({
           tool: TOOL_NAME,

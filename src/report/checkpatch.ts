@@ -10,7 +10,7 @@
 
 import type { Finding, Level } from '../engine/finding.js';
 import type { CheckResult, Filter, PatchReport } from '../engine/result.js';
-import { failing, HIDDEN_BY, shownHidden, visibleFindings } from '../engine/result.js';
+import { failing, fixedLaterNote, HIDDEN_BY, shownHidden, visibleFindings } from '../engine/result.js';
 import { sanitize, sanitizeLine, terminalSafe } from './sanitize.js';
 import type { Patch } from '../patch/types.js';
 
@@ -96,6 +96,9 @@ export function formatText(result: CheckResult, o: TextOptions): { stdout: strin
     // findings left out are said in every mode, -q, --terse and --mailback included
     const hidden = shownHidden(u.report, o).map((h) => `${h.count} finding${h.count > 1 ? 's' : ''} hidden, ${HIDDEN_BY[h.by]}: ${sanitizeLine(h.detail ?? '')}`);
     if (o.mailback && clean && !broken && !hidden.length && !doubts.length) continue;
+    // what a later patch fixes is said apart: it is no doubt and does not keep --mailback talking
+    const later = fixedLaterNote(u.report, o);
+    if (later) hidden.push(sanitizeLine(later));
     if (multi && !o.quiet && !o.terse) {
       const dash = '-'.repeat(u.vname.length);
       out += `${dash}\n${u.vname}\n${dash}\n`;

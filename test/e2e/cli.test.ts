@@ -124,9 +124,13 @@ describe('kreview (built CLI)', () => {
     expect(r.status).toBe(2);
   });
 
-  it('a series that introduces a raw call and fixes it in patch 3 exits 0; --all shows it as fixed later', () => {
+  it('a series that introduces a raw call and fixes it in patch 3 exits 0 and says so on patch 1; --all shows it as fixed later', () => {
     const args = ['check', '--tree', 'test/fixtures/ktree', 'test/fixtures/series/fixed-later.mbox'];
-    expect(kreview(args).status).toBe(0);
+    const r = kreview(args);
+    expect(r.status).toBe(0);
+    // a reviewer of patch 1 alone (a bisection stop, a backport) learns what it carries
+    expect(r.stdout.match(/^NOTE: .*fixed later.*$/gm)).toEqual(['NOTE: 1 finding of this patch is fixed later in the series by patch 3 (RAW_RW_ITER fs/erofs/fileio.c:19); --all shows it']);
+    expect(kreview([...args, '--mailback']).stdout).toBe('');
     const all = kreview([...args, '--all', '--terse', '--show-types']);
     expect(all.stdout).toContain('ERROR:RAW_RW_ITER: this patch drops vfs_iocb_iter_read() on rq->iocb.ki_filp and does the I/O with the raw ->read_iter() here, which skips rw_verify_area() (LSM and fanotify hooks); keep vfs_iocb_iter_read() [fixed later in the series by patch 3]');
   });
