@@ -12,8 +12,8 @@
 //   reverse-applies cleanly) is checked against its pre-image (overlay.ts).
 // Without a tree: the embedded model.
 
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { blobId } from '../cgraph/hash.js';
 import { join } from 'node:path';
 import type { FileDiff, Patch } from '../patch/types.js';
 import { GitTree, gitObjects } from './trees.js';
@@ -57,11 +57,7 @@ export interface BaseRequest {
   explicit: boolean;
 }
 
-/** The git blob id of a text (what `git hash-object` prints). */
-export function blobId(text: string): string {
-  const b = Buffer.from(text, 'utf8');
-  return createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
-}
+export { blobId };
 
 const isRepo = (root: string): boolean => existsSync(join(root, '.git'));
 
