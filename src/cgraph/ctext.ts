@@ -198,3 +198,8 @@ export function parseMemberCall(e: string): { name: string; args: string[] } | u
   if (!m || !/^[A-Za-z_][\w>.-]*$/.test(e.slice(0, open).replace(/\s+/g, ''))) return undefined;
   return { name: m[1]!, args: splitArgs(e.slice(open + 1, -1)) };
 }
+
+/** Block path `a` (CallSite.block) is `b` or an enclosing block of `b`. */
+export function blockEncloses(a: string, b: string): boolean {
+  return a === b || b.startsWith(a + '.');
+}

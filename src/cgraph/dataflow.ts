@@ -5,7 +5,7 @@
 // stay fast and their answers come with the evidence (file:line steps).
 
 import type { CallSite, CodeGraph, CredScope, FunctionFacts } from './types.js';
-import { normExpr, OUT_ARG, parseCall, parseMemberCall, sameExpr, splitMember } from './ctext.js';
+import { blockEncloses, normExpr, OUT_ARG, parseCall, parseMemberCall, sameExpr, splitMember } from './ctext.js';
 
 export { normExpr, sameExpr };
 import { BACKING_NAME_HINT, CALLER_ENTRIES, COMMAND_CONTEXT_TABLES, FOREIGN_INODE_SOURCES, CHECKED_IO, CONFIG_SLOTS, CRED_PASSTHROUGH, GENERIC_FIELDS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_FIELDS, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, type FileField, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_FIELDS, PRIVATE_FILE_SOURCES, WORKER_SLOTS, type Stack, stackFor } from '../kb/index.js';
@@ -487,10 +487,7 @@ export function traceMappingClass(graph: CodeGraph, fn: FunctionFacts, expr: str
 // ---------------------------------------------------------------------------
 // dominance
 
-/** `a` is `b` or an enclosing block of `b`. */
-export function blockEncloses(a: string, b: string): boolean {
-  return a === b || b.startsWith(a + '.');
-}
+export { blockEncloses };
 
 /** The first call before `site` in `fn`, in a block enclosing it, that satisfies `pred`. */
 export function dominatingCall(fn: FunctionFacts, site: CallSite, pred: (c: CallSite) => boolean): CallSite | undefined {

@@ -5,7 +5,7 @@
 
 import type { CallSite, CredLeak, CredScope, FunctionFacts } from '../types.js';
 import { CRED_FORMS, credFormFor, revertsForm } from '../../kb/index.js';
-import { matching, norm } from '../ctext.js';
+import { blockEncloses, matching, norm } from '../ctext.js';
 import { STMT_KEYWORD } from '../parse.js';
 import type { Bucket, Ctx, N } from './nodes.js';
 
@@ -22,9 +22,6 @@ export interface ScopeRange {
   /** Offsets inside the range that a revert of the scope already ended on the way there. */
   ended?: (off: number) => boolean;
 }
-
-/** A switch's `case X:` or `default:` between two statements: another way in. */
-const CASE_LABEL = /(?:^|[;{}\s])(?:case\b[^;:]*|default\s*):(?!:)/;
 
 export function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket, ctx: Ctx, blockPath: (off: number) => string): { scopes: CredScope[]; ranges: ScopeRange[] } {
   const scopes: CredScope[] = [];
@@ -117,7 +114,7 @@ export function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket
       reverts.length > 1
         ? (off: number): boolean => {
             const bp = blockPath(off);
-            return reverts.some((x) => x.n.e <= off && (x.site.block === bp || bp.startsWith(x.site.block + '.')) && !b.labels.some((l) => l.l.s > x.n.e && l.l.s < off) && !CASE_LABEL.test(ctx.text.slice(x.n.e, off)));
+            return reverts.some((x) => x.n.e <= off && blockEncloses(x.site.block, bp) && !b.labels.some((l) => l.l.s > x.n.e && l.l.s < off));
           }
         : undefined;
     add(scope, r.n.e, last ? last.n.s : body.e, r.n, ended);
@@ -303,7 +300,7 @@ export function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawC
   const end = last.n.s;
   const revertedBefore = (off: number): boolean => {
     const bp = blockPath(off);
-    return reverts.some((r) => r.n.s < off && r.n.s > start && (r.site.block === bp || bp.startsWith(r.site.block + '.')));
+    return reverts.some((r) => r.n.s < off && r.n.s > start && blockEncloses(r.site.block, bp));
   };
   for (const ret of b.rets) {
     if (ret.s <= start || ret.s >= end) continue;

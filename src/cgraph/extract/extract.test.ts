@@ -322,3 +322,15 @@ describe('what the dataflow follows out of a function', () => {
     ]);
   });
 });
+
+describe('a revert on the way ends the switch for what follows it', () => {
+  it('not after the success path revert, though the error path revert closes the region later; still so across a case label or a goto label', () => {
+    const f = fn(
+      'static int x_lookup(struct x_cache *cache, struct file *file, int op)\n{\n\tconst struct cred *saved;\n\tint err;\n\n\tsaved = override_creds(cache->cred);\n\tswitch (op) {\n\tcase 1:\n\t\trevert_creds(saved);\n\t\treturn 0;\n\tcase 2:\n\t\terr = vfs_fsync(file, 0);\n\t\tbreak;\n\t}\n\tif (err)\n\t\tgoto fail;\n\tx_list(cache);\n\trevert_creds(saved);\n\tx_register(cache);\n\treturn 0;\nfail:\n\tx_undo(cache);\n\trevert_creds(saved);\n\treturn err;\n}\n',
+      'x_lookup',
+    );
+    const under = (callee: string): boolean => f.calls.find((c) => c.callee === callee)!.creds.length > 0;
+    expect(['vfs_fsync', 'x_list', 'x_undo'].filter(under)).toEqual(['vfs_fsync', 'x_list', 'x_undo']);
+    expect(under('x_register')).toBe(false);
+  });
+});
