@@ -133,6 +133,21 @@ const XEROFS_BUF = '// synthetic\n#include "internal.h"\n\nstatic void xerofs_in
 const CACHEFILES_LOOKUP = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: cachefiles looking an object up. */\n#include "internal.h"\n\nstatic int cachefiles_adjust_size(struct cachefiles_object *object)\n{\n\tstruct iattr newattrs;\n\tstruct file *file = object->file;\n\n\tnewattrs.ia_size = object->cookie->object_size;\n\tnewattrs.ia_valid = ATTR_SIZE;\n\treturn notify_change(&nop_mnt_idmap, file->f_path.dentry, &newattrs, NULL);\n}\n\nstatic bool cachefiles_lookup_cookie(struct fscache_cookie *cookie)\n{\n\tstruct cachefiles_object *object;\n\tstruct cachefiles_cache *cache = cookie->volume->cache->cache_priv;\n\tconst struct cred *saved_cred;\n\tbool success;\n\n\tobject = cachefiles_alloc_object(cookie);\n\tif (!object)\n\t\tgoto fail;\n\n\tcachefiles_begin_secure(cache, &saved_cred);\n\n\tsuccess = cachefiles_look_up_object(object);\n\tif (!success)\n\t\tgoto fail_withdraw;\n\n\tcachefiles_see_object(object, cachefiles_obj_see_lookup_cookie);\n\n\tspin_lock(&cache->object_list_lock);\n\tlist_add(&object->cache_link, &cache->object_list);\n\tspin_unlock(&cache->object_list_lock);\n\tcachefiles_adjust_size(object);\n\n\tcachefiles_end_secure(cache, saved_cred);\n\t_leave(" = t");\n\treturn true;\n\nfail_withdraw:\n\tcachefiles_end_secure(cache, saved_cred);\n\tcachefiles_see_object(object, cachefiles_obj_see_lookup_failed);\n\tfscache_caching_failed(cookie);\n\t_debug("failed c=%08x o=%08x", cookie->debug_id, object->debug_id);\n\treturn false;\n\nfail:\n\treturn false;\n}\n\nconst struct fscache_cache_ops cachefiles_cache_ops = {\n\t.lookup_cookie\t\t= cachefiles_lookup_cookie,\n};\n';
 const CACHEFILES_SIZE_AFTER_END = (t: string): string => t.replace('\tcachefiles_adjust_size(object);\n\n\tcachefiles_end_secure(cache, saved_cred);\n', '\n\tcachefiles_end_secure(cache, saved_cred);\n\tcachefiles_adjust_size(object);\n');
 
+/** overlayfs-like O_TMPFILE: the backing file opened under the override, its f_cred the creds handed to backing_tmpfile_open(). */
+const OVL_TMPFILE = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: overlayfs O_TMPFILE creation. */\n#include "overlayfs.h"\n\nstatic int ovl_create_tmpfile(struct file *file, struct dentry *dentry, struct inode *inode, umode_t mode)\n{\n\tconst struct cred *old_cred;\n\tstruct path realparentpath;\n\tstruct file *realfile;\n\n\told_cred = ovl_override_creds(dentry->d_sb);\n\tovl_path_upper(dentry->d_parent, &realparentpath);\n\trealfile = backing_tmpfile_open(file, file->f_flags, &realparentpath, mode, current_cred());\n\trevert_creds(old_cred);\n\treturn PTR_ERR_OR_ZERO(realfile);\n}\n\nstatic int ovl_tmpfile(struct mnt_idmap *idmap, struct inode *dir, struct file *file, umode_t mode)\n{\n\treturn ovl_create_tmpfile(file, file->f_path.dentry, dir, mode);\n}\n\nconst struct inode_operations ovl_dir_inode_operations = {\n\t.tmpfile\t= ovl_tmpfile,\n};\n';
+
+/** FUSE passthrough's ->mmap() through backing_file_mmap(), which switches to ctx->cred around call_mmap(). */
+const FUSE_MMAP = (t: string): string => t + '\nssize_t fuse_passthrough_mmap(struct file *file, struct vm_area_struct *vma)\n{\n\tstruct fuse_file *ff = file->private_data;\n\tstruct file *backing_file = fuse_file_passthrough(ff);\n\tstruct backing_file_ctx ctx = {\n\t\t.cred = ff->cred,\n\t\t.user_file = file,\n\t};\n\n\treturn backing_file_mmap(backing_file, vma, &ctx);\n}\n\nconst struct file_operations fuse_passthrough_fops = {\n\t.read_iter\t= fuse_passthrough_read_iter,\n\t.mmap\t\t= fuse_passthrough_mmap,\n};\n';
+
+/** overlayfs-like redirect xattrs: set through ovl_check_setxattr() -> ovl_do_setxattr(), from callers under the override (and one nobody calls). */
+const OVL_REDIRECT = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: overlayfs redirect and opaque xattrs on the upper layer. */\n#include "overlayfs.h"\n\nstatic int ovl_check_setxattr(struct ovl_fs *ofs, struct dentry *upper, const char *name, const void *value, size_t size)\n{\n\treturn ovl_do_setxattr(ofs, upper, name, value, size, 0);\n}\n\nint ovl_set_opaque_xerr(struct dentry *dentry, struct dentry *upper)\n{\n\treturn ovl_check_setxattr(OVL_FS(dentry->d_sb), upper, "opaque", "y", 1);\n}\n\nstatic int ovl_set_redirect(struct dentry *dentry, bool samedir)\n{\n\treturn ovl_check_setxattr(OVL_FS(dentry->d_sb), ovl_dentry_upper(dentry), "redirect", "r", 1);\n}\n\nstatic int ovl_set_link_redirect(struct dentry *dentry)\n{\n\tconst struct cred *old_cred;\n\tint err;\n\n\told_cred = ovl_override_creds(dentry->d_sb);\n\terr = ovl_set_redirect(dentry, false);\n\trevert_creds(old_cred);\n\treturn err;\n}\n\nstatic int ovl_link(struct dentry *old, struct inode *newdir, struct dentry *new)\n{\n\tint err = 0;\n\n\tif (ovl_is_metacopy_dentry(old))\n\t\terr = ovl_set_link_redirect(old);\n\treturn err;\n}\n\nstatic int ovl_rename(struct mnt_idmap *idmap, struct inode *olddir, struct dentry *old, struct inode *newdir, struct dentry *new, unsigned int flags)\n{\n\tconst struct cred *old_cred;\n\tint err;\n\n\told_cred = ovl_override_creds(old->d_sb);\n\terr = ovl_set_redirect(old, true);\n\trevert_creds(old_cred);\n\treturn err;\n}\n\nconst struct inode_operations ovl_dir_inode_operations = {\n\t.link\t\t= ovl_link,\n\t.rename\t\t= ovl_rename,\n};\n';
+
+/** overlayfs-like copy up: the LSM's copy-up creds switched by ovl_prep_cu_creds(), undone by ovl_revert_cu_creds(). */
+const OVL_COPY_UP = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: overlayfs copy up into the work dir. */\n#include "overlayfs.h"\n\nstatic int ovl_copy_up_workdir(struct ovl_copy_up_ctx *c)\n{\n\tstruct ovl_cu_creds cc;\n\tint err;\n\n\terr = ovl_prep_cu_creds(c->dentry, &cc);\n\tif (err)\n\t\treturn err;\n\n\terr = ovl_copy_up_data(c);\n\tovl_revert_cu_creds(&cc);\n\treturn err;\n}\n';
+
+/** overlayfs-like readdir: the real directory read under the mounter's override, in a function longer than a hunk shows. */
+const OVL_READDIR = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: overlayfs directory iteration. */\n#include "overlayfs.h"\n\nstruct ovl_dir_file {\n\tstruct file *realfile;\n\tconst struct cred *cred;\n};\n\nstatic int ovl_iterate_real(struct file *file, struct dir_context *ctx)\n{\n\tstruct ovl_dir_file *od = file->private_data;\n\n\treturn iterate_dir(od->realfile, ctx);\n}\n\nstatic int ovl_iterate(struct file *file, struct dir_context *ctx)\n{\n\tstruct ovl_dir_file *od = file->private_data;\n\tstruct dentry *dentry = file->f_path.dentry;\n\tconst struct cred *old_cred;\n\tint err;\n\n\tif (!ctx->pos)\n\t\tovl_dir_reset(file);\n\tif (od->is_real)\n\t\tovl_dir_mark(file);\n\tif (od->is_upper)\n\t\tovl_dir_mark_upper(file);\n\told_cred = ovl_override_creds(dentry->d_sb);\n\tif (od->is_cached)\n\t\tovl_dir_cache_check(file);\n\tif (od->is_merged)\n\t\tovl_dir_merge_check(file);\n\tif (od->is_impure)\n\t\tovl_dir_impure_check(file);\n\terr = ovl_iterate_real(file, ctx);\n\trevert_creds(old_cred);\n\treturn err;\n}\n\nstatic int ovl_dir_open(struct inode *inode, struct file *file)\n{\n\tstruct ovl_dir_file *od = kzalloc(sizeof(*od), GFP_KERNEL);\n\n\tod->cred = get_cred(file->f_cred);\n\tfile->private_data = od;\n\treturn 0;\n}\n\nconst struct file_operations ovl_dir_operations = {\n\t.open\t\t= ovl_dir_open,\n\t.iterate_shared\t= ovl_iterate,\n};\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -537,6 +552,52 @@ const invalid: InvalidCase[] = [
     tree: { 'fs/cachefiles/interface.c': CACHEFILES_LOOKUP },
     patches: [{ subject: 'cachefiles: size the object after the secure section', edit: { 'fs/cachefiles/interface.c': CACHEFILES_SIZE_AFTER_END } }],
     expect: ['introduced fs/cachefiles/interface.c:39 switchNarrowed (medium)'],
+  },
+  {
+    name: "overlayfs: backing_tmpfile_open() handed file->f_cred in ->tmpfile(), the creator's creds, not the mounter's",
+    tree: { 'fs/overlayfs/dir.c': OVL_TMPFILE },
+    patches: [{ subject: 'ovl: record the opener in O_TMPFILE backing files', edit: { 'fs/overlayfs/dir.c': (t) => t.replace('mode, current_cred());', 'mode, file->f_cred);') } }],
+    expect: ['introduced fs/overlayfs/dir.c:13 openCreds (high)'],
+  },
+  {
+    name: 'fuse: backing_file_mmap() open-coded, call_mmap() on the vma_set_file() file with no switch',
+    tree: { 'fs/fuse/passthrough.c': FUSE_MMAP(loadKtree()['fs/fuse/passthrough.c']!) },
+    patches: [{ subject: 'fuse: passthrough: only mark atime after a successful mmap', edit: { 'fs/fuse/passthrough.c': (t) => t.replace(
+      '\tstruct backing_file_ctx ctx = {\n\t\t.cred = ff->cred,\n\t\t.user_file = file,\n\t};\n\n\treturn backing_file_mmap(backing_file, vma, &ctx);',
+      '\tint ret;\n\n\tvma_set_file(vma, backing_file);\n\tret = call_mmap(vma->vm_file, vma);\n\tif (!ret)\n\t\tfuse_file_accessed(file);\n\treturn ret;',
+    ) } }],
+    expect: ['introduced fs/fuse/passthrough.c:25 switchRemoved (high)'],
+  },
+  {
+    name: "overlayfs: a wrapper's override dropped, ->link() calling the helper (a header wrapper's setxattr two calls down) itself",
+    tree: { 'fs/overlayfs/dir.c': OVL_REDIRECT },
+    patches: [{ subject: 'ovl: remove ovl_set_link_redirect()', edit: { 'fs/overlayfs/dir.c': (t) => t.replace(
+      /static int ovl_set_link_redirect\(struct dentry \*dentry\)\n\{\n[^}]*\}\n\n/, '',
+    ).replace('err = ovl_set_link_redirect(old);', 'err = ovl_set_redirect(old, false);') } }],
+    expect: ['introduced fs/overlayfs/dir.c:25 newCaller (high)'],
+  },
+  {
+    name: 'overlayfs: an early return after ovl_prep_cu_creds() skips ovl_revert_cu_creds()',
+    tree: { 'fs/overlayfs/copy_up.c': OVL_COPY_UP },
+    patches: [{ subject: "ovl: don't copy up into an unhashed work dir", edit: { 'fs/overlayfs/copy_up.c': (t) => t.replace(
+      '\t\treturn err;\n\n\terr = ovl_copy_up_data(c);', '\t\treturn err;\n\n\tif (unlikely(d_unhashed(c->workdir)))\n\t\treturn -ESTALE;\n\n\terr = ovl_copy_up_data(c);',
+    ) } }],
+    expect: ['introduced fs/overlayfs/copy_up.c:15 unbalanced (high)'],
+  },
+  {
+    name: "nfs localio: the worker's commit run inline by the committing task",
+    tree: { 'fs/nfs/localio.c': NFS_LOCAL_COMMIT + '\nstatic int nfs_local_commit(struct nfsd_file *localio, struct nfs_commit_data *data, int how)\n{\n\tstruct nfs_local_fsync_ctx *ctx = nfs_local_fsync_ctx_alloc(nfs_to->nfsd_file_file(localio));\n\n\tqueue_work(nfslocaliod_workqueue, &ctx->work);\n\treturn 0;\n}\n\nstatic const struct nfs_commit_ops nfs_local_commit_ops = {\n\t.commit\t\t= nfs_local_commit,\n};\n' },
+    patches: [{ subject: 'nfs/localio: run synchronous COMMITs in the caller', edit: { 'fs/nfs/localio.c': (t) => t.replace(
+      '\tqueue_work(nfslocaliod_workqueue, &ctx->work);\n\treturn 0;', '\tif (how & FLUSH_SYNC)\n\t\tnfs_local_run_commit(ctx->filp);\n\telse\n\t\tqueue_work(nfslocaliod_workqueue, &ctx->work);\n\treturn 0;',
+    ) } }],
+    expect: ['introduced fs/nfs/localio.c:37 callerCreds (high)'],
+  },
+  {
+    name: 'overlayfs, patch only: an override replaced in place by one to captured creds is judged for its creds, not reported dropped',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/readdir.c': OVL_READDIR },
+    patches: [{ subject: "ovl: iterate real directories with the opener's credentials", edit: { 'fs/overlayfs/readdir.c': (t) => t.replace('\told_cred = ovl_override_creds(dentry->d_sb);', '\told_cred = override_creds(od->cred);') } }],
+    expect: ['introduced fs/overlayfs/readdir.c:30 scopeCreds (medium)'],
   },
 ];
 

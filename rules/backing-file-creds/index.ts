@@ -61,6 +61,10 @@ const OTHER_ACCESS: Record<string, { fileArg: number; also?: number; what: strin
   'f_op->fallocate': { fileArg: 0, what: 'fallocate' },
   'f_op->llseek': { fileArg: 0, what: 'seek' },
   'f_op->fadvise': { fileArg: 0, what: 'fadvise' },
+  // mapping the backing file runs its filesystem's ->mmap(), which may check the mapper
+  // (fs/backing-file.c backing_file_mmap() wraps call_mmap() in override_creds(ctx->cred))
+  call_mmap: { fileArg: 0, what: 'mmap' },
+  'f_op->mmap': { fileArg: 0, what: 'mmap' },
 });
 
 /** Calls that take the running task's credentials (include/linux/cred.h; kernel/cred.c prepare_creds() copies them). */
@@ -127,7 +131,7 @@ export default defineRule({
       // credentials saved on entry and restored after a callee switched them (nfsd_file_acquire_local())
       { calls: Object.keys(kb.CRED_REVERTS) },
       {
-        calls: [...Object.keys(kb.CHECKED_IO), ...Object.keys(kb.RAW_IO), ...Object.keys(OTHER_ACCESS), ...Object.keys(kb.PAGE_CACHE_APIS), ...Object.keys(kb.NAMESPACE_OPS), ...Object.keys(kb.OPENS_WITH_CREDS), ...CRED_CAPTURES],
+        calls: [...Object.keys(kb.CHECKED_IO), ...Object.keys(kb.RAW_IO), ...Object.keys(OTHER_ACCESS), ...Object.keys(kb.PAGE_CACHE_APIS), ...Object.keys(kb.NAMESPACE_OPS), ...Object.keys(kb.OPENS_WITH_CREDS), ...CRED_CAPTURES, ...kb.STACKS.flatMap((st) => Object.keys(st.layerWrappers ?? {}))],
         where: (p) => !!credStackFor(p),
       },
       // backing-file.c's helpers newer than the knowledge base (backing_file_fallocate()): the ctx they take says whose creds
@@ -153,6 +157,8 @@ export default defineRule({
     /** Does the patch add a call on this line of this function (an override, a capture, a call on the path)? */
     const addedAt = (fn: FunctionFacts, line: number): boolean => ctx.addedCalls.some((a) => a.fn === fn && a.site.line === line);
     const isAdded = (site: CallSite): boolean => ctx.addedCalls.some((a) => a.site === site);
+    /** Does the patch write any line of this function? */
+    const rewritten = (f: FunctionFacts): boolean => [...(changed.get(f.file) ?? [])].some((l) => l >= f.line && l <= f.endLine);
     return {
       file(f, changedLines) {
         touched.add(f.path);
@@ -177,7 +183,11 @@ export default defineRule({
         if (!access) return;
         if (access.ctxArg !== undefined) return ctxCred(fn, site, access.ctxArg, stack);
         const states = credStatesAt(ctx.graph, fn, site).filter((s) => !s.path.some((p) => explained.has(`${p.fn}:${p.line}`)) && !ownOnPath(s, fn, access));
-        const bad = states.map((s) => judge(s, stack, access)).find((j) => j !== undefined);
+        // of the paths judged wrong, one through a call the patch adds first (a new caller of the
+        // helper beside a worker's old path: nfs localio's commit run inline by the committer)
+        const judged = states.map((s) => judge(s, stack, access)).filter((j) => j !== undefined);
+        const viaAdded = (j: Verdict): boolean => j.state.path.slice(0, -1).some((p) => ctx.addedCalls.some((a) => a.fn.name === p.fn && a.fn.file === p.file && a.site.line === p.line));
+        const bad = (judged[0]?.state.kind === 'kworker' ? judged.find((j) => j.state.kind !== 'kworker' && viaAdded(j)) : undefined) ?? judged[0];
         if (!bad) return;
         let confidence: Confidence = access.strong ? 'high' : 'medium';
         if (bad.state.kind === 'kworker' || bad.lower) confidence = lower(confidence);
@@ -520,7 +530,9 @@ export default defineRule({
         // still there, perhaps spelt otherwise (ovl_override_creds(inode->i_sb) for ovl_override_creds(file_inode(file)->i_sb))
         const same = (x: CredScope): boolean => normExpr(x.cred) === cred || (good && goodCred(stack, normExpr(x.cred)));
         // still there: only an access it no longer covers (the override narrowed to one branch)
-        const keptAs = fn.credScopes.find((x) => x.api === ps.api || same(x));
+        // (or replaced in place: `old_cred = override_creds(od->cred)` written where `old_cred =
+        // ovl_override_creds(sb)` was, the same switch to other credentials, judged as such)
+        const keptAs = fn.credScopes.find((x) => x.api === ps.api || same(x)) ?? fn.credScopes.find((x) => !x.nested && !!ps.saved && x.saved === ps.saved && x.kind === ps.kind && addedAt(fn, x.startLine));
         // a fragment completed from the model that still makes the override call, where the scope it
         // opens is not placed (its revert moved): narrowed at most, not dropped
         const preArg = pre.calls.find((pc) => pc.line === ps.startLine && pc.callee === ps.api)?.args[0];
@@ -651,12 +663,18 @@ export default defineRule({
         if (a.fn !== fn || a.site.kind !== 'direct' || a.site.creds.length || seen.has(a.site.callee)) continue;
         seen.add(a.site.callee);
         const t = ctx.graph.resolve(a.site.callee, fn.file);
-        if (!t || t === fn || touched.has(t.file)) continue;
+        // a helper in a file the patch touches is judged at its own access, unless the patch leaves
+        // the helper alone and its access is further down, in a file the patch does not touch
+        // (ovl_link() calling ovl_set_redirect() in place of a wrapper that switched: the setxattr
+        // is in an overlayfs.h inline)
+        if (!t || t === fn || (touched.has(t.file) && rewritten(t))) continue;
+        const inTouched = touched.has(t.file);
         const stack = kb.stackFor(t.file);
         if (!stack) continue;
         // only a path unlike the helper's others: where they all reach it under the right credentials (or there are none)
-        const found = firstVerdict(fn, a.site, reachesAccess(fn, a.site, stack, 3).filter((h) => h.fn !== fn && !otherPathsWrong(h, fn, a.site)));
-        if (!found || found.v.unknown) continue;
+        // (an access in a file the patch touches is judged where it is, with the paths to it)
+        const found = firstVerdict(fn, a.site, reachesAccess(fn, a.site, stack, 3).filter((h) => h.fn !== fn && !(inTouched && touched.has(h.fn.file))));
+        if (!found || found.v.unknown || otherPathsWrong(found.hit, fn, a.site, !found.v.kworker)) continue;
         const { hit, v } = found;
         explained.add(`${fn.name}:${a.site.line}`);
         ctx.report({
@@ -673,11 +691,19 @@ export default defineRule({
     /**
      * Does the helper's access already run under credentials the rule would
      * not vouch for on a path other than the new call (the hazard is the
-     * helper's, and pre-existing), or on one it cannot follow?
+     * helper's, and pre-existing), or on one it cannot follow? A kworker's
+     * kernel credentials there do not excuse a new path that runs as the
+     * calling user (nfs localio's commit worker, run inline by the committer):
+     * that is another principal, not the same hazard.
      */
-    function otherPathsWrong(hit: Hit, fn: FunctionFacts, site: CallSite): boolean {
-      const others = credStatesAt(ctx.graph, hit.fn, hit.site).filter((s) => !s.path.some((p) => p.fn === fn.name && p.file === fn.file && p.line === site.line));
-      return others.some((s) => s.kind === 'unknown' || judge(s, hit.stack, hit.access) !== undefined);
+    function otherPathsWrong(hit: Hit, fn: FunctionFacts, site: CallSite, userPath: boolean): boolean {
+      // asked where the path enters the helper called (the access may be a header inline below it,
+      // reached from everywhere): the helper's call on the way down, or the access itself
+      const top = hit.chain[0];
+      const next = hit.chain[1];
+      const entry = top && top !== hit.fn && next ? top.calls.find((c) => c.callee === next.name && !c.creds.length) : undefined;
+      const others = (entry ? credStatesAt(ctx.graph, top!, entry) : credStatesAt(ctx.graph, hit.fn, hit.site)).filter((s) => !s.path.some((p) => p.fn === fn.name && p.file === fn.file && p.line === site.line));
+      return others.some((s) => s.kind === 'unknown' || (!(userPath && s.kind === 'kworker') && judge(s, hit.stack, hit.access) !== undefined));
     }
 
     /** The call in `fn` (post-image) that a pre-image call became: same callee and arguments, the nearest. */
@@ -976,7 +1002,7 @@ export default defineRule({
         return { what: `${site.callee}() (a page-cache read)`, file: normExpr(mc.file.origin.root), strong: mc.file.strong, origin: mc.origin.steps, root: mc.file.origin.root, kind: 'data', mappingExpr: m };
       }
       // a stack's namespace and attribute work on its layers (overlayfs' ovl_do_notify_change() -> notify_change())
-      const layer = !fileExpr && !pc && stack.layerOps ? kb.NAMESPACE_OPS[site.callee] : undefined;
+      const layer = !fileExpr && !pc && stack.layerOps ? (kb.NAMESPACE_OPS[site.callee] ?? (stack.layerWrappers?.[site.callee] ? { what: stack.layerWrappers[site.callee]! } : undefined)) : undefined;
       if (layer) return { what: `${site.callee}() (${layer.what})`, file: 'a real dentry', noun: stack.layerOps!, strong: true, origin: [], root: `${stack.id} layer`, kind: 'metadata' };
       if (!fileExpr) return undefined;
       // backing-file.c: the helper's own file argument is the backing file it switches for

@@ -8,7 +8,7 @@ import type { CallSite, CodeGraph, CredScope, FunctionFacts } from './types.js';
 import { blockEncloses, normExpr, OUT_ARG, parseCall, parseMemberCall, sameExpr, splitMember } from './ctext.js';
 
 export { normExpr, sameExpr };
-import { BACKING_NAME_HINT, CALLER_ENTRIES, COMMAND_CONTEXT_TABLES, FOREIGN_INODE_SOURCES, CHECKED_IO, CONFIG_SLOTS, CRED_PASSTHROUGH, GENERIC_FIELDS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_FIELDS, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, type FileField, KIOCB_SETUP, MOUNT_TIME_OPS, PRIVATE_FILE_FIELDS, PRIVATE_FILE_SOURCES, WORKER_SLOTS, type Stack, stackFor } from '../kb/index.js';
+import { BACKING_NAME_HINT, CALLER_ENTRIES, COMMAND_CONTEXT_TABLES, FOREIGN_INODE_SOURCES, CHECKED_IO, CONFIG_SLOTS, CRED_PASSTHROUGH, GENERIC_FIELDS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_FIELDS, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, type FileField, FILE_SETTERS, MOUNT_TIME_OPS, PRIVATE_FILE_FIELDS, PRIVATE_FILE_SOURCES, WORKER_SLOTS, type Stack, stackFor } from '../kb/index.js';
 
 export interface OriginStep {
   expr: string;
@@ -116,19 +116,20 @@ function trace(
     if (out.length) return out;
   }
 
-  // 2. a kiocb's file: init_sync_kiocb(&k, file), kiocb_clone(&k, orig, file)
-  const kio = /^(.*)(?:\.|->)ki_filp$/.exec(expr);
+  // 2. a kiocb's or a vma's file: init_sync_kiocb(&k, file), kiocb_clone(&k, orig, file), vma_set_file(vma, file)
+  const kio = /^(.*)(?:\.|->)(ki_filp|vm_file)$/.exec(expr);
   if (kio && what === 'file') {
     const k = normExpr(kio[1]!);
+    const field = kio[2]!;
     for (const c of fn.calls) {
       if (c.line > line) continue;
-      const setup = KIOCB_SETUP[c.callee];
-      if (setup && c.args.length > setup.fileArg && normExpr(c.args[setup.kiocbArg]!).replace(/^&\s*/, '') === k.replace(/^&\s*/, '')) {
-        return trace(graph, fn, normExpr(c.args[setup.fileArg]!), c.line, budget, here, what, 'kiocb');
+      const setup = FILE_SETTERS[c.callee];
+      if (setup && setup.field === field && c.args.length > setup.fileArg && normExpr(c.args[setup.objArg]!).replace(/^&\s*/, '') === k.replace(/^&\s*/, '')) {
+        return trace(graph, fn, normExpr(c.args[setup.fileArg]!), c.line, budget, here, what, field === 'ki_filp' ? 'kiocb' : `${c.callee}()`);
       }
     }
     // a kiocb handed in by the caller (nfsd_iocb_write(&kiocb, iter)): where the caller set it up
-    const kp = IDENT.test(k) ? fn.params.findIndex((p) => p.name === k && /\bstruct kiocb \*$/.test(p.type)) : -1;
+    const kp = IDENT.test(k) && field === 'ki_filp' ? fn.params.findIndex((p) => p.name === k && /\bstruct kiocb \*$/.test(p.type)) : -1;
     if (kp >= 0) {
       const out = intoCallers(graph, fn, kp, budget, here, what, (a) => (a.startsWith('&') ? `${a.replace(/^&\s*/, '')}.ki_filp` : `${a}->ki_filp`));
       if (out.length) return out;
@@ -143,9 +144,9 @@ function trace(
       for (const f2 of graph.file(fn.file)?.functions ?? []) {
         if (f2 === fn || out.length >= 4) continue;
         for (const c of f2.calls) {
-          const setup = KIOCB_SETUP[c.callee];
-          if (!setup || c.args.length <= setup.fileArg) continue;
-          const ka = normExpr(c.args[setup.kiocbArg]!).replace(/^&\s*/, '');
+          const setup = FILE_SETTERS[c.callee];
+          if (!setup || setup.field !== field || c.args.length <= setup.fileArg) continue;
+          const ka = normExpr(c.args[setup.objArg]!).replace(/^&\s*/, '');
           const theirs = splitMember(ka);
           if (!theirs || theirs.field !== km.field) continue;
           const t = baseType(f2, theirs.base);

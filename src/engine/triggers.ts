@@ -6,7 +6,7 @@
 
 import { posix } from 'node:path';
 import type { FileSummary } from '../cgraph/types.js';
-import { CRED_FORMS, CRED_REVERTS, FILE_PASSTHROUGH, KIOCB_SETUP } from '../kb/index.js';
+import { CRED_FORMS, CRED_REVERTS, FILE_PASSTHROUGH, FILE_SETTERS } from '../kb/index.js';
 import type { RuleDefinition, Trigger } from './rule-api.js';
 
 /** Where an include spelled in a file points, as a tree path. */
@@ -87,7 +87,7 @@ export function modelArgumentCalls(rules: readonly RuleDefinition[]): Set<string
     ...rules.flatMap((r) => r.meta.triggers.flatMap((t) => t.calls ?? [])),
     ...Object.keys(CRED_FORMS),
     ...Object.keys(CRED_REVERTS),
-    ...Object.keys(KIOCB_SETUP),
+    ...Object.keys(FILE_SETTERS),
     ...Object.keys(FILE_PASSTHROUGH),
   ]);
 }

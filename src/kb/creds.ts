@@ -62,6 +62,16 @@ export const CRED_FORMS: Record<string, CredForm> = table({
     failsNonZero: true,
     source: 'fs/smb/server/smb_common.c: ksmbd_override_fsids(work) = __ksmbd_override_fsids(): work->saved_cred = override_creds() of a prepare_creds() copy with the share\'s or session user\'s fsuid/fsgid, -ENOMEM/-EINVAL when nothing was switched; ksmbd_revert_fsids(work) reverts to work->saved_cred',
   },
+  ovl_prep_cu_creds: {
+    kind: 'paired',
+    cred: { fixed: "the LSM's copy-up credentials (security_inode_copy_up())" },
+    reverts: ['ovl_revert_cu_creds'],
+    savedArg: 1,
+    revertArg: 0,
+    keptInObject: true,
+    failsNonZero: true,
+    source: 'fs/overlayfs/copy_up.c: ovl_prep_cu_creds(dentry, &cc) = cc->old = override_creds(cc->new) when security_inode_copy_up() gave new creds, an error return when nothing was switched; ovl_revert_cu_creds(&cc) reverts to cc->old and puts cc->new',
+  },
   nfs4_save_creds: {
     kind: 'paired',
     cred: { fixed: "a copy of the task's creds with fsuid/fsgid root" },

@@ -237,21 +237,28 @@ export const PRIVATE_FILE_FIELDS: Record<string, readonly FileField[]> = table({
 })
 
 
-/** Calls that set up a kiocb on a file: the file argument's index, and the kiocb's. */
-export const KIOCB_SETUP: Record<string, Fact & { kiocbArg: number; fileArg: number }> = table({
-  init_sync_kiocb: { kiocbArg: 0, fileArg: 1, source: 'include/linux/fs.h: init_sync_kiocb(kiocb, filp) sets kiocb->ki_filp' },
-  kiocb_clone: { kiocbArg: 0, fileArg: 2, source: 'include/linux/fs.h: kiocb_clone(kiocb, kiocb_src, filp) sets kiocb->ki_filp' },
+/**
+ * Calls that point a structure's file field at a file: the structure
+ * argument's index, the file argument's, and the field set. A raw call on
+ * `kiocb->ki_filp` or `vma->vm_file` then acts on that file.
+ */
+export const FILE_SETTERS: Record<string, Fact & { objArg: number; fileArg: number; field: string }> = table({
+  init_sync_kiocb: { objArg: 0, fileArg: 1, field: 'ki_filp', source: 'include/linux/fs.h: init_sync_kiocb(kiocb, filp) sets kiocb->ki_filp' },
+  kiocb_clone: { objArg: 0, fileArg: 2, field: 'ki_filp', source: 'include/linux/fs.h: kiocb_clone(kiocb, kiocb_src, filp) sets kiocb->ki_filp' },
+  vma_set_file: { objArg: 0, fileArg: 1, field: 'vm_file', source: 'mm/util.c: vma_set_file(vma, file) sets vma->vm_file (fs/backing-file.c backing_file_mmap() before call_mmap(vma->vm_file, vma))' },
 });
 
 /**
  * Ops-table slots whose `struct file *`/`struct kiocb *` argument is the file
  * being implemented (include/linux/fs.h: struct file_operations,
- * struct address_space_operations).
+ * struct address_space_operations; and struct inode_operations' ->tmpfile()
+ * and ->atomic_open(), handed the file being opened).
  */
 export const FILE_METHOD_SLOTS: ReadonlySet<string> = new Set([
   'read_iter', 'write_iter', 'read', 'write', 'splice_read', 'splice_write', 'mmap', 'fsync', 'llseek',
   'unlocked_ioctl', 'compat_ioctl', 'open', 'release', 'flush', 'fallocate', 'copy_file_range',
   'remap_file_range', 'iterate_shared', 'poll', 'fadvise', 'read_folio', 'readahead', 'uring_cmd',
+  'tmpfile', 'atomic_open',
 ]);
 
 /**

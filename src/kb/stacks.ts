@@ -41,6 +41,12 @@ export interface Stack extends Fact {
    * and are judged like getattr on the backing file; this names what they touch.
    */
   layerOps?: string;
+  /**
+   * The stack's own wrappers of those operations, each one a layer operation
+   * where it is called (the vfs_*() call is inside a header inline a patch
+   * seldom shows, a call or two below the changed code).
+   */
+  layerWrappers?: Readonly<Record<string, string>>;
   /** Ops tables whose methods run as the stack's own daemon (its principal), not as a stranger. */
   daemonTables?: string[];
 }
@@ -65,6 +71,13 @@ export const STACKS: Stack[] = [
     // every vfs_*() on a real dentry goes through an ovl_do_*() wrapper (overlayfs.h), called inside
     // ovl_override_creds(): ovl_setattr(), ovl_xattr_set(), ovl_create_or_link(), ovl_rename(), copy-up
     layerOps: 'an upper or lower layer',
+    // fs/overlayfs/overlayfs.h: the ovl_do_*() inlines, each one vfs_*() call on a real dentry
+    layerWrappers: {
+      ovl_do_notify_change: 'attribute change, notify_change()', ovl_do_rmdir: 'vfs_rmdir()', ovl_do_unlink: 'vfs_unlink()', ovl_do_link: 'vfs_link()',
+      ovl_do_create: 'vfs_create()', ovl_do_mkdir: 'vfs_mkdir()', ovl_do_mknod: 'vfs_mknod()', ovl_do_symlink: 'vfs_symlink()',
+      ovl_do_setxattr: 'vfs_setxattr()', ovl_do_removexattr: 'vfs_removexattr()', ovl_do_set_acl: 'vfs_set_acl()', ovl_do_remove_acl: 'vfs_remove_acl()',
+      ovl_do_rename: 'vfs_rename()', ovl_do_whiteout: 'a whiteout, vfs_whiteout()', ovl_do_tmpfile: 'vfs_tmpfile()',
+    },
     source: 'fs/overlayfs/file.c: ovl_read_iter() passes .cred = ovl_creds(inode->i_sb) to backing_file_read_iter(); fs/overlayfs/inode.c: ovl_setattr() wraps ovl_do_notify_change() in ovl_override_creds()',
   },
   {

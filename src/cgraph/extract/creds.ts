@@ -129,7 +129,7 @@ export function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket
  * `ovl_revert_creds(sb, old_cred ?: hold_cred)`.
  */
 export function revertsSaved(args: string[], usual: number, saved: string): boolean {
-  if (norm(args[usual] ?? '').replace(/^\*\s*/, '') === saved) return true;
+  if (norm(args[usual] ?? '').replace(/^[*&]\s*/, '') === saved) return true;
   if (args.length < 2) return false;
   const word = new RegExp(`(?:^|[^\\w.>])${saved.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}(?:$|[^\\w])`);
   return args.some((a) => word.test(norm(a)));

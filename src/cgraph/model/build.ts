@@ -7,7 +7,7 @@ import { skeletonOf } from '../graph.js';
 import { OUT_ARG } from '../ctext.js';
 import { FACTS_VERSION } from '../extract/index.js';
 import { IO_USERS_SHARD, MODEL_FORMAT, MODEL_SCOPE, shardFor, type IndexLine, type ModelManifest, type ModelShard } from './read.js';
-import { CHECKED_IO, CRED_FORMS, FOREIGN_FILE_SOURCES, KIOCB_SETUP, RAW_IO } from '../../kb/index.js';
+import { CHECKED_IO, CRED_FORMS, FOREIGN_FILE_SOURCES, FILE_SETTERS, RAW_IO } from '../../kb/index.js';
 
 
 function indexLine(f: FileFacts, at: [number, number]): IndexLine {
@@ -89,7 +89,7 @@ export function ioUserPattern(): RegExp {
   // handed in by fd or path: a patch there that peeks at the file first is judged with their callers
   const loaders = ['kernel_read_file', 'kernel_read_file_from_path', 'kernel_read_file_from_path_initns', 'kernel_read_file_from_fd'];
   // a kiocb set up on a file (swap's sio->iocb in mm/page_io.c) is where a raw call elsewhere in the file gets it
-  const direct = [...Object.keys(CHECKED_IO), ...Object.keys(RAW_IO).filter((k) => !k.includes('->')), ...opens, ...Object.keys(CRED_FORMS).filter((k) => /^\w+$/.test(k)), ...Object.keys(KIOCB_SETUP), ...loaders];
+  const direct = [...Object.keys(CHECKED_IO), ...Object.keys(RAW_IO).filter((k) => !k.includes('->')), ...opens, ...Object.keys(CRED_FORMS).filter((k) => /^\w+$/.test(k)), ...Object.keys(FILE_SETTERS), ...loaders];
   const members = Object.keys(RAW_IO).filter((k) => k.includes('->')).map((k) => k.replace('->', '\\s*->\\s*'));
   return new RegExp(`\\b(?:${[...new Set(direct)].sort().join('|')})\\s*\\(|\\b(?:${[...new Set(members)].sort().join('|')})\\s*\\(`);
 }
