@@ -599,6 +599,15 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: "ovl: iterate real directories with the opener's credentials", edit: { 'fs/overlayfs/readdir.c': (t) => t.replace('\told_cred = ovl_override_creds(dentry->d_sb);', '\told_cred = override_creds(od->cred);') } }],
     expect: ['introduced fs/overlayfs/readdir.c:30 scopeCreds (medium)'],
   },
+  {
+    name: 'patch-only, -U1: the revert moved up above the fsync, the override one line above the hunk (the model has it)',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_EXIT_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: drop the mounter creds before syncing', context: 1, edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\tret = ovl_sync_meta(realfile);\n', '\tret = ovl_sync_meta(realfile);\n\trevert_creds(old_cred);\n',
+    ).replaceAll('goto out;', 'goto out_put;').replace('out:\n\trevert_creds(old_cred);\n', '') } }],
+    expect: ['introduced fs/overlayfs/file.c:41 switchNarrowed (low)'],
+  },
 ];
 
 const valid: ValidCase[] = [

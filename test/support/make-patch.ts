@@ -25,6 +25,8 @@ export interface PatchMeta {
   baseCommit?: string;
   /** The index line names the files' real git blob ids, as git format-patch writes it (default: placeholders). */
   realIndex?: boolean;
+  /** Lines of context, as `git format-patch -U<n>` (default 3). */
+  context?: number;
 }
 
 type Op = { kind: ' ' | '-' | '+'; text: string };
@@ -114,7 +116,7 @@ export function makePatch(edits: FileEdit[], meta: PatchMeta): string {
     if (e.after === null) text += 'deleted file mode 100644\n';
     const ids = meta.realIndex ? `${e.before === null ? '0000000' : blobId(e.before).slice(0, 12)}..${e.after === null ? '0000000' : blobId(e.after).slice(0, 12)}` : '1111111..2222222';
     text += `index ${ids}${e.before !== null && e.after !== null ? ' 100644' : ''}\n--- ${a}\n+++ ${b}\n`;
-    text += unifiedHunks(e.before, e.after);
+    text += unifiedHunks(e.before, e.after, meta.context);
   }
   if (meta.baseCommit) text += `\nbase-commit: ${meta.baseCommit}\n`;
   return text + '-- \n2.47.0\n';
