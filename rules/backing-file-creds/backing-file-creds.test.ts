@@ -937,6 +937,26 @@ const valid: ValidCase[] = [
     tree: { 'fs/cachefiles/interface.c': CACHEFILES_LOOKUP },
     patches: [{ subject: 'cachefiles: size the object before listing it', edit: { 'fs/cachefiles/interface.c': (t) => t.replace('\tcachefiles_adjust_size(object);\n', '').replace('\tspin_lock(&cache->object_list_lock);\n', '\tcachefiles_adjust_size(object);\n\tspin_lock(&cache->object_list_lock);\n') } }],
   },
+  {
+    name: "backing-file.c: backing_tmpfile_open() grows a user_cred beside the cred it opens with; overlayfs hands it the opener's f_cred",
+    tree: {
+      'fs/overlayfs/dir.c': OVL_TMPFILE,
+      'fs/backing-file.c': loadKtree()['fs/backing-file.c']! + '\nstruct file *backing_tmpfile_open(struct file *user_file, int flags, const struct path *real_parentpath, umode_t mode, const struct cred *cred)\n{\n\treturn kernel_tmpfile_open(&nop_mnt_idmap, real_parentpath, mode, flags, cred);\n}\n',
+    },
+    patches: [{ subject: 'backing_file: store the user credentials', edit: {
+      'fs/backing-file.c': (t) => t.replace('backing_tmpfile_open(struct file *user_file, int flags,', 'backing_tmpfile_open(struct file *user_file, const struct cred *user_cred, int flags,'),
+      'fs/overlayfs/dir.c': (t) => t.replace('backing_tmpfile_open(file, file->f_flags,', 'backing_tmpfile_open(file, file->f_cred, file->f_flags,'),
+    } }],
+  },
+  {
+    name: 'overlayfs: a function rewritten around the helper call it already made is no new caller (the hazard, if any, is old)',
+    tree: { 'fs/overlayfs/dir.c': OVL_REDIRECT.replace('err = ovl_set_link_redirect(old);', 'err = ovl_set_redirect(old, false);') },
+    patches: [{ subject: 'ovl: only set a link redirect on non-opaque metacopy', edit: { 'fs/overlayfs/dir.c': (t) => t.replace(
+      '\tif (ovl_is_metacopy_dentry(old))\n\t\terr = ovl_set_redirect(old, false);',
+      '\tif (ovl_is_metacopy_dentry(old) && !ovl_dentry_is_opaque(old)) {\n\t\tpr_debug("link redirect %pd\\n", old);\n\t\terr = ovl_set_redirect(old, false);\n\t}',
+    ) } }],
+    expect: ['preexisting fs/overlayfs/dir.c:7 callerCreds (high)'],
+  },
 ];
 
 describe('BACKING_FILE_CREDS', () => {

@@ -491,7 +491,10 @@ export default defineRule({
       // the opener as the code at hand declares it, when it does: a patch of its own
       // (kernel_file_open(path, flags, inode, cred) before v6.9) moves the cred
       const def = ctx.graph.resolve(site.callee, fn.file);
-      const declared = def?.params.length ? def.params.findIndex((p) => /\bstruct\s+cred\b/.test(p.type)) : undefined;
+      // (of two, the one it opens with: `cred`, or the last; backing_tmpfile_open(user_path, user_cred,
+      // ..., cred) in a 2026 series keeps the user's beside the one the backing file gets)
+      const credParams = def?.params.flatMap((p, i) => (/\bstruct\s+cred\b/.test(p.type) ? [{ i, name: p.name }] : [])) ?? [];
+      const declared = def?.params.length ? (credParams.find((p) => p.name === 'cred') ?? credParams[credParams.length - 1])?.i ?? -1 : undefined;
       if (declared === -1) return;
       const arg = site.args[declared ?? kb.OPENS_WITH_CREDS[site.callee]!.credArg];
       if (!arg) return;
@@ -680,6 +683,9 @@ export default defineRule({
         // is in an overlayfs.h inline)
         if (!t || t === fn || (touched.has(t.file) && rewritten(t))) continue;
         const inTouched = touched.has(t.file);
+        // a call the function made before the patch too, on a rewritten line, is no new caller
+        // (z_erofs_scan_folios() rewritten around its z_erofs_pcluster_begin())
+        if (ctx.before(fn)?.calls.some((c) => c.callee === a.site.callee && !c.creds.length)) continue;
         const stack = kb.stackFor(t.file);
         if (!stack) continue;
         // only a path unlike the helper's others: where they all reach it under the right credentials (or there are none)
