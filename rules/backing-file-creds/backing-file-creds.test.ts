@@ -608,6 +608,16 @@ const invalid: InvalidCase[] = [
     ).replaceAll('goto out;', 'goto out_put;').replace('out:\n\trevert_creds(old_cred);\n', '') } }],
     expect: ['introduced fs/overlayfs/file.c:41 switchNarrowed (low)'],
   },
+  {
+    name: 'patch-only, -U1: a goto to a label the patch adds past the revert, which the hunks do not show (the model has it)',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_EXIT_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: skip fsync of clean files', context: 1, edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = ovl_sync_meta(realfile);',
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tif (!ovl_dirty(file)) {\n\t\tret = 0;\n\t\tgoto out_clean;\n\t}\n\tret = ovl_sync_meta(realfile);',
+    ).replace('out_put:\n\tovl_put_realfile(realfile);', 'out_put:\n\tovl_put_realfile(realfile);\nout_clean:') } }],
+    expect: ['introduced fs/overlayfs/file.c:33 unbalanced (medium)'],
+  },
 ];
 
 const valid: ValidCase[] = [

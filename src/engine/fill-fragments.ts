@@ -475,15 +475,20 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
   if (side === 'post') {
     // an added return, or an added goto to a label the model says leaves past the revert without reverting
     const added = hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'add' && l.newLine !== undefined && /^\s*(return\b|goto\s+\w+\s*;)/.test(l.text)));
+    const shownLabel = (name: string): number | undefined =>
+      hunks.flatMap((h) => h.lines).find((l) => l.kind !== 'del' && l.newLine !== undefined && new RegExp(`^${name}\\s*:(?!:)`).test(l.text))?.newLine;
     for (const [k, s] of scopes.entries()) {
       // a scope the fragment has whole (override and revert shown) has its leaks from the
       // extraction, which knows an out-parameter override's error return
       if (!placed.has(k)) continue;
       const form = CRED_FORMS[s.api];
       if (!form || s.kind === 'scoped' || s.nested || s.revertLine === undefined) continue;
+      // (or to a label past the revert: the model's, or one the hunks show, such as a label the patch adds)
       const leaves = (text: string): boolean => {
         const g = /^\s*goto\s+(\w+)/.exec(text);
-        return !g || !!s.exitLabels?.includes(g[1]!);
+        if (!g || s.exitLabels?.includes(g[1]!)) return true;
+        const at = labels.get(g[1]!) ?? shownLabel(g[1]!);
+        return at !== undefined && at > s.revertLine!;
       };
       const ret = added.find((l) => l.newLine! > s.startLine && l.newLine! < s.revertLine! && l.newLine! >= f.line && l.newLine! <= Math.max(f.endLine, s.revertLine!) && leaves(l.text) && !calls.some((c) => c.line > s.startLine && c.line < l.newLine! && revertsForm(form, c.callee)));
       if (!ret || s.leaks.some((x) => x.line === ret.newLine)) continue;
