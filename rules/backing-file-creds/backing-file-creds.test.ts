@@ -606,7 +606,7 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'ovl: drop the mounter creds before syncing', context: 1, edit: { 'fs/overlayfs/file.c': (t) => t.replace(
       '\tret = ovl_sync_meta(realfile);\n', '\tret = ovl_sync_meta(realfile);\n\trevert_creds(old_cred);\n',
     ).replaceAll('goto out;', 'goto out_put;').replace('out:\n\trevert_creds(old_cred);\n', '') } }],
-    expect: ['introduced fs/overlayfs/file.c:41 switchNarrowed (low)'],
+    expect: ['introduced fs/overlayfs/file.c:41 switchNarrowed (medium)'],
   },
   {
     name: 'patch-only, -U1: a goto to a label the patch adds past the revert, which the hunks do not show (the model has it)',

@@ -539,23 +539,13 @@ export default defineRule({
         // a fragment completed from the model that still makes the override call, where the scope it
         // opens is not placed (its revert moved): narrowed at most, not dropped
         const preArg = pre.calls.find((pc) => pc.line === ps.startLine && pc.callee === ps.api)?.args[0];
-        const stillCalled = preArg !== undefined ? fn.calls.find((c) => c.callee === ps.api && !isAdded(c) && normExpr(c.args[0] ?? '') === normExpr(preArg)) : undefined;
-        // ... unless the patch wrote the revert that now ends it, on a line of its own: what the
-        // model's lines show past that revert is no longer covered (ovl_getattr()'s revert moved up
-        // above the lower getattrs, -U1)
-        let revertedAt: number | undefined;
-        if (!keptAs && fn.partial && stillCalled) {
-          const form = kb.CRED_FORMS[ps.api];
-          const rev = fn.filled && form && ps.saved ? fn.calls.filter((c) => c.line > stillCalled.line && isAdded(c) && kb.revertsForm(form, c.callee) && c.args.some((x) => normExpr(x) === ps.saved)).sort((x, y) => x.line - y.line)[0] : undefined;
-          if (!rev) return;
-          revertedAt = rev.line;
-        }
-        const kept = !!keptAs || revertedAt !== undefined;
+        if (!keptAs && fn.partial && preArg !== undefined && fn.calls.some((c) => c.callee === ps.api && !isAdded(c) && normExpr(c.args[0] ?? '') === normExpr(preArg))) return;
+        const kept = !!keptAs;
         // the override the patch moved: the line a reviewer answers on (the access itself is context)
         const movedTo = keptAs && ctx.addedCalls.find((a) => a.fn === fn && a.site.line === keptAs.startLine)?.site;
         // which calls a kept switch covers is known where both images show every scope whole, or
         // where the patch moved it and shows it whole (override and revert in its hunks)
-        if (keptAs) {
+        if (kept) {
           const preKnown = !pre.partial || !!pre.credsKnown;
           const whole = preKnown && (!fn.partial || !!fn.credsKnown);
           const movedWhole = preKnown && !!movedTo && keptAs.revertLine !== undefined;
@@ -579,7 +569,6 @@ export default defineRule({
         for (const c of pre.calls) {
           if (!c.creds.includes(i) && !(through !== undefined && c.line > ps.startLine && c.line < through && !c.creds.length)) continue;
           const post = counterpart(fn, c);
-          if (revertedAt !== undefined && (!post || post.line < revertedAt)) continue;
           if (post && !post.creds.length && !covered.includes(post)) covered.push(post);
         }
         // a covered call the patch replaced by another that does the same work (open-coded

@@ -403,13 +403,17 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
   let known = true;
   // scopes whose extent the model gave: the fragment's own, completed with their revert, and the model's
   const placed = new Set<number>();
+  // scopes that now end at a revert the patch moved up: the model's calls past it are no longer under them
+  const movedEnd = new Map<number, number>();
   for (const [j, s] of m.credScopes.entries()) {
     // an override the patch respells on its own line (ovl_override_creds() -> ovl_override_creds_light()): the added line that switches
     const placedStart = place(s.startLine);
     const form = CRED_FORMS[s.api];
     const start = placedStart ?? (side === 'post' && form && form.kind !== 'scoped' ? respelt(s.startLine + delta, hunks, (c) => c !== s.api && CRED_FORMS[c]?.kind === form.kind && sameCred(CRED_FORMS[c]!, form)) : undefined);
     // a revert the patch respells on its own line (revert_creds() -> ovl_revert_creds()): the added line that reverts
-    const end = place(s.revertLine ?? s.endLine) ?? (side === 'post' && s.revertLine !== undefined ? respelt(s.revertLine + delta, hunks, (c) => revertsScope(s, c)) : undefined);
+    const placedEnd = place(s.revertLine ?? s.endLine) ?? (side === 'post' && s.revertLine !== undefined ? respelt(s.revertLine + delta, hunks, (c) => revertsScope(s, c)) : undefined);
+    const moved = placedEnd === undefined && side === 'post' ? movedRevert(s, start, delta, hunks, calls) : undefined;
+    const end = placedEnd ?? moved;
     if (start === undefined || end === undefined) {
       // a switch whose override and revert the hunks show removed, with no switch of the
       // function's own in what they show, is known to be gone (ovl_xattr_set()'s override
@@ -434,13 +438,14 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
       continue;
     }
     index.set(j, scopes.length);
+    if (moved !== undefined) movedEnd.set(scopes.length, moved);
     placed.add(scopes.length);
     scopes.push({ ...s, startLine: start, endLine: s.revertLine !== undefined ? Math.max(place(s.endLine) ?? end, end) : end, ...(s.revertLine !== undefined ? { revertLine: end } : {}), block: reroot(s.block, 'm'), leaks });
   }
   // the model's calls: their scopes, renumbered; a shown call at the function's level inside a model scope is under it
   for (const c of calls) {
     if (c.creds.some((x) => x < 0)) {
-      c.creds = c.creds.flatMap((x) => (x >= 0 ? [x] : index.has(-1 - x) ? [index.get(-1 - x)!] : []));
+      c.creds = c.creds.flatMap((x) => (x >= 0 ? [x] : index.has(-1 - x) ? [index.get(-1 - x)!] : [])).filter((k) => !(c.line > (movedEnd.get(k) ?? Infinity)));
       continue;
     }
     // not after a revert of it at the function's level with no label between (the success path's
@@ -468,6 +473,11 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
       if (to === undefined || (to >= s.startLine && to <= s.revertLine)) continue;
       // reverted on the way, or (it may be) where the label leads
       if (calls.some((c) => revertsForm(form, c.callee) && ((c.line > s.startLine && c.line < e.line) || c.line >= to))) continue;
+      // or the label's code jumps back before the revert (cachefiles_create_tmpfile()'s
+      // `err: file = ERR_PTR(ret); goto out;`, out: ahead of cachefiles_end_secure())
+      const next = exits.filter((x) => x.line >= to).sort((x, y) => x.line - y.line)[0];
+      const back = next?.label === undefined ? undefined : labels.get(next.label);
+      if (back !== undefined && back > s.startLine && back <= s.revertLine) continue;
       more.push({ line: e.line, kind: 'goto', text: `goto ${e.label};` });
     }
     if (more.length) scopes[k] = { ...s, leaks: [...s.leaks, ...more].sort((x, y) => x.line - y.line) };
@@ -475,19 +485,22 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
   if (side === 'post') {
     // an added return, or an added goto to a label the model says leaves past the revert without reverting
     const added = hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'add' && l.newLine !== undefined && /^\s*(return\b|goto\s+\w+\s*;)/.test(l.text)));
-    const shownLabel = (name: string): number | undefined =>
-      hunks.flatMap((h) => h.lines).find((l) => l.kind !== 'del' && l.newLine !== undefined && new RegExp(`^${name}\\s*:(?!:)`).test(l.text))?.newLine;
+    const addedLabel = (name: string): number | undefined =>
+      hunks.flatMap((h) => h.lines).find((l) => l.kind === 'add' && l.newLine !== undefined && new RegExp(`^${name}\\s*:(?!:)`).test(l.text))?.newLine;
     for (const [k, s] of scopes.entries()) {
       // a scope the fragment has whole (override and revert shown) has its leaks from the
       // extraction, which knows an out-parameter override's error return
       if (!placed.has(k)) continue;
       const form = CRED_FORMS[s.api];
       if (!form || s.kind === 'scoped' || s.nested || s.revertLine === undefined) continue;
-      // (or to a label past the revert: the model's, or one the hunks show, such as a label the patch adds)
+      // (or to a label the patch adds past the revert; a label of the model's leaves only where its
+      // scope says so: cachefiles_create_tmpfile()'s err: goes back to out:, which reverts)
+      const modelLabels = new Set((m.labels ?? []).map(([n]) => n));
       const leaves = (text: string): boolean => {
         const g = /^\s*goto\s+(\w+)/.exec(text);
         if (!g || s.exitLabels?.includes(g[1]!)) return true;
-        const at = labels.get(g[1]!) ?? shownLabel(g[1]!);
+        if (modelLabels.has(g[1]!)) return false;
+        const at = addedLabel(g[1]!);
         return at !== undefined && at > s.revertLine!;
       };
       const ret = added.find((l) => l.newLine! > s.startLine && l.newLine! < s.revertLine! && l.newLine! >= f.line && l.newLine! <= Math.max(f.endLine, s.revertLine!) && leaves(l.text) && !calls.some((c) => c.line > s.startLine && c.line < l.newLine! && revertsForm(form, c.callee)));
@@ -588,6 +601,19 @@ function mergeRanges(rs: { from: number; to: number }[]): { from: number; to: nu
 }
 
 /** Does `callee` end this scope: its form's revert, or (a form the knowledge base does not name) any revert_creds() kind? */
+/**
+ * The revert the patch moved: the model's revert is a line the hunks remove,
+ * and an added line after the override reverts the same saved credentials
+ * (ovl_open_realfile()'s revert_creds() moved up above inode_permission()).
+ * The switch now ends there.
+ */
+function movedRevert(s: CredScope, start: number | undefined, delta: number, hunks: readonly Hunk[], calls: readonly CallSite[]): number | undefined {
+  if (start === undefined || s.revertLine === undefined || !s.saved || !removedShown(s.revertLine + delta, hunks)) return undefined;
+  const added = new Set(hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'add' && l.newLine !== undefined).map((l) => l.newLine!)));
+  const r = calls.filter((c) => c.line > start && added.has(c.line) && revertsScope(s, c.callee) && c.args.some((a) => a.replace(/^[&*]\s*/, '').trim() === s.saved)).sort((x, y) => x.line - y.line);
+  return r.length === 1 ? r[0]!.line : undefined;
+}
+
 function revertsScope(s: CredScope, callee: string): boolean {
   const form = CRED_FORMS[s.api];
   return form ? revertsForm(form, callee) : isCredRevert(callee);
