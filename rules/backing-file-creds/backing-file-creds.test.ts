@@ -618,6 +618,13 @@ const invalid: InvalidCase[] = [
     ).replace('out_put:\n\tovl_put_realfile(realfile);', 'out_put:\n\tovl_put_realfile(realfile);\nout_clean:') } }],
     expect: ['introduced fs/overlayfs/file.c:33 unbalanced (medium)'],
   },
+  {
+    name: "patch-only, -U1: the label moved below the revert, so the model's gotos to it (lines the hunk does not show) skip it",
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_EXIT_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: keep the mounter creds for the final put', context: 1, edit: { 'fs/overlayfs/file.c': (t) => t.replace('out:\n\trevert_creds(old_cred);\nout_put:', '\trevert_creds(old_cred);\nout:\nout_put:') } }],
+    expect: ['introduced fs/overlayfs/file.c:33 unbalanced (medium)', 'introduced fs/overlayfs/file.c:36 unbalanced (medium)', 'introduced fs/overlayfs/file.c:39 unbalanced (medium)'],
+  },
 ];
 
 const valid: ValidCase[] = [

@@ -459,6 +459,9 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
   // whether it leaves past the revert. Both images, so a later patch that moves the revert
   // above it is seen to fix it.
   const ownLabels = new Set((f.labels ?? []).map(([n]) => n));
+  // a label the patch writes (perhaps moving the model's): the model's gotos to it go where it now is
+  const addedLabel = (name: string): number | undefined =>
+    hunks.flatMap((h) => h.lines).find((l) => l.kind === 'add' && l.newLine !== undefined && new RegExp(`^${name}\\s*:(?!:)`).test(l.text))?.newLine;
   for (const [k, s] of scopes.entries()) {
     const form = CRED_FORMS[s.api];
     if (!form || s.kind === 'scoped' || s.nested || s.revertLine === undefined) continue;
@@ -466,10 +469,12 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     const mayFail = switchMayFail(s, form, calls);
     const more: CredScope['leaks'] = [];
     for (const e of exits) {
-      if (!e.shown || e.label === undefined || ownLabels.has(e.label)) continue;
+      if (e.label === undefined) continue;
+      const moved = side === 'post' && !e.shown ? addedLabel(e.label) : undefined;
+      if ((!e.shown && moved === undefined) || (e.shown && ownLabels.has(e.label))) continue;
       if (mayFail && e.line <= s.startLine + 3) continue;
       if (e.line <= s.startLine || e.line >= s.revertLine || s.leaks.some((x) => x.line === e.line)) continue;
-      const to = labels.get(e.label);
+      const to = moved ?? labels.get(e.label);
       if (to === undefined || (to >= s.startLine && to <= s.revertLine)) continue;
       // reverted on the way, or (it may be) where the label leads
       if (calls.some((c) => revertsForm(form, c.callee) && ((c.line > s.startLine && c.line < e.line) || c.line >= to))) continue;
@@ -485,8 +490,6 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
   if (side === 'post') {
     // an added return, or an added goto to a label the model says leaves past the revert without reverting
     const added = hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'add' && l.newLine !== undefined && /^\s*(return\b|goto\s+\w+\s*;)/.test(l.text)));
-    const addedLabel = (name: string): number | undefined =>
-      hunks.flatMap((h) => h.lines).find((l) => l.kind === 'add' && l.newLine !== undefined && new RegExp(`^${name}\\s*:(?!:)`).test(l.text))?.newLine;
     for (const [k, s] of scopes.entries()) {
       // a scope the fragment has whole (override and revert shown) has its leaks from the
       // extraction, which knows an out-parameter override's error return
