@@ -148,6 +148,9 @@ const OVL_COPY_UP = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: overlayf
 /** overlayfs-like readdir: the real directory read under the mounter's override, in a function longer than a hunk shows. */
 const OVL_READDIR = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: overlayfs directory iteration. */\n#include "overlayfs.h"\n\nstruct ovl_dir_file {\n\tstruct file *realfile;\n\tconst struct cred *cred;\n};\n\nstatic int ovl_iterate_real(struct file *file, struct dir_context *ctx)\n{\n\tstruct ovl_dir_file *od = file->private_data;\n\n\treturn iterate_dir(od->realfile, ctx);\n}\n\nstatic int ovl_iterate(struct file *file, struct dir_context *ctx)\n{\n\tstruct ovl_dir_file *od = file->private_data;\n\tstruct dentry *dentry = file->f_path.dentry;\n\tconst struct cred *old_cred;\n\tint err;\n\n\tif (!ctx->pos)\n\t\tovl_dir_reset(file);\n\tif (od->is_real)\n\t\tovl_dir_mark(file);\n\tif (od->is_upper)\n\t\tovl_dir_mark_upper(file);\n\told_cred = ovl_override_creds(dentry->d_sb);\n\tif (od->is_cached)\n\t\tovl_dir_cache_check(file);\n\tif (od->is_merged)\n\t\tovl_dir_merge_check(file);\n\tif (od->is_impure)\n\t\tovl_dir_impure_check(file);\n\terr = ovl_iterate_real(file, ctx);\n\trevert_creds(old_cred);\n\treturn err;\n}\n\nstatic int ovl_dir_open(struct inode *inode, struct file *file)\n{\n\tstruct ovl_dir_file *od = kzalloc(sizeof(*od), GFP_KERNEL);\n\n\tod->cred = get_cred(file->f_cred);\n\tfile->private_data = od;\n\treturn 0;\n}\n\nconst struct file_operations ovl_dir_operations = {\n\t.open\t\t= ovl_dir_open,\n\t.iterate_shared\t= ovl_iterate,\n};\n';
 
+/** overlayfs-like ->fileattr_set(): the override inside the copy-up's success branch. */
+const OVL_FILEATTR = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: overlayfs file attributes on the upper layer. */\n#include "overlayfs.h"\n\nint ovl_fileattr_set(struct mnt_idmap *idmap, struct dentry *dentry, struct fileattr *fa)\n{\n\tstruct path upperpath;\n\tconst struct cred *old_cred;\n\tint err;\n\n\terr = ovl_copy_up(dentry);\n\tif (!err) {\n\t\tovl_path_real(dentry, &upperpath);\n\t\told_cred = ovl_override_creds(dentry->d_sb);\n\t\terr = ovl_set_protattr(d_inode(dentry), upperpath.dentry, fa);\n\t\tif (!err)\n\t\t\terr = vfs_fileattr_set(mnt_idmap(upperpath.mnt), upperpath.dentry, fa);\n\t\trevert_creds(old_cred);\n\t\tovl_drop_write(dentry);\n\t}\n\treturn err;\n}\n\nconst struct inode_operations ovl_file_inode_operations = {\n\t.fileattr_set\t= ovl_fileattr_set,\n};\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -624,6 +627,15 @@ const invalid: InvalidCase[] = [
     tree: { 'fs/overlayfs/file.c': OVL_EXIT_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
     patches: [{ subject: 'ovl: keep the mounter creds for the final put', context: 1, edit: { 'fs/overlayfs/file.c': (t) => t.replace('out:\n\trevert_creds(old_cred);\nout_put:', '\trevert_creds(old_cred);\nout:\nout_put:') } }],
     expect: ['introduced fs/overlayfs/file.c:33 unbalanced (medium)', 'introduced fs/overlayfs/file.c:36 unbalanced (medium)', 'introduced fs/overlayfs/file.c:39 unbalanced (medium)'],
+  },
+  {
+    name: 'patch-only, -U1: the revert moved up inside a nested block, the setattr on the upper left under the caller',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/inode.c': OVL_FILEATTR },
+    patches: [{ subject: 'ovl: drop the mounter creds before setting the real attributes', context: 1, edit: { 'fs/overlayfs/inode.c': (t) => t.replace(
+      '\t\terr = ovl_set_protattr(d_inode(dentry), upperpath.dentry, fa);\n', '\t\terr = ovl_set_protattr(d_inode(dentry), upperpath.dentry, fa);\n\t\trevert_creds(old_cred);\n',
+    ).replace('\t\trevert_creds(old_cred);\n\t\tovl_drop_write(dentry);', '\t\tovl_drop_write(dentry);') } }],
+    expect: ['introduced fs/overlayfs/inode.c:18 switchNarrowed (medium)'],
   },
 ];
 

@@ -452,6 +452,15 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     // revert when an error path's closes the region: cachefiles_lookup_cookie())
     const ended = (k: number): boolean => calls.some((r) => r.block === 'f' && r.line > scopes[k]!.startLine && r.line < c.line && revertsScope(scopes[k]!, r.callee) && ![...labels.values()].some((l) => l > r.line && l <= c.line));
     const over = [...placed].filter((k) => !c.creds.includes(k) && scopes[k]!.block === 'f' && scopes[k]!.startLine < c.line && c.line < (scopes[k]!.revertLine ?? scopes[k]!.endLine + 1) && !ended(k));
+    // a shown call on an unchanged line inside a nested block: the model's same call says which of
+    // its switches it is under (ovl_fileattr_set()'s override inside `if (!err) { ... }`)
+    const preLine = side === 'pre' ? c.line : preOfPost(c.line, hunks);
+    const mc = preLine === undefined ? undefined : m.calls.find((x) => x.line + delta === preLine && x.callee === c.callee);
+    for (const j of mc?.creds ?? []) {
+      const k = index.get(j);
+      if (k === undefined || !placed.has(k) || c.creds.includes(k) || over.includes(k) || c.line > (movedEnd.get(k) ?? Infinity) || c.line <= scopes[k]!.startLine || ended(k)) continue;
+      over.push(k);
+    }
     if (over.length) c.creds = [...over, ...c.creds].sort((x, y) => scopes[x]!.startLine - scopes[y]!.startLine);
   }
   // A goto the hunks show inside a switch they show, to a label they do not (each hunk is
