@@ -637,6 +637,18 @@ const invalid: InvalidCase[] = [
     ).replace('\t\trevert_creds(old_cred);\n\t\tovl_drop_write(dentry);', '\t\tovl_drop_write(dentry);') } }],
     expect: ['introduced fs/overlayfs/inode.c:18 switchNarrowed (medium)'],
   },
+  {
+    name: 'patch-only: the revert moved up from the end to just after the override (both shown), the fsync between on lines no hunk shows',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': loadKtree()['fs/overlayfs/file.c']!.replace(
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);',
+      '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tovl_sync_a(realfile);\n\tovl_sync_b(realfile);\n\tovl_sync_c(realfile);\n\tovl_sync_d(realfile);\n\tovl_sync_e(realfile);\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\tovl_sync_f(realfile);\n\tovl_sync_g(realfile);\n\tovl_sync_h(realfile);\n\tovl_sync_i(realfile);\n\tovl_sync_j(realfile);\n\tovl_sync_k(realfile);',
+    ) },
+    patches: [{ subject: 'ovl: sync the real file as the caller', edit: { 'fs/overlayfs/file.c': (t) => t.replace(
+      '\tovl_sync_a(realfile);\n', '\tovl_sync_a(realfile);\n\trevert_creds(old_cred);\n',
+    ).replace('\tovl_sync_k(realfile);\n\trevert_creds(old_cred);\n', '\tovl_sync_k(realfile);\n') } }],
+    expect: ['introduced fs/overlayfs/file.c:37 switchNarrowed (medium)'],
+  },
 ];
 
 const valid: ValidCase[] = [

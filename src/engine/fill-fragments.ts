@@ -434,6 +434,7 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
         scopes[i] = { ...o, endLine: Math.max(o.endLine, end), revertLine: end, leaks: o.leaks.filter((x) => x.kind !== 'end'), ...(s.exitLabels ? { exitLabels: s.exitLabels } : {}) };
         placed.add(i);
       }
+      if (moved !== undefined) movedEnd.set(i, moved);
       index.set(j, i);
       continue;
     }
