@@ -649,6 +649,13 @@ const invalid: InvalidCase[] = [
     ).replace('\tovl_sync_k(realfile);\n\trevert_creds(old_cred);\n', '\tovl_sync_k(realfile);\n') } }],
     expect: ['introduced fs/overlayfs/file.c:37 switchNarrowed (medium)'],
   },
+  {
+    name: 'patch-only, -U1: the override and its revert removed in two hunks that show nothing else of the function but blank lines',
+    mode: 'patch-only',
+    tree: { 'fs/nfs/localio.c': NFS_LOCALIO.replace('\tsave_cred = override_creds(filp->f_cred);\n\tvfs_iocb_iter_read(filp, &iocb->kiocb, &iter);\n\trevert_creds(save_cred);\n', '\tsave_cred = override_creds(filp->f_cred);\n\n\tvfs_iocb_iter_read(filp, &iocb->kiocb, &iter);\n\n\trevert_creds(save_cred);\n\n\tnfs_local_read_done(iocb);\n') },
+    patches: [{ subject: 'nfs/localio: read as the worker', context: 1, edit: { 'fs/nfs/localio.c': (t) => t.replace('\tsave_cred = override_creds(filp->f_cred);\n', '').replace('\trevert_creds(save_cred);\n', '') } }],
+    expect: ['introduced fs/nfs/localio.c:27 switchRemoved (low)'],
+  },
 ];
 
 const valid: ValidCase[] = [

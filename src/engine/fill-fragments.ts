@@ -471,7 +471,7 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
   const ownLabels = new Set((f.labels ?? []).map(([n]) => n));
   // a label the patch writes (perhaps moving the model's): the model's gotos to it go where it now is
   const addedLabel = (name: string): number | undefined =>
-    hunks.flatMap((h) => h.lines).find((l) => l.kind === 'add' && l.newLine !== undefined && new RegExp(`^${name}\\s*:(?!:)`).test(l.text))?.newLine;
+    hunks.flatMap((h) => h.lines).find((l) => l.kind === 'add' && l.newLine !== undefined && l.text.startsWith(name) && LABEL_TAIL.test(l.text.slice(name.length)))?.newLine;
   for (const [k, s] of scopes.entries()) {
     const form = CRED_FORMS[s.api];
     if (!form || s.kind === 'scoped' || s.nested || s.revertLine === undefined) continue;
@@ -614,6 +614,9 @@ function mergeRanges(rs: { from: number; to: number }[]): { from: number; to: nu
 }
 
 /** Does `callee` end this scope: its form's revert, or (a form the knowledge base does not name) any revert_creds() kind? */
+/** What follows a label's name on its line: `out:`, not `std::`. */
+const LABEL_TAIL = /^\s*:(?!:)/;
+
 /**
  * The revert the patch moved: the model's revert is a line the hunks remove,
  * and an added line after the override reverts the same saved credentials

@@ -117,6 +117,7 @@ export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeG
       }
       if (post && r.path) {
         const pf = extract(r.path, '', { fragment: { sections: hunks.map((h, i) => section(post, h.newStart, h.newLines, headings[i]!)) } });
+        if (preFragment) keepEmptied(pf, preFragment, hunks, headings);
         const filled = known ? fillFragments(pf, known, align, hunks, 'post', counterparts, preFragment?.functions) : pf;
         // where the base lined up with the whole file, this image is that file after the patch, line for
         // line: a later patch of the series names it by the blob id this patch's index line gives
@@ -287,6 +288,26 @@ function removalPoints(r: FileApplyResult, diff: FileDiff | undefined): number[]
     }
   }
   return out;
+}
+
+/**
+ * A function whose hunks left no code in the post-image (the override and the
+ * revert they removed were all they showed of it, between blank lines): it is
+ * still there, named by the hunks' heading, and the model fills it in. Left
+ * out, its image was the model's unchanged and the removal went unjudged.
+ */
+function keepEmptied(post: FileFacts, pre: FileFacts, hunks: readonly Hunk[], headings: readonly (string | undefined)[]): void {
+  for (const f of pre.functions) {
+    if (!f.partial || post.functions.some((g) => g.name === f.name)) continue;
+    const own = hunks.filter((h, i) => sectionFunctionName(headings[i]) === f.name && h.newLines > 0);
+    if (!own.length) continue;
+    const line = Math.min(...own.map((h) => h.newStart));
+    const endLine = Math.max(...own.map((h) => h.newStart + h.newLines - 1));
+    // what the pre-image's lines said of it (its ways out, labels, returns) is not this image's
+    const { exits: _e, labels: _l, rets: _r, hidden: _h, ...head } = f;
+    post.functions.push({ ...head, line, endLine, calls: [], credScopes: [], assigns: [], locals: [], partial: true });
+  }
+  post.functions.sort((a, b) => a.line - b.line);
 }
 
 /**
