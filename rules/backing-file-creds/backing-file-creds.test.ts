@@ -656,6 +656,15 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'nfs/localio: read as the worker', context: 1, edit: { 'fs/nfs/localio.c': (t) => t.replace('\tsave_cred = override_creds(filp->f_cred);\n', '').replace('\trevert_creds(save_cred);\n', '') } }],
     expect: ['introduced fs/nfs/localio.c:27 switchRemoved (low)'],
   },
+  {
+    name: "patch-only, -U1: the success path's end_secure moved up above the resize, the error path's revert beyond the hunks",
+    mode: 'patch-only',
+    tree: { 'fs/cachefiles/interface.c': CACHEFILES_LOOKUP },
+    patches: [{ subject: 'cachefiles: end the secure section after the lookup', context: 1, edit: { 'fs/cachefiles/interface.c': (t) => t.replace(
+      '\tsuccess = cachefiles_look_up_object(object);\n', '\tsuccess = cachefiles_look_up_object(object);\n\tcachefiles_end_secure(cache, saved_cred);\n',
+    ).replace('\tcachefiles_adjust_size(object);\n\n\tcachefiles_end_secure(cache, saved_cred);\n', '\tcachefiles_adjust_size(object);\n\n') } }],
+    expect: ['introduced fs/cachefiles/interface.c:38 switchNarrowed (medium)'],
+  },
 ];
 
 const valid: ValidCase[] = [

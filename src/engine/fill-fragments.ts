@@ -445,13 +445,14 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
   }
   // the model's calls: their scopes, renumbered; a shown call at the function's level inside a model scope is under it
   for (const c of calls) {
+    // not after a revert of it at the function's level with no label between (the success path's
+    // revert when an error path's closes the region: cachefiles_lookup_cookie(); for the model's
+    // calls, a revert the patch added above them)
+    const ended = (k: number): boolean => calls.some((r) => r.block === 'f' && r.line > scopes[k]!.startLine && r.line < c.line && revertsScope(scopes[k]!, r.callee) && ![...labels.values()].some((l) => l > r.line && l <= c.line));
     if (c.creds.some((x) => x < 0)) {
-      c.creds = c.creds.flatMap((x) => (x >= 0 ? [x] : index.has(-1 - x) ? [index.get(-1 - x)!] : [])).filter((k) => !(c.line > (movedEnd.get(k) ?? Infinity)));
+      c.creds = c.creds.flatMap((x) => (x >= 0 ? [x] : index.has(-1 - x) ? [index.get(-1 - x)!] : [])).filter((k) => !(c.line > (movedEnd.get(k) ?? Infinity)) && !(scopes[k] && ended(k)));
       continue;
     }
-    // not after a revert of it at the function's level with no label between (the success path's
-    // revert when an error path's closes the region: cachefiles_lookup_cookie())
-    const ended = (k: number): boolean => calls.some((r) => r.block === 'f' && r.line > scopes[k]!.startLine && r.line < c.line && revertsScope(scopes[k]!, r.callee) && ![...labels.values()].some((l) => l > r.line && l <= c.line));
     const over = [...placed].filter((k) => !c.creds.includes(k) && scopes[k]!.block === 'f' && scopes[k]!.startLine < c.line && c.line < (scopes[k]!.revertLine ?? scopes[k]!.endLine + 1) && !ended(k));
     // a shown call on an unchanged line inside a nested block: the model's same call says which of
     // its switches it is under (ovl_fileattr_set()'s override inside `if (!err) { ... }`)
