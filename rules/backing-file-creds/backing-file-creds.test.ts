@@ -665,6 +665,12 @@ const invalid: InvalidCase[] = [
     ).replace('\tcachefiles_adjust_size(object);\n\n\tcachefiles_end_secure(cache, saved_cred);\n', '\tcachefiles_adjust_size(object);\n\n') } }],
     expect: ['introduced fs/cachefiles/interface.c:38 switchNarrowed (medium)'],
   },
+  {
+    name: "fuse, patch only, -U1: a hunk that ends inside the ctx initialiser (its closing brace not shown) still shows .cred",
+    mode: 'patch-only',
+    patches: [{ subject: 'fuse: passthrough reads with the file creds', context: 1, edit: { 'fs/fuse/passthrough.c': (t) => t.replace('\t\t.cred = ff->cred,', '\t\t.cred = file->f_cred,') } }],
+    expect: ['introduced fs/fuse/passthrough.c:11 ctxCred (medium)'],
+  },
 ];
 
 const valid: ValidCase[] = [

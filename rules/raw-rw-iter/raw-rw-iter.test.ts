@@ -243,6 +243,12 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'loop: use aio for every request', edit: { 'drivers/block/loop.c': (t) => t.replace('\tif (cmd->use_aio && !(rq->cmd_flags & REQ_FUA))\n', '\tif (cmd->use_aio)\n') } }],
     expect: ['introduced drivers/block/loop.c:24 widened (low)'],
   },
+  {
+    name: "coda-like: vfs_splice_read() on the container file replaced by splice_file_to_pipe(), which leaves rw_verify_area() to its caller (the container read once through READ_ONCE())",
+    tree: { 'fs/coda/file.c': '// synthetic\n#include "coda_linux.h"\n\nstatic ssize_t coda_file_splice_read(struct file *coda_file, loff_t *ppos, struct pipe_inode_info *pipe, size_t len, unsigned int flags)\n{\n\tstruct coda_file_info *cfi = coda_ftoc(coda_file);\n\tstruct file *in = cfi->cfi_container;\n\n\treturn vfs_splice_read(in, ppos, pipe, len, flags);\n}\n\nconst struct file_operations coda_file_operations = {\n\t.splice_read\t= coda_file_splice_read,\n};\n' },
+    patches: [{ subject: 'coda: splice the container straight into the pipe', edit: { 'fs/coda/file.c': (t) => t.replace('\tstruct file *in = cfi->cfi_container;', '\tstruct file *in = READ_ONCE(cfi->cfi_container);').replace('return vfs_splice_read(in, ppos, pipe, len, flags);', 'return splice_file_to_pipe(in, pipe, ppos, len, flags);') } }],
+    expect: ['introduced fs/coda/file.c:9 reroutedKeep (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [

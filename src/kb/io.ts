@@ -75,6 +75,7 @@ export const RAW_IO: Record<string, RawIo> = table({
   // ("Callers already called rw_verify_area() on the entire range"): the input file is checked here
   do_splice_direct: { file: { from: 'arg', index: 0 }, dir: 'read', helper: true, useInstead: 'rw_verify_area() on both ranges first, as do_sendfile() does', source: 'fs/splice.c (v6.8+): do_splice_direct(): "Callers already called rw_verify_area() on the entire range" (fs/read_write.c do_sendfile() and fs/overlayfs/copy_up.c ovl_copy_up_file() run it first)' },
   splice_direct_to_actor: { file: { from: 'arg', index: 0 }, dir: 'read', helper: true, useInstead: 'rw_verify_area(READ, ...) on the range first (splice_direct_to_actor() leaves it to its callers)', source: 'fs/splice.c (v6.8+): splice_direct_to_actor() reads through do_splice_read() with no rw_verify_area() (fs/nfsd/vfs.c nfsd_splice_read() runs it first)' },
+  splice_file_to_pipe: { file: { from: 'arg', index: 0 }, dir: 'read', helper: true, useInstead: 'vfs_splice_read()', source: 'fs/splice.c: splice_file_to_pipe() reads through do_splice_read() with no rw_verify_area() (fs/splice.c do_splice() and fs/read_write.c do_sendfile() run it first); declared in fs/internal.h' },
   splice_file_range: { file: { from: 'arg', index: 0 }, dir: 'read', helper: true, useInstead: 'vfs_copy_file_range()', source: 'fs/splice.c (v6.8+): splice_file_range(): "Callers already called rw_verify_area() on the entire range" (a ->copy_file_range() method, which vfs_copy_file_range() checked)' },
   // A hand call of ->read_folio(): its file argument is the owner's private cookie.
   'a_ops->read_folio': { file: { from: 'mapping', cookieArg: 0 }, dir: 'read', useInstead: 'vfs_iocb_iter_read() into a buffer the stacked filesystem owns', source: 'include/linux/fs.h: struct address_space_operations; lore: "->read_folio()\'s file is a filesystem-private cookie"' },
@@ -128,6 +129,7 @@ export const FILE_PASSTHROUGH: Record<string, Fact> = table({
   fd_file: { source: 'include/linux/file.h: fd_file(f) is the struct file of a struct fd' },
   get_file_rcu: { source: 'fs/file.c: get_file_rcu()' },
   file_clone_open: { source: 'include/linux/fs.h: file_clone_open() opens the same path again' },
+  READ_ONCE: { source: 'include/asm-generic/rwonce.h: READ_ONCE(x) is x, read once' },
 });
 
 /**

@@ -127,3 +127,51 @@ export function statementTailLead(lines: readonly string[]): string | undefined 
   }
   return undefined;
 }
+
+/**
+ * A hunk that ends inside an initialiser (`struct backing_file_ctx ctx = {`,
+ * `.cred = file->f_cred,` and no more): the brackets that close it, and the
+ * `;`, to put after the hunk so the declaration parses and `.cred` is seen.
+ * Undefined when the hunk ends outside one (an open block closes itself).
+ */
+export function initializerTrail(lines: readonly string[]): string | undefined {
+  const open: { ch: string; init: boolean }[] = [];
+  let prev = '';
+  let comment = false;
+  for (const l of lines) {
+    // one pass per line, skipping strings, character constants and comments
+    let quote = '';
+    for (let i = 0; i < l.length; i++) {
+      const c = l[i]!;
+      if (comment) {
+        if (c === '*' && l[i + 1] === '/') {
+          comment = false;
+          i++;
+        }
+        continue;
+      }
+      if (quote) {
+        if (c === '\\') i++;
+        else if (c === quote) quote = '';
+        continue;
+      }
+      if (c === '/' && l[i + 1] === '/') break;
+      if (c === '/' && l[i + 1] === '*') {
+        comment = true;
+        i++;
+        continue;
+      }
+      if (c === '"' || c === "'") {
+        quote = c;
+        continue;
+      }
+      if (c === '{' || c === '(' || c === '[') open.push({ ch: c, init: c === '{' && prev === '=' });
+      else if (c === '}' || c === ')' || c === ']') open.pop();
+      if (c !== ' ' && c !== '\t') prev = c;
+    }
+  }
+  const k = open.findIndex((o) => o.init);
+  if (k < 0) return undefined;
+  const close: Record<string, string> = { '{': '}', '(': ')', '[': ']' };
+  return open.slice(k).reverse().map((o) => close[o.ch]).join('') + ';';
+}

@@ -22,7 +22,7 @@ import type { FileFacts, FunctionFacts, WorkFn } from '../types.js';
 import { functionName, lineIndex, splitArgs } from '../ctext.js';
 import { capture, emptyBucket, filterBucket, type Bucket, type N } from './nodes.js';
 import { fillBody, functionFacts, opsTable, paramsOf } from './body.js';
-import { definitionHeads, mergePartials, sectionFunctionName, signatureLead, statementTailLead, TAIL_CALLEE, type FragmentSection } from './fragments.js';
+import { definitionHeads, initializerTrail, mergePartials, sectionFunctionName, signatureLead, statementTailLead, TAIL_CALLEE, type FragmentSection } from './fragments.js';
 
 export { restartNodeCollection } from './nodes.js';
 export { sectionFunctionName, type FragmentSection } from './fragments.js';
@@ -82,7 +82,8 @@ export function extractFileFacts(path: string, text: string, opts?: ExtractOptio
     for (const [i, sec] of opts.fragment.sections.entries()) {
       // a hunk that starts inside a multi-line signature: its first line is git's heading, one line up
       const lead = signatureLead(sec) ?? statementTailLead(sec.lines);
-      const unit = (lead ? [lead, ...sec.lines] : sec.lines).join('\n');
+      const trail = initializerTrail(sec.lines);
+      const unit = [...(lead ? [lead] : []), ...sec.lines, ...(trail ? [trail] : [])].join('\n');
       const offset = sec.startLine - 1 - (lead ? 1 : 0);
       scanDirectives(unit, facts, offset);
       const t = parseable(unit, offset);
