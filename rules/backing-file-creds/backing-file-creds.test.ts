@@ -1020,6 +1020,16 @@ const valid: ValidCase[] = [
     ) } }],
     expect: ['preexisting fs/overlayfs/dir.c:7 callerCreds (high)'],
   },
+  {
+    name: 'patch-only series: patch 1 sends an error path past the revert, patch 2 reverts right before the goto (fixed later, not pre-existing)',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_EXIT_FSYNC(loadKtree()['fs/overlayfs/file.c']!).replace('\tret = ovl_sync_meta(realfile);\n', '\tovl_sync_a(realfile);\n\tovl_sync_b(realfile);\n\tovl_sync_c(realfile);\n\tovl_sync_d(realfile);\n\tret = ovl_sync_meta(realfile);\n') },
+    patches: [
+      { subject: 'ovl: put the real file on a failed meta sync', edit: { 'fs/overlayfs/file.c': (t) => t.replace('\tret = ovl_sync_meta(realfile);\n\tif (ret)\n\t\tgoto out;', '\tret = ovl_sync_meta(realfile);\n\tif (ret)\n\t\tgoto out_put;') } },
+      { subject: 'ovl: revert the creds on a failed meta sync', edit: { 'fs/overlayfs/file.c': (t) => t.replace('\tret = ovl_sync_meta(realfile);\n\tif (ret)\n\t\tgoto out_put;', '\tret = ovl_sync_meta(realfile);\n\tif (ret) {\n\t\trevert_creds(old_cred);\n\t\tgoto out_put;\n\t}') } },
+    ],
+    expect: ['fixed-later fs/overlayfs/file.c:37 unbalanced (medium)'],
+  },
 ];
 
 describe('BACKING_FILE_CREDS', () => {

@@ -422,9 +422,14 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
       known = false;
       continue;
     }
+    // (not one the patch mends with a revert it writes right before the way out, no label between:
+    // `revert_creds(saved_cred); goto out_finish;` in an error branch an earlier patch left leaking)
+    const addedLines = side === 'post' ? new Set(hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'add' && l.newLine !== undefined).map((l) => l.newLine!))) : undefined;
+    const mended = (line: number): boolean =>
+      !!addedLines && calls.some((r) => addedLines.has(r.line) && r.line < line && r.line >= line - 2 && revertsScope(s, r.callee) && ![...labels.values()].some((x) => x > r.line && x <= line));
     const leaks = s.leaks.flatMap((l) => {
       const line = place(l.line);
-      return line === undefined ? [] : [{ ...l, line }];
+      return line === undefined || mended(line) ? [] : [{ ...l, line }];
     });
     // the override on a line a hunk shows: the fragment has it, perhaps without the revert the hunks do not show
     const i = scopes.findIndex((o, k) => k < own && o.startLine === start && (o.api === s.api || placedStart === undefined));
