@@ -1030,6 +1030,12 @@ const valid: ValidCase[] = [
     ],
     expect: ['fixed-later fs/overlayfs/file.c:37 unbalanced (medium)'],
   },
+  {
+    name: "patch-only, -U1: labels moved below the return whose tail jumps back above the revert (overlayfs' ovl_rename() lock narrowing) leak nothing",
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/file.c': OVL_EXIT_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
+    patches: [{ subject: 'ovl: report failed syncs', context: 1, edit: { 'fs/overlayfs/file.c': (t) => t.replace('out:\n\trevert_creds(old_cred);\nout_put:\n\tovl_put_realfile(realfile);\n\treturn ret;', 'out_revert:\n\trevert_creds(old_cred);\nout_put:\n\tovl_put_realfile(realfile);\n\treturn ret;\n\nout:\n\tpr_debug("sync failed\\n");\n\tgoto out_revert;') } }],
+  },
 ];
 
 describe('BACKING_FILE_CREDS', () => {

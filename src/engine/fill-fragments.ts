@@ -499,6 +499,9 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
       const next = exits.filter((x) => x.line >= to).sort((x, y) => x.line - y.line)[0];
       const back = next?.label === undefined ? undefined : labels.get(next.label);
       if (back !== undefined && back > s.startLine && back <= s.revertLine) continue;
+      // (the same, read off the lines the hunks show after a label they place: the patch's own
+      // error tail `out_unlock: ...; goto out_revert_creds;` back above the revert)
+      if (moved !== undefined && shownTailReverts(hunks, moved, s)) continue;
       more.push({ line: e.line, kind: 'goto', text: `goto ${e.label};` });
     }
     if (more.length) scopes[k] = { ...s, leaks: [...s.leaks, ...more].sort((x, y) => x.line - y.line) };
@@ -620,6 +623,31 @@ function mergeRanges(rs: { from: number; to: number }[]): { from: number; to: nu
 }
 
 /** Does `callee` end this scope: its form's revert, or (a form the knowledge base does not name) any revert_creds() kind? */
+/**
+ * Do the post-image lines the hunks show from a label on revert the switch,
+ * or jump back to a label at or above its revert, before they leave?
+ */
+function shownTailReverts(hunks: readonly Hunk[], from: number, s: CredScope): boolean {
+  const shown = hunks.flatMap((h) => h.lines).filter((l) => l.kind !== 'del' && l.newLine !== undefined && l.newLine > from).sort((a, b) => a.newLine! - b.newLine!);
+  const labelAt = (name: string): number | undefined => hunks.flatMap((h) => h.lines).find((l) => l.kind !== 'del' && l.newLine !== undefined && l.text.startsWith(name) && LABEL_TAIL.test(l.text.slice(name.length)))?.newLine;
+  let prev = from;
+  for (const l of shown) {
+    if (l.newLine! !== prev + 1) return false; // a line the hunks do not show: unknown
+    prev = l.newLine!;
+    if (callees(l.text).some((c) => revertsScope(s, c))) return true;
+    const g = GOTO.exec(l.text);
+    if (g) {
+      const at = labelAt(g[1]!);
+      return at !== undefined && at > s.startLine && at <= s.revertLine!;
+    }
+    if (RETURN.test(l.text) || l.text.trim() === '}') return false;
+  }
+  return false;
+}
+
+const GOTO = /^\s*goto\s+(\w+)\s*;/;
+const RETURN = /^\s*return\b/;
+
 /** What follows a label's name on its line: `out:`, not `std::`. */
 const LABEL_TAIL = /^\s*:(?!:)/;
 
