@@ -1036,6 +1036,12 @@ const valid: ValidCase[] = [
     tree: { 'fs/overlayfs/file.c': OVL_EXIT_FSYNC(loadKtree()['fs/overlayfs/file.c']!) },
     patches: [{ subject: 'ovl: report failed syncs', context: 1, edit: { 'fs/overlayfs/file.c': (t) => t.replace('out:\n\trevert_creds(old_cred);\nout_put:\n\tovl_put_realfile(realfile);\n\treturn ret;', 'out_revert:\n\trevert_creds(old_cred);\nout_put:\n\tovl_put_realfile(realfile);\n\treturn ret;\n\nout:\n\tpr_debug("sync failed\\n");\n\tgoto out_revert;') } }],
   },
+  {
+    name: "patch-only: an early return whose own revert precedes it, in a hunk that shows no other revert, leaves the access under the switch",
+    mode: 'patch-only',
+    tree: { 'fs/nfs/localio.c': NFS_LOCALIO.replace('\tvfs_iocb_iter_read(filp, &iocb->kiocb, &iter);\n\trevert_creds(save_cred);\n', '\tvfs_iocb_iter_read(filp, &iocb->kiocb, &iter);\n\tnfs_local_a(iocb);\n\tnfs_local_b(iocb);\n\tnfs_local_c(iocb);\n\tnfs_local_d(iocb);\n\trevert_creds(save_cred);\n') },
+    patches: [{ subject: 'nfs/localio: skip empty reads', edit: { 'fs/nfs/localio.c': (t) => t.replace('\tsave_cred = override_creds(filp->f_cred);\n', '\tsave_cred = override_creds(filp->f_cred);\n\tif (!iov_iter_count(&iter)) {\n\t\trevert_creds(save_cred);\n\t\treturn;\n\t}\n') } }],
+  },
 ];
 
 describe('BACKING_FILE_CREDS', () => {

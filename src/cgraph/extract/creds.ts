@@ -80,7 +80,19 @@ export function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket
     // (not for a form that keeps them in an object: that holds one switch at a time, and a second
     // call is another path's, as smb2_open()'s durable-reconnect branch and its main path are)
     const reOverride = form.keptInObject ? undefined : raw.find((x) => x.n.s > r.n.e && x !== r && formKey(x.site.callee, x.site.args) === key && sameSaved(ctx.text, body, x, form.kind, saved));
-    const reverts = raw.filter((x) => x.n.s > r.n.e && (!reOverride || x.n.s < reOverride.n.s) && isRevert(x.site.callee) && (saved === undefined || revertsSaved(x.site.args, revertArg, saved)));
+    const reverts0 = raw.filter((x) => x.n.s > r.n.e && (!reOverride || x.n.s < reOverride.n.s) && isRevert(x.site.callee) && (saved === undefined || revertsSaved(x.site.args, revertArg, saved)));
+    // a hunk of a function that shows only an error branch's revert (`if (err) { revert_creds(old);
+    // return err; }`): the switch goes on past it, to a revert the hunk does not show
+    const errorExit = (x: RawCall): boolean => {
+      if (x.site.block === r.site.block || !x.site.block.startsWith(`${r.site.block}.`)) return false;
+      // the statement after the revert's: `; return err;`, `; goto out;`
+      let t = ctx.text.slice(x.n.e, x.n.e + 80);
+      let i = 0;
+      while (i < t.length && (t[i] === ')' || t[i] === ';' || t[i] === ' ' || t[i] === '\t' || t[i] === '\n')) i++;
+      t = t.slice(i);
+      return (t.startsWith('return') && !/\w/.test(t[6] ?? '')) || (t.startsWith('goto') && (t[4] === ' ' || t[4] === '\t'));
+    };
+    const reverts = fn.partial && reverts0.length && reverts0.every(errorExit) ? [] : reverts0;
     const last = reverts[reverts.length - 1];
     const scope: CredScope = {
       api: key,
@@ -103,7 +115,7 @@ export function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket
     // leaks only make sense for a plain local; `*saved = ...`/`cc->old = ...` is undone by another function
     // only for the forms we know the contract of: a look-alike (access_override_creds()) may revert elsewhere
     if (saved && local && !credFormFor(key)?.generic) {
-      scope.leaks = leaks(body, r, reverts, last, b, ctx, blockPath);
+      scope.leaks = leaks(body, r, reverts0, last, b, ctx, blockPath);
       const exits = last ? exitLabels(r, last, reverts, b) : [];
       if (exits.length) scope.exitLabels = exits;
     }
@@ -286,6 +298,10 @@ export function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawC
   // `ret = ovl_override_creds(sb, &old); if (ret) return ret;`: nothing was overridden on that path
   const guard = outParamErrorGuard(ctx.text, body, override, [...b.blocks].sort((x, y) => x.s - y.s));
   const unguarded = (off: number): boolean => !guard || off < guard.s || off >= guard.e;
+  const revertedBefore = (off: number): boolean => {
+    const bp = blockPath(off);
+    return reverts.some((r) => r.n.s < off && r.n.s > start && blockEncloses(r.site.block, bp));
+  };
   if (!last) {
     // `return old_cred;` hands the saved creds to the caller, who reverts (fs/open.c access_override_creds())
     const saved = savedName(ctx.text, body, override);
@@ -293,15 +309,12 @@ export function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawC
     // with no revert at all, every return after the override leaves with it in
     // force: in a hunk fragment, whose end may lie beyond the hunk, those are
     // the leaks that can be seen (a whole function's reader takes the end)
-    for (const ret of b.rets) if (ret.s > start && unguarded(ret.s)) out.push({ line: ctx.L(ret.s), kind: 'return', text: norm(ctx.T(ret)).slice(0, 80) });
+    // (a return an error branch's own revert precedes left nothing: the fragment's only reverts are such)
+    for (const ret of b.rets) if (ret.s > start && unguarded(ret.s) && !revertedBefore(ret.s)) out.push({ line: ctx.L(ret.s), kind: 'return', text: norm(ctx.T(ret)).slice(0, 80) });
     out.push({ line: ctx.L(body.e - 1), kind: 'end', text: 'no revert before the end of the function' });
     return out.sort((x, y) => x.line - y.line);
   }
   const end = last.n.s;
-  const revertedBefore = (off: number): boolean => {
-    const bp = blockPath(off);
-    return reverts.some((r) => r.n.s < off && r.n.s > start && blockEncloses(r.site.block, bp));
-  };
   for (const ret of b.rets) {
     if (ret.s <= start || ret.s >= end) continue;
     if (!revertedBefore(ret.s) && unguarded(ret.s)) out.push({ line: ctx.L(ret.s), kind: 'return', text: norm(ctx.T(ret)).slice(0, 80) });
