@@ -476,8 +476,7 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
   // above it is seen to fix it.
   const ownLabels = new Set((f.labels ?? []).map(([n]) => n));
   // a label the patch writes (perhaps moving the model's): the model's gotos to it go where it now is
-  const addedLabel = (name: string): number | undefined =>
-    hunks.flatMap((h) => h.lines).find((l) => l.kind === 'add' && l.newLine !== undefined && l.text.startsWith(name) && LABEL_TAIL.test(l.text.slice(name.length)))?.newLine;
+  const addedLabel = (name: string): number | undefined => hunkLabelLine(hunks, name, true);
   for (const [k, s] of scopes.entries()) {
     const form = CRED_FORMS[s.api];
     if (!form || s.kind === 'scoped' || s.nested || s.revertLine === undefined) continue;
@@ -629,7 +628,6 @@ function mergeRanges(rs: { from: number; to: number }[]): { from: number; to: nu
  */
 function shownTailReverts(hunks: readonly Hunk[], from: number, s: CredScope): boolean {
   const shown = hunks.flatMap((h) => h.lines).filter((l) => l.kind !== 'del' && l.newLine !== undefined && l.newLine > from).sort((a, b) => a.newLine! - b.newLine!);
-  const labelAt = (name: string): number | undefined => hunks.flatMap((h) => h.lines).find((l) => l.kind !== 'del' && l.newLine !== undefined && l.text.startsWith(name) && LABEL_TAIL.test(l.text.slice(name.length)))?.newLine;
   let prev = from;
   for (const l of shown) {
     if (l.newLine! !== prev + 1) return false; // a line the hunks do not show: unknown
@@ -637,7 +635,7 @@ function shownTailReverts(hunks: readonly Hunk[], from: number, s: CredScope): b
     if (callees(l.text).some((c) => revertsScope(s, c))) return true;
     const g = GOTO.exec(l.text);
     if (g) {
-      const at = labelAt(g[1]!);
+      const at = hunkLabelLine(hunks, g[1]!, false);
       return at !== undefined && at > s.startLine && at <= s.revertLine!;
     }
     if (RETURN.test(l.text) || l.text.trim() === '}') return false;
@@ -647,6 +645,13 @@ function shownTailReverts(hunks: readonly Hunk[], from: number, s: CredScope): b
 
 const GOTO = /^\s*goto\s+(\w+)\s*;/;
 const RETURN = /^\s*return\b/;
+
+/** The post-image line where the hunks show label `name` (only the lines they add, if `added`). */
+function hunkLabelLine(hunks: readonly Hunk[], name: string, added: boolean): number | undefined {
+  for (const h of hunks)
+    for (const l of h.lines) if ((added ? l.kind === 'add' : l.kind !== 'del') && l.newLine !== undefined && l.text.startsWith(name) && LABEL_TAIL.test(l.text.slice(name.length))) return l.newLine;
+  return undefined;
+}
 
 /** What follows a label's name on its line: `out:`, not `std::`. */
 const LABEL_TAIL = /^\s*:(?!:)/;
