@@ -33,6 +33,9 @@ export type FileClass =
 
 const IDENT = /^[A-Za-z_]\w*$/;
 
+/** The file fields the setters point at (`ki_filp`, `vm_file`). */
+const SETTER_FIELDS: ReadonlySet<string> = new Set(Object.values(FILE_SETTERS).map((x) => x.field));
+
 
 // ---------------------------------------------------------------------------
 // origin tracing
@@ -117,8 +120,8 @@ function trace(
   }
 
   // 2. a kiocb's or a vma's file: init_sync_kiocb(&k, file), kiocb_clone(&k, orig, file), vma_set_file(vma, file)
-  const kio = /^(.*)(?:\.|->)(ki_filp|vm_file)$/.exec(expr);
-  if (kio && what === 'file') {
+  const kio = /^(.*)(?:\.|->)(\w+)$/.exec(expr);
+  if (kio && what === 'file' && SETTER_FIELDS.has(kio[2]!)) {
     const k = normExpr(kio[1]!);
     const field = kio[2]!;
     for (const c of fn.calls) {

@@ -405,6 +405,8 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
   const placed = new Set<number>();
   // scopes that now end at a revert the patch moved up: the model's calls past it are no longer under them
   const movedEnd = new Map<number, number>();
+  // the post-image lines the patch writes
+  const addedPost = addedPostLines(hunks);
   for (const [j, s] of m.credScopes.entries()) {
     // an override the patch respells on its own line (ovl_override_creds() -> ovl_override_creds_light()): the added line that switches
     const placedStart = place(s.startLine);
@@ -412,7 +414,7 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     const start = placedStart ?? (side === 'post' && form && form.kind !== 'scoped' ? respelt(s.startLine + delta, hunks, (c) => c !== s.api && CRED_FORMS[c]?.kind === form.kind && sameCred(CRED_FORMS[c]!, form)) : undefined);
     // a revert the patch respells on its own line (revert_creds() -> ovl_revert_creds()): the added line that reverts
     const placedEnd = place(s.revertLine ?? s.endLine) ?? (side === 'post' && s.revertLine !== undefined ? respelt(s.revertLine + delta, hunks, (c) => revertsScope(s, c)) : undefined);
-    const moved = placedEnd === undefined && side === 'post' ? movedRevert(s, start, delta, hunks, calls) : undefined;
+    const moved = placedEnd === undefined && side === 'post' ? movedRevert(s, start, delta, hunks, calls, addedPost) : undefined;
     const end = placedEnd ?? moved;
     if (start === undefined || end === undefined) {
       // a switch whose override and revert the hunks show removed, with no switch of the
@@ -424,7 +426,7 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     }
     // (not one the patch mends with a revert it writes right before the way out, no label between:
     // `revert_creds(saved_cred); goto out_finish;` in an error branch an earlier patch left leaking)
-    const addedLines = side === 'post' ? new Set(hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'add' && l.newLine !== undefined).map((l) => l.newLine!))) : undefined;
+    const addedLines = side === 'post' ? addedPost : undefined;
     const mended = (line: number): boolean =>
       !!addedLines && calls.some((r) => addedLines.has(r.line) && r.line < line && r.line >= line - 2 && revertsScope(s, r.callee) && ![...labels.values()].some((x) => x > r.line && x <= line));
     const leaks = s.leaks.flatMap((l) => {
@@ -533,7 +535,7 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     // patch removed leaves behind (the override moved up): the ways out between the two on the
     // lines the hunks do not show (nvmet's -ENOSPC return under an override added above it), and,
     // for a moved override, the shown ones the fragment could not judge (ovl_xattr_set()'s `goto out`)
-    const addedLines = new Set(hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'add' && l.newLine !== undefined).map((l) => l.newLine!)));
+    const addedLines = addedPost;
     for (let k = 0; k < own; k++) {
       const s = scopes[k]!;
       const form = CRED_FORMS[s.api];
@@ -653,6 +655,11 @@ function hunkLabelLine(hunks: readonly Hunk[], name: string, added: boolean): nu
   return undefined;
 }
 
+/** The post-image lines the hunks add. */
+function addedPostLines(hunks: readonly Hunk[]): Set<number> {
+  return new Set(hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'add' && l.newLine !== undefined).map((l) => l.newLine!)));
+}
+
 /** What follows a label's name on its line: `out:`, not `std::`. */
 const LABEL_TAIL = /^\s*:(?!:)/;
 
@@ -662,9 +669,8 @@ const LABEL_TAIL = /^\s*:(?!:)/;
  * (ovl_open_realfile()'s revert_creds() moved up above inode_permission()).
  * The switch now ends there.
  */
-function movedRevert(s: CredScope, start: number | undefined, delta: number, hunks: readonly Hunk[], calls: readonly CallSite[]): number | undefined {
+function movedRevert(s: CredScope, start: number | undefined, delta: number, hunks: readonly Hunk[], calls: readonly CallSite[], added: ReadonlySet<number>): number | undefined {
   if (start === undefined || s.revertLine === undefined || !s.saved || !removedShown(s.revertLine + delta, hunks)) return undefined;
-  const added = new Set(hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'add' && l.newLine !== undefined).map((l) => l.newLine!)));
   const r = calls.filter((c) => c.line > start && added.has(c.line) && revertsScope(s, c.callee) && c.args.some((a) => a.replace(/^[&*]\s*/, '').trim() === s.saved)).sort((x, y) => x.line - y.line);
   return r.length === 1 ? r[0]!.line : undefined;
 }
