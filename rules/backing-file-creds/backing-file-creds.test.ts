@@ -671,6 +671,19 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'fuse: passthrough reads with the file creds', context: 1, edit: { 'fs/fuse/passthrough.c': (t) => t.replace('\t\t.cred = ff->cred,', '\t\t.cred = file->f_cred,') } }],
     expect: ['introduced fs/fuse/passthrough.c:11 ctxCred (medium)'],
   },
+  {
+    name: "patch-only, -U1: an override switched in place to the caller's creds, its revert beyond the hunk (the model has it)",
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/readdir.c': OVL_READDIR },
+    patches: [{ subject: 'ovl: iterate real directories as the caller', context: 1, edit: { 'fs/overlayfs/readdir.c': (t) => t.replace('\told_cred = ovl_override_creds(dentry->d_sb);', '\told_cred = override_creds(current_cred());') } }],
+    expect: ['introduced fs/overlayfs/readdir.c:30 scopeCreds (medium)'],
+  },
+  {
+    name: 'overlayfs: the second of two switches into old_cred respelt to the caller\'s creds (ovl_copyfile())',
+    tree: { 'fs/overlayfs/file.c': 'static loff_t ovl_copyfile(struct file *file_in, struct file *file_out, loff_t len)\n{\n\tstruct inode *inode_in = file_inode(file_in);\n\tstruct inode *inode_out = file_inode(file_out);\n\tstruct file *real_in = ovl_real_file(file_in);\n\tstruct file *real_out = ovl_real_file(file_out);\n\tconst struct cred *old_cred;\n\tloff_t ret;\n\n\tif (unlikely(inode_in->i_sb != inode_out->i_sb)) {\n\t\told_cred = ovl_override_creds(inode_in->i_sb);\n\t\tret = rw_verify_area(READ, real_in, NULL, len);\n\t\trevert_creds(old_cred);\n\t\tif (unlikely(ret))\n\t\t\treturn ret;\n\t}\n\n\told_cred = ovl_override_creds(inode_out->i_sb);\n\tret = vfs_copy_file_range(real_in, 0, real_out, 0, len, 0);\n\trevert_creds(old_cred);\n\treturn ret;\n}\n\nconst struct file_operations ovl_file_operations = {\n\t.copy_file_range = ovl_copyfile,\n};\n' },
+    patches: [{ subject: 'ovl: copy with the caller\'s credentials', edit: { 'fs/overlayfs/file.c': (t) => t.replace('\told_cred = ovl_override_creds(inode_out->i_sb);', '\told_cred = override_creds(current_cred());') } }],
+    expect: ['introduced fs/overlayfs/file.c:18 wrongPrincipal (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [

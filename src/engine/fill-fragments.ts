@@ -411,7 +411,15 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     // an override the patch respells on its own line (ovl_override_creds() -> ovl_override_creds_light()): the added line that switches
     const placedStart = place(s.startLine);
     const form = CRED_FORMS[s.api];
-    const start = placedStart ?? (side === 'post' && form && form.kind !== 'scoped' ? respelt(s.startLine + delta, hunks, (c) => c !== s.api && CRED_FORMS[c]?.kind === form.kind && sameCred(CRED_FORMS[c]!, form)) : undefined);
+    // (or one that switches the same saved creds to others, `old = ovl_override_creds(sb)` -> `old = override_creds(c)`:
+    // the model's revert still ends it, and the rule judges the new credentials)
+    const resaved = (c: string, text: string): boolean =>
+      form?.kind === 'override' && CRED_FORMS[c]?.kind === 'override' && s.saved !== undefined && savesInto(text, c, s.saved);
+    const start =
+      placedStart ??
+      (side === 'post' && form && form.kind !== 'scoped'
+        ? respelt(s.startLine + delta, hunks, (c, text) => (c !== s.api && CRED_FORMS[c]?.kind === form.kind && sameCred(CRED_FORMS[c]!, form)) || resaved(c, text))
+        : undefined);
     // a revert the patch respells on its own line (revert_creds() -> ovl_revert_creds()): the added line that reverts
     const placedEnd = place(s.revertLine ?? s.endLine) ?? (side === 'post' && s.revertLine !== undefined ? respelt(s.revertLine + delta, hunks, (c) => revertsScope(s, c)) : undefined);
     const moved = placedEnd === undefined && side === 'post' ? movedRevert(s, start, delta, hunks, calls, addedPost) : undefined;
@@ -685,17 +693,24 @@ function revertsScope(s: CredScope, callee: string): boolean {
  * swaps that one line for one that still does its job (`test` on its calls):
  * the first added line after the removed run that holds it.
  */
-function respelt(preLine: number, hunks: readonly Hunk[], test: (callee: string) => boolean): number | undefined {
+function respelt(preLine: number, hunks: readonly Hunk[], test: (callee: string, text: string) => boolean): number | undefined {
   for (const h of hunks) {
     const i = h.lines.findIndex((l) => l.kind === 'del' && l.oldLine === preLine);
     if (i < 0) continue;
     for (let k = i + 1; k < h.lines.length && h.lines[k]!.kind !== 'context'; k++) {
       const l = h.lines[k]!;
-      if (l.kind === 'add' && l.newLine !== undefined && callees(l.text).some(test)) return l.newLine;
+      if (l.kind === 'add' && l.newLine !== undefined && callees(l.text).some((c) => test(c, l.text))) return l.newLine;
     }
     return undefined;
   }
   return undefined;
+}
+
+/** Does this line keep what `callee` returns in `saved` (`saved = callee(`, white space aside)? */
+function savesInto(text: string, callee: string, saved: string): boolean {
+  const i = text.indexOf(`${callee}(`);
+  if (i < 0) return false;
+  return text.slice(0, i).replace(/\s+/g, '').endsWith(`${saved}=`);
 }
 
 /** Do two forms read their credentials the same way (an argument, a superblock's, a field)? */

@@ -79,7 +79,13 @@ export function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket
     // the region ends before the same variable is overridden again
     // (not for a form that keeps them in an object: that holds one switch at a time, and a second
     // call is another path's, as smb2_open()'s durable-reconnect branch and its main path are)
-    const reOverride = form.keptInObject ? undefined : raw.find((x) => x.n.s > r.n.e && x !== r && formKey(x.site.callee, x.site.args) === key && sameSaved(ctx.text, body, x, form.kind, saved));
+    // (by another override form too: `old = ovl_override_creds(sb); ... revert_creds(old); old = override_creds(c);`)
+    const overridesAgain = (x: RawCall): boolean => {
+      const k = formKey(x.site.callee, x.site.args);
+      if (k === key) return true;
+      return !!k && saved !== undefined && form.kind === 'override' && credFormFor(k)?.form.kind === 'override';
+    };
+    const reOverride = form.keptInObject ? undefined : raw.find((x) => x.n.s > r.n.e && x !== r && overridesAgain(x) && sameSaved(ctx.text, body, x, form.kind, saved));
     const reverts0 = raw.filter((x) => x.n.s > r.n.e && (!reOverride || x.n.s < reOverride.n.s) && isRevert(x.site.callee) && (saved === undefined || revertsSaved(x.site.args, revertArg, saved)));
     // a hunk of a function that shows only an error branch's revert (`if (err) { revert_creds(old);
     // return err; }`): the switch goes on past it, to a revert the hunk does not show

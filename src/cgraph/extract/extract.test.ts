@@ -92,6 +92,12 @@ describe('credential scopes', () => {
     expect(scopes(fn('static void g(struct cred *c)\n{\n\tconst struct cred *old = override_creds(c);\n\n\twork();\n}\n', 'g'))).toEqual(['override_creds(c) 3-6 end@6']);
     expect(scopes(fn('static const struct cred *g(struct cred *c)\n{\n\tconst struct cred *old = override_creds(c);\n\n\tput_cred(c);\n\treturn old;\n}\n', 'g'))).toEqual(['override_creds(c) 3-7']);
   });
+  it('a second switch into the same variable by another form ends the first at its revert (ovl_copyfile())', () => {
+    const f = fn('static int g(struct file *in, struct file *out, struct super_block *sb)\n{\n\tconst struct cred *old;\n\n\told = ovl_override_creds(sb);\n\tcheck(in);\n\trevert_creds(old);\n\n\told = override_creds(current_cred());\n\tcopy(in, out);\n\trevert_creds(old);\n\treturn 0;\n}\n', 'g');
+    expect(scopes(f)).toEqual(['ovl_override_creds(ovl_creds(sb)) 5-7', 'override_creds(current_cred()) 9-11']);
+    expect(credsAt(f, 'copy')).toEqual(['current_cred()']);
+    expect(credsAt(f, 'override_creds')).toEqual([]);
+  });
   it("overlayfs's put_cred(override_creds()) inside an override is nested, not a leak", () => {
     const f = fn('static int g(struct dentry *d, struct cred *prep)\n{\n\tconst struct cred *old = ovl_override_creds(d->d_sb);\n\n\tput_cred(override_creds(prep));\n\tcreate(d);\n\trevert_creds(old);\n\treturn 0;\n}\n', 'g');
     expect(scopes(f)).toEqual(['ovl_override_creds(ovl_creds(d->d_sb)) 3-7', 'override_creds(prep) 5-7 nested']);
