@@ -684,6 +684,14 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'ovl: copy with the caller\'s credentials', edit: { 'fs/overlayfs/file.c': (t) => t.replace('\told_cred = ovl_override_creds(inode_out->i_sb);', '\told_cred = override_creds(current_cred());') } }],
     expect: ['introduced fs/overlayfs/file.c:18 wrongPrincipal (high)'],
   },
+  {
+    name: "erofs: a local set by a conditional, `file ? file->f_cred : current_cred()`: either arm is the reader's",
+    patches: [{ subject: 'erofs: read with the credentials of the file being read', edit: { 'fs/erofs/fileio.c': (t) => t.replace(
+      '\tstruct erofs_fileio_rq *rq = erofs_fileio_rq_alloc(&folio_map_dev(folio));\n\n\terofs_fileio_rq_submit(rq);\n',
+      '\tconst struct cred *cred = file ? file->f_cred : current_cred();\n\tstruct erofs_fileio_rq *rq = erofs_fileio_rq_alloc(&folio_map_dev(folio));\n\tconst struct cred *old_cred = override_creds(cred);\n\n\terofs_fileio_rq_submit(rq);\n\trevert_creds(old_cred);\n',
+    ) } }],
+    expect: ['introduced fs/erofs/fileio.c:28 scopeCreds (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [

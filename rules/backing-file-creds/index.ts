@@ -18,6 +18,7 @@ import {
   originWitness,
   parseCall,
   splitMember,
+  splitTernary,
   traceCred,
   traceFile,
   traceMappingClass,
@@ -790,6 +791,9 @@ export default defineRule({
     function credJudgement(fn: FunctionFacts, expr: string, at: { line: number; creds: number[] }, stack: kb.Stack, depth = 2): CredJudgement {
       const line = at.line;
       const e = normExpr(expr);
+      // `file ? file->f_cred : current_cred()`: either arm may be the one in force, and the worse decides
+      const arms = splitTernary(e);
+      if (arms) return worseOf([credJudgement(fn, arms.then, at, stack, depth), credJudgement(fn, arms.otherwise, at, stack, depth)], e);
       const opener = ownFileOpener(fn, e, line);
       if (opener) return opener;
       if (goodCred(stack, e)) return { kind: 'good' };
@@ -804,6 +808,16 @@ export default defineRule({
         const last = o.steps[o.steps.length - 1]!;
         const witness: WitnessStep[] = o.steps.slice(1).map((st, i) => ({ kind: 'origin', text: st.via === 'assigned' ? `${o.steps[i]!.expr} = ${st.expr}` : `${st.expr} (${st.via} in ${st.fn}())`, file: st.file, line: st.line }));
         const f0 = ctx.graph.resolve(last.fn, last.file) ?? fn;
+        // a conditional the value came from (`cred = file ? file->f_cred : current_cred()`): its arms, where it was taken
+        const rootArms = o.steps.length > 1 && depth > 0 ? splitTernary(root) : undefined;
+        if (rootArms) {
+          const site0 = callAt(f0, last.line);
+          const j = worseOf([credJudgement(f0, rootArms.then, site0, stack, depth - 1), credJudgement(f0, rootArms.otherwise, site0, stack, depth - 1)], root);
+          if (j.kind === 'bad') return { ...j, value: `${e} = ${j.value}`, witness: [...witness, ...j.witness] };
+          if (j.kind === 'unknown') unknown ??= { ...j, value: `${e} = ${j.value}`, witness: [...witness, ...j.witness] };
+          else if (j.kind === 'good') good = true;
+          continue;
+        }
         const viaOpener = o.steps.length > 1 ? ownFileOpener(f0, root, last.line) : undefined;
         if (viaOpener) return { ...viaOpener, value: `${e} = ${root}`, witness: [...witness, ...viaOpener.witness] };
         if (goodCred(stack, root)) {
@@ -1118,6 +1132,13 @@ function userCredField(graph: CodeGraph, fn: FunctionFacts, expr: string): strin
     if (types.size === 1) struct = [...types][0];
   }
   return struct ? kb.USER_CRED_FIELDS[`${struct}.${mem.field}`]?.whose : undefined;
+}
+
+/** Of the judgements of a conditional's arms, the worse: bad, then unknown, then other, then good; named by the whole expression. */
+function worseOf(js: CredJudgement[], e: string): CredJudgement {
+  const rank = (j: CredJudgement): number => (j.kind === 'bad' ? 0 : j.kind === 'unknown' ? 1 : j.kind === 'other' ? 2 : 3);
+  const w = [...js].sort((a, b) => rank(a) - rank(b))[0]!;
+  return w.kind === 'good' ? w : { ...w, value: `${e}: ${w.value}` };
 }
 
 function goodCred(stack: kb.Stack, cred: string): boolean {

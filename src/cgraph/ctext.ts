@@ -65,6 +65,33 @@ export function walkOutsideQuotes(s: string, from: number, to: number, visit: (i
   }
 }
 
+/**
+ * `c ? a : b` at the top level: the condition and both arms (`a ?: b` gives
+ * `c` as its first arm); undefined when the expression is no conditional.
+ */
+export function splitTernary(s: string): { cond: string; then: string; otherwise: string } | undefined {
+  let q = -1;
+  let colon = -1;
+  let nested = 0;
+  walkOutsideQuotes(s, 0, s.length, (i, ch, depth) => {
+    if (depth !== 0) return;
+    if (ch === '?') {
+      if (q < 0) q = i;
+      else nested++;
+    } else if (ch === ':' && q >= 0) {
+      if (nested) nested--;
+      else {
+        colon = i;
+        return false;
+      }
+    }
+  });
+  if (q < 0 || colon < 0) return undefined;
+  const cond = norm(s.slice(0, q));
+  const then = norm(s.slice(q + 1, colon));
+  return { cond, then: then || cond, otherwise: norm(s.slice(colon + 1)) };
+}
+
 /** Split a comma-separated list at the top level (not inside (), [], {}). */
 export function splitArgs(s: string): string[] {
   const out: string[] = [];

@@ -17,7 +17,7 @@ import type { OriginStep } from '../cgraph/dataflow.js';
 export type { CallSite, CodeGraph, CredScope, FileFacts, FileSummary, FunctionFacts, Assignment } from '../cgraph/types.js';
 export type { Confidence, Level, Related, WitnessStep } from './finding.js';
 export * as kb from '../kb/index.js';
-export { normExpr, parseCall, sameExpr, splitMember } from '../cgraph/ctext.js';
+export { normExpr, parseCall, sameExpr, splitMember, splitTernary } from '../cgraph/ctext.js';
 export {
   traceFile,
   traceMapping,
