@@ -692,6 +692,14 @@ const invalid: InvalidCase[] = [
     ) } }],
     expect: ['introduced fs/erofs/fileio.c:28 scopeCreds (high)'],
   },
+  {
+    name: 'nfs localio: two calls added in one block, each a new path to the local file with no switch: one finding, at the first',
+    tree: { 'fs/nfs/localio.c': NFS_LOCAL_COMMIT.replace('static void nfs_local_fsync_work(', 'static int nfs_local_run_getattr(struct file *filp, struct kstat *stat)\n{\n\treturn vfs_getattr(&filp->f_path, stat, STATX_BASIC_STATS, AT_STATX_SYNC_AS_STAT);\n}\n\nstatic void nfs_local_fsync_work(') + '\nstatic int nfs_local_commit(struct nfsd_file *localio, struct nfs_commit_data *data, int how)\n{\n\tstruct nfs_local_fsync_ctx *ctx = nfs_local_fsync_ctx_alloc(nfs_to->nfsd_file_file(localio));\n\n\tqueue_work(nfslocaliod_workqueue, &ctx->work);\n\treturn 0;\n}\n\nstatic const struct nfs_commit_ops nfs_local_commit_ops = {\n\t.commit\t\t= nfs_local_commit,\n};\n' },
+    patches: [{ subject: 'nfs/localio: run synchronous COMMITs in the caller', edit: { 'fs/nfs/localio.c': (t) => t.replace(
+      '\tqueue_work(nfslocaliod_workqueue, &ctx->work);\n\treturn 0;', '\tif (how & FLUSH_SYNC) {\n\t\tstruct kstat stat;\n\n\t\tnfs_local_run_commit(ctx->filp);\n\t\tnfs_local_run_getattr(ctx->filp, &stat);\n\t\treturn 0;\n\t}\n\tqueue_work(nfslocaliod_workqueue, &ctx->work);\n\treturn 0;',
+    ) } }],
+    expect: ['introduced fs/nfs/localio.c:44 callerCreds (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [

@@ -155,6 +155,8 @@ export default defineRule({
     const changed = new Map<string, ReadonlySet<number>>();
     // call sites (function:line) a finding about a removed switch or a new call path already explains
     const explained = new Set<string>();
+    // findings on a path a call the patch adds creates, held to end(): one per block of added calls
+    const newPaths = new Map<string, { d: Parameters<typeof ctx.report>[0]; what: string }[]>();
     /** Does the patch add a call on this line of this function (an override, a capture, a call on the path)? */
     const addedAt = (fn: FunctionFacts, line: number): boolean => ctx.addedCalls.some((a) => a.fn === fn && a.site.line === line);
     const isAdded = (site: CallSite): boolean => ctx.addedCalls.some((a) => a.site === site);
@@ -196,13 +198,26 @@ export default defineRule({
         // way to it: the hazard is that call, told once at its line (every access below it is one finding)
         // (or by a switch the patch adds around it, to the wrong credentials: told at the switch)
         const st = bad.state;
+        const switchStep = !isAdded(site) && st.kind === 'scope' && addedAt(st.in, st.scope.startLine) ? { file: st.in.file, line: st.scope.startLine } : undefined;
+        const pathStep = isAdded(site) || switchStep ? undefined : bad.state.path.slice(0, -1).find((p) => ctx.addedCalls.some((a) => a.fn.name === p.fn && a.fn.file === p.file && a.site.line === p.line));
         const addedStep = isAdded(site)
           ? undefined
-          : ((st.kind === 'scope' && addedAt(st.in, st.scope.startLine) ? { file: st.in.file, line: st.scope.startLine } : undefined) ??
-            bad.state.path.slice(0, -1).find((p) => ctx.addedCalls.some((a) => a.fn.name === p.fn && a.fn.file === p.file && a.site.line === p.line)) ??
+          : (switchStep ??
+            pathStep ??
             // (or by the credentials a line the patch wrote hands down to the switch: `helper(file, current_cred())`)
             (st.kind === 'scope' ? bad.extra?.find((w) => w.kind === 'origin' && w.file && changed.get(w.file)?.has(w.line)) : undefined));
-        ctx.report({
+        // Several calls the patch adds in one block, each on a new path to an access under the same wrong
+        // credentials (nfs localio's inline write: the write, then the getattr): one missing switch, told
+        // once, at the first of them, after every call is seen
+        const added = pathStep ? ctx.addedCalls.find((a) => a.fn.name === pathStep.fn && a.fn.file === pathStep.file && a.site.line === pathStep.line) : undefined;
+        const report = (d: Parameters<typeof ctx.report>[0]): void => {
+          if (!added) return ctx.report(d);
+          const group = `${d.messageId}|${st.kind}|${st.path[0]?.fn ?? ''}|${added.fn.file}|${added.fn.name}|${added.site.block}`;
+          const held = newPaths.get(group) ?? [];
+          held.push({ d: { ...d, function: fn.name, ...(fn.partial ? { partial: true } : {}) }, what: `${access.what}, through ${added.site.callee}()` });
+          newPaths.set(group, held);
+        };
+        report({
           messageId: bad.messageId,
           ...(bad.messageId === 'dataCreds' ? { level: 'CHECK' as const } : {}),
           data: { what: access.what, file: access.file, noun: access.noun ?? nounOf(stack), entry: bad.entry, stack: stack.id, credHint: stack.credHint, cred: bad.cred },
@@ -213,6 +228,14 @@ export default defineRule({
           confidence,
           witness: [...stateWitness(bad, fn, site), ...originWitness(access.origin)],
         });
+      },
+      end() {
+        for (const held of newPaths.values()) {
+          const [first, ...more] = [...held].sort((a, b) => a.d.at.line - b.d.at.line);
+          const others = more.filter((h) => h.d.at.line !== first!.d.at.line);
+          ctx.report(others.length ? { ...first!.d, witness: [...first!.d.witness, ...others.map((h) => ({ kind: 'note' as const, text: `the same missing switch: ${h.what} at line ${h.d.at.line}`, file: h.d.at.file, line: h.d.at.line }))] } : first!.d);
+          for (const h of more) if (h.d.at.line === first!.d.at.line) ctx.report(h.d);
+        }
       },
     };
 

@@ -56,7 +56,8 @@ export function runImage(rules: RuleDefinition[], img: ImageUnderReview, opts: E
       report(d: Detection) {
         const fn = d.function ?? current?.name;
         if (allowed && allowed(d.at.file, fn)) return;
-        out.push({ ...d, rule, fn, ...(current?.partial ? { partial: true } : {}) });
+        const { partial, ...rest } = d;
+        out.push({ ...rest, rule, fn, ...((partial ?? current?.partial) ? { partial: true } : {}) });
       },
     };
     try {
@@ -71,6 +72,8 @@ export function runImage(rules: RuleDefinition[], img: ImageUnderReview, opts: E
           if (calls) for (const site of fn.calls) if (dispatches(calls, site.callee, fn.file)) v.call!(site, fn);
         }
       }
+      current = undefined;
+      v.end?.();
     } catch (err) {
       const where = current ? `${current.file}:${current.line}` : currentFile ?? '';
       out.push({

@@ -119,6 +119,8 @@ export interface Detection<M extends string = string> {
   keyIsResource?: boolean;
   /** The function the finding is in (defaults to the visited function). */
   function?: string;
+  /** Whether that function is shown only in part (defaults to the visited function's; for a report held back to end()). */
+  partial?: boolean;
   confidence?: Confidence;
   level?: Level;
   witness: WitnessStep[];
@@ -155,6 +157,8 @@ export interface RuleVisitor {
   function?(fn: FunctionFacts): void;
   /** Every file under review (includes, exports, ...), before any function. */
   file?(file: FileFacts, changedLines: ReadonlySet<number> | undefined): void;
+  /** After every function and call of the image: what the rule held back to tell once (reports made here count as the image's). */
+  end?(): void;
 }
 
 export interface RuleDefinition<M extends string = string> {
