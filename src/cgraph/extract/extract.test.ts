@@ -165,6 +165,8 @@ describe('file-level facts', () => {
   it('an ops table after WRAP_DIR_ITER(x) (file scope, no semicolon) is still an ops table', () => {
     const f = extractFileFacts('fs/overlayfs/readdir.c', 'static int ovl_iterate(struct file *file, struct dir_context *ctx)\n{\n\treturn 0;\n}\n\nWRAP_DIR_ITER(ovl_iterate) // FIXME!\nconst struct file_operations ovl_dir_operations = {\n\t.iterate_shared\t= shared_ovl_iterate,\n\t.llseek\t\t= ovl_dir_llseek,\n};\n');
     expect(f.opsTables.map((t) => `${t.name}:${t.line}:${t.slots.llseek}`)).toEqual(['ovl_dir_operations:7:ovl_dir_llseek']);
+    // shared_ovl_iterate() is the macro's: ovl_iterate() is the method the directory file comes to
+    expect(f.opsTables[0]!.slots.iterate_shared).toBe('ovl_iterate');
   });
   it('includes, ops tables, work functions, exports', () => {
     const f = extractFileFacts('fs/my/a.c', t);

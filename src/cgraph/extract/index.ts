@@ -29,7 +29,7 @@ export { sectionFunctionName, type FragmentSection } from './fragments.js';
 export { splitArgs } from '../ctext.js';
 
 /** Bump when extraction changes: cached facts of an older version are rebuilt. */
-export const FACTS_VERSION = 24;
+export const FACTS_VERSION = 25;
 
 export interface ExtractOptions {
   /** No whole text: hunks of a sparse image. Parse each section alone, attribute loose code to the section's function. */
@@ -93,7 +93,22 @@ export function extractFileFacts(path: string, text: string, opts?: ExtractOptio
     crossSectionLeaks(facts, opts.fragment.sections);
     for (const fn of facts.functions) if (fn.calls.some((c) => c.callee === TAIL_CALLEE)) fn.calls = fn.calls.filter((c) => c.callee !== TAIL_CALLEE);
   }
+  unwrapDirIters(opts?.fragment ? opts.fragment.sections.map((x) => x.lines.join('\n')).join('\n') : text, facts);
   return facts;
+}
+
+/**
+ * include/linux/fs.h: `WRAP_DIR_ITER(x)` defines `shared_x()`, which only
+ * calls wrap_directory_iterator(file, ctx, x): the ops table's
+ * `.iterate_shared = shared_x` is x's slot (overlayfs' ovl_iterate(), Coda's
+ * coda_readdir() in 6.12), so x is the method its file comes to.
+ */
+function unwrapDirIters(text: string, facts: FileFacts): void {
+  const wrapped = new Set([...text.matchAll(/^WRAP_DIR_ITER\(\s*(\w+)\s*\)/gm)].map((m) => m[1]!));
+  if (!wrapped.size) return;
+  for (const t of facts.opsTables) {
+    for (const [slot, fn] of Object.entries(t.slots)) if (fn.startsWith('shared_') && wrapped.has(fn.slice(7))) t.slots[slot] = fn.slice(7);
+  }
 }
 
 /**
