@@ -700,6 +700,12 @@ const invalid: InvalidCase[] = [
     ) } }],
     expect: ['introduced fs/nfs/localio.c:44 callerCreds (high)'],
   },
+  {
+    name: "overlayfs: ovl_permission()'s check of the real inode taken out of the mounter's creds",
+    tree: { 'fs/overlayfs/inode.c': 'int ovl_permission(struct mnt_idmap *idmap, struct inode *inode, int mask)\n{\n\tstruct inode *realinode = ovl_inode_real(inode);\n\tconst struct cred *old_cred;\n\tint err;\n\n\terr = generic_permission(&nop_mnt_idmap, inode, mask);\n\tif (err)\n\t\treturn err;\n\n\told_cred = ovl_override_creds(inode->i_sb);\n\terr = inode_permission(&nop_mnt_idmap, realinode, mask);\n\trevert_creds(old_cred);\n\treturn err;\n}\n\nconst struct inode_operations ovl_file_inode_operations = {\n\t.permission\t= ovl_permission,\n};\n' },
+    patches: [{ subject: 'ovl: check the real inode as the caller', edit: { 'fs/overlayfs/inode.c': (t) => t.replace('\told_cred = ovl_override_creds(inode->i_sb);\n', '').replace('\trevert_creds(old_cred);\n', '').replace('\tconst struct cred *old_cred;\n', '') } }],
+    expect: ['introduced fs/overlayfs/inode.c:10 switchRemoved (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [

@@ -77,6 +77,9 @@ export const STACKS: Stack[] = [
       ovl_do_create: 'vfs_create()', ovl_do_mkdir: 'vfs_mkdir()', ovl_do_mknod: 'vfs_mknod()', ovl_do_symlink: 'vfs_symlink()',
       ovl_do_setxattr: 'vfs_setxattr()', ovl_do_removexattr: 'vfs_removexattr()', ovl_do_set_acl: 'vfs_set_acl()', ovl_do_remove_acl: 'vfs_remove_acl()',
       ovl_do_rename: 'vfs_rename()', ovl_do_whiteout: 'a whiteout, vfs_whiteout()', ovl_do_tmpfile: 'vfs_tmpfile()',
+      // not a wrapper, but the same kind of work: ovl_permission() checks the real inode as the mounter
+      // (fs/overlayfs/inode.c: "underlying inode with creds of mounter"), as ovl_open_realfile() does before its open
+      inode_permission: 'permission check',
     },
     source: 'fs/overlayfs/file.c: ovl_read_iter() passes .cred = ovl_creds(inode->i_sb) to backing_file_read_iter(); fs/overlayfs/inode.c: ovl_setattr() wraps ovl_do_notify_change() in ovl_override_creds()',
   },
