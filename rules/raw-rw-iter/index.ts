@@ -129,7 +129,10 @@ export default defineRule({
             return !!arg && traceFile(ctx.beforeGraph ?? ctx.graph, f, arg, s.line).some((o) => roots.has(o.root));
           });
         const data = { call, file: normExpr(checkedFile), useInstead: raw.useInstead };
-        const key = `${site.callee}|${normExpr(checkedFile)}`;
+        // named by the file the trace reaches when it reaches one (a kiocb's ki_filp set from req->ns->file is that
+        // file: the same hazard when the code moves into a helper that sets the kiocb up)
+        const keyFile = !viaMapping && roots.size === 1 && /(->|\.)ki_filp$/.test(normExpr(checkedFile)) ? normExpr([...roots][0]!) : normExpr(checkedFile);
+        const key = `${site.callee}|${keyFile}`;
         if (removed) {
           // named by the file the checked call was given (the raw call may reach it through a local)
           const removedFile = normExpr(removed.site.args[kb.CHECKED_IO[removed.site.callee]!.fileArg] ?? fileExpr);

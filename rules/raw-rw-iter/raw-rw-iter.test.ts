@@ -13,6 +13,9 @@ const NFSD_VFS = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: nfsd readin
 /** loop's dispatch with the aio path taken only for non-FUA requests. */
 const LOOP_GUARDED = '// synthetic\n#include <linux/fs.h>\n\nstatic int lo_rw_aio(struct loop_device *lo, struct loop_cmd *cmd, loff_t pos, int rw)\n{\n\tstruct iov_iter iter;\n\tstruct file *file = lo->lo_backing_file;\n\n\tcmd->iocb.ki_pos = pos;\n\tcmd->iocb.ki_filp = file;\n\treturn file->f_op->read_iter(&cmd->iocb, &iter);\n}\n\nstatic int do_req_filebacked(struct loop_device *lo, struct request *rq)\n{\n\tstruct loop_cmd *cmd = blk_mq_rq_to_pdu(rq);\n\tloff_t pos = blk_rq_pos(rq) << 9;\n\tstruct bio_vec bvec;\n\tstruct iov_iter i;\n\tint ret;\n\n\tiov_iter_bvec(&i, ITER_DEST, &bvec, 1, bvec.bv_len);\n\tret = 0;\n\tif (cmd->use_aio && !(rq->cmd_flags & REQ_FUA))\n\t\treturn lo_rw_aio(lo, cmd, pos, ITER_DEST);\n\treturn vfs_iter_read(lo->lo_backing_file, &i, &pos, 0);\n}\n';
 
+/** nvmet-like: a request's read or write picked from the namespace file's f_op into a local, then called on a kiocb. */
+const NVMET_SUBMIT = '// synthetic\n#include "nvmet.h"\n\nstatic ssize_t nvmet_file_submit_bvec(struct nvmet_req *req, loff_t pos, unsigned long nr_segs, size_t count, int ki_flags)\n{\n\tstruct kiocb *iocb = &req->f.iocb;\n\tssize_t (*call_iter)(struct kiocb *iocb, struct iov_iter *iter);\n\tstruct iov_iter iter;\n\tint rw;\n\n\tif (req->cmd->rw.opcode == nvme_cmd_write) {\n\t\tcall_iter = req->ns->file->f_op->write_iter;\n\t\trw = ITER_SOURCE;\n\t} else {\n\t\tcall_iter = req->ns->file->f_op->read_iter;\n\t\trw = ITER_DEST;\n\t}\n\n\tiov_iter_bvec(&iter, rw, req->f.bvec, nr_segs, count);\n\tiocb->ki_pos = pos;\n\tiocb->ki_filp = req->ns->file;\n\tiocb->ki_flags = ki_flags;\n\treturn call_iter(iocb, &iter);\n}\n\nconst struct nvmet_file_ops nvmet_file_ops = {\n\t.submit = nvmet_file_submit_bvec,\n};\n';
+
 const invalid: InvalidCase[] = [
   {
     name: 'loop: vfs_iter_read() replaced by a raw ->read_iter() on the backing file',
@@ -248,6 +251,14 @@ const invalid: InvalidCase[] = [
     tree: { 'fs/coda/file.c': '// synthetic\n#include "coda_linux.h"\n\nstatic ssize_t coda_file_splice_read(struct file *coda_file, loff_t *ppos, struct pipe_inode_info *pipe, size_t len, unsigned int flags)\n{\n\tstruct coda_file_info *cfi = coda_ftoc(coda_file);\n\tstruct file *in = cfi->cfi_container;\n\n\treturn vfs_splice_read(in, ppos, pipe, len, flags);\n}\n\nconst struct file_operations coda_file_operations = {\n\t.splice_read\t= coda_file_splice_read,\n};\n' },
     patches: [{ subject: 'coda: splice the container straight into the pipe', edit: { 'fs/coda/file.c': (t) => t.replace('\tstruct file *in = cfi->cfi_container;', '\tstruct file *in = READ_ONCE(cfi->cfi_container);').replace('return vfs_splice_read(in, ppos, pipe, len, flags);', 'return splice_file_to_pipe(in, pipe, ppos, len, flags);') } }],
     expect: ['introduced fs/coda/file.c:9 reroutedKeep (high)'],
+  },  {
+    name: "nvmet-like: the f_op method picked into call_iter handed to a new helper that sets up the kiocb and calls it: the raw call moved",
+    tree: { 'drivers/nvme/target/io-cmd-file.c': NVMET_SUBMIT },
+    patches: [{ subject: 'nvmet: split the kiocb setup out of nvmet_file_submit_bvec()', edit: { 'drivers/nvme/target/io-cmd-file.c': (t) => t.replace(
+      'static ssize_t nvmet_file_submit_bvec(',
+      'static ssize_t nvmet_file_issue(struct nvmet_req *req,\n\t\tssize_t (*call_iter)(struct kiocb *iocb, struct iov_iter *iter),\n\t\tint rw, loff_t pos, unsigned long nr_segs, size_t count, int ki_flags)\n{\n\tstruct kiocb *iocb = &req->f.iocb;\n\tstruct iov_iter iter;\n\n\tiov_iter_bvec(&iter, rw, req->f.bvec, nr_segs, count);\n\tiocb->ki_pos = pos;\n\tiocb->ki_filp = req->ns->file;\n\tiocb->ki_flags = ki_flags;\n\treturn call_iter(iocb, &iter);\n}\n\nstatic ssize_t nvmet_file_submit_bvec(',
+    ).replace('\n\tiov_iter_bvec(&iter, rw, req->f.bvec, nr_segs, count);\n\tiocb->ki_pos = pos;\n\tiocb->ki_filp = req->ns->file;\n\tiocb->ki_flags = ki_flags;\n\treturn call_iter(iocb, &iter);\n}\n\nconst', '\n\treturn nvmet_file_issue(req, call_iter, rw, pos, nr_segs, count, ki_flags);\n}\n\nconst') } }],
+    expect: ['moved drivers/nvme/target/io-cmd-file.c:15 raw (high)'],
   },
 ];
 

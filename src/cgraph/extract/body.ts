@@ -45,6 +45,10 @@ export function paramsOf(decl: string, line: number): Variable[] {
   return parts
     .filter((p) => p && p !== 'void' && p !== '...')
     .map((p) => {
+      // a function pointer, `ssize_t (*call_iter)(struct kiocb *, struct iov_iter *)`: named inside its
+      // parentheses (dropping it would shift every later parameter's index)
+      const fp = /\(\s*\*\s*([A-Za-z_]\w*)\s*\)\s*\(/.exec(p);
+      if (fp) return { name: fp[1]!, type: normType(p.slice(0, fp.index) + '(*)' + p.slice(fp.index + fp[0].length - 1)), line };
       const m = typeAndName(p.replace(/\s+/g, ' ').trim());
       return m && m.type.trim() ? { name: m.name, type: normType(m.type), line } : undefined;
     })
@@ -136,7 +140,7 @@ export function fillBody(fn: FunctionFacts, body: N, b: Bucket, ctx: Ctx, rootId
     r.site.creds = inForce;
   }
   fn.assigns = assignments(b, ctx);
-  fn.calls = throughPointers(fn.calls, fn.assigns);
+  fn.calls = throughPointers(fn.calls, fn.assigns, fn.params);
   const outs = outArguments(fn.calls);
   if (outs.length) fn.assigns = [...fn.assigns, ...outs].sort((x, y) => x.line - y.line);
   fn.locals = locals(b, ctx);
@@ -146,18 +150,30 @@ export function fillBody(fn: FunctionFacts, body: N, b: Bucket, ctx: Ctx, rootId
   }
 }
 
+/** The type of ->read_iter()/->write_iter() as a pointer: `ssize_t (*)(struct kiocb *, struct iov_iter *)`. */
+const ITER_METHOD_POINTER = /^ssize_t ?\( ?\* ?\) ?\( ?struct kiocb ?\* ?\w*, ?struct iov_iter ?\* ?\w* ?\)$/;
+
 /**
  * `rw = file->f_op->read_iter; ... rw(&kiocb, &iter)`: a call through a
  * local that was given an ops method is that method's call (one call site
  * per method the local may hold: nvmet's call_iter is ->read_iter or
  * ->write_iter).
  */
-function throughPointers(calls: CallSite[], assigns: Assignment[]): CallSite[] {
-  if (!assigns.length) return calls;
+function throughPointers(calls: CallSite[], assigns: Assignment[], params: readonly Variable[] = []): CallSite[] {
+  const iterParams = new Set(params.filter((p) => ITER_METHOD_POINTER.test(p.type)).map((p) => p.name));
+  if (!assigns.length && !iterParams.size) return calls;
   const out: CallSite[] = [];
   for (const c of calls) {
     if (c.kind !== 'direct' || !/^[a-z_]\w*$/.test(c.callee)) {
       out.push(c);
+      continue;
+    }
+    // a parameter of ->read_iter()'s and ->write_iter()'s type, called: one of the two methods,
+    // on the file its kiocb names (nvmet's call_iter handed down to a helper that sets iocb->ki_filp)
+    if (iterParams.has(c.callee) && c.args[0]) {
+      const k = normExpr(c.args[0]);
+      const receiver = c.args[0].trim().startsWith('&') ? `${k}.ki_filp` : `${k}->ki_filp`;
+      for (const callee of ['f_op->read_iter', 'f_op->write_iter']) out.push({ ...c, callee, kind: 'member', receiver });
       continue;
     }
     const methods = new Map<string, string>();

@@ -57,6 +57,11 @@ describe('calls', () => {
     );
     expect(calls(f)).toEqual(['guard(mutex)', 'guard', 'list_for_each_entry', 'sync_one', 'scoped_guard', 'kick', 'put', 'container_of']);
   });
+  it("a parameter of ->read_iter()'s type keeps its place among the parameters, and calling it is calling the method on the kiocb's file", () => {
+    const f = fn('static ssize_t issue(struct nvmet_req *req,\n\t\tssize_t (*call_iter)(struct kiocb *iocb, struct iov_iter *iter),\n\t\tint rw)\n{\n\tstruct kiocb *iocb = &req->f.iocb;\n\n\tiocb->ki_filp = req->ns->file;\n\treturn call_iter(iocb, &iter);\n}\n', 'issue');
+    expect(f.params.map((p) => p.name)).toEqual(['req', 'call_iter', 'rw']);
+    expect(f.calls.filter((c) => c.line === 8).map((c) => `${c.callee} ${c.receiver}`)).toEqual(['f_op->read_iter iocb->ki_filp', 'f_op->write_iter iocb->ki_filp']);
+  });
   it('blocks: a call in an if branch does not dominate what follows; one before it does', () => {
     const f = fn('static int g(struct file *f)\n{\n\tint r = rw_verify_area(READ, f, NULL, 1);\n\n\tif (r)\n\t\treturn r;\n\tif (x)\n\t\tprep(f);\n\treturn f->f_op->read_iter(NULL, NULL);\n}\n', 'g');
     const [verify, prep, read] = [f.calls[0]!, f.calls[1]!, f.calls[2]!];

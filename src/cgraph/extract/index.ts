@@ -29,7 +29,7 @@ export { sectionFunctionName, type FragmentSection } from './fragments.js';
 export { splitArgs } from '../ctext.js';
 
 /** Bump when extraction changes: cached facts of an older version are rebuilt. */
-export const FACTS_VERSION = 25;
+export const FACTS_VERSION = 26;
 
 export interface ExtractOptions {
   /** No whole text: hunks of a sparse image. Parse each section alone, attribute loose code to the section's function. */
