@@ -1161,7 +1161,7 @@ function userCredField(graph: CodeGraph, fn: FunctionFacts, expr: string): strin
 function worseOf(js: CredJudgement[], e: string): CredJudgement {
   const rank = (j: CredJudgement): number => (j.kind === 'bad' ? 0 : j.kind === 'unknown' ? 1 : j.kind === 'other' ? 2 : 3);
   const w = [...js].sort((a, b) => rank(a) - rank(b))[0]!;
-  return w.kind === 'good' ? w : { ...w, value: `${e}: ${w.value}` };
+  return w.kind === 'good' ? w : { ...w, value: `${w.value} (an arm of ${e})` };
 }
 
 function goodCred(stack: kb.Stack, cred: string): boolean {
