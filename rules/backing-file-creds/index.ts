@@ -68,6 +68,9 @@ const OTHER_ACCESS: Record<string, { fileArg: number; also?: number; what: strin
   'f_op->mmap': { fileArg: 0, what: 'mmap' },
 });
 
+/** How many callers up the other paths into a helper a new caller uses are followed (credStatesAt() stops at 5). */
+const OTHER_PATHS_DEPTH = 8;
+
 /** Calls that take the running task's credentials (include/linux/cred.h; kernel/cred.c prepare_creds() copies them). */
 const CURRENT_CALLS = new Set(['current_cred', 'get_current_cred', 'current_real_cred', 'prepare_creds']);
 
@@ -703,7 +706,8 @@ export default defineRule({
         if (!stack) continue;
         // only a path unlike the helper's others: where they all reach it under the right credentials (or there are none)
         // (an access in a file the patch touches is judged where it is, with the paths to it)
-        const found = firstVerdict(fn, a.site, reachesAccess(fn, a.site, stack, 3).filter((h) => h.fn !== fn && !(inTouched && touched.has(h.fn.file))));
+        // (four calls down: overlayfs' ovl_lookup_data_layers() reaches its lookup_one_unlocked() through three helpers)
+        const found = firstVerdict(fn, a.site, reachesAccess(fn, a.site, stack, 4).filter((h) => h.fn !== fn && !(inTouched && touched.has(h.fn.file))));
         if (!found || found.v.unknown || otherPathsWrong(found.hit, fn, a.site, !found.v.kworker)) continue;
         const { hit, v } = found;
         explained.add(`${fn.name}:${a.site.line}`);
@@ -732,7 +736,9 @@ export default defineRule({
       const top = hit.chain[0];
       const next = hit.chain[1];
       const entry = top && top !== hit.fn && next ? top.calls.find((c) => c.callee === next.name && !c.creds.length) : undefined;
-      const others = (entry ? credStatesAt(ctx.graph, top!, entry) : credStatesAt(ctx.graph, hit.fn, hit.site)).filter((s) => !s.path.some((p) => p.fn === fn.name && p.file === fn.file && p.line === site.line));
+      // (deeper than the paths to an access are followed: overlayfs' copy-up reaches a setxattr six calls
+      // below ovl_copy_up_flags()'s switch, and a path cut short there would read as one nobody can judge)
+      const others = (entry ? credStatesAt(ctx.graph, top!, entry, OTHER_PATHS_DEPTH) : credStatesAt(ctx.graph, hit.fn, hit.site, OTHER_PATHS_DEPTH)).filter((s) => !s.path.some((p) => p.fn === fn.name && p.file === fn.file && p.line === site.line));
       return others.some((s) => s.kind === 'unknown' || (!(userPath && s.kind === 'kworker') && judge(s, hit.stack, hit.access) !== undefined));
     }
 
@@ -750,9 +756,12 @@ export default defineRule({
       if (acc) return acc.ctxArg === undefined ? [{ fn, site, access: acc, stack, chain: [] }] : [];
       const out: Hit[] = [];
       if (site.kind !== 'direct' || depth <= 0) return out;
+      // each function once, on the first (shortest-first does not matter here: any path down will do)
+      const visited = new Set<FunctionFacts>();
       const walk = (f: FunctionFacts, d: number, chain: FunctionFacts[]): void => {
         const st = kb.stackFor(f.file);
-        if (!st) return;
+        if (!st || visited.has(f)) return;
+        visited.add(f);
         for (const c of f.calls) {
           if (c.creds.length || out.length >= 8) continue;
           const acc2 = accessOf(f, c, st);
