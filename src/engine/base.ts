@@ -6,7 +6,7 @@
 import { FactsCache } from '../cgraph/cache.js';
 import { extractFileFactsSafe, type ExtractOptions } from '../cgraph/extract/index.js';
 import { MemoryCodeGraph, skeletonOf, type FileSkeleton } from '../cgraph/graph.js';
-import { modelSkeleton } from '../cgraph/model/read.js';
+import { modelSkeleton, modelSkeletons } from '../cgraph/model/read.js';
 import type { CodeGraph, FileFacts } from '../cgraph/types.js';
 import { isKernelC } from '../patch/types.js';
 import type { BaseInfo, ThreadBase } from '../tree/base.js';
@@ -37,6 +37,8 @@ export interface Base {
   skeleton(path: string): Promise<FileSkeleton | undefined>;
   /** The code around the touched files: their directories and the model's shards for them. */
   graph(touched: string[]): Promise<CodeGraph>;
+  /** Skeletons of the files around the touched ones, for the prefilter: the model's shards for them (standing for the tree's, with a tree). */
+  context(touched: string[]): Promise<FileSkeleton[]>;
 }
 
 /** Graphs of one run, by tree and touched directories: an mbox of many threads mostly touches the same few. */
@@ -102,6 +104,10 @@ export class TreeBase implements Base {
     return skeletonOf(this.facts(path, t).facts);
   }
 
+  async context(touched: string[]): Promise<FileSkeleton[]> {
+    return modelSkeletons(touched);
+  }
+
   graph(touched: string[]): Promise<CodeGraph> {
     const dirs = [...new Set(touched.filter(isKernelC).map((p) => p.slice(0, p.lastIndexOf('/'))))].sort();
     return this.graphs.get(`${this.tree.describe()}\0${dirs.join('\0')}\0${touched.join('\0')}`, (progress) => graphOverTree(this.tree, touched, progress));
@@ -132,6 +138,11 @@ export class ModelBase implements Base {
       return f && skeletonOf(f);
     }
     return modelSkeleton(path);
+  }
+
+  async context(touched: string[]): Promise<FileSkeleton[]> {
+    if (this.model) return this.model.map(skeletonOf);
+    return modelSkeletons(touched);
   }
 
   async graph(touched: string[]): Promise<CodeGraph> {

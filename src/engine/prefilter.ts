@@ -23,7 +23,7 @@ import type { FileApplyResult } from '../tree/types.js';
 import type { RuleDefinition } from './rule-api.js';
 import type { Base } from './base.js';
 import { anyRelevant } from './triggers.js';
-import { underReview } from './review.js';
+import { REVIEW_DEPTH, underReview } from './review.js';
 
 const INCLUDE = /#\s*include\s*"([^"\n]*)"/g;
 /**
@@ -109,6 +109,26 @@ export function scanIdentifiers(text: string): { idents: Set<string>; chains: Se
   return { idents, chains };
 }
 const WHITE = /\s/;
+/** `name(`: a call, as the changed lines spell it (the prefilter over-approximates: a declaration counts). */
+const CALLED = /\b([A-Za-z_]\w*)[ \t]*\(/g;
+
+/** The names the added and removed lines of these patches call (once per diff). */
+const changedCallsOfDiff = new WeakMap<FileDiff, Set<string>>();
+function changedCalls(patches: readonly Patch[]): Set<string> {
+  const out = new Set<string>();
+  for (const p of patches) {
+    for (const f of p.files) {
+      let c = changedCallsOfDiff.get(f);
+      if (!c) {
+        c = new Set();
+        for (const h of f.hunks) for (const l of h.lines) if (l.kind !== 'context') for (const m of l.text.matchAll(CALLED)) c.add(m[1]!);
+        changedCallsOfDiff.set(f, c);
+      }
+      for (const x of c) out.add(x);
+    }
+  }
+  return out;
+}
 
 /** The identifiers and chains of a file's hunks (once per diff: the summary and the reach both ask). */
 const hunkScans = new WeakMap<FileDiff, ReturnType<typeof scanIdentifiers>>();
@@ -177,10 +197,15 @@ export async function threadMayMatter(patches: readonly Patch[], applied: readon
   if (!paths.size) return false;
   const skeletonsOf = async (): Promise<(FileSkeleton | undefined)[]> => Promise.all([...paths].map((p) => base.skeleton(p)));
   const known = (fs: (FileSkeleton | undefined)[]): FileSkeleton[] => fs.filter((f): f is FileSkeleton => !!f);
+  // the files around the touched ones that the engine's graph holds (the model's shards for them): a
+  // changed function's callee there, and what it reaches, is visited too (a new call of a helper in
+  // another file whose access is further down, with nothing a rule looks at in the hunk)
+  const context = ((await base.context?.([...paths])) ?? []).filter((f) => !paths.has(f.path));
   // Without a tree the engine sees the hunks' fragments over the model's
   // functions (none for a file the model lacks): only the model functions it can visit count.
-  if (!base.complete) return reachableFromHunks(shown, known(await skeletonsOf())).some(relevant);
-  // With a tree: a file whose text names nothing a rule looks at is out
+  if (!base.complete) return reachableFromHunks(shown, known(await skeletonsOf()), { context }).some(relevant);
+  // With a tree: a file whose text names nothing a rule looks at is out, unless what its changed
+  // functions call does (the model's functions stand for the tree's around it here)
   const texts = new Map<string, string | null>();
   let open = false;
   for (const path of paths) {
@@ -188,7 +213,7 @@ export async function threadMayMatter(patches: readonly Patch[], applied: readon
     texts.set(path, t);
     if (t === null || relevant(textSummary(path, t))) open = true;
   }
-  if (!open) return false;
+  if (!open) return context.length > 0 && changedCalls(shown).size > 0 && reachableFromHunks(shown, known(await skeletonsOf()), { context }).some((s) => !paths.has(s.path) && relevant(s));
   // One patch that applies to the tree (at an offset or with fuzz too): the
   // applier says which lines of the tree it changes, so only the functions
   // there and what they reach count. Otherwise, every function of the files.
@@ -197,8 +222,9 @@ export async function threadMayMatter(patches: readonly Patch[], applied: readon
     const fs = await skeletonsOf();
     // facts missing for a file whose text was not ruled out: unsure
     if ([...paths].some((p, i) => !fs[i] && texts.get(p) !== null && relevant(textSummary(p, texts.get(p)!)))) return true;
-    return reachableFromHunks(shown, known(fs), { changed: changedPreLines(one) }).some(relevant);
+    return reachableFromHunks(shown, known(fs), { changed: changedPreLines(one), context }).some(relevant);
   }
+  if (reachableFromHunks(shown, known(await skeletonsOf()), { context }).some((s) => !paths.has(s.path) && relevant(s))) return true;
   for (const path of paths) {
     const t = texts.get(path) ?? null;
     if (t !== null && !relevant(textSummary(path, t))) continue;
@@ -255,9 +281,11 @@ export function changedPreLines(applied: readonly FileApplyResult[]): Map<string
  * meet a hunk header's range by chance; it keeps the model's includes when a
  * fragment has none, and uses only a fragment's own exports.
  */
-export function reachableFromHunks(patches: readonly Patch[], known: readonly FileSkeleton[], o: { changed?: Map<string, [number, number][]> } = {}): FileSummary[] {
+export function reachableFromHunks(patches: readonly Patch[], touched: readonly FileSkeleton[], o: { changed?: Map<string, [number, number][]>; context?: readonly FileSkeleton[] } = {}): FileSummary[] {
   const fragments = !o.changed;
-  if (!known.length) return [];
+  if (!touched.length) return [];
+  const context = new Set(o.context ?? []);
+  const known = [...touched, ...context];
   const byName = new Map<string, FunctionSkeleton[]>();
   for (const ff of known) {
     for (const fn of ff.functions) {
@@ -267,12 +295,16 @@ export function reachableFromHunks(patches: readonly Patch[], known: readonly Fi
     }
   }
   const idents = new Set<string>();
+  // the names the changed lines call: a function of the files around is seeded only by these (a call
+  // the patch adds is in no skeleton of the touched file's old text)
+  const calledOnChanged = new Set<string>();
   const ranges = new Map<string, [number, number][]>();
   // files where a changed line could move a function's boundary (only asked with a tree)
   const boundaryRisk = new Set<string>();
   for (const p of patches) {
     for (const f of p.files) {
       for (const id of identsOf(f)) idents.add(id);
+      if (context.size) for (const c of changedCalls([p])) calledOnChanged.add(c);
       if (!fragments && f.hunks.some((h) => h.lines.some((l) => l.kind !== 'context' && movesBoundary(l.text)))) {
         for (const path of [f.oldPath, f.newPath]) if (path) boundaryRisk.add(path);
       }
@@ -287,7 +319,7 @@ export function reachableFromHunks(patches: readonly Patch[], known: readonly Fi
   }
   for (const [path, r] of o.changed ?? []) ranges.set(path, r);
   const seeds = new Set<FunctionSkeleton>();
-  for (const ff of known) {
+  for (const ff of touched) {
     const r = ranges.get(ff.path) ?? [];
     const byLine = [...ff.functions].sort((a, b) => a.line - b.line);
     for (const fn of byLine) {
@@ -302,8 +334,29 @@ export function reachableFromHunks(patches: readonly Patch[], known: readonly Fi
       }
     }
   }
-  // the engine's own question, over every definition a callee's name could resolve to
-  const { seeds: s0, reached } = underReview(known.flatMap((ff) => ff.functions), (fn) => seeds.has(fn), (c) => byName.get(c));
+  // the engine's own question, over every definition a callee's name could resolve to, in the touched files
+  const inTouched = new Map<string, FunctionSkeleton[]>();
+  for (const ff of touched) for (const fn of ff.functions) inTouched.set(fn.name, [...(inTouched.get(fn.name) ?? []), fn]);
+  const { seeds: s0, reached } = underReview(touched.flatMap((ff) => ff.functions), (fn) => seeds.has(fn), (c) => inTouched.get(c), PREFILTER_DEPTH);
   const seen = new Set([...s0, ...reached]);
-  return known.map((ff) => summarizeSkeleton(ff, (fn) => seen.has(fn), { noExports: fragments }));
+  // and a new path the patch makes: what the changed lines call, followed into the files around too
+  // (what their old calls reach there can only hold hazards that were there before)
+  if (context.size) {
+    const { seeds: s1, reached: r1 } = underReview(known.flatMap((ff) => ff.functions), (fn) => calledOnChanged.has(fn.name), (c) => byName.get(c), PREFILTER_DEPTH);
+    for (const fn of [...s1, ...r1]) seen.add(fn);
+  }
+  return known.flatMap((ff) => {
+    if (!context.has(ff)) return [summarizeSkeleton(ff, (fn) => seen.has(fn), { noExports: fragments })];
+    // a file around the touched ones: only the functions a changed one reaches (not its tables, includes or exports)
+    if (!ff.functions.some((fn) => seen.has(fn))) return [];
+    return [{ ...summarizeSkeleton(ff, (fn) => seen.has(fn), { noExports: true }), slots: [], work: [], localIncludes: [] }];
+  });
 }
+
+/**
+ * How far the prefilter follows calls from a changed function, into the
+ * files around the touched ones too: the deepest any rule looks (the
+ * credentials rule follows a call the patch adds four calls down to the
+ * access it reaches; the engine's own review, REVIEW_DEPTH, three).
+ */
+export const PREFILTER_DEPTH = Math.max(REVIEW_DEPTH, 4);

@@ -169,6 +169,17 @@ describe('the prefilter', () => {
     }
   });
 
+  it('parses an edit that only adds a call of a helper in another file whose access is further down', async () => {
+    // erofs_bread() (fs/erofs/data.c) reads a page cache; the hunk in super.c names nothing a rule looks at,
+    // and neither does the file: the engine would still visit erofs_bread(), so the prefilter must too
+    const file = edit('newcall', 'fs/erofs/super.c', '\t\treturn PTR_ERR(file);', '\t\treturn PTR_ERR(file);\n\terofs_bread(&sbi->sb_buf, 0, false);');
+    for (const tree of [undefined, KTREE]) {
+      const r = await check([file], tree ? { tree } : {});
+      expect(unparsed(r)).toEqual([false]);
+      expect(seen(r)).toEqual(seen(await check([file], { ...(tree ? { tree } : {}), noPrefilter: true })));
+    }
+  });
+
   it('parses an edit that adds a raw call, an include of fs/internal.h or a credential switch', async () => {
     const raw = edit('raw', 'fs/erofs/fileio.c', 'ret = vfs_iocb_iter_read(rq->iocb.ki_filp, &rq->iocb, &iter);', 'ret = rq->iocb.ki_filp->f_op->read_iter(&rq->iocb, &iter);');
     const inc = edit('include', 'fs/erofs/super.c', '#include "internal.h"', '#include "internal.h"\n#include "../internal.h"');
