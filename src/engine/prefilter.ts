@@ -12,7 +12,9 @@
 // engine could visit beyond the hunks (the functions a changed one reaches)
 // is judged from the touched files as they were, the tree's or the model's,
 // by the engine's own answer to "which functions are under review?"
-// (review.ts) over their skeletons. Whenever unsure: relevant. It runs inside
+// (review.ts) over their skeletons; what the changed lines call is followed
+// into the files around them too (the model's shards, which the engine's
+// graph holds). Whenever unsure: relevant. It runs inside
 // the per-thread loop, on the thread as it was applied (thread.ts).
 
 import type { FileSummary } from '../cgraph/types.js';
