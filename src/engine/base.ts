@@ -104,8 +104,32 @@ export class TreeBase implements Base {
     return skeletonOf(this.facts(path, t).facts);
   }
 
+  /**
+   * The tree's own files in the touched directories, by the facts the cache
+   * already holds for their text (`kreview index` fills it; nothing is
+   * parsed here), and the model's skeletons for the rest of the shards and
+   * for a file the cache has no facts of.
+   */
   async context(touched: string[]): Promise<FileSkeleton[]> {
-    return modelSkeletons(touched);
+    const dirs = [...new Set(touched.filter(isKernelC).map((p) => p.slice(0, p.lastIndexOf('/'))))];
+    const dirSet = new Set(dirs);
+    let listed: string[] = [];
+    try {
+      listed = (await this.tree.list(dirs)).filter((p) => isKernelC(p) && dirSet.has(p.slice(0, p.lastIndexOf('/'))));
+    } catch {
+      listed = [];
+    }
+    const out: FileSkeleton[] = [];
+    const fromTree = new Set<string>();
+    for (const p of listed) {
+      const t = await this.text(p);
+      const hit = t === null ? undefined : this.cache.get(p, t);
+      if (!hit) continue;
+      out.push(skeletonOf(hit));
+      fromTree.add(p);
+    }
+    for (const s of modelSkeletons(touched)) if (!fromTree.has(s.path)) out.push(s);
+    return out;
   }
 
   graph(touched: string[]): Promise<CodeGraph> {

@@ -3,7 +3,7 @@
 // compare runs with and without it on every patch fixture in the repository,
 // and pin down which edits it lets through.
 
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -178,6 +178,21 @@ describe('the prefilter', () => {
       expect(unparsed(r)).toEqual([false]);
       expect(seen(r)).toEqual(seen(await check([file], { ...(tree ? { tree } : {}), noPrefilter: true })));
     }
+  });
+
+  it("with a tree, a helper only the tree has (not the model), once its facts are cached, is followed too", async () => {
+    const tree = join(TMP, 'ktree-own-helper');
+    cpSync(KTREE, tree, { recursive: true });
+    // a helper new in this tree, in another file of the directory: it reads through erofs_bread()
+    writeFileSync(join(tree, 'fs/erofs/xreread.c'), '// synthetic\n#include "internal.h"\n\nvoid *erofs_x_reread(struct erofs_buf *buf)\n{\n\treturn erofs_bread(buf, 0, false);\n}\n');
+    const before = readFileSync(join(tree, 'fs/erofs/super.c'), 'utf8');
+    const file = join(TMP, 'own-helper.patch');
+    writeFileSync(file, makePatch([{ path: 'fs/erofs/super.c', before, after: before.replace('\t\treturn PTR_ERR(file);', '\t\treturn PTR_ERR(file);\n\terofs_x_reread(&sbi->sb_buf);') }], { subject: 'erofs: reread the superblock buffer' }));
+    // a run that parses the directory (as `kreview index` would) caches the helper's facts
+    const full = await check([file], { tree, noPrefilter: true });
+    const r = await check([file], { tree });
+    expect(unparsed(r)).toEqual([false]);
+    expect(seen(r)).toEqual(seen(full));
   });
 
   it('parses an edit that adds a raw call, an include of fs/internal.h or a credential switch', async () => {
