@@ -14,6 +14,7 @@ import {
   defineRule,
   kb,
   lower,
+  NEW_CALL_DEPTH,
   normExpr,
   originWitness,
   parseCall,
@@ -706,8 +707,8 @@ export default defineRule({
         if (!stack) continue;
         // only a path unlike the helper's others: where they all reach it under the right credentials (or there are none)
         // (an access in a file the patch touches is judged where it is, with the paths to it)
-        // (four calls down: overlayfs' ovl_lookup_data_layers() reaches its lookup_one_unlocked() through three helpers)
-        const found = firstVerdict(fn, a.site, reachesAccess(fn, a.site, stack, 4).filter((h) => h.fn !== fn && !(inTouched && touched.has(h.fn.file))));
+        // (NEW_CALL_DEPTH calls down: overlayfs' ovl_validate_verity() reads its digest four calls below)
+        const found = firstVerdict(fn, a.site, reachesAccess(fn, a.site, stack, NEW_CALL_DEPTH).filter((h) => h.fn !== fn && !(inTouched && touched.has(h.fn.file))));
         if (!found || found.v.unknown || otherPathsWrong(found.hit, fn, a.site, !found.v.kworker)) continue;
         const { hit, v } = found;
         explained.add(`${fn.name}:${a.site.line}`);

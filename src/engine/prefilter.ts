@@ -25,7 +25,7 @@ import type { FileApplyResult } from '../tree/types.js';
 import type { RuleDefinition } from './rule-api.js';
 import type { Base } from './base.js';
 import { anyRelevant } from './triggers.js';
-import { REVIEW_DEPTH, underReview } from './review.js';
+import { NEW_CALL_DEPTH, REVIEW_DEPTH, underReview } from './review.js';
 
 const INCLUDE = /#\s*include\s*"([^"\n]*)"/g;
 /**
@@ -202,7 +202,8 @@ export async function threadMayMatter(patches: readonly Patch[], applied: readon
   // the files around the touched ones that the engine's graph holds (the model's shards for them): a
   // changed function's callee there, and what it reaches, is visited too (a new call of a helper in
   // another file whose access is further down, with nothing a rule looks at in the hunk)
-  const context = ((await base.context?.([...paths])) ?? []).filter((f) => !paths.has(f.path));
+  // (only when the changed lines call anything: the files around are followed from those calls alone)
+  const context = changedCalls(shown).size ? (await base.context([...paths])).filter((f) => !paths.has(f.path)) : [];
   // Without a tree the engine sees the hunks' fragments over the model's
   // functions (none for a file the model lacks): only the model functions it can visit count.
   if (!base.complete) return reachableFromHunks(shown, known(await skeletonsOf()), { context }).some(relevant);
@@ -215,7 +216,7 @@ export async function threadMayMatter(patches: readonly Patch[], applied: readon
     texts.set(path, t);
     if (t === null || relevant(textSummary(path, t))) open = true;
   }
-  if (!open) return context.length > 0 && changedCalls(shown).size > 0 && reachableFromHunks(shown, known(await skeletonsOf()), { context }).some((s) => !paths.has(s.path) && relevant(s));
+  if (!open) return context.length > 0 && reachableFromHunks(shown, known(await skeletonsOf()), { context }).some((s) => !paths.has(s.path) && relevant(s));
   // One patch that applies to the tree (at an offset or with fuzz too): the
   // applier says which lines of the tree it changes, so only the functions
   // there and what they reach count. Otherwise, every function of the files.
@@ -226,7 +227,7 @@ export async function threadMayMatter(patches: readonly Patch[], applied: readon
     if ([...paths].some((p, i) => !fs[i] && texts.get(p) !== null && relevant(textSummary(p, texts.get(p)!)))) return true;
     return reachableFromHunks(shown, known(fs), { changed: changedPreLines(one), context }).some(relevant);
   }
-  if (reachableFromHunks(shown, known(await skeletonsOf()), { context }).some((s) => !paths.has(s.path) && relevant(s))) return true;
+  if (context.length && reachableFromHunks(shown, known(await skeletonsOf()), { context }).some((s) => !paths.has(s.path) && relevant(s))) return true;
   for (const path of paths) {
     const t = texts.get(path) ?? null;
     if (t !== null && !relevant(textSummary(path, t))) continue;
@@ -288,25 +289,16 @@ export function reachableFromHunks(patches: readonly Patch[], touched: readonly 
   if (!touched.length) return [];
   const context = new Set(o.context ?? []);
   const known = [...touched, ...context];
-  const byName = new Map<string, FunctionSkeleton[]>();
-  for (const ff of known) {
-    for (const fn of ff.functions) {
-      const l = byName.get(fn.name);
-      if (l) l.push(fn);
-      else byName.set(fn.name, [fn]);
-    }
-  }
   const idents = new Set<string>();
   // the names the changed lines call: a function of the files around is seeded only by these (a call
   // the patch adds is in no skeleton of the touched file's old text)
-  const calledOnChanged = new Set<string>();
+  const calledOnChanged = context.size ? changedCalls(patches) : new Set<string>();
   const ranges = new Map<string, [number, number][]>();
   // files where a changed line could move a function's boundary (only asked with a tree)
   const boundaryRisk = new Set<string>();
   for (const p of patches) {
     for (const f of p.files) {
       for (const id of identsOf(f)) idents.add(id);
-      if (context.size) for (const c of changedCalls([p])) calledOnChanged.add(c);
       if (!fragments && f.hunks.some((h) => h.lines.some((l) => l.kind !== 'context' && movesBoundary(l.text)))) {
         for (const path of [f.oldPath, f.newPath]) if (path) boundaryRisk.add(path);
       }
@@ -337,14 +329,14 @@ export function reachableFromHunks(patches: readonly Patch[], touched: readonly 
     }
   }
   // the engine's own question, over every definition a callee's name could resolve to, in the touched files
-  const inTouched = new Map<string, FunctionSkeleton[]>();
-  for (const ff of touched) for (const fn of ff.functions) inTouched.set(fn.name, [...(inTouched.get(fn.name) ?? []), fn]);
+  const inTouched = byName(touched);
   const { seeds: s0, reached } = underReview(touched.flatMap((ff) => ff.functions), (fn) => seeds.has(fn), (c) => inTouched.get(c), PREFILTER_DEPTH);
   const seen = new Set([...s0, ...reached]);
   // and a new path the patch makes: what the changed lines call, followed into the files around too
   // (what their old calls reach there can only hold hazards that were there before)
   if (context.size) {
-    const { seeds: s1, reached: r1 } = underReview(known.flatMap((ff) => ff.functions), (fn) => calledOnChanged.has(fn.name), (c) => byName.get(c), PREFILTER_DEPTH);
+    const all = byName(known);
+    const { seeds: s1, reached: r1 } = underReview(known.flatMap((ff) => ff.functions), (fn) => calledOnChanged.has(fn.name), (c) => all.get(c), PREFILTER_DEPTH);
     for (const fn of [...s1, ...r1]) seen.add(fn);
   }
   return known.flatMap((ff) => {
@@ -355,10 +347,22 @@ export function reachableFromHunks(patches: readonly Patch[], touched: readonly 
   });
 }
 
+/** Every definition of each name in these files. */
+function byName(files: readonly FileSkeleton[]): Map<string, FunctionSkeleton[]> {
+  const out = new Map<string, FunctionSkeleton[]>();
+  for (const ff of files) {
+    for (const fn of ff.functions) {
+      const l = out.get(fn.name);
+      if (l) l.push(fn);
+      else out.set(fn.name, [fn]);
+    }
+  }
+  return out;
+}
+
 /**
  * How far the prefilter follows calls from a changed function, into the
- * files around the touched ones too: the deepest any rule looks (the
- * credentials rule follows a call the patch adds four calls down to the
- * access it reaches; the engine's own review, REVIEW_DEPTH, three).
+ * files around the touched ones too: the deepest any rule looks (a call the
+ * patch adds, NEW_CALL_DEPTH; the engine's own review, REVIEW_DEPTH).
  */
-export const PREFILTER_DEPTH = Math.max(REVIEW_DEPTH, 4);
+export const PREFILTER_DEPTH = Math.max(REVIEW_DEPTH, NEW_CALL_DEPTH);

@@ -19,6 +19,14 @@ export interface FunctionView {
 export const REVIEW_DEPTH = 3;
 
 /**
+ * How far a rule follows a call the patch adds, down to the access it
+ * reaches (the credentials rule's new callers: overlayfs'
+ * ovl_validate_verity() reads its digest four calls down); the prefilter
+ * follows the changed lines' calls as far.
+ */
+export const NEW_CALL_DEPTH = 4;
+
+/**
  * The functions under review: every function `seed` accepts, then what they
  * call (as `resolve` finds it, in the touched files) up to `depth` calls
  * deep. Seeds first, in order, then the others in the order they are reached.

@@ -18,6 +18,7 @@ export type { CallSite, CodeGraph, CredScope, FileFacts, FileSummary, FunctionFa
 export type { Confidence, Level, Related, WitnessStep } from './finding.js';
 export * as kb from '../kb/index.js';
 export { normExpr, parseCall, sameExpr, splitMember, splitTernary } from '../cgraph/ctext.js';
+export { NEW_CALL_DEPTH } from './review.js';
 export {
   traceFile,
   traceMapping,

@@ -58,7 +58,7 @@ const seen = (r: CheckResult): unknown =>
   }));
 
 /** A Base for the prefilter alone: no tree, no model files. */
-const noTree = { complete: false, skeleton: async () => undefined } as unknown as Base;
+const noTree = { complete: false, skeleton: async () => undefined, context: async () => [] } as unknown as Base;
 
 const unparsed = (r: CheckResult): boolean[] => r.inputs.flatMap((i) => i.patches.filter((p) => p.kernelFiles).map((p) => !!p.unparsed));
 
@@ -253,7 +253,7 @@ describe('the prefilter', () => {
     const lookup = (text: string, facts: FileFacts | undefined) => {
       const asked: string[] = [];
       const tree = new MemoryTree({ [path]: text });
-      const base = { complete: true, text: async () => text, skeleton: async (): Promise<FileSkeleton | undefined> => (asked.push(path), facts && skeletonOf(facts)) } as unknown as Base;
+      const base = { complete: true, text: async () => text, skeleton: async (): Promise<FileSkeleton | undefined> => (asked.push(path), facts && skeletonOf(facts)), context: async () => [] } as unknown as Base;
       const may = async (patches: Patch[]): Promise<boolean> => {
         const applied: FileApplyResult[][] = [];
         for (const p of patches) applied.push((await new OverlayTree(tree).applyPatch(p)).files);
@@ -288,7 +288,7 @@ describe('the prefilter', () => {
       expect(await lookup(before, facts).may(calls)).toBe(true);
       // a new file (the tree has no text and no facts for it) is seen through its hunks alone
       const added = await patchOf(before.replace('vfs_iter_read', 'syn_copy'), '');
-      const none = { complete: true, text: async () => null, skeleton: async () => undefined } as unknown as Base;
+      const none = { complete: true, text: async () => null, skeleton: async () => undefined, context: async () => [] } as unknown as Base;
       expect(await threadMayMatter(added, [], rules, none)).toBe(false);
       // a change in the function just before the reader: on its own it reaches nothing...
       const three = 'static int syn_three(struct erofs_sb_info *sbi)\n{\n\tint err = 0;';
