@@ -151,6 +151,10 @@ const OVL_READDIR = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: overlayf
 /** overlayfs-like ->fileattr_set(): the override inside the copy-up's success branch. */
 const OVL_FILEATTR = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: overlayfs file attributes on the upper layer. */\n#include "overlayfs.h"\n\nint ovl_fileattr_set(struct mnt_idmap *idmap, struct dentry *dentry, struct fileattr *fa)\n{\n\tstruct path upperpath;\n\tconst struct cred *old_cred;\n\tint err;\n\n\terr = ovl_copy_up(dentry);\n\tif (!err) {\n\t\tovl_path_real(dentry, &upperpath);\n\t\told_cred = ovl_override_creds(dentry->d_sb);\n\t\terr = ovl_set_protattr(d_inode(dentry), upperpath.dentry, fa);\n\t\tif (!err)\n\t\t\terr = vfs_fileattr_set(mnt_idmap(upperpath.mnt), upperpath.dentry, fa);\n\t\trevert_creds(old_cred);\n\t\tovl_drop_write(dentry);\n\t}\n\treturn err;\n}\n\nconst struct inode_operations ovl_file_inode_operations = {\n\t.fileattr_set\t= ovl_fileattr_set,\n};\n';
 
+/** backing-file.c with the switch spelt through wrappers a patch adds (a function pair, or macros). */
+const BACKING_WRAPPERS = 'static const struct cred *backing_file_begin(const struct backing_file_ctx *ctx)\n{\n\treturn override_creds(ctx->cred);\n}\n\nstatic void backing_file_end(const struct cred *old_cred)\n{\n\trevert_creds(old_cred);\n}\n\n';
+const BACKING_WRAP = (t: string, call = 'backing_file_begin(ctx)'): string => t.replace('ssize_t backing_file_read_iter(', BACKING_WRAPPERS + 'ssize_t backing_file_read_iter(').replace('\told_cred = override_creds(ctx->cred);\n\tret = vfs_iter_read(', `\told_cred = ${call};\n\tret = vfs_iter_read(`).replace('\trevert_creds(old_cred);\n\tif (ctx->accessed)', '\tbacking_file_end(old_cred);\n\tif (ctx->accessed)');
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -716,6 +720,19 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'ovl: mark the upper after fileattr_set', edit: { 'fs/overlayfs/inode-y.c': (t) => t.replace('\trevert_creds(old_cred);\n\n\treturn err;', '\trevert_creds(old_cred);\n\tif (!err)\n\t\terr = ovl_y_h1(ofs, upper);\n\n\treturn err;') } }],
     expect: ['introduced fs/overlayfs/inode-y.c:15 newCaller (high)'],
   },
+  {
+    name: "backing-file.c: the switch moved into a wrapper the patch adds, handed the caller's creds (the wrapper's body read for whose they are)",
+    tree: { 'fs/backing-file.c': loadKtree()['fs/backing-file.c']! },
+    patches: [{ subject: 'backing-file: add begin/end helpers for the credential switch', edit: { 'fs/backing-file.c': (t) => BACKING_WRAP(t, 'backing_file_begin(&(struct backing_file_ctx){ .cred = current_cred() })').replace('static const struct cred *backing_file_begin(const struct backing_file_ctx *ctx)\n{\n\treturn override_creds(ctx->cred);', 'static const struct cred *backing_file_begin(const struct cred *cred)\n{\n\treturn override_creds(cred);').replace('backing_file_begin(&(struct backing_file_ctx){ .cred = current_cred() })', 'backing_file_begin(current_cred())') } }],
+    expect: ['introduced fs/backing-file.c:23 wrongPrincipal (high)'],
+  },
+  {
+    name: 'patch-only: an early return between a wrapper switch the patch adds and its wrapper revert leaves overridden',
+    mode: 'patch-only',
+    tree: { 'fs/backing-file.c': loadKtree()['fs/backing-file.c']! },
+    patches: [{ subject: 'backing-file: add begin/end helpers and skip empty reads', edit: { 'fs/backing-file.c': (t) => BACKING_WRAP(t).replace('\told_cred = backing_file_begin(ctx);\n', '\told_cred = backing_file_begin(ctx);\n\tif (!iov_iter_count(iter))\n\t\treturn 0;\n') } }],
+    expect: ['introduced fs/backing-file.c:25 unbalanced (medium)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -1086,6 +1103,17 @@ const valid: ValidCase[] = [
     mode: 'patch-only',
     tree: { 'fs/nfs/localio.c': NFS_LOCALIO.replace('\tvfs_iocb_iter_read(filp, &iocb->kiocb, &iter);\n\trevert_creds(save_cred);\n', '\tvfs_iocb_iter_read(filp, &iocb->kiocb, &iter);\n\tnfs_local_a(iocb);\n\tnfs_local_b(iocb);\n\tnfs_local_c(iocb);\n\tnfs_local_d(iocb);\n\trevert_creds(save_cred);\n') },
     patches: [{ subject: 'nfs/localio: skip empty reads', edit: { 'fs/nfs/localio.c': (t) => t.replace('\tsave_cred = override_creds(filp->f_cred);\n', '\tsave_cred = override_creds(filp->f_cred);\n\tif (!iov_iter_count(&iter)) {\n\t\trevert_creds(save_cred);\n\t\treturn;\n\t}\n') } }],
+  },
+  {
+    name: 'backing-file.c: the switch and its revert moved into a function pair the patch adds (balanced, the same creds)',
+    tree: { 'fs/backing-file.c': loadKtree()['fs/backing-file.c']! },
+    patches: [{ subject: 'backing-file: add begin/end helpers for the credential switch', edit: { 'fs/backing-file.c': (t) => BACKING_WRAP(t) } }],
+  },
+  {
+    name: 'patch-only: the switch and its revert spelt as macros the patch adds, (c)->cred of the same ctx',
+    mode: 'patch-only',
+    tree: { 'fs/backing-file.c': loadKtree()['fs/backing-file.c']! },
+    patches: [{ subject: 'backing-file: add begin/end macros', edit: { 'fs/backing-file.c': (t) => BACKING_WRAP(t).replace(BACKING_WRAPPERS, '#define backing_file_begin(c) override_creds((c)->cred)\n#define backing_file_end(old) revert_creds(old)\n\n') } }],
   },
 ];
 

@@ -128,7 +128,7 @@ export function norm(s: string): string {
  * `/\/\*[\s\S]*?\*\//g`: that one rescans to the end of the text from
  * every unclosed `/*`, quadratic on a line of them.
  */
-function withoutBlockComments(s: string): string {
+export function withoutBlockComments(s: string): string {
   let open = s.indexOf('/*');
   if (open < 0) return s;
   let out = '';

@@ -20,7 +20,7 @@
 import type { Assignment, CallSite, CredScope, FileFacts, FunctionFacts } from '../cgraph/types.js';
 import type { CredForm } from '../kb/creds.js';
 import type { Hunk } from '../patch/types.js';
-import { CRED_FORMS, isCredRevert, revertsForm } from '../kb/index.js';
+import { credForm, isCredRevert, revertsForm } from '../kb/index.js';
 
 export interface FileAlignment {
   /** pre-image line = model line + delta. */
@@ -410,15 +410,15 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
   for (const [j, s] of m.credScopes.entries()) {
     // an override the patch respells on its own line (ovl_override_creds() -> ovl_override_creds_light()): the added line that switches
     const placedStart = place(s.startLine);
-    const form = CRED_FORMS[s.api];
+    const form = credForm(s.api);
     // (or one that switches the same saved creds to others, `old = ovl_override_creds(sb)` -> `old = override_creds(c)`:
     // the model's revert still ends it, and the rule judges the new credentials)
     const resaved = (c: string, text: string): boolean =>
-      form?.kind === 'override' && CRED_FORMS[c]?.kind === 'override' && s.saved !== undefined && savesInto(text, c, s.saved);
+      form?.kind === 'override' && credForm(c)?.kind === 'override' && s.saved !== undefined && savesInto(text, c, s.saved);
     const start =
       placedStart ??
       (side === 'post' && form && form.kind !== 'scoped'
-        ? respelt(s.startLine + delta, hunks, (c, text) => (c !== s.api && CRED_FORMS[c]?.kind === form.kind && sameCred(CRED_FORMS[c]!, form)) || resaved(c, text))
+        ? respelt(s.startLine + delta, hunks, (c, text) => (c !== s.api && credForm(c)?.kind === form.kind && sameCred(credForm(c)!, form)) || resaved(c, text))
         : undefined);
     // a revert the patch respells on its own line (revert_creds() -> ovl_revert_creds()): the added line that reverts
     const placedEnd = place(s.revertLine ?? s.endLine) ?? (side === 'post' && s.revertLine !== undefined ? respelt(s.revertLine + delta, hunks, (c) => revertsScope(s, c)) : undefined);
@@ -488,7 +488,7 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
   // a label the patch writes (perhaps moving the model's): the model's gotos to it go where it now is
   const addedLabel = (name: string): number | undefined => hunkLabelLine(hunks, name, true);
   for (const [k, s] of scopes.entries()) {
-    const form = CRED_FORMS[s.api];
+    const form = credForm(s.api);
     if (!form || s.kind === 'scoped' || s.nested || s.revertLine === undefined) continue;
     // not the error path of a switch that may fail (`if (ksmbd_override_fsids(work)) { ... goto err; }`): nothing was switched there
     const mayFail = switchMayFail(s, form, calls);
@@ -522,7 +522,7 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
       // a scope the fragment has whole (override and revert shown) has its leaks from the
       // extraction, which knows an out-parameter override's error return
       if (!placed.has(k)) continue;
-      const form = CRED_FORMS[s.api];
+      const form = credForm(s.api);
       if (!form || s.kind === 'scoped' || s.nested || s.revertLine === undefined) continue;
       // (or to a label the patch adds past the revert; a label of the model's leaves only where its
       // scope says so: cachefiles_create_tmpfile()'s err: goes back to out:, which reverts)
@@ -546,7 +546,7 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     const addedLines = addedPost;
     for (let k = 0; k < own; k++) {
       const s = scopes[k]!;
-      const form = CRED_FORMS[s.api];
+      const form = credForm(s.api);
       if (!form || s.kind === 'scoped' || s.nested || !addedLines.has(s.startLine)) continue;
       let sc = s;
       // its revert in another hunk (each hunk is parsed alone): the one revert of its saved creds after it
@@ -684,7 +684,7 @@ function movedRevert(s: CredScope, start: number | undefined, delta: number, hun
 }
 
 function revertsScope(s: CredScope, callee: string): boolean {
-  const form = CRED_FORMS[s.api];
+  const form = credForm(s.api);
   return form ? revertsForm(form, callee) : isCredRevert(callee);
 }
 

@@ -16,6 +16,8 @@ import type { Base } from './base.js';
 import { classify, dedupe, moveKey, runImage, toFinding, type RawDetection } from './engine.js';
 import { compareFindings, type Finding } from './finding.js';
 import { buildImages, type SeenFacts } from './images.js';
+import { deriveCredWrappers } from './cred-wrappers.js';
+import { useDerivedCredForms } from '../kb/index.js';
 import { threadMayMatter } from './prefilter.js';
 import type { PatchReport } from './result.js';
 import type { RuleDefinition } from './rule-api.js';
@@ -126,6 +128,17 @@ export async function checkThread(patches: Patch[], base: Base, o: ThreadOptions
   // 2. can any rule see anything in what was applied?
   const checked = runs.filter((r) => r.files);
   if (!checked.length) return runs.map((r) => r.report);
+  // the credential wrappers the series defines, known while its patches are read (and only then)
+  const restore = useDerivedCredForms(deriveCredWrappers(patches));
+  try {
+    return await readImages(patches, runs, checked, base, o);
+  } finally {
+    restore();
+  }
+}
+
+/** Steps 2 and 3 of checkThread: the prefilter, then both images of each patch and the rules on them. */
+async function readImages(patches: Patch[], runs: PatchRun[], checked: PatchRun[], base: Base, o: ThreadOptions): Promise<PatchReport[]> {
   if (!o.noPrefilter && !(await threadMayMatter(patches, runs.map((r) => r.files), o.rules, base))) {
     for (const r of checked) r.report.unparsed = true;
     return runs.map((r) => r.report);

@@ -10,7 +10,7 @@ export interface CredForm extends Fact {
    * How to read the credential: an argument index, `kernel`, an overlayfs
    * superblock argument, or a field of an argument (`cache->cache_cred`).
    */
-  cred: { arg: number } | 'kernel' | { ovlSbArg: number } | { argField: number; field: string; otherwise: string } | { fixed: string };
+  cred: { arg: number } | 'kernel' | { ovlSbArg: number } | { argField: number; field: string; otherwise: string } | { fixed: string } | CredTemplate;
   /** For a `paired` form: the calls that end it (its own revert, not revert_creds()). */
   reverts?: string[];
   /** For a `paired` form: the argument the old creds are saved through (`&saved`), and the revert's argument that hands them back (1 and 1 unless said). */
@@ -22,6 +22,16 @@ export interface CredForm extends Fact {
   keptInObject?: boolean;
   /** Returns non-zero, having switched nothing, when it fails: `if (form(...)) goto out;` leaves with nothing to revert. */
   failsNonZero?: boolean;
+}
+
+/**
+ * The credentials of a wrapper the patch defines, as its body names them in
+ * its parameters' terms: `ctx->cred` of `backing_file_begin(ctx)`, read at a
+ * call site with the call's arguments in the parameters' places.
+ */
+export interface CredTemplate {
+  template: string;
+  params: string[];
 }
 
 /**
@@ -132,6 +142,8 @@ export const CRED_REVERTS: Record<string, Fact> = table({
 export function credFormFor(callee: string): { key: string; form: CredForm; generic?: boolean } | undefined {
   const known = CRED_FORMS[callee];
   if (known) return { key: callee, form: known };
+  const own = derived.forms.get(callee);
+  if (own) return { key: callee, form: own };
   // both generic forms below name creds (a fast way out: this runs for every identifier of a hunk)
   if (!callee.includes('cred')) return undefined;
   const paren = callee.indexOf('(');
@@ -147,7 +159,41 @@ export function credFormFor(callee: string): { key: string; form: CredForm; gene
 }
 
 export function isCredRevert(callee: string): boolean {
-  return !!CRED_REVERTS[callee] || /revert_creds/.test(callee);
+  return !!CRED_REVERTS[callee] || /revert_creds/.test(callee) || derived.reverts.has(callee);
+}
+
+/** A known form by its exact name: the table's, or a wrapper of one the patch under review defines. */
+export function credForm(name: string): CredForm | undefined {
+  return CRED_FORMS[name] ?? derived.forms.get(name);
+}
+
+/**
+ * Credential wrappers the patches under review define: a function (or macro)
+ * that is nothing but a switch, `return override_creds(ctx->cred);`, or
+ * nothing but a revert. The kernel has one (ovl_override_creds(), in the
+ * table); a series that adds `backing_file_begin()`/`backing_file_end()`
+ * switches and reverts through them, and a reader that does not know that
+ * takes every call path through them for one with no switch at all.
+ */
+export interface DerivedCredForms {
+  forms: ReadonlyMap<string, CredForm>;
+  reverts: ReadonlySet<string>;
+}
+
+let derived: DerivedCredForms = { forms: new Map(), reverts: new Set() };
+
+/** The wrappers of the thread under review, in force until the returned function restores the ones before. */
+export function useDerivedCredForms(d: DerivedCredForms): () => void {
+  const before = derived;
+  derived = d;
+  return () => {
+    derived = before;
+  };
+}
+
+/** The names of the wrappers in force (a text that calls none reads the same with or without them). */
+export function derivedCredNames(): string[] {
+  return [...derived.forms.keys(), ...derived.reverts];
 }
 
 /** Calls that end a `paired` form: never the revert of a plain override. */

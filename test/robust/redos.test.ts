@@ -25,6 +25,9 @@ const BOUNDED: Record<string, string> = {
   'src/cgraph/extract/creds.ts /(?:^|[;{}]|\\n)\\s*\\*\\s*[A-Za-z_][\\w.>-]*\\s*=\\s*$/': 'runs on `before`, the 120 characters before a call',
   'src/cgraph/extract/creds.ts /([A-Za-z_]\\w*)\\s*=\\s*$/': 'runs on `before`, the 120 characters before a call (savedName)',
   'src/cgraph/extract/creds.ts /([A-Za-z_][\\w.>-]*)\\s*=\\s*$/': 'runs on `before`, the 120 characters before a call (sameSaved)',
+  'src/engine/cred-wrappers.ts /^(?:const\\s+)?(?:struct\\s+)?\\w+(?:\\s+\\w+)*?\\s*\\*?\\s*\\b([A-Za-z_]\\w*)\\s*=\\s*(.+)$/': 'runs on one statement of a wrapper body of at most 600 characters (fnDef)',
+  'src/engine/cred-wrappers.ts /^return\\s+(.+)$/': 'runs on one statement of a wrapper body of at most 600 characters (fnDef)',
+  'src/engine/cred-wrappers.ts /^\\*\\s*([A-Za-z_]\\w*)\\s*=\\s*(.+)$/': 'runs on one statement of a wrapper body of at most 600 characters (fnDef)',
 };
 
 /**
@@ -48,6 +51,18 @@ const BUILT: Record<string, { example: RegExp; why: string }> = {
   'src/cgraph/extract/creds.ts new RegExp(`^return\\\\s*(?:\\\\(\\\\s*)?${saved}\\\\s*(?:\\\\)\\\\s*)?;`)': {
     example: /^return\s*(?:\(\s*)?old_cred\s*(?:\)\s*)?;/,
     why: '`saved` is one word (savedName(): `[A-Za-z_]\\w*`)',
+  },
+  "src/cgraph/extract/creds.ts new RegExp(`(?<![\\\\w)\\\\]])\\\\(\\\\s*(${names.join('|')})\\\\s*\\\\)`, 'g')": {
+    example: /(?<![\w)\]])\(\s*(ctx|old)\s*\)/g,
+    why: '`names` are a wrapper\'s parameter names, each one word (filtered to `[A-Za-z_]\\w*`)',
+  },
+  "src/cgraph/extract/creds.ts new RegExp(`(?<![\\\\w.>])(${names.join('|')})\\\\b(\\\\s*->)?`, 'g')": {
+    example: /(?<![\w.>])(ctx|old)\b(\s*->)?/g,
+    why: '`names` are a wrapper\'s parameter names, each one word (filtered to `[A-Za-z_]\\w*`)',
+  },
+  "src/engine/cred-wrappers.ts new RegExp(`(?<![\\\\w.>])${name}\\\\b`, 'g')": {
+    example: /(?<![\w.>])ofs\b/g,
+    why: '`name` is one word: a local alias\'s name as the declaration regex captured it (`[A-Za-z_]\\w*`)',
   },
   "src/cgraph/model/build.ts new RegExp(`\\\\b(?:${[...new Set(direct)].sort().join('|')})\\\\s*\\\\(|\\\\b(?:${[...new Set(members)].sort().join('|')})\\\\s*\\\\(`)": {
     example: ioUserPattern(),

@@ -4,7 +4,7 @@
 // without its revert.
 
 import type { CallSite, CredLeak, CredScope, FunctionFacts } from '../types.js';
-import { CRED_FORMS, credFormFor, revertsForm } from '../../kb/index.js';
+import { CRED_FORMS, credForm, credFormFor, revertsForm } from '../../kb/index.js';
 import { blockEncloses, matching, norm } from '../ctext.js';
 import { STMT_KEYWORD } from '../parse.js';
 import type { Bucket, Ctx, N } from './nodes.js';
@@ -164,7 +164,7 @@ export function outParamErrorGuard(text: string, body: N, x: RawCall, blocks: N[
   const args = x.site.args;
   // an out-parameter form, or (`old = access_override_creds(); if (!old) return -ENOMEM;`) one
   // that returns NULL or an error pointer when it could not switch: nothing switched there
-  const form = CRED_FORMS[formKey(x.site.callee, args) ?? ''];
+  const form = credForm(formKey(x.site.callee, args) ?? '');
   const savedArg = form?.savedArg;
   const outParam = form?.failsNonZero || (savedArg !== undefined ? /^&/.test(args[savedArg] ?? '') : args.length >= 2 && /^&/.test(args[args.length - 1] ?? ''));
   const before = text.slice(Math.max(body.s, x.n.s - 40), x.n.s);
@@ -201,7 +201,7 @@ export function savedName(text: string, body: N, x: RawCall): string | undefined
 /** Does this later override store into the same variable? */
 export function sameSaved(text: string, body: N, x: RawCall, kind: string, saved: string | undefined): boolean {
   if (!saved) return true;
-  if (kind === 'paired') return (x.site.args[CRED_FORMS[formKey(x.site.callee, x.site.args) ?? '']?.savedArg ?? 1] ?? '').replace(/^&\s*/, '') === saved;
+  if (kind === 'paired') return (x.site.args[credForm(formKey(x.site.callee, x.site.args) ?? '')?.savedArg ?? 1] ?? '').replace(/^&\s*/, '') === saved;
   if (x.site.args.length >= 2 && (x.site.args[x.site.args.length - 1] ?? '').replace(/^&\s*/, '') === saved) return true;
   const before = text.slice(Math.max(body.s, x.n.s - 120), x.n.s);
   const m = /([A-Za-z_][\w.>-]*)\s*=\s*$/.exec(before);
@@ -257,11 +257,34 @@ export function formKey(callee: string, a: string[]): string | undefined {
 export function credText(form: { cred: (typeof CRED_FORMS)[string]['cred'] }, a: string[], key: string): string {
   if (form.cred === 'kernel') return 'kernel';
   if ('fixed' in form.cred) return form.cred.fixed;
+  if ('template' in form.cred) return fillTemplate(form.cred.template, form.cred.params, a);
   if ('argField' in form.cred) return `${a[form.cred.argField] ?? form.cred.otherwise}->${form.cred.field}`;
   // scoped_class(override_creds_ovl, old, sb): the class's own arguments follow the class and variable names
   const offset = key.startsWith('scoped_class(') ? 2 : 0;
   if ('ovlSbArg' in form.cred) return `ovl_creds(${a[form.cred.ovlSbArg + offset] ?? ''})`;
   return a[form.cred.arg + offset] ?? '';
+}
+
+/**
+ * A wrapper's credentials at a call site: each parameter's name in the
+ * template replaced by the argument given for it (`ctx->cred` with `&c` for
+ * ctx reads `c.cred`; an argument that is more than a name or a field chain
+ * is parenthesized).
+ */
+export function fillTemplate(template: string, params: readonly string[], args: readonly string[]): string {
+  const names = params.filter((p) => /^[A-Za-z_]\w*$/.test(p));
+  if (!names.length) return template;
+  // one pass: an argument's own text is never read again for another parameter's name
+  // a macro's `(c)->cred`: the parentheses around a parameter are the macro's, not the expression's
+  const bare = template.replace(new RegExp(`(?<![\\w)\\]])\\(\\s*(${names.join('|')})\\s*\\)`, 'g'), '$1');
+  return bare.replace(new RegExp(`(?<![\\w.>])(${names.join('|')})\\b(\\s*->)?`, 'g'), (m, p: string, arrow: string | undefined) => {
+    const arg = norm(args[params.indexOf(p)] ?? '');
+    if (!arg) return m;
+    const addr = /^&\s*([A-Za-z_][\w.>-]*)$/.exec(arg);
+    if (arrow && addr) return `${addr[1]}.`;
+    const plain = /^[A-Za-z_][\w.>-]*$/.test(arg) ? arg : `(${arg})`;
+    return arrow ? `${plain}->` : plain;
+  });
 }
 
 /** The labels after the last revert from which the code leaves without reverting (see CredScope.exitLabels). */
