@@ -155,6 +155,9 @@ const OVL_FILEATTR = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: overlay
 const BACKING_WRAPPERS = 'static const struct cred *backing_file_begin(const struct backing_file_ctx *ctx)\n{\n\treturn override_creds(ctx->cred);\n}\n\nstatic void backing_file_end(const struct cred *old_cred)\n{\n\trevert_creds(old_cred);\n}\n\n';
 const BACKING_WRAP = (t: string, call = 'backing_file_begin(ctx)'): string => t.replace('ssize_t backing_file_read_iter(', BACKING_WRAPPERS + 'ssize_t backing_file_read_iter(').replace('\told_cred = override_creds(ctx->cred);\n\tret = vfs_iter_read(', `\told_cred = ${call};\n\tret = vfs_iter_read(`).replace('\trevert_creds(old_cred);\n\tif (ctx->accessed)', '\tbacking_file_end(old_cred);\n\tif (ctx->accessed)');
 
+/** A cachefiles-like cache setup: the secure section ends before the registration, whose error label goes back in before the common cleanup's revert. */
+const CACHEFILES_SETUP = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: cachefiles bringing a cache online. */\n#include "internal.h"\n\nint cachefiles_bring_online(struct cachefiles_cache *cache)\n{\n\tconst struct cred *saved_cred;\n\tstruct path path;\n\tint ret;\n\n\tcachefiles_begin_secure(cache, &saved_cred);\n\tret = kern_path(cache->rootdirname, LOOKUP_DIRECTORY, &path);\n\tif (ret < 0)\n\t\tgoto error_open_root;\n\tret = -EROFS;\n\tif (sb_rdonly(path.dentry->d_sb))\n\t\tgoto error_unsupported;\n\tcache->store = cachefiles_get_directory(cache, path.dentry, "cache", NULL);\n\tif (IS_ERR(cache->store)) {\n\t\tret = PTR_ERR(cache->store);\n\t\tgoto error_unsupported;\n\t}\n\tcachefiles_end_secure(cache, saved_cred);\n\n\tret = cachefiles_register(cache);\n\tif (ret < 0)\n\t\tgoto error_register;\n\treturn 0;\n\nerror_register:\n\tcachefiles_put_directory(cache->store);\nerror_unsupported:\n\tpath_put(&path);\nerror_open_root:\n\tcachefiles_end_secure(cache, saved_cred);\n\treturn ret;\n}\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -1114,6 +1117,11 @@ const valid: ValidCase[] = [
     mode: 'patch-only',
     tree: { 'fs/backing-file.c': loadKtree()['fs/backing-file.c']! },
     patches: [{ subject: 'backing-file: add begin/end macros', edit: { 'fs/backing-file.c': (t) => BACKING_WRAP(t).replace(BACKING_WRAPPERS, '#define backing_file_begin(c) override_creds((c)->cred)\n#define backing_file_end(old) revert_creds(old)\n\n') } }],
+  },
+  {
+    name: "cachefiles: an error label that goes back into the secure section before the common cleanup's revert leaves no goto before it unreverted",
+    tree: { 'fs/cachefiles/online.c': CACHEFILES_SETUP },
+    patches: [{ subject: 'cachefiles: put the directories under the cache creds on a failed registration', edit: { 'fs/cachefiles/online.c': (t) => t.replace('error_register:\n', 'error_register:\n\tcachefiles_begin_secure(cache, &saved_cred);\n') } }],
   },
 ];
 

@@ -86,7 +86,14 @@ export function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket
       return !!k && saved !== undefined && form.kind === 'override' && credFormFor(k)?.form.kind === 'override';
     };
     const reOverride = form.keptInObject ? undefined : raw.find((x) => x.n.s > r.n.e && x !== r && overridesAgain(x) && sameSaved(ctx.text, body, x, form.kind, saved));
-    const reverts0 = raw.filter((x) => x.n.s > r.n.e && (!reOverride || x.n.s < reOverride.n.s) && isRevert(x.site.callee) && (saved === undefined || revertsSaved(x.site.args, revertArg, saved)));
+    const revertsOfSaved = raw.filter((x) => x.n.s > r.n.e && isRevert(x.site.callee) && (saved === undefined || revertsSaved(x.site.args, revertArg, saved)));
+    const reverts0 = reOverride ? revertsOfSaved.filter((x) => x.n.s < reOverride.n.s) : revertsOfSaved;
+    // a goto's walk from its label goes by the text, not by the region: the switch again on
+    // another path (an error label that re-enters the secure section before falling through
+    // to the common revert, cachefiles_add_cache()) is not on the walk from a later label
+    const walk: LabelWalk = reOverride
+      ? { reverts: revertsOfSaved, stops: raw.filter((x) => x.n.s > r.n.e && x !== r && overridesAgain(x) && sameSaved(ctx.text, body, x, form.kind, saved)) }
+      : { reverts: reverts0, stops: [] };
     // a hunk of a function that shows only an error branch's revert (`if (err) { revert_creds(old);
     // return err; }`): the switch goes on past it, to a revert the hunk does not show
     const errorExit = (x: RawCall): boolean => {
@@ -121,8 +128,8 @@ export function credScopes(fn: FunctionFacts, body: N, raw: RawCall[], b: Bucket
     // leaks only make sense for a plain local; `*saved = ...`/`cc->old = ...` is undone by another function
     // only for the forms we know the contract of: a look-alike (access_override_creds()) may revert elsewhere
     if (saved && local && !credFormFor(key)?.generic) {
-      scope.leaks = leaks(body, r, reverts0, last, b, ctx, blockPath);
-      const exits = last ? exitLabels(r, last, reverts, b) : [];
+      scope.leaks = leaks(body, r, reverts0, last, b, ctx, blockPath, walk);
+      const exits = last ? exitLabels(r, last, reverts === reverts0 ? walk : { reverts, stops: walk.stops }, b) : [];
       if (exits.length) scope.exitLabels = exits;
     }
     // a call after a revert in its own or an enclosing block, with no label between, runs with
@@ -287,9 +294,15 @@ export function fillTemplate(template: string, params: readonly string[], args: 
   });
 }
 
+/** What a walk from a label looks for: the reverts of the saved variable, and its switches again (where the walk stops without a claim). */
+interface LabelWalk {
+  reverts: RawCall[];
+  stops: RawCall[];
+}
+
 /** The labels after the last revert from which the code leaves without reverting (see CredScope.exitLabels). */
-function exitLabels(override: RawCall, last: RawCall, reverts: RawCall[], b: Bucket): string[] {
-  const reach = revertsAfter(override.n.e, last.n.s, reverts, b);
+function exitLabels(override: RawCall, last: RawCall, walk: LabelWalk, b: Bucket): string[] {
+  const reach = revertsAfter(override.n.e, last.n.s, walk, b);
   return b.labels.filter((l) => l.l.s > last.n.s && !reach(l.l.s, 0)).map((l) => l.label);
 }
 
@@ -298,16 +311,19 @@ function exitLabels(override: RawCall, last: RawCall, reverts: RawCall[], b: Buc
  * fine, a goto is followed (error paths often `goto out` back to the
  * revert), a return or the end of the function first is a leak.
  */
-function revertsAfter(start: number, end: number, reverts: RawCall[], b: Bucket): (at: number, depth: number) => boolean {
+function revertsAfter(start: number, end: number, { reverts, stops }: LabelWalk, b: Bucket): (at: number, depth: number) => boolean {
   const labels = new Map(b.labels.map((l) => [l.label, l.l]));
   const walk = (at: number, depth: number): boolean => {
     if (depth > 4) return true; // give up quietly: precision over recall
     const nextRevert = reverts.find((r) => r.n.s > at);
     const nextRet = b.rets.find((x) => x.s > at);
     const nextGoto = b.gotos.find((g) => g.g.s > at);
-    const first = Math.min(nextRevert?.n.s ?? Infinity, nextRet?.s ?? Infinity, nextGoto?.g.s ?? Infinity);
+    const nextStop = stops.find((x) => x.n.s > at);
+    const first = Math.min(nextRevert?.n.s ?? Infinity, nextRet?.s ?? Infinity, nextGoto?.g.s ?? Infinity, nextStop?.n.s ?? Infinity);
     if (first === Infinity) return false;
     if (nextRevert && first === nextRevert.n.s) return true;
+    // the same saved variable switched again first: another question than this switch's (no claim)
+    if (nextStop && first === nextStop.n.s) return true;
     if (nextGoto && first === nextGoto.g.s) {
       const t = labels.get(nextGoto.label);
       if (!t) return true;
@@ -321,7 +337,7 @@ function revertsAfter(start: number, end: number, reverts: RawCall[], b: Bucket)
 }
 
 /** Returns and gotos that leave an override region without passing a revert. */
-export function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawCall | undefined, b: Bucket, ctx: Ctx, blockPath: (off: number) => string): CredLeak[] {
+export function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawCall | undefined, b: Bucket, ctx: Ctx, blockPath: (off: number) => string, walk: LabelWalk = { reverts, stops: [] }): CredLeak[] {
   const out: CredLeak[] = [];
   const start = override.n.e;
   // `ret = ovl_override_creds(sb, &old); if (ret) return ret;`: nothing was overridden on that path
@@ -349,7 +365,7 @@ export function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawC
     if (!revertedBefore(ret.s) && unguarded(ret.s)) out.push({ line: ctx.L(ret.s), kind: 'return', text: norm(ctx.T(ret)).slice(0, 80) });
   }
   const labels = new Map(b.labels.map((l) => [l.label, l.l]));
-  const revertsAfterLabel = revertsAfter(start, end, reverts, b);
+  const revertsAfterLabel = revertsAfter(start, end, walk, b);
   for (const g of b.gotos) {
     if (g.g.s <= start || g.g.s >= end) continue;
     const target = labels.get(g.label);
