@@ -8,6 +8,7 @@
 // to dist/dev/, which the package does not ship.
 import { build } from 'esbuild';
 import { readdirSync } from 'node:fs';
+import { factsDigest } from './facts-digest.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 // CommonJS loads faster than ES modules on Node 20 (no module graph, no ESM
@@ -31,6 +32,11 @@ for (const f of readdirSync(`${root}cli/commands`)) {
   const name = f.slice(0, -3);
   (['review', 'explain'].includes(name) ? esmEntries : cjsEntries)[`commands/${name}`] = `${root}cli/commands/${f}`;
 }
+
+// The facts cache (src/cgraph/cache.ts) is keyed by a digest of the code that
+// makes facts, so a kreview whose extraction changed never reads facts an
+// older one cached, whether or not FACTS_VERSION was bumped.
+const factsBuild = { __KREVIEW_FACTS_BUILD__: JSON.stringify(factsDigest(root)) };
 
 const common = {
   outdir: `${root}dist/bin`,
@@ -61,7 +67,7 @@ const cjs = {
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   // import.meta.url is built only when something asks for it (a URL is 0.3 ms to make)
-  define: { 'import.meta.url': '__kreviewMeta.url' },
+  define: { 'import.meta.url': '__kreviewMeta.url', ...factsBuild },
   banner: { js: "const __kreviewMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
 };
 await build({ ...cjs, entryPoints: cjsEntries });
@@ -71,7 +77,7 @@ await build({
   entryPoints: esmEntries,
   format: 'esm',
   // React's production build, as its package.json selects it for NODE_ENV=production
-  define: { 'process.env.NODE_ENV': '"production"' },
+  define: { 'process.env.NODE_ENV': '"production"', ...factsBuild },
   plugins: [inkDevtoolsStaysOut],
   banner: { js: "import { createRequire as __kreviewCreateRequire } from 'node:module'; const require = __kreviewCreateRequire(import.meta.url);" },
 });

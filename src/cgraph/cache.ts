@@ -1,5 +1,7 @@
 // Per-file facts cached by content: $XDG_CACHE_HOME/kreview (or
-// ~/.cache/kreview)/facts-v<N>/<xx>/<path hash>-<content hash>.json.
+// ~/.cache/kreview)/facts-v<N>-<build>/<xx>/<path hash>-<content hash>.json,
+// <build> a digest of the code that makes facts (scripts/bundle.mjs), so an
+// upgraded kreview never reads what an older extraction cached.
 // Writes are atomic (temp file + rename in the same directory), so two
 // concurrent runs never see half an entry; an unreadable or corrupt entry is
 // rebuilt silently, and so is one of the wrong shape (facts-shape.ts); an
@@ -13,6 +15,10 @@ import { extractFileFactsSafe, FACTS_VERSION } from './extract/index.js';
 import type { FileFacts } from './types.js';
 import { isFileFacts } from './facts-shape.js';
 import { onInterruptCleanup } from '../interrupt.js';
+
+declare const __KREVIEW_FACTS_BUILD__: string | undefined;
+/** The digest the bundle was built with; `src` when run from the sources (tests). */
+const FACTS_BUILD = typeof __KREVIEW_FACTS_BUILD__ === 'string' ? __KREVIEW_FACTS_BUILD__ : 'src';
 
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   if (env.KREVIEW_CACHE_DIR) return env.KREVIEW_CACHE_DIR;
@@ -62,7 +68,7 @@ export class FactsCache {
   private constructor(readonly dir: string) {}
 
   static open(env: NodeJS.ProcessEnv = process.env): FactsCache {
-    return new FactsCache(join(cacheRoot(env), `facts-v${FACTS_VERSION}`));
+    return new FactsCache(join(cacheRoot(env), `facts-v${FACTS_VERSION}-${FACTS_BUILD}`));
   }
 
   private entry(path: string, hash: string): { dir: string; file: string } {

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'dist/bin/kreview.cjs');
 import { NODE } from '../support/node.js';
+import { FACTS_VERSION } from '../../src/cgraph/extract/index.js';
 const DEMO = readFileSync(join(ROOT, 'examples/0001-loop-raw-read-iter.patch'), 'utf8');
 
 function kreview(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { stdout: string; stderr: string; status: number | null } {
@@ -84,6 +85,14 @@ describe('per-input isolation', () => {
     for (const f of walk(cache).filter((x) => x.includes('/trees/'))) writeFileSync(f, JSON.stringify({ version: 999, files: { 'fs/x.c': 'nonsense' } }));
     const again = kreview(args, ROOT, env);
     expect(again).toEqual(first);
+  });
+
+  it('the facts cache is keyed by the build of the extraction: an upgraded kreview never reads what an older one cached', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'kreview-iso-build-'));
+    kreview(['check', '--tree', 'test/fixtures/ktree', '--terse', 'examples/0001-loop-raw-read-iter.patch'], ROOT, { KREVIEW_CACHE_DIR: cache });
+    const script = pathToFileURL(join(ROOT, 'scripts/facts-digest.mjs')).href;
+    const { factsDigest } = (await import(script)) as { factsDigest: (root: string) => string };
+    expect(readdirSync(cache).filter((d) => d.startsWith('facts-'))).toEqual([`facts-v${FACTS_VERSION}-${factsDigest(ROOT)}`]);
   });
 
   it('a new file the tree already has is said, even in the quietest mode', () => {
