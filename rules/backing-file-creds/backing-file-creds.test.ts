@@ -158,6 +158,12 @@ const BACKING_WRAP = (t: string, call = 'backing_file_begin(ctx)'): string => t.
 /** A cachefiles-like cache setup: the secure section ends before the registration, whose error label goes back in before the common cleanup's revert. */
 const CACHEFILES_SETUP = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: cachefiles bringing a cache online. */\n#include "internal.h"\n\nint cachefiles_bring_online(struct cachefiles_cache *cache)\n{\n\tconst struct cred *saved_cred;\n\tstruct path path;\n\tint ret;\n\n\tcachefiles_begin_secure(cache, &saved_cred);\n\tret = kern_path(cache->rootdirname, LOOKUP_DIRECTORY, &path);\n\tif (ret < 0)\n\t\tgoto error_open_root;\n\tret = -EROFS;\n\tif (sb_rdonly(path.dentry->d_sb))\n\t\tgoto error_unsupported;\n\tcache->store = cachefiles_get_directory(cache, path.dentry, "cache", NULL);\n\tif (IS_ERR(cache->store)) {\n\t\tret = PTR_ERR(cache->store);\n\t\tgoto error_unsupported;\n\t}\n\tcachefiles_end_secure(cache, saved_cred);\n\n\tret = cachefiles_register(cache);\n\tif (ret < 0)\n\t\tgoto error_register;\n\treturn 0;\n\nerror_register:\n\tcachefiles_put_directory(cache->store);\nerror_unsupported:\n\tpath_put(&path);\nerror_open_root:\n\tcachefiles_end_secure(cache, saved_cred);\n\treturn ret;\n}\n';
 
+/** ovl_fsync() retrying an -EAGAIN sync, switching on each pass; `tail` is what the pass does after the sync. */
+const OVL_RETRY_FSYNC = (tail: string): ((t: string) => string) => (t) => t.replace(
+  '\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\tret = vfs_fsync_range(realfile, start, end, datasync);\n\trevert_creds(old_cred);\n\treturn ret;\n',
+  `\tfor (int tries = 0; tries < 3; tries++) {\n\t\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\t\tret = vfs_fsync_range(realfile, start, end, datasync);\n${tail}\t}\n\treturn ret;\n`,
+);
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -736,6 +742,17 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'backing-file: add begin/end helpers and skip empty reads', edit: { 'fs/backing-file.c': (t) => BACKING_WRAP(t).replace('\told_cred = backing_file_begin(ctx);\n', '\told_cred = backing_file_begin(ctx);\n\tif (!iov_iter_count(iter))\n\t\treturn 0;\n') } }],
     expect: ['introduced fs/backing-file.c:25 unbalanced (medium)'],
   },
+  {
+    name: 'overlayfs: a break out of the retry loop before the pass reverts leaves ovl_fsync() with the mounter creds',
+    patches: [{ subject: 'ovl: retry fsync on -EAGAIN', edit: { 'fs/overlayfs/file.c': OVL_RETRY_FSYNC('\t\tif (ret != -EAGAIN)\n\t\t\tbreak;\n\t\trevert_creds(old_cred);\n') } }],
+    expect: ['introduced fs/overlayfs/file.c:34 unbalanced (high)'],
+  },
+  {
+    name: 'patch-only: a continue before the pass reverts switches again over the switched creds',
+    mode: 'patch-only',
+    patches: [{ subject: 'ovl: retry fsync on -EAGAIN', edit: { 'fs/overlayfs/file.c': OVL_RETRY_FSYNC('\t\tif (ret == -EAGAIN)\n\t\t\tcontinue;\n\t\trevert_creds(old_cred);\n\t\tbreak;\n') } }],
+    expect: ['introduced fs/overlayfs/file.c:34 unbalancedContinue (medium)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -1122,6 +1139,15 @@ const valid: ValidCase[] = [
     name: "cachefiles: an error label that goes back into the secure section before the common cleanup's revert leaves no goto before it unreverted",
     tree: { 'fs/cachefiles/online.c': CACHEFILES_SETUP },
     patches: [{ subject: 'cachefiles: put the directories under the cache creds on a failed registration', edit: { 'fs/cachefiles/online.c': (t) => t.replace('error_register:\n', 'error_register:\n\tcachefiles_begin_secure(cache, &saved_cred);\n') } }],
+  },
+  {
+    name: 'overlayfs: a retry loop that reverts each pass before its break is balanced',
+    patches: [{ subject: 'ovl: retry fsync on -EAGAIN', edit: { 'fs/overlayfs/file.c': OVL_RETRY_FSYNC('\t\trevert_creds(old_cred);\n\t\tif (ret != -EAGAIN)\n\t\t\tbreak;\n') } }],
+  },
+  {
+    name: 'patch-only: a retry loop that reverts each pass before its continue is balanced',
+    mode: 'patch-only',
+    patches: [{ subject: 'ovl: retry fsync on -EAGAIN', edit: { 'fs/overlayfs/file.c': OVL_RETRY_FSYNC('\t\trevert_creds(old_cred);\n\t\tif (ret == -EAGAIN)\n\t\t\tcontinue;\n\t\tbreak;\n') } }],
   },
 ];
 

@@ -105,6 +105,7 @@ export default defineRule({
       capturedCreds: "{{target}} takes the credentials of the task that runs {{entry}} ({{cred}}); {{stack}} later accesses {{noun}} with them, where it must use {{credHint}}",
       keptKernelCreds: '{{target}} is set to kernel credentials ({{cred}}); {{stack}} later accesses {{noun}} with them, where it must use {{credHint}}',
       unbalanced: '{{api}}({{cred}}) on line {{start}} is not reverted when this {{how}} leaves {{fn}}(): the task keeps the overridden credentials',
+      unbalancedContinue: '{{api}}({{cred}}) on line {{start}} is not reverted before this continue: the next pass of the loop in {{fn}}() switches again over the overridden credentials, and the task never gets its own back',
       savedNotRestored: '{{saved}} keeps the credentials of line {{start}} for {{revert}}() on line {{end}}, to undo what {{callee}}() switched to; this {{how}} leaves {{fn}}() without restoring them: the task keeps whatever credentials {{callee}}() installed',
       outsideStackCreds: "{{what}} on the cache runs outside {{credHint}} (reached from {{entry}}): {{stack}} does its namespace, metadata and space work as the cache",
       openCreds: "{{api}}() opens {{noun}} with {{cred}}: {{stack}} opens its files with {{credHint}}, and its I/O relies on that",
@@ -121,6 +122,7 @@ export default defineRule({
       capturedCreds: "{{target}} now holds the credentials of whoever runs {{entry}}. Isn't {{noun}} later accessed with them? I'd expect {{stack}} to use {{credHint}}.",
       keptKernelCreds: "{{target}} now holds kernel credentials. Doesn't every later access to {{noun}} then run with all capabilities, whoever asked? I'd expect {{stack}} to use {{credHint}}.",
       unbalanced: "Doesn't this {{how}} leave {{fn}}() with the credentials from {{api}}() still overridden? It looks like the revert is skipped on this path.",
+      unbalancedContinue: "Doesn't this continue skip this pass's revert? The next pass calls {{api}}() again on top of the overridden credentials, so the task's own are never restored.",
       savedNotRestored: "Doesn't this {{how}} leave {{fn}}() without {{revert}}({{saved}}), keeping the credentials {{callee}}() may have installed?",
       outsideStackCreds: "Shouldn't {{what}} run inside cachefiles_begin_secure(), as the rest of cachefiles' namespace and space work does? Reached from {{entry}}, it runs as the netfs caller.",
       openCreds: "{{api}}() opens {{noun}} with {{cred}} here. Doesn't {{stack}} rely on opening its files with {{credHint}}?",
@@ -289,12 +291,12 @@ export default defineRule({
             ? [sc.leaks.find((l) => l.kind === 'end') ?? sc.leaks[0]!]
             : sc.leaks;
         for (const leak of found) {
-          const how = leak.kind === 'return' ? 'return' : leak.kind === 'goto' ? `goto` : 'path (end of function)';
+          const how = leak.kind === 'return' || leak.kind === 'goto' || leak.kind === 'break' ? leak.kind : 'path (end of function)';
           // a form that makes its own creds (nfs4_save_creds(&original)) is named by its call, the creds described
           const own = !!form && typeof form.cred === 'object' && 'fixed' in form.cred && !!sc.saved;
           const arg = form?.keptInObject ? sc.saved : `&${sc.saved}`;
           ctx.report({
-            messageId: 'unbalanced',
+            messageId: leak.kind === 'continue' ? 'unbalancedContinue' : 'unbalanced',
             data: { api: sc.api, cred: own ? arg! : sc.cred, start: String(sc.startLine), how, fn: fn.name },
             // at the exit when the patch wrote it; at the switch it added when the exit is old code
             // (an override moved above an existing early return)

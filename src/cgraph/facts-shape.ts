@@ -32,7 +32,7 @@ const record =
 
 const variable = obj({ name: str, type: str, line: num });
 const call = obj({ callee: str, kind: (v) => v === 'direct' || v === 'member' || v === 'pointer', receiver: opt(str), args: arr(str), line: num, block: str, creds: arr(num), guard: opt(str), guardLine: opt(num) });
-const leak = obj({ line: num, kind: (v) => v === 'return' || v === 'goto' || v === 'end', text: str });
+const leak = obj({ line: num, kind: (v) => v === 'return' || v === 'goto' || v === 'end' || v === 'break' || v === 'continue', text: str });
 const credScope = obj({
   api: str,
   kind: (v) => v === 'override' || v === 'scoped' || v === 'paired',

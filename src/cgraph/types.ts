@@ -57,9 +57,13 @@ export type CredScopeKind =
   | 'paired';
 
 export interface CredLeak {
-  /** Line of the `return`, `goto` or closing brace that leaves the region without reverting. */
+  /**
+   * Line of the `return`, `goto` or closing brace that leaves the region without
+   * reverting; a `break` out of the loop or switch that holds the revert, on to
+   * a way out; a `continue` past the revert to the loop's next switch.
+   */
   line: number;
-  kind: 'return' | 'goto' | 'end';
+  kind: 'return' | 'goto' | 'end' | 'break' | 'continue';
   text: string;
 }
 

@@ -374,6 +374,21 @@ export function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawC
       out.push({ line: ctx.L(g.g.s), kind: 'goto', text: norm(ctx.T(g.g)) });
     }
   }
+  // `break` and `continue` inside the region, before its revert
+  for (const j of b.jumps) {
+    if (j.j.s <= start || j.j.s >= end || revertedBefore(j.j.s) || !unguarded(j.j.s)) continue;
+    // the statement it leaves: the innermost loop (or, for a break, switch) around it
+    const inner = b.loops.filter((l) => l.n.s < j.j.s && j.j.s < l.n.e && (j.kind === 'break' || l.kind === 'loop')).sort((x, y) => y.n.s - x.n.s)[0];
+    if (!inner) continue;
+    if (j.kind === 'break') {
+      // out of the statement: a revert before the next way out is fine (the walk a label gets)
+      if (inner.n.e > end && !revertsAfterLabel(inner.n.e, 0)) out.push({ line: ctx.L(j.j.s), kind: 'break', text: norm(ctx.T(j.j)) });
+    } else if (inner.n.s < start && inner.n.e > end) {
+      // a loop that switches on every pass, and reverts after this continue: the next pass
+      // switches again over the switched credentials, and the first saved ones are lost
+      out.push({ line: ctx.L(j.j.s), kind: 'continue', text: norm(ctx.T(j.j)) });
+    }
+  }
   return out.sort((x, y) => x.line - y.line);
 }
 

@@ -197,6 +197,8 @@ function extractUnit(text: string, lineOffset: number, facts: FileFacts, path: s
   for (const i of cap.inits) bucket(owner(i.i.s)).inits.push(i);
   for (const d of cap.decls) bucket(owner(d.s)).decls.push(d);
   for (const x of cap.ifs) bucket(owner(x.cond.s)).ifs.push(x);
+  for (const x of cap.loops) bucket(owner(x.n.s)).loops.push(x);
+  for (const x of cap.jumps) bucket(owner(x.j.s)).jumps.push(x);
 
   for (const [i, f] of fns.entries()) {
     const fn = functionFacts(f, path, ctx, section);

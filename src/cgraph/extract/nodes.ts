@@ -22,6 +22,9 @@ export const KIND: Record<string, string> = Object.assign(Object.create(null) as
   for_statement: 'loop',
   while_statement: 'loop',
   do_statement: 'loop',
+  switch_statement: 'switch',
+  break_statement: 'break',
+  continue_statement: 'continue',
   conditional_expression: 'cond',
   binary_expression: 'logic',
   return_statement: 'ret',
@@ -98,6 +101,9 @@ export interface Captures {
   decls: N[];
   /** if statements: the condition, and the branches a call in them runs under. */
   ifs: IfNode[];
+  /** for, while, do and switch statements: what a break leaves (a continue: the loops) */
+  loops: { n: N; kind: 'loop' | 'switch' }[];
+  jumps: { j: N; kind: 'break' | 'continue' }[];
   errors: number;
 }
 
@@ -108,7 +114,7 @@ export interface IfNode {
 }
 
 export function capture(root: ParserT.SyntaxNode, text: string): Captures {
-  const c: Captures = { fns: [], calls: [], blocks: [], rets: [], gotos: [], labels: [], assigns: [], inits: [], decls: [], ifs: [], errors: 0 };
+  const c: Captures = { fns: [], calls: [], blocks: [], rets: [], gotos: [], labels: [], assigns: [], inits: [], decls: [], ifs: [], loops: [], jumps: [], errors: 0 };
   const { nodes, logicChecked } = kindNodes(root);
   for (const n of nodes) {
     const kind = KIND[n.type];
@@ -137,6 +143,14 @@ export function capture(root: ParserT.SyntaxNode, text: string): Captures {
       }
       case 'loop':
         pushField(c.blocks, n, 'body');
+        c.loops.push({ n: x, kind: 'loop' });
+        break;
+      case 'switch':
+        c.loops.push({ n: x, kind: 'switch' });
+        break;
+      case 'break':
+      case 'continue':
+        c.jumps.push({ j: x, kind });
         break;
       case 'cond':
         pushField(c.blocks, n, 'consequence');
@@ -234,10 +248,12 @@ export interface Bucket {
   inits: Captures['inits'];
   decls: N[];
   ifs: IfNode[];
+  loops: Captures['loops'];
+  jumps: Captures['jumps'];
 }
 
 export function emptyBucket(): Bucket {
-  return { calls: [], blocks: [], rets: [], gotos: [], labels: [], assigns: [], inits: [], decls: [], ifs: [] };
+  return { calls: [], blocks: [], rets: [], gotos: [], labels: [], assigns: [], inits: [], decls: [], ifs: [], loops: [], jumps: [] };
 }
 
 export function filterBucket(b: Bucket, from: number, to: number): Bucket {
@@ -252,6 +268,8 @@ export function filterBucket(b: Bucket, from: number, to: number): Bucket {
     inits: b.inits.filter((i) => inside(i.i)),
     decls: b.decls.filter(inside),
     ifs: b.ifs.filter((x) => inside(x.cond)),
+    loops: b.loops.filter((x) => inside(x.n)),
+    jumps: b.jumps.filter((x) => inside(x.j)),
   };
 }
 
