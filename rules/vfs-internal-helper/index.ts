@@ -87,8 +87,11 @@ export default defineRule({
           const ff = ctx.graph.file(fn.file);
           if (ff && (!fn.partial || ff.includes.length) && !ff.includes.some((i) => isFsInternalH(ff.path, i))) return;
         }
+        // a splice path's checked entry points are the splice ones (vfs_splice_read(), what
+        // overlayfs and coda moved to from rw_verify_area() + ->splice_read())
+        const splicing = site.callee === 'rw_verify_area' && (/splice/.test(fn.name) || fn.calls.some((c) => /splice/.test(c.callee)));
         const data: Record<string, string> = helper
-          ? { name: site.callee, useInstead: helper.useInstead }
+          ? { name: site.callee, useInstead: splicing ? 'vfs_splice_read() or backing_file_splice_read()/backing_file_splice_write(), which run it for you' : helper.useInstead }
           : { name: site.callee, dir: `${posix.dirname(fn.file)}/` };
         ctx.report({
           messageId: helper ? 'helper' : 'internalSymbol',

@@ -56,6 +56,11 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'ovl: make the tmpfile by hand', edit: { 'fs/overlayfs/file.c': (t) => t.replace('#include "overlayfs.h"\n', '#include "overlayfs.h"\n#include "../internal.h"\n') + '\nstatic int ovl_tmpfile_by_hand(struct mnt_idmap *idmap, const struct path *parent, struct file *file, umode_t mode)\n{\n\treturn vfs_tmpfile(idmap, parent, file, mode);\n}\n' } }],
     expect: ['introduced fs/overlayfs/file.c:5 include (high)', 'introduced fs/overlayfs/file.c:44 internalSymbol (high)'],
   },
+  {
+    name: 'overlayfs: rw_verify_area() before a raw ->splice_read() of the real file (the splice path)',
+    patches: [{ subject: 'ovl: check splice reads', edit: { 'fs/overlayfs/file.c': (t) => t.replace('const struct file_operations ovl_file_operations', 'static ssize_t ovl_splice_real(struct file *realfile, loff_t *ppos, struct pipe_inode_info *pipe, size_t len, unsigned int flags)\n{\n\tint ret = rw_verify_area(READ, realfile, ppos, len);\n\n\tif (ret < 0)\n\t\treturn ret;\n\treturn realfile->f_op->splice_read(realfile, ppos, pipe, len, flags);\n}\n\nconst struct file_operations ovl_file_operations') } }],
+    expect: ['introduced fs/overlayfs/file.c:38 helper (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -119,6 +124,10 @@ describe('VFS_INTERNAL_HELPER', () => {
   it('an exported symbol is a CHECK, shown with --strict', async () => {
     const r = await runCase(RULE, invalid[5]!);
     expect(r.findings[0]!.level).toBe('CHECK');
+  });
+  it('on a splice path, the entry points to use are the splice ones', async () => {
+    const r = await runCase(RULE, invalid.find((c) => c.name.includes('the splice path'))!);
+    expect(r.findings.map((f) => f.message)).toEqual([expect.stringContaining('should call vfs_splice_read() or backing_file_splice_read()')]);
   });
   it('renders the helper and the entry point to use', async () => {
     const r = await runCase(RULE, invalid[0]!);
