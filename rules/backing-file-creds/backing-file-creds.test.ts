@@ -164,6 +164,9 @@ const OVL_RETRY_FSYNC = (tail: string): ((t: string) => string) => (t) => t.repl
   `\tfor (int tries = 0; tries < 3; tries++) {\n\t\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\t\tret = vfs_fsync_range(realfile, start, end, datasync);\n${tail}\t}\n\treturn ret;\n`,
 );
 
+/** An io_uring-like poller that switches only when the ring's creds are not already the task's. */
+const SQPOLL = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: a submission poller. */\n#include <linux/cred.h>\n\nstatic int sq_poll_ring(struct sq_ring *ring)\n{\n\tconst struct cred *creds = NULL;\n\tint ret = 0;\n\n\tif (ring->creds != current_cred())\n\t\tcreds = override_creds(ring->creds);\n\n\tret = sq_submit(ring);\n\tif (creds)\n\t\trevert_creds(creds);\n\treturn ret;\n}\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -753,6 +756,12 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'ovl: retry fsync on -EAGAIN', edit: { 'fs/overlayfs/file.c': OVL_RETRY_FSYNC('\t\tif (ret == -EAGAIN)\n\t\t\tcontinue;\n\t\trevert_creds(old_cred);\n\t\tbreak;\n') } }],
     expect: ['introduced fs/overlayfs/file.c:34 unbalancedContinue (medium)'],
   },
+  {
+    name: 'io_uring-like: a new early return under a conditional switch, with no revert at all',
+    tree: { 'io_uring/sqpoll.c': SQPOLL },
+    patches: [{ subject: 'io_uring/sqpoll: skip dying rings', edit: { 'io_uring/sqpoll.c': (t) => t.replace('\tret = sq_submit(ring);\n', '\tif (sq_ring_dying(ring))\n\t\treturn 0;\n\tret = sq_submit(ring);\n') } }],
+    expect: ['introduced io_uring/sqpoll.c:14 unbalanced (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -1148,6 +1157,11 @@ const valid: ValidCase[] = [
     name: 'patch-only: a retry loop that reverts each pass before its continue is balanced',
     mode: 'patch-only',
     patches: [{ subject: 'ovl: retry fsync on -EAGAIN', edit: { 'fs/overlayfs/file.c': OVL_RETRY_FSYNC('\t\trevert_creds(old_cred);\n\t\tif (ret == -EAGAIN)\n\t\t\tcontinue;\n\t\tbreak;\n') } }],
+  },
+  {
+    name: "io_uring-like: a new early return that reverts under `if (creds)` first (NULL saved creds: nothing was switched)",
+    tree: { 'io_uring/sqpoll.c': SQPOLL },
+    patches: [{ subject: 'io_uring/sqpoll: skip dying rings', edit: { 'io_uring/sqpoll.c': (t) => t.replace('\tret = sq_submit(ring);\n', '\tif (sq_ring_dying(ring)) {\n\t\tif (creds)\n\t\t\trevert_creds(creds);\n\t\treturn 0;\n\t}\n\tret = sq_submit(ring);\n') } }],
   },
 ];
 

@@ -343,9 +343,22 @@ export function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawC
   // `ret = ovl_override_creds(sb, &old); if (ret) return ret;`: nothing was overridden on that path
   const guard = outParamErrorGuard(ctx.text, body, override, [...b.blocks].sort((x, y) => x.s - y.s));
   const unguarded = (off: number): boolean => !guard || off < guard.s || off >= guard.e;
+  // `if (creds) revert_creds(creds);`: NULL saved creds mean nothing was switched (io_uring's
+  // `creds = NULL; if (...) creds = override_creds(...)`), so the revert is as good as unconditional
+  const savedVar = savedName(ctx.text, body, override);
+  const effectiveBlock = (r: RawCall): string => {
+    if (!savedVar) return r.site.block;
+    const dot = r.site.block.lastIndexOf('.');
+    if (dot < 0) return r.site.block;
+    const consStart = Number(r.site.block.slice(dot + 1)) - 1;
+    const guard = b.ifs.find((x) => x.cons && x.cons.s === consStart && !x.alt);
+    if (!guard) return r.site.block;
+    const cond = ctx.T(guard.cond).replace(/\s+/g, '');
+    return cond === `(${savedVar})` || cond === `(${savedVar}!=NULL)` ? r.site.block.slice(0, dot) : r.site.block;
+  };
   const revertedBefore = (off: number): boolean => {
     const bp = blockPath(off);
-    return reverts.some((r) => r.n.s < off && r.n.s > start && blockEncloses(r.site.block, bp));
+    return reverts.some((r) => r.n.s < off && r.n.s > start && blockEncloses(effectiveBlock(r), bp));
   };
   if (!last) {
     // `return old_cred;` hands the saved creds to the caller, who reverts (fs/open.c access_override_creds())
