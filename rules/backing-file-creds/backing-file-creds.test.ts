@@ -167,6 +167,9 @@ const OVL_RETRY_FSYNC = (tail: string): ((t: string) => string) => (t) => t.repl
 /** An io_uring-like poller that switches only when the ring's creds are not already the task's. */
 const SQPOLL = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: a submission poller. */\n#include <linux/cred.h>\n\nstatic int sq_poll_ring(struct sq_ring *ring)\n{\n\tconst struct cred *creds = NULL;\n\tint ret = 0;\n\n\tif (ring->creds != current_cred())\n\t\tcreds = override_creds(ring->creds);\n\n\tret = sq_submit(ring);\n\tif (creds)\n\t\trevert_creds(creds);\n\treturn ret;\n}\n';
 
+/** A cachefiles-like tmpfile helper with its own secure section, called from ->invalidate_cookie() (fscache's cookie worker). */
+const CACHEFILES_TMPFILE = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: cachefiles replacing a cache file. */\n#include "internal.h"\n\nstatic struct file *cachefiles_make_tmpfile(struct cachefiles_cache *cache, struct path *parentpath, loff_t size)\n{\n\tconst struct cred *saved_cred;\n\tstruct file *file;\n\n\tcachefiles_begin_secure(cache, &saved_cred);\n\tfile = kernel_tmpfile_open(&nop_mnt_idmap, parentpath, S_IFREG | 0600, O_RDWR | O_LARGEFILE | O_DIRECT, cache->cache_cred);\n\tif (!IS_ERR(file) && size)\n\t\tvfs_truncate(&file->f_path, size);\n\tcachefiles_end_secure(cache, saved_cred);\n\treturn file;\n}\n\nstatic bool cachefiles_replace_file(struct fscache_cookie *cookie)\n{\n\tstruct cachefiles_object *object = cookie->cache_priv;\n\tstruct file *file;\n\n\tfile = cachefiles_make_tmpfile(object->volume->cache, &object->volume->path, object->size);\n\treturn !IS_ERR(file);\n}\n\nconst struct fscache_cache_ops cachefiles_replace_ops = {\n\t.invalidate_cookie\t= cachefiles_replace_file,\n};\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -761,6 +764,12 @@ const invalid: InvalidCase[] = [
     tree: { 'io_uring/sqpoll.c': SQPOLL },
     patches: [{ subject: 'io_uring/sqpoll: skip dying rings', edit: { 'io_uring/sqpoll.c': (t) => t.replace('\tret = sq_submit(ring);\n', '\tif (sq_ring_dying(ring))\n\t\treturn 0;\n\tret = sq_submit(ring);\n') } }],
     expect: ['introduced io_uring/sqpoll.c:14 unbalanced (high)'],
+  },
+  {
+    name: "cachefiles: the secure section dropped from a tmpfile helper the cookie worker calls leaves its creation under kernel creds",
+    tree: { 'fs/cachefiles/replace.c': CACHEFILES_TMPFILE },
+    patches: [{ subject: 'cachefiles: callers of cachefiles_make_tmpfile() hold the secure section', edit: { 'fs/cachefiles/replace.c': (t) => t.replace('\tconst struct cred *saved_cred;\n', '').replace('\tcachefiles_begin_secure(cache, &saved_cred);\n', '').replace('\tcachefiles_end_secure(cache, saved_cred);\n', '') } }],
+    expect: ['introduced fs/cachefiles/replace.c:11 switchRemoved (medium)'],
   },
 ];
 

@@ -555,7 +555,7 @@ export default defineRule({
       const pre = ctx.before(fn);
       if (!pre) return;
       const args = (c: CallSite): string => c.args.map(normExpr).join(',');
-      const switches: { removed: string; kept?: boolean; movedTo?: CallSite; key: string; at: CallSite; covered: CallSite[] }[] = [];
+      const switches: { removed: string; kept?: boolean; movedTo?: CallSite; key: string; at: CallSite; covered: CallSite[]; own?: boolean }[] = [];
       pre.credScopes.forEach((ps, i) => {
         if (ps.nested) return;
         const cred = normExpr(ps.cred);
@@ -613,7 +613,7 @@ export default defineRule({
         }
         const intoCallee = (a: (typeof movedSame)[number]): boolean => a.fn !== fn && covered.some((c) => c.kind === 'direct' && ctx.graph.resolve(c.callee, fn.file) === a.fn);
         if (movedSame.length && !movedSame.every(intoCallee)) return;
-        switches.push({ removed: `${ps.api}(${ps.cred})`, kept: kept || movedSame.length > 0, ...(movedTo ? { movedTo } : {}), key: `${ps.api}|${cred}`, at, covered });
+        switches.push({ removed: `${ps.api}(${ps.cred})`, kept: kept || movedSame.length > 0, ...(movedTo ? { movedTo } : {}), key: `${ps.api}|${cred}`, at, covered, ...(good && !kept && !movedSame.length ? { own: true } : {}) });
       });
       // backing_file_read_iter(file, ..., &ctx) switches to ctx->cred for its own access: replaced by an access on the same file
       for (const c of pre.calls) {
@@ -632,7 +632,7 @@ export default defineRule({
       }
       for (const sw of switches) {
         for (const site of sw.covered) {
-          const found = firstVerdict(fn, site, reachesAccess(fn, site, stack, 3));
+          const found = firstVerdict(fn, site, reachesAccess(fn, site, stack, 3), { removedOwn: !!sw.own });
           if (!found) continue;
           const { hit, v } = found;
           explained.add(`${fn.name}:${site.line}`);
@@ -783,19 +783,24 @@ export default defineRule({
     }
 
     /** The first access of `hits` whose credentials are wrong (or unknown where that is worth saying) at the call. */
-    function firstVerdict(fn: FunctionFacts, site: CallSite, hits: Hit[]): { hit: Hit; v: NonNullable<ReturnType<typeof verdictAt>> } | undefined {
+    /** removedOwn: the patch dropped the stack's own switch around the access (nothing in its place). */
+    interface JudgeOptions {
+      removedOwn?: boolean;
+    }
+
+    function firstVerdict(fn: FunctionFacts, site: CallSite, hits: Hit[], opts?: JudgeOptions): { hit: Hit; v: NonNullable<ReturnType<typeof verdictAt>> } | undefined {
       for (const hit of hits) {
-        const v = verdictAt(fn, site, hit.stack, hit.access);
+        const v = verdictAt(fn, site, hit.stack, hit.access, opts);
         if (v) return { hit, v };
       }
       return undefined;
     }
 
     /** Whose credentials are in force at a call, for an access it leads to: bad on some path, unknown on all, or fine. */
-    function verdictAt(fn: FunctionFacts, site: CallSite, stack: kb.Stack, access: Access): { desc: string; witness: WitnessStep[]; unknown?: true; kworker?: boolean } | undefined {
+    function verdictAt(fn: FunctionFacts, site: CallSite, stack: kb.Stack, access: Access, opts?: JudgeOptions): { desc: string; witness: WitnessStep[]; unknown?: true; kworker?: boolean } | undefined {
       const states = credStatesAt(ctx.graph, fn, site);
       for (const s of states) {
-        const v = judge(s, stack, access);
+        const v = judge(s, stack, access, opts);
         if (!v) continue;
         if (v.messageId === 'dataCreds') continue;
         const desc = v.messageId === 'callerCreds' || v.messageId === 'outsideStackCreds' ? `the calling task's credentials (reached from ${v.entry})` : v.cred;
@@ -942,7 +947,7 @@ export default defineRule({
     }
 
     /** Is this credential state wrong for the stack and this kind of access? */
-    function judge(s: CredState, stack: kb.Stack, access: Access): Verdict | undefined {
+    function judge(s: CredState, stack: kb.Stack, access: Access, opts?: JudgeOptions): Verdict | undefined {
       const entry = s.path[0] ? `${s.path[0].fn}()` : '';
       // cachefiles: data I/O runs under its caller's creds by design; only a new principal is worth a word
       if (stack.dataIoUnderCaller && access.kind !== 'namespace') {
@@ -966,8 +971,10 @@ export default defineRule({
           // cachefiles' own work items (fscache's cookie work) are no stranger to the cache: upstream's
           // ->invalidate_cookie() buries the old file from the cookie worker with no switch (6.12
           // cachefiles_invalidate_cookie() -> cachefiles_bury_object()), and the linux-cachefs series
-          // that do the same there are the maintainers' own
-          if (access.kind === 'namespace') return undefined;
+          // that do the same there are the maintainers' own; but where the patch drops the cache's own
+          // switch around it (cachefiles_create_tmpfile()'s, which the cookie worker's
+          // ->invalidate_cookie() relies on), the worker is left with kernel credentials it never had
+          if (access.kind === 'namespace' && !opts?.removedOwn) return undefined;
           return stack.principal === 'kernel' ? undefined : { messageId: 'wrongPrincipal', state: s, entry, cred: 'kernel credentials (a kworker)' };
         case 'scope': {
           const j = credJudgement(s.in, s.scope.cred, scopeSite(s.in, s.scope), stack);
