@@ -170,6 +170,9 @@ const SQPOLL = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: a submission 
 /** A cachefiles-like tmpfile helper with its own secure section, called from ->invalidate_cookie() (fscache's cookie worker). */
 const CACHEFILES_TMPFILE = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: cachefiles replacing a cache file. */\n#include "internal.h"\n\nstatic struct file *cachefiles_make_tmpfile(struct cachefiles_cache *cache, struct path *parentpath, loff_t size)\n{\n\tconst struct cred *saved_cred;\n\tstruct file *file;\n\n\tcachefiles_begin_secure(cache, &saved_cred);\n\tfile = kernel_tmpfile_open(&nop_mnt_idmap, parentpath, S_IFREG | 0600, O_RDWR | O_LARGEFILE | O_DIRECT, cache->cache_cred);\n\tif (!IS_ERR(file) && size)\n\t\tvfs_truncate(&file->f_path, size);\n\tcachefiles_end_secure(cache, saved_cred);\n\treturn file;\n}\n\nstatic bool cachefiles_replace_file(struct fscache_cookie *cookie)\n{\n\tstruct cachefiles_object *object = cookie->cache_priv;\n\tstruct file *file;\n\n\tfile = cachefiles_make_tmpfile(object->volume->cache, &object->volume->path, object->size);\n\treturn !IS_ERR(file);\n}\n\nconst struct fscache_cache_ops cachefiles_replace_ops = {\n\t.invalidate_cookie\t= cachefiles_replace_file,\n};\n';
 
+/** An overlayfs-like open that loads a lower file's verity under the mounter's creds, through a helper that opens with current_cred(). */
+const OVL_VERITY = '// SPDX-License-Identifier: GPL-2.0-only\n/* Synthetic: overlayfs loading a lower file\'s verity on open. */\n#include "overlayfs.h"\n\nstatic int ovl_load_verity(struct path *datapath)\n{\n\tstruct file *filp;\n\n\tfilp = kernel_file_open(datapath, O_RDONLY, current_cred());\n\tif (IS_ERR(filp))\n\t\treturn PTR_ERR(filp);\n\tfput(filp);\n\treturn 0;\n}\n\nstatic int ovl_verity_open(struct inode *inode, struct file *file)\n{\n\tstruct path datapath;\n\tconst struct cred *old_cred;\n\tint err;\n\n\tovl_path_lowerdata(file->f_path.dentry, &datapath);\n\told_cred = ovl_override_creds(inode->i_sb);\n\terr = ovl_load_verity(&datapath);\n\trevert_creds(old_cred);\n\treturn err;\n}\n\nconst struct file_operations ovl_verity_fops = {\n\t.open\t\t= ovl_verity_open,\n};\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -770,6 +773,12 @@ const invalid: InvalidCase[] = [
     tree: { 'fs/cachefiles/replace.c': CACHEFILES_TMPFILE },
     patches: [{ subject: 'cachefiles: callers of cachefiles_make_tmpfile() hold the secure section', edit: { 'fs/cachefiles/replace.c': (t) => t.replace('\tconst struct cred *saved_cred;\n', '').replace('\tcachefiles_begin_secure(cache, &saved_cred);\n', '').replace('\tcachefiles_end_secure(cache, saved_cred);\n', '') } }],
     expect: ['introduced fs/cachefiles/replace.c:11 switchRemoved (medium)'],
+  },
+  {
+    name: "overlayfs: the override dropped around a helper that opens a lower file with current_cred() leaves that open to the caller",
+    tree: { 'fs/overlayfs/verity.c': OVL_VERITY },
+    patches: [{ subject: 'ovl: load verity without switching creds', edit: { 'fs/overlayfs/verity.c': (t) => t.replace('\tconst struct cred *old_cred;\n', '').replace('\told_cred = ovl_override_creds(inode->i_sb);\n', '').replace('\trevert_creds(old_cred);\n', '') } }],
+    expect: ['introduced fs/overlayfs/verity.c:22 switchRemoved (high)'],
   },
 ];
 

@@ -528,6 +528,10 @@ export default defineRule({
       if (declared === -1) return;
       const arg = site.args[declared ?? kb.OPENS_WITH_CREDS[site.callee]!.credArg];
       if (!arg) return;
+      // a layer open with current_cred() in a function the patch leaves alone is wrong only by the
+      // path to it: told where the patch changed that path (removedSwitches(), newCallers(), which
+      // take it as an access), not here on a line outside the patch
+      if (stack.layerOps && !rewritten(fn) && /^(?:get_)?current_cred\(\)$/.test(normExpr(arg))) return;
       const j = credJudgement(fn, arg, site, stack);
       if (j.kind === 'good') return;
       // outside cachefiles, only credentials shown to be the wrong task's
@@ -1062,6 +1066,12 @@ export default defineRule({
         const mc = traceMappingClass(ctx.graph, fn, m, site.line);
         if (mc.kind !== 'foreign') return undefined;
         return { what: `${site.callee}() (a page-cache read)`, file: normExpr(mc.file.origin.root), strong: mc.file.strong, origin: mc.origin.steps, root: mc.file.origin.root, kind: 'data', mappingExpr: m };
+      }
+      // an open of a layer's file with the task's own credentials (ovl_ensure_verity_loaded()'s
+      // kernel_file_open(datapath, O_RDONLY, current_cred())): it opens as whoever is current there
+      const opener = kb.OPENS_WITH_CREDS[site.callee];
+      if (opener && stack.layerOps && /^(?:get_)?current_cred\(\)$/.test(normExpr(site.args[opener.credArg] ?? ''))) {
+        return { what: `${site.callee}() (an open with current_cred())`, file: 'a real dentry', noun: stack.layerOps, strong: true, origin: [], root: `${stack.id} layer`, kind: 'metadata' };
       }
       // a stack's namespace and attribute work on its layers (overlayfs' ovl_do_notify_change() -> notify_change())
       const layer = !fileExpr && !pc && stack.layerOps ? (kb.NAMESPACE_OPS[site.callee] ?? (stack.layerWrappers?.[site.callee] ? { what: stack.layerWrappers[site.callee]! } : undefined)) : undefined;
