@@ -173,6 +173,9 @@ const CACHEFILES_TMPFILE = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: c
 /** An overlayfs-like open that loads a lower file's verity under the mounter's creds, through a helper that opens with current_cred(). */
 const OVL_VERITY = '// SPDX-License-Identifier: GPL-2.0-only\n/* Synthetic: overlayfs loading a lower file\'s verity on open. */\n#include "overlayfs.h"\n\nstatic int ovl_load_verity(struct path *datapath)\n{\n\tstruct file *filp;\n\n\tfilp = kernel_file_open(datapath, O_RDONLY, current_cred());\n\tif (IS_ERR(filp))\n\t\treturn PTR_ERR(filp);\n\tfput(filp);\n\treturn 0;\n}\n\nstatic int ovl_verity_open(struct inode *inode, struct file *file)\n{\n\tstruct path datapath;\n\tconst struct cred *old_cred;\n\tint err;\n\n\tovl_path_lowerdata(file->f_path.dentry, &datapath);\n\told_cred = ovl_override_creds(inode->i_sb);\n\terr = ovl_load_verity(&datapath);\n\trevert_creds(old_cred);\n\treturn err;\n}\n\nconst struct file_operations ovl_verity_fops = {\n\t.open\t\t= ovl_verity_open,\n};\n';
 
+/** An overlayfs-like setattr whose override sits inside `if (!err) {`, a comment block away from the call it covers. */
+const OVL_NESTED_OVERRIDE = '// SPDX-License-Identifier: GPL-2.0-only\n/* Synthetic: overlayfs setting flags on the upper inode. */\n#include "overlayfs.h"\n\nint ovl_set_flags(struct dentry *dentry, struct fileattr *fa)\n{\n\tstruct inode *inode = d_inode(dentry);\n\tstruct path upperpath;\n\tconst struct cred *old_cred;\n\tint err;\n\n\terr = ovl_copy_up(dentry);\n\tif (!err) {\n\t\tovl_path_real(dentry, &upperpath);\n\t\told_cred = ovl_override_creds(inode->i_sb);\n\t\t/*\n\t\t * The protection flags live in an xattr of the upper\n\t\t * inode, the rest in its own flags: both are written\n\t\t * as the mounter.\n\t\t */\n\t\terr = ovl_store_flags(inode, upperpath.dentry, fa);\n\t\tif (!err)\n\t\t\terr = vfs_fileattr_set(&nop_mnt_idmap, upperpath.dentry, fa);\n\t\trevert_creds(old_cred);\n\t}\n\treturn err;\n}\n\nconst struct inode_operations ovl_flags_iops = {\n\t.fileattr_set\t= ovl_set_flags,\n};\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -1180,6 +1183,12 @@ const valid: ValidCase[] = [
     name: "io_uring-like: a new early return that reverts under `if (creds)` first (NULL saved creds: nothing was switched)",
     tree: { 'io_uring/sqpoll.c': SQPOLL },
     patches: [{ subject: 'io_uring/sqpoll: skip dying rings', edit: { 'io_uring/sqpoll.c': (t) => t.replace('\tret = sq_submit(ring);\n', '\tif (sq_ring_dying(ring)) {\n\t\tif (creds)\n\t\t\trevert_creds(creds);\n\t\treturn 0;\n\t}\n\tret = sq_submit(ring);\n') } }],
+  },
+  {
+    name: 'patch-only: a call inside a nested override whose arguments change, the override a comment block above the hunk, stays under it',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/flags.c': OVL_NESTED_OVERRIDE },
+    patches: [{ subject: 'ovl: set flags with the caller idmap', edit: { 'fs/overlayfs/flags.c': (t) => t.replace('vfs_fileattr_set(&nop_mnt_idmap, upperpath.dentry, fa)', 'vfs_fileattr_set(mnt_idmap(upperpath.mnt), upperpath.dentry, fa)') } }],
   },
 ];
 

@@ -165,6 +165,29 @@ function postOfPre(preLine: number, hunks: readonly Hunk[]): number | undefined 
 }
 
 /** A post-image line of a hunk, as the pre-image line it was (context lines only). */
+/**
+ * The pre-image line of the call an added call rewrites in place: in its
+ * hunk, the removed lines of the same run (between the same context lines)
+ * that call the same function, when exactly one does.
+ */
+function rewrittenFrom(c: CallSite, hunks: readonly Hunk[]): number | undefined {
+  for (const h of hunks) {
+    const i = h.lines.findIndex((l) => l.kind === 'add' && l.newLine === c.line);
+    if (i < 0) continue;
+    let a = i;
+    while (a > 0 && h.lines[a - 1]!.kind !== 'context') a--;
+    let b = i;
+    while (b + 1 < h.lines.length && h.lines[b + 1]!.kind !== 'context') b++;
+    const calls = (t: string): boolean => {
+      const k = t.indexOf(c.callee);
+      return k >= 0 && !/\w/.test(t[k - 1] ?? '') && /^\s*\(/.test(t.slice(k + c.callee.length));
+    };
+    const del = h.lines.slice(a, b + 1).filter((l) => l.kind === 'del' && l.oldLine !== undefined && calls(l.text));
+    return del.length === 1 ? del[0]!.oldLine : undefined;
+  }
+  return undefined;
+}
+
 function preOfPost(postLine: number, hunks: readonly Hunk[]): number | undefined {
   for (const h of hunks) for (const l of h.lines) if (l.newLine === postLine && l.oldLine !== undefined) return l.oldLine;
   return undefined;
@@ -471,7 +494,8 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     const over = [...placed].filter((k) => !c.creds.includes(k) && scopes[k]!.block === 'f' && scopes[k]!.startLine < c.line && c.line < (scopes[k]!.revertLine ?? scopes[k]!.endLine + 1) && !ended(k));
     // a shown call on an unchanged line inside a nested block: the model's same call says which of
     // its switches it is under (ovl_fileattr_set()'s override inside `if (!err) { ... }`)
-    const preLine = side === 'pre' ? c.line : preOfPost(c.line, hunks);
+    // (a call the patch rewrote in place, `f(a, b)` -> `f(a, b, c)`: the removed line it replaces)
+    const preLine = side === 'pre' ? c.line : (preOfPost(c.line, hunks) ?? rewrittenFrom(c, hunks));
     const mc = preLine === undefined ? undefined : m.calls.find((x) => x.line + delta === preLine && x.callee === c.callee);
     for (const j of mc?.creds ?? []) {
       const k = index.get(j);
