@@ -176,6 +176,9 @@ const OVL_VERITY = '// SPDX-License-Identifier: GPL-2.0-only\n/* Synthetic: over
 /** An overlayfs-like setattr whose override sits inside `if (!err) {`, a comment block away from the call it covers. */
 const OVL_NESTED_OVERRIDE = '// SPDX-License-Identifier: GPL-2.0-only\n/* Synthetic: overlayfs setting flags on the upper inode. */\n#include "overlayfs.h"\n\nint ovl_set_flags(struct dentry *dentry, struct fileattr *fa)\n{\n\tstruct inode *inode = d_inode(dentry);\n\tstruct path upperpath;\n\tconst struct cred *old_cred;\n\tint err;\n\n\terr = ovl_copy_up(dentry);\n\tif (!err) {\n\t\tovl_path_real(dentry, &upperpath);\n\t\told_cred = ovl_override_creds(inode->i_sb);\n\t\t/*\n\t\t * The protection flags live in an xattr of the upper\n\t\t * inode, the rest in its own flags: both are written\n\t\t * as the mounter.\n\t\t */\n\t\terr = ovl_store_flags(inode, upperpath.dentry, fa);\n\t\tif (!err)\n\t\t\terr = vfs_fileattr_set(&nop_mnt_idmap, upperpath.dentry, fa);\n\t\trevert_creds(old_cred);\n\t}\n\treturn err;\n}\n\nconst struct inode_operations ovl_flags_iops = {\n\t.fileattr_set\t= ovl_set_flags,\n};\n';
 
+/** An overlayfs-like flags check that opens the upper file with the credentials its caller passes. */
+const OVL_CHECK_FLAGS = '// SPDX-License-Identifier: GPL-2.0-only\n/* Synthetic: overlayfs checking a flags change on the upper file. */\n#include "overlayfs.h"\n\nstatic int ovl_check_flags(const struct path *realpath, struct fileattr *fa, const struct cred *cred)\n{\n\tstruct file *file;\n\tint err;\n\n\tfile = dentry_open(realpath, O_RDONLY | O_NONBLOCK, cred);\n\tif (IS_ERR(file))\n\t\treturn PTR_ERR(file);\n\terr = security_file_ioctl(file, FS_IOC_SETFLAGS, 0);\n\tfput(file);\n\treturn err;\n}\n\nint ovl_flags_set(struct mnt_idmap *idmap, struct dentry *dentry, struct fileattr *fa)\n{\n\tstruct inode *inode = d_inode(dentry);\n\tstruct path upperpath;\n\tconst struct cred *old_cred;\n\tint err;\n\n\tovl_path_upper(dentry, &upperpath);\n\told_cred = ovl_override_creds(inode->i_sb);\n\terr = ovl_check_flags(&upperpath, fa, current_cred());\n\trevert_creds(old_cred);\n\treturn err;\n}\n\nconst struct inode_operations ovl_flags_set_iops = {\n\t.fileattr_set\t= ovl_flags_set,\n};\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -782,6 +785,12 @@ const invalid: InvalidCase[] = [
     tree: { 'fs/overlayfs/verity.c': OVL_VERITY },
     patches: [{ subject: 'ovl: load verity without switching creds', edit: { 'fs/overlayfs/verity.c': (t) => t.replace('\tconst struct cred *old_cred;\n', '').replace('\told_cred = ovl_override_creds(inode->i_sb);\n', '').replace('\trevert_creds(old_cred);\n', '') } }],
     expect: ['introduced fs/overlayfs/verity.c:22 switchRemoved (high)'],
+  },
+  {
+    name: "overlayfs: the creds ovl_override_creds() returned (the caller's) passed to a helper that opens the upper file with them",
+    tree: { 'fs/overlayfs/flags.c': OVL_CHECK_FLAGS },
+    patches: [{ subject: 'ovl: check flags changes against the calling task', edit: { 'fs/overlayfs/flags.c': (t) => t.replace('ovl_check_flags(&upperpath, fa, current_cred());', 'ovl_check_flags(&upperpath, fa, old_cred);') } }],
+    expect: ['introduced fs/overlayfs/flags.c:27 openCreds (high)'],
   },
 ];
 

@@ -847,7 +847,11 @@ export default defineRule({
       if (user) return { kind: 'bad', value: e, whose: user, root: e, witness: [] };
       let unknown: CredJudgement | undefined;
       let good = false;
-      for (const o of traceCred(ctx.graph, fn, e, line)) {
+      for (const o0 of traceCred(ctx.graph, fn, e, line)) {
+        // the trace ends at the first switch it meets (`old_cred = ovl_override_creds(sb)`): what a
+        // switch returns is decided where it is called, not inside the wrapper it goes through
+        const cut = o0.steps.findIndex((st, i) => i > 0 && kb.credFormFor(/^(\w+)\(/.exec(st.expr)?.[1] ?? '')?.form.kind === 'override');
+        const o = cut > 0 ? { ...o0, root: o0.steps[cut]!.expr, steps: o0.steps.slice(0, cut + 1) } : o0;
         const root = o.root;
         const last = o.steps[o.steps.length - 1]!;
         const witness: WitnessStep[] = o.steps.slice(1).map((st, i) => ({ kind: 'origin', text: st.via === 'assigned' ? `${o.steps[i]!.expr} = ${st.expr}` : `${st.expr} (${st.via} in ${st.fn}())`, file: st.file, line: st.line }));
@@ -864,7 +868,11 @@ export default defineRule({
         }
         const viaOpener = o.steps.length > 1 ? ownFileOpener(f0, root, last.line) : undefined;
         if (viaOpener) return { ...viaOpener, value: `${e} = ${root}`, witness: [...witness, ...viaOpener.witness] };
-        if (goodCred(stack, root)) {
+        // what a switch returned (`old_cred = ovl_override_creds(sb)`) is the task's credentials from
+        // before it, not the ones it switched to: judged as current's where the switch was called
+        const rootCall = /^(\w+)\(/.exec(root)?.[1];
+        const switchedFrom = o.steps.length > 1 && !!rootCall && !CURRENT_CALLS.has(rootCall) && kb.credFormFor(rootCall)?.form.kind === 'override';
+        if (!switchedFrom && goodCred(stack, root)) {
           good = true;
           continue;
         }
@@ -876,13 +884,14 @@ export default defineRule({
           }
           return { kind: 'bad', value: o.steps.length > 1 ? `${e} = ${root}` : root, whose: 'kernel credentials', root: 'kernel', witness };
         }
-        const call = /^(\w+)\(/.exec(root)?.[1];
-        if (!(call && CURRENT_CALLS.has(call)) && root !== 'current->cred') continue;
+        const call = rootCall;
+        if (!(call && (CURRENT_CALLS.has(call) || switchedFrom)) && root !== 'current->cred') continue;
         const f2 = ctx.graph.resolve(last.fn, last.file) ?? fn;
         // a prepared copy the code then changes (fsuid, caps) is new credentials, not the task's
         const local = o.steps.find((st) => /^\w+$/.test(st.expr) && st.fn === last.fn);
         if (call === 'prepare_creds' && local && f2.assigns.some((a) => normExpr(a.lhs).startsWith(`${local.expr}->`))) continue;
         let taken = o.steps.length <= 1 ? root : last.fn === fn.name ? `${e} = ${root}` : `${e}, ${root} taken in ${last.fn}()`;
+        if (switchedFrom) taken += `: what ${call}() returned, the credentials from before its switch`;
         // where they were taken: the call itself (a statement may span lines), or the site when taken inline
         const site = o.steps.length <= 1 ? at : (call && f2.calls.filter((c) => c.callee === call && c.line >= last.line && c.line <= last.line + 3).sort((x, y) => x.line - y.line)[0]) || { line: last.line, creds: [] };
         // taken in this function outside a switch the use is inside of
