@@ -7,7 +7,7 @@
 import { credFormFor, isCredRevert, type CredForm, type DerivedCredForms } from '../kb/index.js';
 import { credText } from '../cgraph/extract/creds.js';
 import { isKernelC, type Patch } from '../patch/types.js';
-import { withoutBlockComments } from '../cgraph/ctext.js';
+import { matching, parseCall, withoutBlockComments } from '../cgraph/ctext.js';
 
 /** The wrappers the post-image side of the patches' hunks (context and added lines) define. */
 export function deriveCredWrappers(patches: readonly Patch[]): DerivedCredForms {
@@ -133,32 +133,12 @@ function readBody(stmts: string[], params: string[], kind: 'returns' | 'void'): 
   return wrapperOf(call, params, aliases) === 'revert' ? 'revert' : undefined;
 }
 
-/** `name(args)` as the whole expression, with its top-level arguments. */
+/** `name(args)` as the whole expression (once parenthesised, as a macro writes it), with its top-level arguments. */
 function callOf(expr: string): { callee: string; args: string[] } | undefined {
-  const m = /^\(?\s*([A-Za-z_]\w*)\s*\(/.exec(expr);
-  if (!m) return undefined;
-  const open = m[0].length - 1;
-  let depth = 0;
-  const args: string[] = [];
-  let start = open + 1;
-  for (let i = open; i < expr.length; i++) {
-    const c = expr[i];
-    if (c === '(') depth++;
-    else if (c === ')') {
-      depth--;
-      if (depth === 0) {
-        const tail = expr.slice(i + 1).trim();
-        if (tail && tail !== ')') return undefined;
-        const last = expr.slice(start, i).trim();
-        if (last || args.length) args.push(last);
-        return { callee: m[1]!, args };
-      }
-    } else if (c === ',' && depth === 1) {
-      args.push(expr.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  return undefined;
+  let e = expr.trim();
+  if (e.startsWith('(') && matching(e, 0) === e.length - 1) e = e.slice(1, -1).trim();
+  const c = parseCall(e);
+  return c && { callee: c.name, args: c.args };
 }
 
 /** The form a call to a known switch gives, in the wrapper's parameters; 'revert' for a revert of a parameter. */
