@@ -6,9 +6,13 @@
 // concurrent runs never see half an entry; an unreadable or corrupt entry is
 // rebuilt silently, and so is one of the wrong shape (facts-shape.ts); an
 // unwritable cache only costs speed.
+// Every run stamps its own directory (`.used`); a facts-v* directory of
+// another build whose stamp is older than PRUNE_AFTER_DAYS is removed, so
+// upgrades do not pile up old caches. An older kreview still in use keeps its
+// directory fresh by stamping it, and at worst re-indexes once.
 
 import { randomHex, sha1 } from './hash.js';
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { homeDir } from '../runtime.js';
 import { join } from 'node:path';
 import { extractFileFactsSafe, FACTS_VERSION } from './extract/index.js';
@@ -19,6 +23,50 @@ import { onInterruptCleanup } from '../interrupt.js';
 declare const __KREVIEW_FACTS_BUILD__: string | undefined;
 /** The digest the bundle was built with; `src` when run from the sources (tests). */
 const FACTS_BUILD = typeof __KREVIEW_FACTS_BUILD__ === 'string' ? __KREVIEW_FACTS_BUILD__ : 'src';
+
+/** Days after which another build's unused facts directory is removed. */
+export const PRUNE_AFTER_DAYS = 30;
+const STAMP = '.used';
+const FACTS_DIR = /^facts-v\d+-[0-9A-Za-z_-]+$/;
+
+/** Stamp this build's directory as used and remove other builds' directories unused for PRUNE_AFTER_DAYS. */
+export function stampAndPrune(root: string, current: string, now = Date.now()): void {
+  try {
+    mkdirSync(join(root, current), { recursive: true });
+    const stamp = join(root, current, STAMP);
+    try {
+      const t = new Date(now);
+      utimesSync(stamp, t, t);
+    } catch {
+      writeFileSync(stamp, '');
+    }
+  } catch {
+    return; // unwritable cache: nothing to stamp or prune
+  }
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return;
+  }
+  const limit = now - PRUNE_AFTER_DAYS * 86_400_000;
+  for (const name of names) {
+    if (name === current || !FACTS_DIR.test(name)) continue;
+    const dir = join(root, name);
+    try {
+      if (!lstatSync(dir).isDirectory()) continue; // never follow a link out of the cache
+      let used: number;
+      try {
+        used = lstatSync(join(dir, STAMP)).mtimeMs;
+      } catch {
+        used = lstatSync(dir).mtimeMs; // written by a build from before stamps
+      }
+      if (used < limit) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // another run removed it, or no permission: leave it
+    }
+  }
+}
 
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   if (env.KREVIEW_CACHE_DIR) return env.KREVIEW_CACHE_DIR;
@@ -62,13 +110,29 @@ export function writeAtomic(path: string, data: string): void {
   }
 }
 
+/** Cache directories stamped (and their roots pruned) by this process: once per run. */
+const pruned = new Set<string>();
+
 export class FactsCache {
   private writable = true;
   private readonly made = new Set<string>();
-  private constructor(readonly dir: string) {}
+  readonly dir: string;
+  private constructor(
+    private readonly root: string,
+    private readonly name: string,
+  ) {
+    this.dir = join(root, name);
+  }
 
   static open(env: NodeJS.ProcessEnv = process.env): FactsCache {
-    return new FactsCache(join(cacheRoot(env), `facts-v${FACTS_VERSION}-${FACTS_BUILD}`));
+    return new FactsCache(cacheRoot(env), `facts-v${FACTS_VERSION}-${FACTS_BUILD}`);
+  }
+
+  /** On the first read or write of a run: stamp this directory and prune stale ones. */
+  private use(): void {
+    if (pruned.has(this.dir)) return;
+    pruned.add(this.dir);
+    stampAndPrune(this.root, this.name);
   }
 
   private entry(path: string, hash: string): { dir: string; file: string } {
@@ -88,6 +152,7 @@ export class FactsCache {
   }
 
   getByHash(path: string, hash: string): FileFacts | undefined {
+    this.use();
     const { file } = this.entry(path, hash);
     let data: string;
     try {
@@ -107,6 +172,7 @@ export class FactsCache {
 
   put(facts: FileFacts): FileFacts {
     if (!this.writable) return facts;
+    this.use();
     const { dir, file } = this.entry(facts.path, facts.hash);
     try {
       if (!this.made.has(dir)) {

@@ -3,7 +3,7 @@
 // is one line on stderr naming it, and the status says so.
 
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -93,6 +93,28 @@ describe('per-input isolation', () => {
     const script = pathToFileURL(join(ROOT, 'scripts/facts-digest.mjs')).href;
     const { factsDigest } = (await import(script)) as { factsDigest: (root: string) => string };
     expect(readdirSync(cache).filter((d) => d.startsWith('facts-'))).toEqual([`facts-v${FACTS_VERSION}-${factsDigest(ROOT)}`]);
+  });
+
+  it('an upgrade removes other builds\' facts left unused for 30 days, and keeps recent ones and anything else', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'kreview-iso-prune-'));
+    const outside = mkdtempSync(join(tmpdir(), 'kreview-iso-outside-'));
+    writeFileSync(join(outside, 'keep'), 'x');
+    const old = Date.now() / 1000 - 40 * 86_400;
+    for (const d of ['facts-v1-stale/ab', 'facts-v2-recent/cd', 'facts-v3-unstamped/ef', 'notes']) mkdirSync(join(cache, d), { recursive: true });
+    writeFileSync(join(cache, 'facts-v1-stale/.used'), '');
+    utimesSync(join(cache, 'facts-v1-stale/.used'), old, old);
+    writeFileSync(join(cache, 'facts-v2-recent/.used'), '');
+    utimesSync(join(cache, 'facts-v3-unstamped'), old, old); // a build from before stamps: its directory's time counts
+    utimesSync(join(cache, 'notes'), old, old);
+    symlinkSync(outside, join(cache, 'facts-v4-link'));
+    const r = kreview(['check', '--tree', 'test/fixtures/ktree', '--terse', 'examples/0001-loop-raw-read-iter.patch'], ROOT, { KREVIEW_CACHE_DIR: cache });
+    expect(r.status).toBe(1);
+    const script = pathToFileURL(join(ROOT, 'scripts/facts-digest.mjs')).href;
+    const { factsDigest } = (await import(script)) as { factsDigest: (root: string) => string };
+    const current = `facts-v${FACTS_VERSION}-${factsDigest(ROOT)}`;
+    expect(readdirSync(cache).filter((d) => d.startsWith('facts-') || d === 'notes').sort()).toEqual([current, 'facts-v2-recent', 'facts-v4-link', 'notes'].sort());
+    expect(readFileSync(join(outside, 'keep'), 'utf8')).toBe('x');
+    expect(statSync(join(cache, current, '.used')).mtimeMs).toBeGreaterThan(Date.now() - 600_000);
   });
 
   it('a new file the tree already has is said, even in the quietest mode', () => {
