@@ -179,6 +179,12 @@ const OVL_NESTED_OVERRIDE = '// SPDX-License-Identifier: GPL-2.0-only\n/* Synthe
 /** An overlayfs-like flags check that opens the upper file with the credentials its caller passes. */
 const OVL_CHECK_FLAGS = '// SPDX-License-Identifier: GPL-2.0-only\n/* Synthetic: overlayfs checking a flags change on the upper file. */\n#include "overlayfs.h"\n\nstatic int ovl_check_flags(const struct path *realpath, struct fileattr *fa, const struct cred *cred)\n{\n\tstruct file *file;\n\tint err;\n\n\tfile = dentry_open(realpath, O_RDONLY | O_NONBLOCK, cred);\n\tif (IS_ERR(file))\n\t\treturn PTR_ERR(file);\n\terr = security_file_ioctl(file, FS_IOC_SETFLAGS, 0);\n\tfput(file);\n\treturn err;\n}\n\nint ovl_flags_set(struct mnt_idmap *idmap, struct dentry *dentry, struct fileattr *fa)\n{\n\tstruct inode *inode = d_inode(dentry);\n\tstruct path upperpath;\n\tconst struct cred *old_cred;\n\tint err;\n\n\tovl_path_upper(dentry, &upperpath);\n\told_cred = ovl_override_creds(inode->i_sb);\n\terr = ovl_check_flags(&upperpath, fa, current_cred());\n\trevert_creds(old_cred);\n\treturn err;\n}\n\nconst struct inode_operations ovl_flags_set_iops = {\n\t.fileattr_set\t= ovl_flags_set,\n};\n';
 
+/** ovl_fileattr_set()'s shape: a two-line signature whose hunk shows no call, and the call under the override in a nested block. */
+const OVL_CHECK_FLAGS_SPLIT = "// SPDX-License-Identifier: GPL-2.0-only\n/* Synthetic: overlayfs checking a flags change on the upper file, in the shape of ovl_fileattr_set(). */\n#include \"overlayfs.h\"\n\n/*\n * Open the upper file so that the LSM hooks can check the change\n * properly.\n */\nstatic int ovl_check_flags(const struct path *realpath,\n\t\t\t   struct fileattr *fa)\n{\n\tstruct file *file;\n\tunsigned int flags;\n\tint err;\n\n\tflags = O_RDONLY | O_NONBLOCK;\n\tif (force_o_largefile())\n\t\tflags |= O_LARGEFILE;\n\n\tfile = dentry_open(realpath, flags, current_cred());\n\tif (IS_ERR(file))\n\t\treturn PTR_ERR(file);\n\terr = security_file_ioctl(file, FS_IOC_SETFLAGS, 0);\n\tfput(file);\n\treturn err;\n}\n\nint ovl_flags_set(struct mnt_idmap *idmap, struct dentry *dentry, struct fileattr *fa)\n{\n\tstruct inode *inode = d_inode(dentry);\n\tstruct path upperpath;\n\tconst struct cred *old_cred;\n\tint err;\n\n\terr = ovl_copy_up(dentry);\n\tif (!err) {\n\t\tovl_path_upper(dentry, &upperpath);\n\t\told_cred = ovl_override_creds(inode->i_sb);\n\t\t/*\n\t\t * Check the change on the upper file, the one that will\n\t\t * carry the flags.\n\t\t */\n\t\terr = ovl_set_protflags(inode, upperpath.dentry, fa);\n\t\tif (!err)\n\t\t\terr = ovl_check_flags(&upperpath, fa);\n\t\trevert_creds(old_cred);\n\t}\n\treturn err;\n}\n\nconst struct inode_operations ovl_flags_set_iops = {\n\t.fileattr_set\t= ovl_flags_set,\n};\n";
+/** Patch 1 of the series on it: the opener takes the creds as an argument, its caller passes current_cred(). */
+const OVL_FLAGS_CRED_ARG = (t: string): string =>
+  t.replace('\t\t\t   struct fileattr *fa)\n', '\t\t\t   struct fileattr *fa, const struct cred *cred)\n').replace('dentry_open(realpath, flags, current_cred())', 'dentry_open(realpath, flags, cred)').replace('ovl_check_flags(&upperpath, fa)', 'ovl_check_flags(&upperpath, fa, current_cred())');
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -792,6 +798,23 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'ovl: check flags changes against the calling task', edit: { 'fs/overlayfs/flags.c': (t) => t.replace('ovl_check_flags(&upperpath, fa, current_cred());', 'ovl_check_flags(&upperpath, fa, old_cred);') } }],
     expect: ['introduced fs/overlayfs/flags.c:27 openCreds (high)'],
   },
+  {
+    name: "patch-only: the creds ovl_override_creds() returned, passed to a helper that opens the upper file, with the switch outside the hunk",
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/flags.c': OVL_CHECK_FLAGS.replace('\told_cred = ovl_override_creds(inode->i_sb);\n', '\told_cred = ovl_override_creds(inode->i_sb);\n\t/*\n\t * Check the change on the upper file, the one that will\n\t * carry the flags.\n\t */\n') },
+    patches: [{ subject: 'ovl: check flags changes against the calling task', edit: { 'fs/overlayfs/flags.c': (t) => t.replace('ovl_check_flags(&upperpath, fa, current_cred());', 'ovl_check_flags(&upperpath, fa, old_cred);') } }],
+    expect: ['introduced fs/overlayfs/flags.c:31 openCreds (medium)'],
+  },
+  {
+    name: 'patch-only series: patch 1 gives the opener a cred argument in a signature hunk with no call in it, patch 2 passes what ovl_override_creds() returned',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/flags.c': OVL_CHECK_FLAGS_SPLIT },
+    patches: [
+      { subject: 'ovl: pass the creds to ovl_check_flags()', edit: { 'fs/overlayfs/flags.c': OVL_FLAGS_CRED_ARG } },
+      { subject: 'ovl: check flags changes against the calling task', edit: { 'fs/overlayfs/flags.c': (t) => t.replace('ovl_check_flags(&upperpath, fa, current_cred());', 'ovl_check_flags(&upperpath, fa, old_cred);') } },
+    ],
+    expect: ['introduced fs/overlayfs/flags.c:45 openCreds (medium)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -1198,6 +1221,12 @@ const valid: ValidCase[] = [
     mode: 'patch-only',
     tree: { 'fs/overlayfs/flags.c': OVL_NESTED_OVERRIDE },
     patches: [{ subject: 'ovl: set flags with the caller idmap', edit: { 'fs/overlayfs/flags.c': (t) => t.replace('vfs_fileattr_set(&nop_mnt_idmap, upperpath.dentry, fa)', 'vfs_fileattr_set(mnt_idmap(upperpath.mnt), upperpath.dentry, fa)') } }],
+  },
+  {
+    name: 'patch-only: current_cred() added in the arguments of a call rewritten in place, under an override the hunk does not show, in a nested block',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/flags.c': OVL_CHECK_FLAGS_SPLIT },
+    patches: [{ subject: 'ovl: pass the creds to ovl_check_flags()', edit: { 'fs/overlayfs/flags.c': OVL_FLAGS_CRED_ARG } }],
   },
 ];
 

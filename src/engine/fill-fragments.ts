@@ -495,8 +495,13 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     // a shown call on an unchanged line inside a nested block: the model's same call says which of
     // its switches it is under (ovl_fileattr_set()'s override inside `if (!err) { ... }`)
     // (a call the patch rewrote in place, `f(a, b)` -> `f(a, b, c)`: the removed line it replaces)
-    const preLine = side === 'pre' ? c.line : (preOfPost(c.line, hunks) ?? rewrittenFrom(c, hunks));
-    const mc = preLine === undefined ? undefined : m.calls.find((x) => x.line + delta === preLine && x.callee === c.callee);
+    // (a call nested in the arguments of one rewritten so, `f(a, b, current_cred())`, has no removed
+    // twin: it is in the same statement, under what the outer call is under)
+    const modelTwin = (x: CallSite): CallSite | undefined => {
+      const preLine = side === 'pre' ? x.line : (preOfPost(x.line, hunks) ?? rewrittenFrom(x, hunks));
+      return preLine === undefined ? undefined : m.calls.find((y) => y.line + delta === preLine && y.callee === x.callee);
+    };
+    const mc = modelTwin(c) ?? calls.filter((x) => x !== c && x.line === c.line && !x.creds.some((k) => k < 0)).map(modelTwin).find((x) => x !== undefined);
     for (const j of mc?.creds ?? []) {
       const k = index.get(j);
       if (k === undefined || !placed.has(k) || c.creds.includes(k) || over.includes(k) || c.line > (movedEnd.get(k) ?? Infinity) || c.line <= scopes[k]!.startLine || ended(k)) continue;

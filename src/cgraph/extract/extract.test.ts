@@ -235,6 +235,15 @@ describe('fragments (patch-only mode)', () => {
     const top = extractFileFacts('fs/overlayfs/file.c', '', { fragment: { sections: [section('\n'.repeat(9) + 'static int ovl_debug = 1;\nstatic struct kmem_cache *ovl_cachep;', 10, 11, 'static int ovl_fsync(struct file *file)')] } });
     expect(top.functions).toEqual([]);
   });
+  it('a hunk that shows a definition head and only declarations below it (a parameter added) still gives the function its parameters', () => {
+    // git names the function above in the heading; the hunk opens on the end of a comment
+    const text = '\n'.repeat(610) + [' * properly.', ' */', 'static int ovl_security_fileattr(const struct path *realpath, struct fileattr *fa,', '\t\t\t\t bool set, const struct cred *cred)', '{', '\tstruct file *file;', '\tunsigned int cmd;'].join('\n');
+    const f = extractFileFacts('fs/overlayfs/inode.c', '', { fragment: { sections: [section(text, 611, 617, 'static int ovl_fiemap(struct inode *inode, struct fiemap_extent_info *fieinfo,')] } });
+    const fn = f.functions.find((x) => x.name === 'ovl_security_fileattr');
+    expect(fn?.params.map((p) => p.name)).toEqual(['realpath', 'fa', 'set', 'cred']);
+    expect(fn?.headSeen).toBe(true);
+    expect(f.functions.map((x) => x.name)).toEqual(['ovl_security_fileattr']);
+  });
   it('two hunks of one function: the lines between them are hidden, so the creds at a site below the gap are unknown', () => {
     const lines: string[] = Array(40).fill('');
     const put = (at: number, ls: string[]): void => ls.forEach((l, i) => (lines[at - 1 + i] = l));

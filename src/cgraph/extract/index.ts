@@ -223,12 +223,12 @@ function extractUnit(text: string, lineOffset: number, facts: FileFacts, path: s
   };
   const bodyLike = (b: Bucket): boolean =>
     b.calls.length > 0 || b.assigns.some((a) => indented(a.a)) || b.inits.some((i) => indented(i.i)) || b.rets.some(indented) || b.gotos.some((g) => indented(g.g));
-  if (section && bodyLike(loose)) {
+  const heads = section ? definitionHeads(text) : [];
+  if (section && (bodyLike(loose) || heads.some((h) => paramsOf(h.decl, 0).length))) {
     // A hunk that starts a function but does not end it leaves its body loose.
     // Kernel style puts a definition's name at column 0 and its `{` alone on a
     // line: split the loose code at such headers; before the first one, the
     // code belongs to the function git named in the hunk header.
-    const heads = definitionHeads(text);
     const groups: { name: string | undefined; decl: string; from: number; to: number }[] = [];
     let prev = { name: sectionFunctionName(section.fn), decl: section.fn ?? '', from: 0 };
     for (const h of heads) {
@@ -238,7 +238,9 @@ function extractUnit(text: string, lineOffset: number, facts: FileFacts, path: s
     groups.push({ ...prev, to: text.length });
     for (const g of groups) {
       const part = filterBucket(loose, g.from, g.to);
-      if (!bodyLike(part)) continue;
+      // a definition head the hunk shows counts without a call below it: its parameters are
+      // what the patch says they are (a hunk that only adds one shows the head and declarations)
+      if (!bodyLike(part) && !(g.from > 0 && paramsOf(g.decl, 0).length)) continue;
       const line = g.from ? L(g.from) : section.startLine;
       const fake: FunctionFacts = {
         name: g.name ?? `<hunk at line ${section.startLine}>`,
