@@ -243,6 +243,11 @@ describe('fragments (patch-only mode)', () => {
     expect(fn?.params.map((p) => p.name)).toEqual(['realpath', 'fa', 'set', 'cred']);
     expect(fn?.headSeen).toBe(true);
     expect(f.functions.map((x) => x.name)).toEqual(['ovl_security_fileattr']);
+    // a whole definition the hunk adds is read as one, whole: not a partial with a copy of its head
+    const whole = ['\treturn 0;', '}', '', 'int fuse_passthrough_fsync(struct file *file, loff_t start, loff_t end,', '\t\t\t   int datasync)', '{', '\tstruct fuse_file *ff = file->private_data;', '', '\treturn vfs_fsync_range(fuse_file_passthrough(ff), start, end, datasync);', '}', ''].join('\n');
+    const g = extractFileFacts('fs/fuse/passthrough.c', '', { fragment: { sections: [section('\n'.repeat(139) + whole, 140, 150, 'ssize_t fuse_passthrough_mmap(struct file *file, struct vm_area_struct *vma)')] } });
+    const fsync = g.functions.filter((x) => x.name === 'fuse_passthrough_fsync');
+    expect(fsync.map((x) => [x.line, x.endLine, !!x.partial, x.calls.map((c) => c.callee).sort().join()])).toEqual([[143, 149, false, 'fuse_file_passthrough,vfs_fsync_range']]);
   });
   it('two hunks of one function: the lines between them are hidden, so the creds at a site below the gap are unknown', () => {
     const lines: string[] = Array(40).fill('');

@@ -224,7 +224,7 @@ function extractUnit(text: string, lineOffset: number, facts: FileFacts, path: s
   const bodyLike = (b: Bucket): boolean =>
     b.calls.length > 0 || b.assigns.some((a) => indented(a.a)) || b.inits.some((i) => indented(i.i)) || b.rets.some(indented) || b.gotos.some((g) => indented(g.g));
   const heads = section ? definitionHeads(text) : [];
-  if (section && (bodyLike(loose) || heads.some((h) => paramsOf(h.decl, 0).length))) {
+  if (section && (bodyLike(loose) || heads.some((h) => paramsOf(h.decl, 0).length && !fns.some((f) => f.fn.s <= h.offset && h.offset < f.fn.e)))) {
     // A hunk that starts a function but does not end it leaves its body loose.
     // Kernel style puts a definition's name at column 0 and its `{` alone on a
     // line: split the loose code at such headers; before the first one, the
@@ -240,7 +240,9 @@ function extractUnit(text: string, lineOffset: number, facts: FileFacts, path: s
       const part = filterBucket(loose, g.from, g.to);
       // a definition head the hunk shows counts without a call below it: its parameters are
       // what the patch says they are (a hunk that only adds one shows the head and declarations)
-      if (!bodyLike(part) && !(g.from > 0 && paramsOf(g.decl, 0).length)) continue;
+      // (not one the parser read as a whole definition: its facts are made above)
+      const headOnly = g.from > 0 && paramsOf(g.decl, 0).length > 0 && !fns.some((f) => f.fn.s <= g.from && g.from < f.fn.e);
+      if (!bodyLike(part) && !headOnly) continue;
       const line = g.from ? L(g.from) : section.startLine;
       const fake: FunctionFacts = {
         name: g.name ?? `<hunk at line ${section.startLine}>`,
