@@ -185,6 +185,9 @@ const OVL_CHECK_FLAGS_SPLIT = "// SPDX-License-Identifier: GPL-2.0-only\n/* Synt
 const OVL_FLAGS_CRED_ARG = (t: string): string =>
   t.replace('\t\t\t   struct fileattr *fa)\n', '\t\t\t   struct fileattr *fa, const struct cred *cred)\n').replace('dentry_open(realpath, flags, current_cred())', 'dentry_open(realpath, flags, cred)').replace('ovl_check_flags(&upperpath, fa)', 'ovl_check_flags(&upperpath, fa, current_cred())');
 
+/** overlayfs' fiemap: the real inode's ->fiemap() called by hand, under the mounter's creds. */
+const OVL_FIEMAP = "// SPDX-License-Identifier: GPL-2.0-only\n/* Synthetic: overlayfs handing fiemap to the real inode's own method. */\n#include \"overlayfs.h\"\n\nstatic int ovl_fiemap(struct inode *inode, struct fiemap_extent_info *fieinfo,\n\t\t      u64 start, u64 len)\n{\n\tint err;\n\tstruct inode *realinode = ovl_inode_realdata(inode);\n\tconst struct cred *old_cred;\n\n\tif (!realinode)\n\t\treturn -EIO;\n\n\tif (!realinode->i_op->fiemap)\n\t\treturn -EOPNOTSUPP;\n\n\told_cred = ovl_override_creds(inode->i_sb);\n\terr = realinode->i_op->fiemap(realinode, fieinfo, start, len);\n\trevert_creds(old_cred);\n\n\treturn err;\n}\n\nconst struct inode_operations ovl_fiemap_iops = {\n\t.fiemap\t\t= ovl_fiemap,\n};\n";
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -815,6 +818,12 @@ const invalid: InvalidCase[] = [
     ],
     expect: ['introduced fs/overlayfs/flags.c:45 openCreds (medium)'],
   },
+  {
+    name: "overlayfs: the override dropped around a real inode's own ->fiemap() called by hand",
+    tree: { 'fs/overlayfs/fiemap.c': OVL_FIEMAP },
+    patches: [{ subject: 'ovl: do not switch creds for fiemap', edit: { 'fs/overlayfs/fiemap.c': (t) => t.replace('\tconst struct cred *old_cred;\n', '').replace('\told_cred = ovl_override_creds(inode->i_sb);\n', '').replace('\trevert_creds(old_cred);\n', '') } }],
+    expect: ['introduced fs/overlayfs/fiemap.c:17 switchRemoved (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -1227,6 +1236,11 @@ const valid: ValidCase[] = [
     mode: 'patch-only',
     tree: { 'fs/overlayfs/flags.c': OVL_CHECK_FLAGS_SPLIT },
     patches: [{ subject: 'ovl: pass the creds to ovl_check_flags()', edit: { 'fs/overlayfs/flags.c': OVL_FLAGS_CRED_ARG } }],
+  },
+  {
+    name: "overlayfs: a real inode's own ->fiemap() called under the mounter's creds",
+    tree: { 'fs/overlayfs/fiemap.c': OVL_FIEMAP },
+    patches: [{ subject: 'ovl: fiemap only the data inode', edit: { 'fs/overlayfs/fiemap.c': (t) => t.replace('\tif (!realinode)\n\t\treturn -EIO;\n', '\tif (!realinode || !S_ISREG(realinode->i_mode))\n\t\treturn -EIO;\n') } }],
   },
 ];
 

@@ -143,6 +143,8 @@ export default defineRule({
       },
       // backing-file.c's helpers newer than the knowledge base (backing_file_fallocate()): the ctx they take says whose creds
       { callsMatching: /^backing_file_\w+$/, where: (p) => !!credStackFor(p) },
+      // a layer inode's own method called by hand (accessOf())
+      { callsMatching: /^i_op->\w+$/, where: (p) => !!credStackFor(p)?.layerOps },
     ],
     references: [
       { title: 'Christoph Hellwig: the filesystem, not the triggering task, accesses the backing file (linux-erofs)', url: 'https://lore.kernel.org/r/af2c4X1YCB7NEb8p@infradead.org' },
@@ -1081,6 +1083,11 @@ export default defineRule({
       const opener = kb.OPENS_WITH_CREDS[site.callee];
       if (opener && stack.layerOps && /^(?:get_)?current_cred\(\)$/.test(normExpr(site.args[opener.credArg] ?? ''))) {
         return { what: `${site.callee}() (an open with current_cred())`, file: 'a real dentry', noun: stack.layerOps, strong: true, origin: [], root: `${stack.id} layer`, kind: 'metadata' };
+      }
+      // a layer inode's own method called by hand (ovl_fiemap()'s realinode->i_op->fiemap(realinode, ...)):
+      // a stack never reaches its own inodes through i_op, so this is the layer's code, run as whoever is current
+      if (stack.layerOps && site.kind === 'member' && /^i_op->\w+$/.test(site.callee)) {
+        return { what: `${site.receiver ? `${normExpr(site.receiver)}->` : '->'}${site.callee}()`, file: 'a real inode', noun: stack.layerOps, strong: true, origin: [], root: `${stack.id} layer`, kind: 'metadata' };
       }
       // a stack's namespace and attribute work on its layers (overlayfs' ovl_do_notify_change() -> notify_change())
       const layer = !fileExpr && !pc && stack.layerOps ? (kb.NAMESPACE_OPS[site.callee] ?? (stack.layerWrappers?.[site.callee] ? { what: stack.layerWrappers[site.callee]! } : undefined)) : undefined;
