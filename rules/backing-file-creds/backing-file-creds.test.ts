@@ -188,6 +188,10 @@ const OVL_FLAGS_CRED_ARG = (t: string): string =>
 /** overlayfs' fiemap: the real inode's ->fiemap() called by hand, under the mounter's creds. */
 const OVL_FIEMAP = "// SPDX-License-Identifier: GPL-2.0-only\n/* Synthetic: overlayfs handing fiemap to the real inode's own method. */\n#include \"overlayfs.h\"\n\nstatic int ovl_fiemap(struct inode *inode, struct fiemap_extent_info *fieinfo,\n\t\t      u64 start, u64 len)\n{\n\tint err;\n\tstruct inode *realinode = ovl_inode_realdata(inode);\n\tconst struct cred *old_cred;\n\n\tif (!realinode)\n\t\treturn -EIO;\n\n\tif (!realinode->i_op->fiemap)\n\t\treturn -EOPNOTSUPP;\n\n\told_cred = ovl_override_creds(inode->i_sb);\n\terr = realinode->i_op->fiemap(realinode, fieinfo, start, len);\n\trevert_creds(old_cred);\n\n\treturn err;\n}\n\nconst struct inode_operations ovl_fiemap_iops = {\n\t.fiemap\t\t= ovl_fiemap,\n};\n";
 
+/** backing_file_splice_write() with its four-line signature, and FUSE's caller. */
+const BF_SPLICE_WRITE = "// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: backing-file.c's splice write, switching to the caller's ctx->cred. */\n#include <linux/backing-file.h>\n#include \"internal.h\"\n\nssize_t backing_file_splice_write(struct pipe_inode_info *pipe,\n\t\t\t\t  struct file *out, loff_t *ppos, size_t len,\n\t\t\t\t  unsigned int flags,\n\t\t\t\t  struct backing_file_ctx *ctx)\n{\n\tconst struct cred *old_cred;\n\tssize_t ret;\n\n\tif (WARN_ON_ONCE(!(out->f_mode & FMODE_BACKING)))\n\t\treturn -EIO;\n\n\tif (!out->f_op->splice_write)\n\t\treturn -EINVAL;\n\n\tret = security_file_permission(ctx->user_file, MAY_WRITE);\n\tif (ret)\n\t\treturn ret;\n\n\told_cred = override_creds(ctx->cred);\n\tfile_start_write(out);\n\tret = out->f_op->splice_write(pipe, out, ppos, len, flags);\n\tfile_end_write(out);\n\trevert_creds(old_cred);\n\n\treturn ret;\n}\nEXPORT_SYMBOL_GPL(backing_file_splice_write);\n";
+const FUSE_SPLICE_WRITE = "// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: FUSE passthrough splice to the backing file the daemon registered. */\n#include \"fuse_i.h\"\n\nssize_t fuse_passthrough_splice_write(struct pipe_inode_info *pipe,\n\t\t\t\t      struct file *out, loff_t *ppos,\n\t\t\t\t      size_t len, unsigned int flags)\n{\n\tstruct fuse_file *ff = out->private_data;\n\tstruct file *backing_file = fuse_file_passthrough(ff);\n\tstruct backing_file_ctx ctx = {\n\t\t.cred = ff->cred,\n\t\t.user_file = out,\n\t};\n\n\treturn backing_file_splice_write(pipe, backing_file, ppos, len, flags, &ctx);\n}\n\nstatic const struct file_operations fuse_splice_fops = {\n\t.splice_write\t= fuse_passthrough_splice_write,\n};\n";
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -823,6 +827,13 @@ const invalid: InvalidCase[] = [
     tree: { 'fs/overlayfs/fiemap.c': OVL_FIEMAP },
     patches: [{ subject: 'ovl: do not switch creds for fiemap', edit: { 'fs/overlayfs/fiemap.c': (t) => t.replace('\tconst struct cred *old_cred;\n', '').replace('\told_cred = ovl_override_creds(inode->i_sb);\n', '').replace('\trevert_creds(old_cred);\n', '') } }],
     expect: ['introduced fs/overlayfs/fiemap.c:17 switchRemoved (high)'],
+  },
+  {
+    name: "patch-only: the override dropped from backing_file_splice_write(), whose hunk starts on the third line of its signature",
+    mode: 'patch-only',
+    tree: { 'fs/backing-file.c': BF_SPLICE_WRITE, 'fs/fuse/splice.c': FUSE_SPLICE_WRITE },
+    patches: [{ subject: 'backing-file: let the callers switch creds for splice_write', edit: { 'fs/backing-file.c': (t) => t.replace('\tconst struct cred *old_cred;\n', '').replace('\told_cred = override_creds(ctx->cred);\n', '').replace('\trevert_creds(old_cred);\n', '') } }],
+    expect: ['introduced fs/backing-file.c:24 switchRemoved (medium)'],
   },
 ];
 

@@ -94,6 +94,16 @@ function agreed(votes: ReadonlyMap<number, number>, evidence: number): number | 
   return best && best[1] >= 2 && best[1] * 2 >= evidence ? best[0] : undefined;
 }
 
+/** Are the names of `a` those of `b`, in order, perhaps with some of `b`'s left out? */
+function isSubsequence(a: readonly string[], b: readonly string[]): boolean {
+  let j = 0;
+  for (const x of a) {
+    while (j < b.length && b[j] !== x) j++;
+    if (j++ >= b.length) return false;
+  }
+  return true;
+}
+
 /** A function's facts with every line number mapped (calls, scopes and their leaks, assignments, returns). */
 function relined(f: FunctionFacts, map: (line: number) => number): FunctionFacts {
   return {
@@ -367,8 +377,10 @@ function completed(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: rea
     ...f,
     line: Math.min(f.line, start),
     endLine: Math.max(f.endLine, end),
-    // git's heading is the signature's first line: the model's has the rest
-    params: m.params.length > f.params.length && f.params.every((p, i) => m.params[i]?.name === p.name) ? m.params : f.params,
+    // git's heading is the signature's first line: the model's has the rest (and the lines between
+    // the heading and a hunk that starts further down the signature: the fragment's are then a
+    // subsequence of the model's, `(pipe, flags, ctx)` of `(pipe, out, ppos, len, flags, ctx)`)
+    params: m.params.length > f.params.length && isSubsequence(f.params.map((p) => p.name), m.params.map((p) => p.name)) ? m.params : f.params,
     returns: f.returns || m.returns,
     static: f.static || m.static,
     calls: calls.sort((a, b) => a.line - b.line),
