@@ -376,6 +376,14 @@ const valid: ValidCase[] = [
     patches: [{ subject: 'loop: keep FUA reads on the buffered path', edit: { 'drivers/block/loop.c': (t) => t.replace('\tif (cmd->use_aio)\n', '\tif (cmd->use_aio && !(rq->cmd_flags & REQ_FUA))\n') } }],
     expect: ['preexisting drivers/block/loop.c:31 raw (high)', 'preexisting drivers/block/loop.c:33 raw (high)'],
   },
+  {
+    name: 'loop: the raw calls re-indented under a new branch of their own function are pre-existing, not moved',
+    patches: [{ subject: 'loop: fail I/O on a dead backing file early', edit: { 'drivers/block/loop.c': (t) => t.replace(
+      '\tif (rw == ITER_SOURCE)\n\t\tret = file->f_op->write_iter(&cmd->iocb, &iter);\n\telse\n\t\tret = file->f_op->read_iter(&cmd->iocb, &iter);\n\treturn ret;',
+      '\tif (unlikely(!file_inode(file)->i_nlink)) {\n\t\tret = -EIO;\n\t} else {\n\t\tif (rw == ITER_SOURCE)\n\t\t\tret = file->f_op->write_iter(&cmd->iocb, &iter);\n\t\telse\n\t\t\tret = file->f_op->read_iter(&cmd->iocb, &iter);\n\t}\n\treturn ret;',
+    ) } }],
+    expect: ['preexisting drivers/block/loop.c:34 raw (high)', 'preexisting drivers/block/loop.c:36 raw (high)'],
+  },
 ];
 
 describe('RAW_RW_ITER', () => {

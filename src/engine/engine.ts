@@ -168,10 +168,10 @@ export function classify(pre: RawDetection[], post: RawDetection[], lines: PostL
     }
     if (take(exact, exactKey(d))) {
       take(anywhere, moveKey(d));
-      // the hazard was there before: moved when the patch moved or re-indented its line,
-      // pre-existing when the patch only edited around it
-      const info = lines.lineKind(d.at.file, d.at.line);
-      out.push({ d, status: info.kind === 'add' && info.text !== undefined && lines.removedSameText(info.text) ? movedStatus(d) : 'preexisting' });
+      // the hazard was there before, in the same function: pre-existing, also where the patch
+      // re-indents or reorders its line (under a new branch, out of a lock): code carries its
+      // hazard into a *new* function as moved (below), not within its own
+      out.push({ d, status: 'preexisting' });
     } else pending.push(d);
   }
   for (const d of pending) {

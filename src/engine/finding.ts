@@ -7,7 +7,8 @@ export type Confidence = 'high' | 'medium' | 'low';
 
 /**
  * - introduced: the patch adds the hazard (an added line, or it removed what made an existing line safe)
- * - moved: the hazard was already there and the patch moves or re-indents the code carrying it
+ * - moved: the hazard was already there and the patch moves the code carrying it into another function
+ *   (re-indented or reordered within its own function, it stays pre-existing)
  * - preexisting: on lines the patch does not touch, or already present before it
  * - fixed-later: introduced here, gone by the end of the series
  */

@@ -87,10 +87,11 @@ export interface RuleMeta<M extends string = string> {
   triggers: readonly Trigger[];
   /**
    * `path`: a hazard belongs to the call path, not to the line (whose
-   * credentials are in force there): a line the patch moves or re-indents
-   * that had the same hazard before is pre-existing, not `moved`, since the
-   * patch changed nothing about who runs it. Default `line`: a moved raw
-   * call carries its hazard along and is reported as moved.
+   * credentials are in force there): a line the patch moves into another
+   * function that had the same hazard before is pre-existing, not `moved`,
+   * since the patch changed nothing about who runs it. Default `line`: a raw
+   * call moved into another function carries its hazard along and is
+   * reported as moved (within its own function it stays pre-existing).
    */
   hazardOf?: 'line' | 'path';
 }
