@@ -192,6 +192,10 @@ const OVL_FIEMAP = "// SPDX-License-Identifier: GPL-2.0-only\n/* Synthetic: over
 const BF_SPLICE_WRITE = "// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: backing-file.c's splice write, switching to the caller's ctx->cred. */\n#include <linux/backing-file.h>\n#include \"internal.h\"\n\nssize_t backing_file_splice_write(struct pipe_inode_info *pipe,\n\t\t\t\t  struct file *out, loff_t *ppos, size_t len,\n\t\t\t\t  unsigned int flags,\n\t\t\t\t  struct backing_file_ctx *ctx)\n{\n\tconst struct cred *old_cred;\n\tssize_t ret;\n\n\tif (WARN_ON_ONCE(!(out->f_mode & FMODE_BACKING)))\n\t\treturn -EIO;\n\n\tif (!out->f_op->splice_write)\n\t\treturn -EINVAL;\n\n\tret = security_file_permission(ctx->user_file, MAY_WRITE);\n\tif (ret)\n\t\treturn ret;\n\n\told_cred = override_creds(ctx->cred);\n\tfile_start_write(out);\n\tret = out->f_op->splice_write(pipe, out, ppos, len, flags);\n\tfile_end_write(out);\n\trevert_creds(old_cred);\n\n\treturn ret;\n}\nEXPORT_SYMBOL_GPL(backing_file_splice_write);\n";
 const FUSE_SPLICE_WRITE = "// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: FUSE passthrough splice to the backing file the daemon registered. */\n#include \"fuse_i.h\"\n\nssize_t fuse_passthrough_splice_write(struct pipe_inode_info *pipe,\n\t\t\t\t      struct file *out, loff_t *ppos,\n\t\t\t\t      size_t len, unsigned int flags)\n{\n\tstruct fuse_file *ff = out->private_data;\n\tstruct file *backing_file = fuse_file_passthrough(ff);\n\tstruct backing_file_ctx ctx = {\n\t\t.cred = ff->cred,\n\t\t.user_file = out,\n\t};\n\n\treturn backing_file_splice_write(pipe, backing_file, ppos, len, flags, &ctx);\n}\n\nstatic const struct file_operations fuse_splice_fops = {\n\t.splice_write\t= fuse_passthrough_splice_write,\n};\n";
 
+/** backing_file_open() taking the creds to open with, and FUSE's caller handing it the daemon's. */
+const BF_OPEN = "// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: backing-file.c's opener, the backing file getting the credentials it is handed. */\n#include <linux/backing-file.h>\n#include \"internal.h\"\n\nstruct file *backing_file_open(const struct path *user_path, int flags,\n\t\t\t       const struct path *real_path,\n\t\t\t       const struct cred *cred)\n{\n\tstruct file *f;\n\tint error;\n\n\tf = alloc_empty_backing_file(flags, cred);\n\tif (IS_ERR(f))\n\t\treturn f;\n\n\tpath_get(user_path);\n\tbacking_file_set_user_path(f, user_path);\n\terror = vfs_open(real_path, f);\n\tif (error) {\n\t\tfput(f);\n\t\tf = ERR_PTR(error);\n\t}\n\n\treturn f;\n}\nEXPORT_SYMBOL_GPL(backing_file_open);\n";
+const FUSE_BF_OPEN = "// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: FUSE opening the backing file the daemon registered, with the daemon's creds. */\n#include \"fuse_i.h\"\n\nstruct fuse_backing *fuse_passthrough_open(struct file *file, struct inode *inode, int backing_id)\n{\n\tstruct fuse_file *ff = file->private_data;\n\tstruct fuse_backing *fb = fuse_backing_lookup(get_fuse_conn(inode), backing_id);\n\tstruct file *backing_file;\n\n\tif (!fb)\n\t\treturn ERR_PTR(-ENOENT);\n\tbacking_file = backing_file_open(&file->f_path, file->f_flags,\n\t\t\t\t\t &fb->file->f_path, fb->cred);\n\tif (IS_ERR(backing_file))\n\t\treturn ERR_CAST(backing_file);\n\tff->passthrough = backing_file;\n\treturn fb;\n}\n\nstatic int fuse_open(struct inode *inode, struct file *file)\n{\n\treturn PTR_ERR_OR_ZERO(fuse_passthrough_open(file, inode, 0));\n}\n\nstatic const struct file_operations fuse_open_fops = {\n\t.open\t= fuse_open,\n};\n";
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -834,6 +838,15 @@ const invalid: InvalidCase[] = [
     tree: { 'fs/backing-file.c': BF_SPLICE_WRITE, 'fs/fuse/splice.c': FUSE_SPLICE_WRITE },
     patches: [{ subject: 'backing-file: let the callers switch creds for splice_write', edit: { 'fs/backing-file.c': (t) => t.replace('\tconst struct cred *old_cred;\n', '').replace('\told_cred = override_creds(ctx->cred);\n', '').replace('\trevert_creds(old_cred);\n', '') } }],
     expect: ['introduced fs/backing-file.c:24 switchRemoved (medium)'],
+  },
+  {
+    name: "fuse: NULL handed to an opener that a patch of the series makes take the user path's file creds for it",
+    tree: { 'fs/backing-file.c': BF_OPEN, 'fs/fuse/open.c': FUSE_BF_OPEN },
+    patches: [
+      { subject: 'backing-file: default to the user file creds', edit: { 'fs/backing-file.c': (t) => t.replace('const struct path *user_path, int flags,', 'const struct file *user_file, int flags,').replace('\tint error;\n\n\tf = alloc', '\tint error;\n\n\tif (!cred)\n\t\tcred = user_file->f_cred;\n\n\tf = alloc').replace('\tpath_get(user_path);\n\tbacking_file_set_user_path(f, user_path);\n', '\tpath_get(&user_file->f_path);\n\tbacking_file_set_user_path(f, &user_file->f_path);\n'), 'fs/fuse/open.c': (t) => t.replace('backing_file_open(&file->f_path, file->f_flags,', 'backing_file_open(file, file->f_flags,') } },
+      { subject: 'fuse: let backing_file_open() pick the creds', edit: { 'fs/fuse/open.c': (t) => t.replace('&fb->file->f_path, fb->cred);', '&fb->file->f_path, NULL);') } },
+    ],
+    expect: ['introduced fs/fuse/open.c:13 openCreds (high)'],
   },
 ];
 

@@ -528,8 +528,12 @@ export default defineRule({
       const credParams = def?.params.flatMap((p, i) => (/\bstruct\s+cred\b/.test(p.type) ? [{ i, name: p.name }] : [])) ?? [];
       const declared = def?.params.length ? (credParams.find((p) => p.name === 'cred') ?? credParams[credParams.length - 1])?.i ?? -1 : undefined;
       if (declared === -1) return;
-      const arg = site.args[declared ?? kb.OPENS_WITH_CREDS[site.callee]!.credArg];
-      if (!arg) return;
+      const arg0 = site.args[declared ?? kb.OPENS_WITH_CREDS[site.callee]!.credArg];
+      if (!arg0) return;
+      // NULL for an opener that then takes a default (`if (!cred) cred = user_file->f_cred;`, a
+      // series' own backing_file_open()): the default, with the opener's parameters as this call's arguments
+      const dflt = def && declared !== undefined && /^(?:NULL|0)$/.test(normExpr(arg0)) ? nullDefault(def, declared, site.args) : undefined;
+      const arg = dflt?.expr ?? arg0;
       // a layer open with current_cred() in a function the patch leaves alone is wrong only by the
       // path to it: told where the patch changed that path (removedSwitches(), newCallers(), which
       // take it as an access), not here on a line outside the patch
@@ -545,8 +549,32 @@ export default defineRule({
         data: { api: site.callee, cred: j.kind === 'bad' ? `${j.value}, ${j.whose}` : j.value, noun: nounOf(stack), stack: stack.id, credHint: stack.credHint },
         at: added ? { file: added.file!, line: added.line! } : { file: fn.file, line: site.line },
         key: `openCreds|${site.callee}|${j.root}`,
-        witness: [...j.witness, { kind: 'call', text: `${fn.name}() calls ${site.callee}(${site.args.join(', ')})`, file: fn.file, line: site.line }],
+        witness: [
+          ...j.witness,
+          ...(dflt ? [{ kind: 'origin' as const, text: `${arg0}: ${site.callee}() then takes ${dflt.spelt}`, file: def!.file, line: dflt.line }] : []),
+          { kind: 'call', text: `${fn.name}() calls ${site.callee}(${site.args.join(', ')})`, file: fn.file, line: site.line },
+        ],
       });
+    }
+
+    /**
+     * What an opener's credentials parameter becomes when it is handed NULL: the
+     * first assignment to it in the opener, when that reads a parameter (or is a
+     * call), written in the caller's arguments.
+     */
+    function nullDefault(def: FunctionFacts, index: number, args: readonly string[]): { expr: string; spelt: string; line: number } | undefined {
+      const name = def.params[index]?.name;
+      if (!name) return undefined;
+      const a = def.assigns.filter((x) => normExpr(x.lhs) === name && !x.declType).sort((x, y) => x.line - y.line)[0];
+      if (!a) return undefined;
+      const rhs = normExpr(a.rhs);
+      const head = /^(\w+)((?:->|\.)[\w>.-]*)?$/.exec(rhs);
+      if (!head) return undefined;
+      const p = def.params.findIndex((x) => x.name === head[1]);
+      if (p < 0 || p === index) return undefined;
+      const given = args[p] && normExpr(args[p]!);
+      if (!given || !/^[\w>.&-]+$/.test(given) || given.startsWith('&')) return undefined;
+      return { expr: `${given}${head[2] ?? ''}`, spelt: `${name} = ${rhs}`, line: a.line };
     }
 
     /**
