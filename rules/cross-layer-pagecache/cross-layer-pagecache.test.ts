@@ -8,6 +8,11 @@ const helper = (body: string): ((t: string) => string) => (t) => t.replace('stat
 /** An eCryptfs-like ->read_folio() with nothing in it yet. */
 const ECR_MMAP = '// synthetic\n#include "ecryptfs_kernel.h"\n\nstatic int ecryptfs_read_folio(struct file *file, struct folio *folio)\n{\n\tstruct inode *inode = folio->mapping->host;\n\tint rc = 0;\n\n\treturn rc;\n}\n';
 
+/** lib/buildid.c-like: a reader of a vma's file, whose origin is out of view. */
+const BUILDID = '// synthetic\n#include <linux/buildid.h>\n\nstruct freader {\n\tstruct file *file;\n\tstruct folio *folio;\n};\n\nstatic int freader_get_folio(struct freader *r, loff_t file_off)\n{\n\tr->folio = filemap_get_folio(r->file->f_mapping, file_off >> PAGE_SHIFT);\n\treturn 0;\n}\n';
+/** mm/readahead.c-like: the page cache's own read path calls ->read_folio() through the a_ops. */
+const MM_READ = '// synthetic\n#include <linux/pagemap.h>\n\nstatic void read_pages_one(struct readahead_control *rac, struct folio *folio)\n{\n\tconst struct address_space_operations *aops = rac->mapping->a_ops;\n\n\tfolio_unlock(folio);\n}\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: read_mapping_folio() on buf->mapping, assigned from the backing file's f_mapping",
@@ -92,6 +97,12 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'coda: serve small reads from the container page cache', edit: { 'fs/coda/file.c': (t) => t.replace('\tssize_t ret = 0;\n\n\treturn ret;', '\tssize_t ret = 0;\n\tstruct file *host = cfi->cfi_container;\n\tstruct folio *folio = read_mapping_folio(host->f_mapping, iocb->ki_pos >> PAGE_SHIFT, host);\n\n\tif (!IS_ERR(folio))\n\t\tfolio_put(folio);\n\treturn ret;') } }],
     expect: ['introduced fs/coda/file.c:10 foreignMapping (medium)'],
   },
+  {
+    name: "lib/buildid-like: a hand ->read_folio() through a local alias of a file's mapping, the file's owner out of view",
+    tree: { 'lib/buildid.c': BUILDID },
+    patches: [{ subject: 'lib/buildid: read uncached folios in', edit: { 'lib/buildid.c': (t) => t.replace('\treturn 0;\n}', '\tif (IS_ERR(r->folio)) {\n\t\tstruct address_space *mapping = r->file->f_mapping;\n\n\t\tr->folio = filemap_grab_folio(mapping, file_off >> PAGE_SHIFT);\n\t\treturn mapping->a_ops->read_folio(r->file, r->folio);\n\t}\n\treturn 0;\n}') } }],
+    expect: ['introduced lib/buildid.c:16 foreignMapping (medium)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -151,6 +162,12 @@ const valid: ValidCase[] = [
     name: "erofs: the backing file's page cache read through another spelling of its mapping (buf->file->f_mapping for buf->mapping) is the same hazard, pre-existing",
     patches: [{ subject: 'erofs: read the metadata folio through the file', edit: { 'fs/erofs/data.c': (t) => t.replace('\tfolio = read_mapping_folio(buf->mapping, index, buf->file);', '\tfolio = buf->file ? read_mapping_folio(buf->file->f_mapping, index, buf->file) :\n\t\tread_mapping_folio(buf->mapping, index, NULL);') } }],
     expect: ['preexisting fs/erofs/data.c:23 foreignMapping (high)', 'preexisting fs/erofs/data.c:24 foreignMapping (high)'],
+  },
+  {
+    name: "mm's own read path calling ->read_folio() through the a_ops is the page cache, not a user of it",
+    tree: { 'mm/readahead.c': MM_READ },
+    patches: [{ subject: 'mm/readahead: read one folio', edit: { 'mm/readahead.c': (t) => t.replace('\tfolio_unlock(folio);', '\taops->read_folio(rac->file, folio);') } }],
+    expect: [],
   },
 ];
 

@@ -52,7 +52,18 @@ export default defineRule({
         const api = kb.PAGE_CACHE_APIS[site.callee]!;
         const mappingExpr = mappingOf(site, api);
         if (!mappingExpr) return;
-        const mc = traceMappingClass(ctx.graph, fn, mappingExpr, site.line);
+        const traced = traceMappingClass(ctx.graph, fn, mappingExpr, site.line);
+        // a hand ->read_folio() on a mapping whose owner is not in view: the owner calls its own
+        // read_folio by name (v6.12 has no hand a_ops->read_folio() outside mm/), so whoever
+        // reaches it through the a_ops is driving another filesystem's page cache
+        const mc: typeof traced =
+          traced.kind === 'unknown' && site.kind === 'member' && !kb.isVfsSide(fn.file)
+            ? {
+                kind: 'foreign',
+                file: { kind: 'backing', stack: undefined, strong: false, why: `${normExpr(mappingExpr)} is reached through its a_ops, not by name: a mapping's owner calls its own ->read_folio() by name (v6.12 has no hand call outside mm/), so another filesystem's (where it comes from is not in view)`, origin: traced.origin },
+                origin: traced.origin,
+              }
+            : traced;
         if (mc.kind === 'foreign') {
           const witness: WitnessStep[] = [
             { kind: 'call', text: `${fn.name}() calls ${site.callee}(${site.args.join(', ')})`, file: fn.file, line: site.line },
@@ -118,5 +129,6 @@ function apiName(site: CallSite): string {
 /** The file a message names: `lower_file` of `lower_file->f_mapping` when it is a variable, else where the mapping came from. */
 function fileNamed(mapping: string, root: string): string {
   const f = /^([A-Za-z_]\w*)->f_mapping$/.exec(mapping)?.[1];
-  return f ?? root;
+  // a root that is itself a file's mapping (a local alias of r->file->f_mapping) names that file
+  return f ?? /^(.+)->f_mapping$/.exec(root)?.[1] ?? root;
 }

@@ -16,6 +16,11 @@ const LOOP_GUARDED = '// synthetic\n#include <linux/fs.h>\n\nstatic int lo_rw_ai
 /** nvmet-like: a request's read or write picked from the namespace file's f_op into a local, then called on a kiocb. */
 const NVMET_SUBMIT = '// synthetic\n#include "nvmet.h"\n\nstatic ssize_t nvmet_file_submit_bvec(struct nvmet_req *req, loff_t pos, unsigned long nr_segs, size_t count, int ki_flags)\n{\n\tstruct kiocb *iocb = &req->f.iocb;\n\tssize_t (*call_iter)(struct kiocb *iocb, struct iov_iter *iter);\n\tstruct iov_iter iter;\n\tint rw;\n\n\tif (req->cmd->rw.opcode == nvme_cmd_write) {\n\t\tcall_iter = req->ns->file->f_op->write_iter;\n\t\trw = ITER_SOURCE;\n\t} else {\n\t\tcall_iter = req->ns->file->f_op->read_iter;\n\t\trw = ITER_DEST;\n\t}\n\n\tiov_iter_bvec(&iter, rw, req->f.bvec, nr_segs, count);\n\tiocb->ki_pos = pos;\n\tiocb->ki_filp = req->ns->file;\n\tiocb->ki_flags = ki_flags;\n\treturn call_iter(iocb, &iter);\n}\n\nconst struct nvmet_file_ops nvmet_file_ops = {\n\t.submit = nvmet_file_submit_bvec,\n};\n';
 
+/** lib/buildid.c-like: a reader of a vma's file, whose origin is out of view. */
+const BUILDID = '// synthetic\n#include <linux/buildid.h>\n\nstruct freader {\n\tstruct file *file;\n\tstruct folio *folio;\n};\n\nstatic int freader_get_folio(struct freader *r, loff_t file_off)\n{\n\tr->folio = filemap_get_folio(r->file->f_mapping, file_off >> PAGE_SHIFT);\n\treturn 0;\n}\n';
+/** mm/readahead.c-like: the page cache's own read path calls ->read_folio() through the a_ops. */
+const MM_READ = '// synthetic\n#include <linux/pagemap.h>\n\nstatic void read_pages_one(struct readahead_control *rac, struct folio *folio)\n{\n\tconst struct address_space_operations *aops = rac->mapping->a_ops;\n\n\tfolio_unlock(folio);\n}\n';
+
 const invalid: InvalidCase[] = [
   {
     name: 'loop: vfs_iter_read() replaced by a raw ->read_iter() on the backing file',
@@ -260,6 +265,12 @@ const invalid: InvalidCase[] = [
     ).replace('\n\tiov_iter_bvec(&iter, rw, req->f.bvec, nr_segs, count);\n\tiocb->ki_pos = pos;\n\tiocb->ki_filp = req->ns->file;\n\tiocb->ki_flags = ki_flags;\n\treturn call_iter(iocb, &iter);\n}\n\nconst', '\n\treturn nvmet_file_issue(req, call_iter, rw, pos, nr_segs, count, ki_flags);\n}\n\nconst') } }],
     expect: ['moved drivers/nvme/target/io-cmd-file.c:15 raw (high)'],
   },
+  {
+    name: "lib/buildid-like: a hand ->read_folio() through a local alias of a file's mapping, the file's owner out of view",
+    tree: { 'lib/buildid.c': BUILDID },
+    patches: [{ subject: 'lib/buildid: read uncached folios in', edit: { 'lib/buildid.c': (t) => t.replace('\treturn 0;\n}', '\tif (IS_ERR(r->folio)) {\n\t\tstruct address_space *mapping = r->file->f_mapping;\n\n\t\tr->folio = filemap_grab_folio(mapping, file_off >> PAGE_SHIFT);\n\t\treturn mapping->a_ops->read_folio(r->file, r->folio);\n\t}\n\treturn 0;\n}') } }],
+    expect: ['introduced lib/buildid.c:16 raw (medium)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -383,6 +394,12 @@ const valid: ValidCase[] = [
       '\tif (unlikely(!file_inode(file)->i_nlink)) {\n\t\tret = -EIO;\n\t} else {\n\t\tif (rw == ITER_SOURCE)\n\t\t\tret = file->f_op->write_iter(&cmd->iocb, &iter);\n\t\telse\n\t\t\tret = file->f_op->read_iter(&cmd->iocb, &iter);\n\t}\n\treturn ret;',
     ) } }],
     expect: ['preexisting drivers/block/loop.c:34 raw (high)', 'preexisting drivers/block/loop.c:36 raw (high)'],
+  },
+  {
+    name: "mm's own read path calling ->read_folio() through the a_ops is the page cache, not a user of it",
+    tree: { 'mm/readahead.c': MM_READ },
+    patches: [{ subject: 'mm/readahead: read one folio', edit: { 'mm/readahead.c': (t) => t.replace('\tfolio_unlock(folio);', '\taops->read_folio(rac->file, folio);') } }],
+    expect: [],
   },
 ];
 
