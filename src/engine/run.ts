@@ -14,6 +14,7 @@ import type { CheckResult, InputReport, PatchReport } from './result.js';
 import type { TriageStore } from './triage.js';
 import { GraphCache, ModelBase, TreeBase, type Base } from './base.js';
 import { checkThread } from './thread.js';
+import { modelDir, modelProblem } from '../cgraph/model/read.js';
 
 export interface RunOptions {
   inputs: string[];
@@ -57,6 +58,13 @@ async function runCheckInner(o: RunOptions): Promise<CheckResult> {
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     // a bad --tree is a usage problem for every input
+    return { mode: 'patch-only', inputs: loaded.map(({ input, series }) => ({ input, patches: [], errors: [err, ...series.errors] })) };
+  }
+  // without a tree the embedded model is the only view of the code around a hunk: an install
+  // that lost it (or a KREVIEW_MODEL/--model that is not one) must not check and say all clear
+  const missingModel = tree.kind === 'empty' ? modelProblem() : undefined;
+  if (missingModel) {
+    const err = new InputError(modelDir(), 'unreadable', `the embedded model of Linux 6.12 is unreadable (${missingModel}): nothing was checked; reinstall kreview, or check against a kernel tree (--tree DIR)`);
     return { mode: 'patch-only', inputs: loaded.map(({ input, series }) => ({ input, patches: [], errors: [err, ...series.errors] })) };
   }
   const graphs = new GraphCache(o.progress);

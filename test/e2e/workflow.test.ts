@@ -3,7 +3,7 @@
 // as a user runs it.
 
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -204,6 +204,28 @@ describe('a model built with kreview model build is used with --model, KREVIEW_M
     expect(r).toMatchObject({ status: 2, stdout: '' });
     expect(r.stderr).toBe("kreview check: --model test/fixtures: not a kreview model (no manifest.json): 'kreview model build --tree KERNEL -o test/fixtures' writes one\n");
     expect(kreview(['check', DEMO], { env: { KREVIEW_MODEL: '/nonexistent' } }).stderr).toContain('kreview check: KREVIEW_MODEL /nonexistent: not a kreview model');
+  });
+});
+
+describe('an install that lost its embedded model refuses to check instead of saying all clear', () => {
+  it('every input gets one line naming the model, exit 2, also as a send-email gate (--mailback)', () => {
+    // the built CLI copied as a package would install it, without model/
+    const pkg = mkdtempSync(join(tmpdir(), 'kreview-wf-nomodel-'));
+    cpSync(join(ROOT, 'dist'), join(pkg, 'dist'), { recursive: true });
+    cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+    symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
+    const run = (args: string[]) => {
+      const r = spawnSync(process.execPath, [join(pkg, 'dist/bin/kreview.cjs'), ...args], { cwd: ROOT, encoding: 'utf8', env: ENV });
+      return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+    };
+    const line = `kreview: ${join(pkg, 'model')}: the embedded model of Linux 6.12 is unreadable (no manifest.json): nothing was checked; reinstall kreview, or check against a kernel tree (--tree DIR)\n`;
+    const two = run(['check', '--no-tree', DEMO, DEMO]);
+    expect(two).toMatchObject({ status: 2, stdout: '' });
+    expect(two.stderr).toBe(line + line);
+    expect(run(['check', '--no-tree', '--mailback', DEMO])).toMatchObject({ status: 2, stdout: '', stderr: line });
+    // the same copy with its model back checks as the installed one does
+    symlinkSync(join(ROOT, 'model'), join(pkg, 'model'));
+    expect(run(['check', '--no-tree', '--terse', DEMO])).toMatchObject({ status: 1, stdout: kreview(['check', '--no-tree', '--terse', DEMO]).stdout });
   });
 });
 

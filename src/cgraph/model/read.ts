@@ -140,6 +140,24 @@ export function loadManifest(dir = modelDir()): ModelManifest | undefined {
   return m ?? undefined;
 }
 
+/**
+ * Why the model in use cannot be read, or undefined when it can: a
+ * patch-only check without it would see nothing around a hunk and say so
+ * nowhere, so the caller refuses to run instead.
+ */
+export function modelProblem(dir = modelDir()): string | undefined {
+  const p = join(dir, 'manifest.json');
+  if (!existsSync(p)) return 'no manifest.json';
+  let parsed: Partial<ModelManifest>;
+  try {
+    parsed = JSON.parse(readFileSync(p, 'utf8')) as Partial<ModelManifest>;
+  } catch (err) {
+    return `manifest.json is not JSON: ${(err as Error).message}`;
+  }
+  if (parsed.format !== MODEL_FORMAT || parsed.factsVersion !== FACTS_VERSION) return `format ${String(parsed.format)}, facts version ${String(parsed.factsVersion)}, where this kreview reads ${MODEL_FORMAT} and ${FACTS_VERSION}`;
+  return undefined;
+}
+
 const shardCache = new Map<string, FileFacts[]>();
 
 /** The shards that hold these paths, and those of the code the knowledge base says calls them. */
