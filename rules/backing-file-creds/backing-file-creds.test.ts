@@ -848,6 +848,12 @@ const invalid: InvalidCase[] = [
     ],
     expect: ['introduced fs/fuse/open.c:13 openCreds (high)'],
   },
+  {
+    name: "FUSE: ff->cred, what every backing_file_*() call switches to, set to the opened FUSE file's own f_cred (the opener's)",
+    tree: { 'fs/fuse/open.c': FUSE_BF_OPEN },
+    patches: [{ subject: 'fuse: take ff->cred from the open file', edit: { 'fs/fuse/open.c': (t) => t.replace('\tff->passthrough = backing_file;\n', '\tff->passthrough = backing_file;\n\tff->cred = get_cred(file->f_cred);\n') } }],
+    expect: ['introduced fs/fuse/open.c:18 keptOpenerCreds (medium)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -1265,6 +1271,18 @@ const valid: ValidCase[] = [
     name: "overlayfs: a real inode's own ->fiemap() called under the mounter's creds",
     tree: { 'fs/overlayfs/fiemap.c': OVL_FIEMAP },
     patches: [{ subject: 'ovl: fiemap only the data inode', edit: { 'fs/overlayfs/fiemap.c': (t) => t.replace('\tif (!realinode)\n\t\treturn -EIO;\n', '\tif (!realinode || !S_ISREG(realinode->i_mode))\n\t\treturn -EIO;\n') } }],
+  },
+  {
+    name: "FUSE: ff->cred set to the daemon's fb->cred, with a reference (upstream's own line)",
+    tree: { 'fs/fuse/open.c': FUSE_BF_OPEN },
+    patches: [{ subject: 'fuse: keep the daemon creds for passthrough I/O', edit: { 'fs/fuse/open.c': (t) => t.replace('\tff->passthrough = backing_file;\n', '\tff->passthrough = backing_file;\n\tff->cred = get_cred(fb->cred);\n') } }],
+    expect: [],
+  },
+  {
+    name: "FUSE: a reference on the backing file's own f_cred kept elsewhere than ff->cred",
+    tree: { 'fs/fuse/open.c': FUSE_BF_OPEN },
+    patches: [{ subject: 'fuse: remember the backing file creds for tracing', edit: { 'fs/fuse/open.c': (t) => t.replace('\tff->passthrough = backing_file;\n', '\tff->passthrough = backing_file;\n\tff->trace_cred = get_cred(file->f_cred);\n') } }],
+    expect: [],
   },
 ];
 

@@ -77,6 +77,8 @@ const CURRENT_CALLS = new Set(['current_cred', 'get_current_cred', 'current_real
 
 /** Calls whose value a stack may keep as the credentials of its backing file's I/O (`ff->cred = get_current_cred()`). */
 const CRED_CAPTURES = ['get_current_cred', 'prepare_creds', 'current_cred', 'prepare_kernel_cred'];
+/** A reference taken on credentials given as a value (`ff->cred = get_cred(file->f_cred)`). */
+const CRED_REFS = ['get_cred'];
 
 /**
  * kernel/cred.c: prepare_kernel_cred(daemon) copies daemon's credentials, or
@@ -103,6 +105,7 @@ export default defineRule({
       wrongPrincipal: '{{what}} on {{file}}, {{noun}}, runs under {{cred}}, but {{stack}} must use {{credHint}}',
       ctxCred: 'backing_file ctx.cred is {{cred}} here: {{noun}} would be accessed with {{whose}}; {{stack}} must use {{credHint}}',
       capturedCreds: "{{target}} takes the credentials of the task that runs {{entry}} ({{cred}}); {{stack}} later accesses {{noun}} with them, where it must use {{credHint}}",
+      keptOpenerCreds: '{{target}} is set to {{cred}}, {{whose}}; {{stack}} later accesses {{noun}} with them, where it must use {{credHint}}',
       keptKernelCreds: '{{target}} is set to kernel credentials ({{cred}}); {{stack}} later accesses {{noun}} with them, where it must use {{credHint}}',
       unbalanced: '{{api}}({{cred}}) on line {{start}} is not reverted when this {{how}} leaves {{fn}}(): the task keeps the overridden credentials',
       unbalancedContinue: '{{api}}({{cred}}) on line {{start}} is not reverted before this continue: the next pass of the loop in {{fn}}() switches again over the overridden credentials, and the task never gets its own back',
@@ -120,6 +123,7 @@ export default defineRule({
       wrongPrincipal: "This accesses {{file}}, {{noun}}, under {{cred}}. Shouldn't {{stack}} use {{credHint}} here?",
       ctxCred: "Setting ctx.cred to {{cred}} makes the I/O on {{noun}} run with {{whose}}. Shouldn't {{stack}} use {{credHint}}?",
       capturedCreds: "{{target}} now holds the credentials of whoever runs {{entry}}. Isn't {{noun}} later accessed with them? I'd expect {{stack}} to use {{credHint}}.",
+      keptOpenerCreds: "{{target}} now holds {{cred}}, the credentials of whoever opened that file. Isn't {{noun}} later accessed with them? I'd expect {{stack}} to use {{credHint}}.",
       keptKernelCreds: "{{target}} now holds kernel credentials. Doesn't every later access to {{noun}} then run with all capabilities, whoever asked? I'd expect {{stack}} to use {{credHint}}.",
       unbalanced: "Doesn't this {{how}} leave {{fn}}() with the credentials from {{api}}() still overridden? It looks like the revert is skipped on this path.",
       unbalancedContinue: "Doesn't this continue skip this pass's revert? The next pass calls {{api}}() again on top of the overridden credentials, so the task's own are never restored.",
@@ -138,7 +142,7 @@ export default defineRule({
       // credentials saved on entry and restored after a callee switched them (nfsd_file_acquire_local())
       { calls: Object.keys(kb.CRED_REVERTS) },
       {
-        calls: [...Object.keys(kb.CHECKED_IO), ...Object.keys(kb.RAW_IO), ...Object.keys(OTHER_ACCESS), ...Object.keys(kb.PAGE_CACHE_APIS), ...Object.keys(kb.NAMESPACE_OPS), ...Object.keys(kb.OPENS_WITH_CREDS), ...CRED_CAPTURES, ...kb.STACKS.flatMap((st) => Object.keys(st.layerWrappers ?? {}))],
+        calls: [...Object.keys(kb.CHECKED_IO), ...Object.keys(kb.RAW_IO), ...Object.keys(OTHER_ACCESS), ...Object.keys(kb.PAGE_CACHE_APIS), ...Object.keys(kb.NAMESPACE_OPS), ...Object.keys(kb.OPENS_WITH_CREDS), ...CRED_CAPTURES, ...CRED_REFS, ...kb.STACKS.flatMap((st) => Object.keys(st.layerWrappers ?? {}))],
         where: (p) => !!credStackFor(p),
       },
       // backing-file.c's helpers newer than the knowledge base (backing_file_fallocate()): the ctx they take says whose creds
@@ -189,6 +193,7 @@ export default defineRule({
         const stack = credStackFor(fn.file);
         if (!stack) return;
         if (CRED_CAPTURES.includes(site.callee)) return capturedCreds(fn, site, stack);
+        if (CRED_REFS.includes(site.callee)) return keptOpenerCreds(fn, site, stack);
         if (kb.OPENS_WITH_CREDS[site.callee] && (stack.namespaceOps || !kb.NAMESPACE_OPS[site.callee])) return openCreds(fn, site, stack);
         const access = accessOf(fn, site, stack);
         if (!access) return;
@@ -485,6 +490,30 @@ export default defineRule({
           { kind: 'origin', text: `${field.lhs} = ${site.callee}()${field.fn !== fn ? ` (stored by ${field.fn.name}())` : ''}`, file: field.fn.file, line: field.line },
           { kind: 'scope', text: `${sw.scope.api}(${sw.scope.cred}) in ${sw.in.name}()`, file: sw.in.file, line: sw.scope.startLine },
         ],
+      });
+    }
+
+    /**
+     * `ff->cred = get_cred(file->f_cred)` on a line the patch adds: the field
+     * that holds the stack's principal for its backing file's I/O (FUSE's
+     * `ff->cred`, which every backing_file_*() call switches to) now holds
+     * the credentials of whoever opened the stack's own file, a user.
+     */
+    function keptOpenerCreds(fn: FunctionFacts, site: CallSite, stack: kb.Stack): void {
+      if (stack.principal !== 'stack' || !isAdded(site)) return;
+      const a = fn.assigns.find((x) => x.line === site.line && stack.goodCreds.some((r) => r.test(normExpr(x.lhs))) && normExpr(x.rhs).startsWith(`${site.callee}(`));
+      const arg = site.args[0];
+      if (!a || !arg) return;
+      const j = ownFileOpener(fn, normExpr(arg), site.line);
+      if (!j) return;
+      const lhs = normExpr(a.lhs);
+      ctx.report({
+        messageId: 'keptOpenerCreds',
+        data: { target: lhs, cred: normExpr(arg), whose: j.whose, noun: nounOf(stack), stack: stack.id, credHint: stack.credHint },
+        at: { file: fn.file, line: a.line },
+        key: `keptOpenerCreds|${lhs}`,
+        confidence: 'medium',
+        witness: [...j.witness, { kind: 'scope', text: `${lhs} = ${normExpr(a.rhs)}: kept for the backing file's I/O`, file: fn.file, line: a.line }],
       });
     }
 
