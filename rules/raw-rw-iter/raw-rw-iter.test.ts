@@ -21,6 +21,9 @@ const BUILDID = '// synthetic\n#include <linux/buildid.h>\n\nstruct freader {\n\
 /** mm/readahead.c-like: the page cache's own read path calls ->read_folio() through the a_ops. */
 const MM_READ = '// synthetic\n#include <linux/pagemap.h>\n\nstatic void read_pages_one(struct readahead_control *rac, struct folio *folio)\n{\n\tconst struct address_space_operations *aops = rac->mapping->a_ops;\n\n\tfolio_unlock(folio);\n}\n';
 
+/** security/keys/big_key.c-like: a private shmem file written at preparse, its path pinned, reopened by path to read back. */
+const BIG_KEY = '// synthetic\n#include <linux/shmem_fs.h>\n\nstruct big_key_payload {\n\tstruct path path;\n};\n\nint big_key_preparse(struct big_key_payload *payload, void *buf, size_t enclen)\n{\n\tstruct file *file;\n\tloff_t pos = 0;\n\tssize_t written;\n\n\tfile = shmem_kernel_file_setup("", enclen, 0);\n\tif (IS_ERR(file))\n\t\treturn PTR_ERR(file);\n\twritten = kernel_write(file, buf, enclen, &pos);\n\tpayload->path = file->f_path;\n\tpath_get(&payload->path);\n\tfput(file);\n\treturn written == enclen ? 0 : -EIO;\n}\n\nlong big_key_read(struct big_key_payload *payload, void *buf, size_t enclen)\n{\n\tstruct file *file;\n\tloff_t pos = 0;\n\tlong ret;\n\n\tfile = dentry_open(&payload->path, O_RDONLY, current_cred());\n\tif (IS_ERR(file))\n\t\treturn PTR_ERR(file);\n\tret = kernel_read(file, buf, enclen, &pos);\n\tfput(file);\n\tpath_put(&payload->path);\n\treturn ret;\n}\n';
+
 const invalid: InvalidCase[] = [
   {
     name: 'loop: vfs_iter_read() replaced by a raw ->read_iter() on the backing file',
@@ -271,6 +274,12 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'lib/buildid: read uncached folios in', edit: { 'lib/buildid.c': (t) => t.replace('\treturn 0;\n}', '\tif (IS_ERR(r->folio)) {\n\t\tstruct address_space *mapping = r->file->f_mapping;\n\n\t\tr->folio = filemap_grab_folio(mapping, file_off >> PAGE_SHIFT);\n\t\treturn mapping->a_ops->read_folio(r->file, r->folio);\n\t}\n\treturn 0;\n}') } }],
     expect: ['introduced lib/buildid.c:16 raw (medium)'],
   },
+  {
+    name: "big_key-like, but the pinned path is one kern_path() looked up: reopening it opens another filesystem's file",
+    tree: { 'security/keys/big_key.c': BIG_KEY.replace('\tpayload->path = file->f_path;\n\tpath_get(&payload->path);\n', '\tkern_path("/var/lib/keys/blob", 0, &payload->path);\n') },
+    patches: [{ subject: 'KEYS: big_key: read back without the permission hooks', edit: { 'security/keys/big_key.c': (t) => t.replace('\tret = kernel_read(file, buf, enclen, &pos);', '\tret = __kernel_read(file, buf, enclen, &pos);') } }],
+    expect: ['introduced security/keys/big_key.c:32 reroutedKeep (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -399,6 +408,12 @@ const valid: ValidCase[] = [
     name: "mm's own read path calling ->read_folio() through the a_ops is the page cache, not a user of it",
     tree: { 'mm/readahead.c': MM_READ },
     patches: [{ subject: 'mm/readahead: read one folio', edit: { 'mm/readahead.c': (t) => t.replace('\tfolio_unlock(folio);', '\taops->read_folio(rac->file, folio);') } }],
+    expect: [],
+  },
+  {
+    name: "big_key-like: __kernel_read() on a private shmem file reopened through the path this code pinned from it",
+    tree: { 'security/keys/big_key.c': BIG_KEY },
+    patches: [{ subject: 'KEYS: big_key: read back without the permission hooks', edit: { 'security/keys/big_key.c': (t) => t.replace('\tret = kernel_read(file, buf, enclen, &pos);', '\tret = __kernel_read(file, buf, enclen, &pos);') } }],
     expect: [],
   },
 ];

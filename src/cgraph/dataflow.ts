@@ -410,6 +410,39 @@ export function classifyFile(graph: CodeGraph, fn: FunctionFacts, expr: string, 
   return { kind: 'unknown', origin: unknown ?? own ?? { steps: [], root: normExpr(expr) } };
 }
 
+const reopening = new Set<string>();
+/** Calls handed a `struct path *` that never point it elsewhere (include/linux/path.h, fs/open.c, fs/stat.c). */
+const PATH_READERS = /^(?:path_get|path_put|dentry_open|vfs_truncate|vfs_getattr|vfs_getattr_nosec|vfs_statfs|d_path|path_equal)$/;
+
+/**
+ * `dentry_open(&payload->path, ...)` where every assignment of that field in
+ * the file copies the `f_path` of a file this code made for its own use
+ * (big_key pins its shmem_kernel_file_setup() file's path and reopens it to
+ * read the key back): the same private file, opened again. Why, or undefined.
+ */
+function reopenedPrivate(graph: CodeGraph, path: string, arg: string): string | undefined {
+  const field = /^&\s*\w+(?:->|\.)(\w+)$/.exec(arg.trim())?.[1];
+  const facts = field ? graph.file(path) : undefined;
+  if (!field || !facts || reopening.has(`${path}|${field}`)) return undefined;
+  reopening.add(`${path}|${field}`);
+  try {
+    let seen: { fn: FunctionFacts; line: number; from: string } | undefined;
+    for (const f of facts.functions) {
+      for (const a of f.assigns) {
+        if (!new RegExp(`(?:->|\\.)${field}$`).test(normExpr(a.lhs))) continue;
+        // a call handed its address: one that only reads or pins a path leaves it as it was
+        if (PATH_READERS.test(OUT_ARG.exec(a.rhs)?.[1] ?? '')) continue;
+        const from = /^(.+?)(?:->|\.)f_path$/.exec(normExpr(a.rhs))?.[1];
+        if (!from || classifyFile(graph, f, from, a.line).kind !== 'own') return undefined;
+        seen ??= { fn: f, line: a.line, from };
+      }
+    }
+    return seen && `${normExpr(arg)} is the path of ${seen.from}, a file ${seen.fn.name}() made for this code's own use (line ${seen.line}): opened again, still that file`;
+  } finally {
+    reopening.delete(`${path}|${field}`);
+  }
+}
+
 function lastFn(o: Origin): string {
   return o.steps[o.steps.length - 1]!.fn;
 }
@@ -423,6 +456,8 @@ function classifyRoot(graph: CodeGraph, o: Origin): FileClass {
     return { kind: 'backing', stack, strong: true, why: `${root} is ${stack.id}'s backing file`, origin: o };
   }
   const call = parseCall(root) ?? parseMemberCall(root);
+  const reopened = call?.name === 'dentry_open' ? reopenedPrivate(graph, last.file, call.args[0] ?? '') : undefined;
+  if (reopened) return { kind: 'own', why: reopened, origin: o };
   if (call && FOREIGN_FILE_SOURCES[call.name]) {
     return { kind: 'backing', stack, strong: true, why: `${root} opens a file of another filesystem`, origin: o };
   }
