@@ -429,7 +429,8 @@ function reopenedPrivate(graph: CodeGraph, path: string, arg: string): string | 
     let seen: { fn: FunctionFacts; line: number; from: string } | undefined;
     for (const f of facts.functions) {
       for (const a of f.assigns) {
-        if (!new RegExp(`(?:->|\\.)${field}$`).test(normExpr(a.lhs))) continue;
+        const lhs = normExpr(a.lhs);
+        if (!lhs.endsWith(`->${field}`) && !lhs.endsWith(`.${field}`)) continue;
         // a call handed its address: one that only reads or pins a path leaves it as it was
         if (PATH_READERS.test(OUT_ARG.exec(a.rhs)?.[1] ?? '')) continue;
         const from = /^(.+?)(?:->|\.)f_path$/.exec(normExpr(a.rhs))?.[1];
