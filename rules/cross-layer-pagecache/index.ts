@@ -60,7 +60,7 @@ export default defineRule({
           traced.kind === 'unknown' && site.kind === 'member' && !kb.isVfsSide(fn.file)
             ? {
                 kind: 'foreign',
-                file: { kind: 'backing', stack: undefined, strong: false, why: `${normExpr(mappingExpr)} is reached through its a_ops, not by name: a mapping's owner calls its own ->read_folio() by name (v6.12 has no hand call outside mm/), so another filesystem's (where it comes from is not in view)`, origin: traced.origin },
+                file: { kind: 'backing', stack: undefined, strong: false, why: kb.handReadFolioWhy(normExpr(mappingExpr)), origin: traced.origin },
                 origin: traced.origin,
               }
             : traced;

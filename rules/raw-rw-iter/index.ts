@@ -115,7 +115,7 @@ export default defineRule({
         const witness: WitnessStep[] = [{ kind: 'call', text: `${fn.name}() calls ${call} directly`, file: fn.file, line: site.line }];
         witness.push(...originWitness(cls.origin.steps));
         if (cls.kind === 'backing') witness.push({ kind: 'note', text: cls.why, file: fn.file, line: site.line });
-        else if (handFolio) witness.push({ kind: 'note', text: `${normExpr(site.receiver ?? fileExpr)} is reached through its a_ops, not by name: a mapping's owner calls its own ->read_folio() by name (v6.12 has no hand call outside mm/), so another filesystem's (where it comes from is not in view)`, file: fn.file, line: site.line });
+        else if (handFolio) witness.push({ kind: 'note', text: kb.handReadFolioWhy(normExpr(site.receiver ?? fileExpr)), file: fn.file, line: site.line });
         else if (dispatched) witness.push({ kind: 'note', text: `${normExpr(fileExpr)} is reached through its f_op, not by name: not a file ${fn.name}() implements, so another filesystem's (where it comes from is not in view)`, file: fn.file, line: site.line });
         else witness.push({ kind: 'note', text: `${normExpr(fileExpr)} is not the file ${fn.name}() implements`, file: fn.file, line: fn.line });
         for (const step of entryPath ?? []) witness.push({ kind: 'call', text: `${step.fn.name}() calls ${step.callee}() with no rw_verify_area() before it`, file: step.fn.file, line: step.line });

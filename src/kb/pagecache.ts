@@ -39,3 +39,13 @@ export const PAGE_CACHE_APIS: Record<string, PageCacheApi> = table({
   // by hand: the mapping's own ->read_folio(), handed a file cookie
   'a_ops->read_folio': { mapping: 'receiver', fileArg: 0, reads: true, source: "include/linux/fs.h: struct address_space_operations; lore: \"->read_folio()'s file is a filesystem-private cookie\"" },
 });
+
+/**
+ * Why a hand `->read_folio()` on a mapping whose owner is not in view is
+ * another filesystem's: a mapping's owner calls its own read_folio by name,
+ * and v6.12 has no hand `a_ops->read_folio()` call outside mm/ (readahead.c).
+ * RAW_RW_ITER and CROSS_LAYER_PAGECACHE both judge it so, in these words.
+ */
+export function handReadFolioWhy(mapping: string): string {
+  return `${mapping} is reached through its a_ops, not by name: a mapping's owner calls its own ->read_folio() by name (v6.12 has no hand call outside mm/), so another filesystem's (where it comes from is not in view)`;
+}

@@ -146,6 +146,8 @@ export function loadManifest(dir = modelDir()): ModelManifest | undefined {
  * nowhere, so the caller refuses to run instead.
  */
 export function modelProblem(dir = modelDir()): string | undefined {
+  // the check's own read of the manifest (cached): the reason is looked for only when it fails
+  if (loadManifest(dir)) return undefined;
   const p = join(dir, 'manifest.json');
   if (!existsSync(p)) return 'no manifest.json';
   let parsed: Partial<ModelManifest>;
@@ -154,8 +156,7 @@ export function modelProblem(dir = modelDir()): string | undefined {
   } catch (err) {
     return `manifest.json is not JSON: ${(err as Error).message}`;
   }
-  if (parsed.format !== MODEL_FORMAT || parsed.factsVersion !== FACTS_VERSION) return `format ${String(parsed.format)}, facts version ${String(parsed.factsVersion)}, where this kreview reads ${MODEL_FORMAT} and ${FACTS_VERSION}`;
-  return undefined;
+  return `format ${String(parsed.format)}, facts version ${String(parsed.factsVersion)}, where this kreview reads ${MODEL_FORMAT} and ${FACTS_VERSION}`;
 }
 
 const shardCache = new Map<string, FileFacts[]>();
