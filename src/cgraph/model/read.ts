@@ -335,13 +335,21 @@ export function modelSkeletons(touched: string[], dir = modelDir()): FileSkeleto
   if (!m) return [];
   const names = shardsFor(touched, dir);
   const out: FileSkeleton[] = [];
-  for (const shard of m.shards) {
-    if (!names.has(shard.name)) continue;
-    const index = readIndex(shard, dir);
-    if (index === null) {
-      out.push(...shardFacts(shard, dir).map(skeletonOf));
-      continue;
-    }
+  for (const shard of m.shards) if (names.has(shard.name)) out.push(...shardSkeletons(shard, dir));
+  return out;
+}
+
+/** Skeletons of whole shards, parsed once per process (the prefilter asks for them on every patch). */
+const skeletonCache = new Map<string, readonly FileSkeleton[]>();
+
+function shardSkeletons(shard: ModelShard, dir: string): readonly FileSkeleton[] {
+  const key = join(dir, shard.file);
+  const hit = skeletonCache.get(key);
+  if (hit) return hit;
+  const index = readIndex(shard, dir);
+  let out: FileSkeleton[] = [];
+  if (index === null) out = shardFacts(shard, dir).map(skeletonOf);
+  else {
     for (const l of index.split('\n')) {
       if (!l) continue;
       try {
@@ -351,6 +359,7 @@ export function modelSkeletons(touched: string[], dir = modelDir()): FileSkeleto
       }
     }
   }
+  skeletonCache.set(key, out);
   return out;
 }
 
