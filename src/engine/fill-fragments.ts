@@ -245,7 +245,13 @@ export function fillFragments(fragment: FileFacts, known: FileFacts, align: File
     return to === b && byLine.get(b)!.text.trim() === '}';
   };
   // (a line a hunk shows as context is where the hunk has it)
-  const placeShown = (modelLine: number): number => (side === 'pre' ? place(modelLine) : (postOfPre(modelLine + delta, hunks) ?? place(modelLine)));
+  // (memoized: every line of every model function of the file is placed, and postOfPre() scans the hunks)
+  const placed = new Map<number, number>();
+  const placeShown = (modelLine: number): number => {
+    let n = placed.get(modelLine);
+    if (n === undefined) placed.set(modelLine, (n = side === 'pre' ? place(modelLine) : (postOfPre(modelLine + delta, hunks) ?? place(modelLine))));
+    return n;
+  };
   for (const f of known.functions) {
     if (replaced.has(f)) continue;
     const [a, b] = [placeShown(f.line), placeShown(f.endLine)];
