@@ -507,9 +507,12 @@ export default defineRule({
       const j = ownFileOpener(fn, normExpr(arg), site.line);
       if (!j) return;
       const lhs = normExpr(a.lhs);
+      // the hint names the very field this line sets ("... (ff->cred)"): say what the field is for instead
+      const named = ` (${lhs})`;
+      const credHint = stack.credHint.includes(named) ? `${stack.credHint.replace(named, '')}, which is what ${lhs} is for` : stack.credHint;
       ctx.report({
         messageId: 'keptOpenerCreds',
-        data: { target: lhs, cred: normExpr(arg), whose: j.whose, noun: nounOf(stack), stack: stack.id, credHint: stack.credHint },
+        data: { target: lhs, cred: normExpr(arg), whose: j.whose, noun: nounOf(stack), stack: stack.id, credHint },
         at: { file: fn.file, line: a.line },
         key: `keptOpenerCreds|${lhs}`,
         confidence: 'medium',
