@@ -3,7 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadManifest } from '../src/cgraph/model/read.js';
+import { modelProblem } from '../src/cgraph/model/read.js';
 import { writeOut } from './io.js';
 
 /**
@@ -17,10 +17,12 @@ export function useModel(cmd: string, dir: string | undefined, env: NodeJS.Proce
   const want = dir ?? env.KREVIEW_MODEL;
   if (!want) return undefined;
   const abs = resolve(want);
-  if (!loadManifest(abs)) {
+  // the same judgement (and words) as a check that finds the shipped model unreadable
+  const problem = modelProblem(abs);
+  if (problem) {
     const why = existsSync(join(abs, 'manifest.json'))
-      ? `written by another kreview version, or damaged: rebuild it with 'kreview model build --tree KERNEL -o ${want}'`
-      : `not a kreview model (no manifest.json): 'kreview model build --tree KERNEL -o ${want}' writes one`;
+      ? `${problem}: rebuild it with 'kreview model build --tree KERNEL -o ${want}'`
+      : `not a kreview model (${problem}): 'kreview model build --tree KERNEL -o ${want}' writes one`;
     writeOut(2, `kreview ${cmd}: ${dir !== undefined ? '--model' : 'KREVIEW_MODEL'} ${want}: ${why}\n`);
     return 2;
   }

@@ -205,6 +205,13 @@ describe('a model built with kreview model build is used with --model, KREVIEW_M
     expect(r.stderr).toBe("kreview check: --model test/fixtures: not a kreview model (no manifest.json): 'kreview model build --tree KERNEL -o test/fixtures' writes one\n");
     expect(kreview(['check', DEMO], { env: { KREVIEW_MODEL: '/nonexistent' } }).stderr).toContain('kreview check: KREVIEW_MODEL /nonexistent: not a kreview model');
   });
+  it('a model an older kreview wrote is a usage error saying which format it has', () => {
+    const old = mkdtempSync(join(tmpdir(), 'kreview-wf-oldmodel-'));
+    writeFileSync(join(old, 'manifest.json'), JSON.stringify({ format: 1, factsVersion: 3, kernel: 'Linux 6.12', built: '2026-01-01', shards: [] }));
+    const r = kreview(['check', '--model', old, DEMO]);
+    expect(r).toMatchObject({ status: 2, stdout: '' });
+    expect(r.stderr).toMatch(new RegExp(`^kreview check: --model ${old}: format 1, facts version 3, where this kreview reads \\d+ and \\d+: rebuild it with 'kreview model build --tree KERNEL -o ${old}'\n$`));
+  });
 });
 
 describe('an install that lost its embedded model refuses to check instead of saying all clear', () => {
