@@ -196,6 +196,8 @@ const FUSE_SPLICE_WRITE = "// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: FU
 const BF_OPEN = "// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: backing-file.c's opener, the backing file getting the credentials it is handed. */\n#include <linux/backing-file.h>\n#include \"internal.h\"\n\nstruct file *backing_file_open(const struct path *user_path, int flags,\n\t\t\t       const struct path *real_path,\n\t\t\t       const struct cred *cred)\n{\n\tstruct file *f;\n\tint error;\n\n\tf = alloc_empty_backing_file(flags, cred);\n\tif (IS_ERR(f))\n\t\treturn f;\n\n\tpath_get(user_path);\n\tbacking_file_set_user_path(f, user_path);\n\terror = vfs_open(real_path, f);\n\tif (error) {\n\t\tfput(f);\n\t\tf = ERR_PTR(error);\n\t}\n\n\treturn f;\n}\nEXPORT_SYMBOL_GPL(backing_file_open);\n";
 const FUSE_BF_OPEN = "// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: FUSE opening the backing file the daemon registered, with the daemon's creds. */\n#include \"fuse_i.h\"\n\nstruct fuse_backing *fuse_passthrough_open(struct file *file, struct inode *inode, int backing_id)\n{\n\tstruct fuse_file *ff = file->private_data;\n\tstruct fuse_backing *fb = fuse_backing_lookup(get_fuse_conn(inode), backing_id);\n\tstruct file *backing_file;\n\n\tif (!fb)\n\t\treturn ERR_PTR(-ENOENT);\n\tbacking_file = backing_file_open(&file->f_path, file->f_flags,\n\t\t\t\t\t &fb->file->f_path, fb->cred);\n\tif (IS_ERR(backing_file))\n\t\treturn ERR_CAST(backing_file);\n\tff->passthrough = backing_file;\n\treturn fb;\n}\n\nstatic int fuse_open(struct inode *inode, struct file *file)\n{\n\treturn PTR_ERR_OR_ZERO(fuse_passthrough_open(file, inode, 0));\n}\n\nstatic const struct file_operations fuse_open_fops = {\n\t.open\t= fuse_open,\n};\n";
 
+const XEROFS_XATTR = '// synthetic\n#include "internal.h"\n\nstatic void xerofs_init_metabuf(struct erofs_buf *buf, struct super_block *sb)\n{\n\tstruct erofs_sb_info *sbi = EROFS_SB(sb);\n\n\tbuf->file = sbi->fdev;\n\tbuf->mapping = sbi->fdev->f_mapping;\n}\n\nstatic void *xerofs_bread(struct erofs_buf *buf, erofs_off_t offset)\n{\n\treturn NULL;\n}\n\nstatic int xerofs_xattr_get(const struct xattr_handler *handler, struct dentry *unused, struct inode *inode, const char *name, void *buffer, size_t size)\n{\n\tstruct erofs_buf buf = __EROFS_BUF_INITIALIZER;\n\n\txerofs_init_metabuf(&buf, inode->i_sb);\n\treturn PTR_ERR_OR_ZERO(xerofs_bread(&buf, 0));\n}\n\nconst struct xattr_handler xerofs_xattr_user_handler = {\n\t.get\t= xerofs_xattr_get,\n};\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -1282,6 +1284,12 @@ const valid: ValidCase[] = [
     name: "FUSE: a reference on the backing file's own f_cred kept elsewhere than ff->cred",
     tree: { 'fs/fuse/open.c': FUSE_BF_OPEN },
     patches: [{ subject: 'fuse: remember the backing file creds for tracing', edit: { 'fs/fuse/open.c': (t) => t.replace('\tff->passthrough = backing_file;\n', '\tff->passthrough = backing_file;\n\tff->trace_cred = get_cred(file->f_cred);\n') } }],
+    expect: [],
+  },
+  {
+    name: "erofs: a page-cache read of the backing file from an xattr handler, under the reader's credentials, is not a credentials access (6.12's erofs_bread() does this by design)",
+    tree: { 'fs/erofs/xdata.c': XEROFS_XATTR },
+    patches: [{ subject: 'erofs: read metadata through the page cache', edit: { 'fs/erofs/xdata.c': (t) => t.replace('\treturn NULL;\n}', '\tstruct folio *folio = read_mapping_folio(buf->mapping, offset >> PAGE_SHIFT, buf->file);\n\n\treturn IS_ERR(folio) ? folio : folio_address(folio);\n}') } }],
     expect: [],
   },
 ];

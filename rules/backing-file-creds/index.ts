@@ -22,7 +22,6 @@ import {
   splitTernary,
   traceCred,
   traceFile,
-  traceMappingClass,
   type CallSite,
   type CodeGraph,
   type Confidence,
@@ -259,7 +258,7 @@ export default defineRule({
      * (erofs_readdir()'s `buf.mapping = dir->i_mapping`) says what it is on this path.
      */
     function ownOnPath(s: CredState, fn: FunctionFacts, access: Access): boolean {
-      const m = /^(\w+)(?:->|\.)(\w+)$/.exec(normExpr(access.fileExpr ?? access.mappingExpr ?? ''));
+      const m = /^(\w+)(?:->|\.)(\w+)$/.exec(normExpr(access.fileExpr ?? ''));
       if (!m) return false;
       let k = fn.params.findIndex((p) => p.name === m[1]);
       const field = m[2]!;
@@ -272,7 +271,7 @@ export default defineRule({
         const arg = normExpr(cs.args[k] ?? '').replace(/^&\s*/, '');
         const set = caller.assigns.filter((a) => a.line < step.line && (normExpr(a.lhs) === `${arg}.${field}` || normExpr(a.lhs) === `${arg}->${field}`)).pop();
         // (not the backing file's on this path, whatever else it is)
-        if (set) return access.mappingExpr ? traceMappingClass(ctx.graph, caller, set.rhs, set.line).kind !== 'foreign' : classifyFile(ctx.graph, caller, set.rhs, set.line).kind !== 'backing';
+        if (set) return classifyFile(ctx.graph, caller, set.rhs, set.line).kind !== 'backing';
         k = caller.params.findIndex((p) => p.name === arg);
         callee = caller.name;
       }
@@ -1122,7 +1121,9 @@ export default defineRule({
           return { what, file: normExpr(fileExpr!), fileExpr, strong: cls.strong, origin: cls.origin.steps, root: cls.origin.root, ctxArg: checked.credCtxArg, kind: 'data' };
         }
       } else if (raw) {
-        fileExpr = raw.file.from === 'receiver' ? site.receiver : site.args[raw.file.from === 'mapping' ? raw.file.cookieArg : raw.file.index];
+        // a hand ->read_folio() fills the page cache like read_mapping_folio() does: see `pc` below
+        if (raw.file.from === 'mapping') return undefined;
+        fileExpr = raw.file.from === 'receiver' ? site.receiver : site.args[raw.file.index];
         what = `${site.callee.includes('->') ? '->' + site.callee.split('->').pop() : site.callee}()`;
       } else if (other) {
         // of two files (a clone's source and destination), the one that is the stack's backing file
@@ -1131,12 +1132,15 @@ export default defineRule({
         // a path: a file's own (&file->f_path), or a struct path of its own (&realpath), traced as the place of one
         fileExpr = other.path && arg ? (/^&?(.*)->f_path$/.exec(normExpr(arg))?.[1] ?? normExpr(arg).replace(/^&\s*/, '')) : arg;
         what = `${site.callee}() (${other.what})`;
-      } else if (pc && typeof pc.mapping === 'number' && pc.reads) {
-        const m = site.args[pc.mapping];
-        if (!m) return undefined;
-        const mc = traceMappingClass(ctx.graph, fn, m, site.line);
-        if (mc.kind !== 'foreign') return undefined;
-        return { what: `${site.callee}() (a page-cache read)`, file: normExpr(mc.file.origin.root), strong: mc.file.strong, origin: mc.origin.steps, root: mc.file.origin.root, kind: 'data', mappingExpr: m };
+      } else if (pc) {
+        // A page-cache read is not judged by whose credentials run it: it passes no permission
+        // check (no rw_verify_area(), no security_file_permission()), and a filesystem whose
+        // ->read_folio() needs credentials takes them from the file it is handed (NFS's open
+        // context, FUSE's ff, 9p's fid), whose f_cred is the opener's. Upstream 6.12 does this by
+        // design: erofs_bread() reads a file-backed mount's metadata with read_mapping_folio()
+        // under whichever task asks. Every evaluation round's labellers call such a read under
+        // the caller's credentials arguable at most; CROSS_LAYER_PAGECACHE judges the read itself.
+        return undefined;
       }
       // an open of a layer's file with the task's own credentials (ovl_ensure_verity_loaded()'s
       // kernel_file_open(datapath, O_RDONLY, current_cred())): it opens as whoever is current there
@@ -1180,8 +1184,6 @@ interface Access {
   kind: 'data' | 'metadata' | 'namespace';
   /** What the accessed object is, when not the stack's backing file (a layer's dentry). */
   noun?: string;
-  /** A page-cache read's mapping argument, as written. */
-  mappingExpr?: string;
 }
 
 /** An access to a backing file a call leads to: where, and through which functions. */
