@@ -13,6 +13,10 @@ const BUILDID = '// synthetic\n#include <linux/buildid.h>\n\nstruct freader {\n\
 /** mm/readahead.c-like: the page cache's own read path calls ->read_folio() through the a_ops. */
 const MM_READ = '// synthetic\n#include <linux/pagemap.h>\n\nstatic void read_pages_one(struct readahead_control *rac, struct folio *folio)\n{\n\tconst struct address_space_operations *aops = rac->mapping->a_ops;\n\n\tfolio_unlock(folio);\n}\n';
 
+const BPF_HELPERS = '// synthetic\n#include <linux/bpf.h>\n#include <linux/pagemap.h>\n\n__bpf_kfunc int bpf_dynptr_size(const struct bpf_dynptr *p)\n{\n\treturn 0;\n}\n';
+const DRV_SHMEM = '// synthetic\n#include <linux/shmem_fs.h>\n\nstruct xgem_object {\n\tstruct file *filp;\n};\n\nint xgem_pin(struct xgem_object *obj, pgoff_t n)\n{\n\treturn 0;\n}\n';
+const DRV_OWN_FOPS = '// synthetic\n#include <linux/fs.h>\n\nstatic ssize_t xdev_read(struct file *file, char __user *buf, size_t len, loff_t *ppos)\n{\n\treturn 0;\n}\n\nstatic const struct file_operations xdev_fops = {\n\t.read = xdev_read,\n};\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: read_mapping_folio() on buf->mapping, assigned from the backing file's f_mapping",
@@ -103,6 +107,12 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'lib/buildid: read uncached folios in', edit: { 'lib/buildid.c': (t) => t.replace('\treturn 0;\n}', '\tif (IS_ERR(r->folio)) {\n\t\tstruct address_space *mapping = r->file->f_mapping;\n\n\t\tr->folio = filemap_grab_folio(mapping, file_off >> PAGE_SHIFT);\n\t\treturn mapping->a_ops->read_folio(r->file, r->folio);\n\t}\n\treturn 0;\n}') } }],
     expect: ['introduced lib/buildid.c:16 foreignMapping (medium)'],
   },
+  {
+    name: "code that is no filesystem (a BPF kfunc) reads the page cache of a file its caller hands it",
+    tree: { 'kernel/bpf/helpers.c': BPF_HELPERS },
+    patches: [{ subject: 'bpf: add bpf_copy_from_file_cached()', edit: { 'kernel/bpf/helpers.c': (t) => t + '\n__bpf_kfunc int bpf_copy_from_file_cached(void *dst, u32 sz, struct file *file, u64 off)\n{\n\tstruct address_space *mapping = file->f_mapping;\n\tstruct folio *folio;\n\n\tfolio = filemap_get_folio(mapping, off >> PAGE_SHIFT);\n\tif (IS_ERR(folio))\n\t\treturn PTR_ERR(folio);\n\tfolio_put(folio);\n\treturn 0;\n}\n' } }],
+    expect: ['introduced kernel/bpf/helpers.c:15 foreignMapping (medium)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -167,6 +177,18 @@ const valid: ValidCase[] = [
     name: "mm's own read path calling ->read_folio() through the a_ops is the page cache, not a user of it",
     tree: { 'mm/readahead.c': MM_READ },
     patches: [{ subject: 'mm/readahead: read one folio', edit: { 'mm/readahead.c': (t) => t.replace('\tfolio_unlock(folio);', '\taops->read_folio(rac->file, folio);') } }],
+    expect: [],
+  },
+  {
+    name: "a driver reading the page cache of its own object's shmem file, kept in a structure, is not judged",
+    tree: { 'drivers/gpu/xgem.c': DRV_SHMEM },
+    patches: [{ subject: 'xgem: look the page up first', edit: { 'drivers/gpu/xgem.c': (t) => t.replace('\treturn 0;\n}', '\tstruct page *page = find_lock_page(obj->filp->f_mapping, n);\n\n\tif (page)\n\t\tunlock_page(page);\n\treturn 0;\n}') } }],
+    expect: [],
+  },
+  {
+    name: "a driver's own ->read() looking at its own file's page cache is its own",
+    tree: { 'drivers/misc/xdev.c': DRV_OWN_FOPS },
+    patches: [{ subject: 'xdev: peek at the cache', edit: { 'drivers/misc/xdev.c': (t) => t.replace('\treturn 0;\n}', '\tstruct folio *folio = filemap_get_folio(file->f_mapping, *ppos >> PAGE_SHIFT);\n\n\tif (!IS_ERR(folio))\n\t\tfolio_put(folio);\n\treturn 0;\n}') } }],
     expect: [],
   },
 ];

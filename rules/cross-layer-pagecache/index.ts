@@ -10,6 +10,8 @@ import {
   originWitness,
   traceMappingClass,
   type CallSite,
+  type CodeGraph,
+  type FunctionFacts,
   type WitnessStep,
 } from '../../src/engine/rule-api.js';
 
@@ -56,6 +58,7 @@ export default defineRule({
         // a hand ->read_folio() on a mapping whose owner is not in view: the owner calls its own
         // read_folio by name (v6.12 has no hand a_ops->read_folio() outside mm/), so whoever
         // reaches it through the a_ops is driving another filesystem's page cache
+        const handed = traced.kind === 'unknown' && site.kind !== 'member' ? handedFile(ctx.graph, fn, traced.origin) : undefined;
         const mc: typeof traced =
           traced.kind === 'unknown' && site.kind === 'member' && !kb.isVfsSide(fn.file)
             ? {
@@ -63,7 +66,9 @@ export default defineRule({
                 file: { kind: 'backing', stack: undefined, strong: false, why: kb.handReadFolioWhy(normExpr(mappingExpr)), origin: traced.origin },
                 origin: traced.origin,
               }
-            : traced;
+            : handed
+              ? { kind: 'foreign', file: { kind: 'backing', stack: undefined, strong: false, why: kb.handedFileMappingWhy(handed.file, handed.fn), origin: traced.origin }, origin: traced.origin }
+              : traced;
         if (mc.kind === 'foreign') {
           const witness: WitnessStep[] = [
             { kind: 'call', text: `${fn.name}() calls ${site.callee}(${site.args.join(', ')})`, file: fn.file, line: site.line },
@@ -108,6 +113,28 @@ export default defineRule({
     };
   },
 });
+
+/**
+ * Code that is no filesystem (outside fs/, mm/, include/ and block/, which
+ * have their own and the block devices' mappings) reading the page cache of
+ * a file its caller handed it: `filemap_get_folio(file->f_mapping, ...)` with
+ * `file` a parameter. That file can be any file of any filesystem, and its
+ * page cache is its filesystem's (NFS, FUSE and cluster filesystems decide
+ * when cached data is valid; the page cache has no permission model). A
+ * file kept in a structure (a driver's own shmem object, a vma's vm_file) is
+ * not judged: where it came from is not in view.
+ */
+function handedFile(graph: CodeGraph, fn: FunctionFacts, origin: { steps: readonly { fn: string; file: string }[]; root: string }): { file: string; fn: string } | undefined {
+  if (/^(?:fs|mm|include|block)\//.test(fn.file)) return undefined;
+  const root = origin.root;
+  const file = /^(\w+)->f_mapping$/.exec(root)?.[1] ?? /^file_inode\((\w+)\)->i_mapping$/.exec(root)?.[1] ?? /^(\w+)->f_inode->i_mapping$/.exec(root)?.[1];
+  if (!file) return undefined;
+  const last = origin.steps[origin.steps.length - 1];
+  const owner = (last && graph.resolve(last.fn, last.file)) || fn;
+  const param = owner.params.find((p) => p.name === file);
+  if (!param || !/\bstruct\s+file\s*\*/.test(param.type)) return undefined;
+  return { file, fn: owner.name };
+}
 
 /** The mapping expression a page-cache call works on. */
 function mappingOf(site: CallSite, api: kb.PageCacheApi): string | undefined {

@@ -49,3 +49,8 @@ export const PAGE_CACHE_APIS: Record<string, PageCacheApi> = table({
 export function handReadFolioWhy(mapping: string): string {
   return `${mapping} is reached through its a_ops, not by name: a mapping's owner calls its own ->read_folio() by name (v6.12 has no hand call outside mm/), so another filesystem's (where it comes from is not in view)`;
 }
+
+/** Why a file a caller hands to code that is no filesystem has a page cache that is not that code's to read. */
+export function handedFileMappingWhy(file: string, fn: string): string {
+  return `${file} is handed to ${fn}() by its caller: any file of any filesystem, whose page cache is that filesystem's (it decides when cached data is valid, and the page cache has no permission model); code that is no filesystem reads a file through its ->read_iter() (kernel_read(), vfs_iocb_iter_read())`;
+}
