@@ -35,6 +35,7 @@ export default defineRule({
       rawUnknown: '{{call}} on {{file}}, a file kreview cannot trace to its owner, skips rw_verify_area(): if another filesystem owns it, its LSM and fanotify hooks never run; use {{useInstead}}',
       rerouted: 'this patch drops {{removed}} on {{file}} and does the I/O with the raw {{call}} here, which skips rw_verify_area() (LSM and fanotify hooks); keep {{removed}} or use {{useInstead}}',
       reroutedKeep: 'this patch drops {{removed}} on {{file}} and does the I/O with the raw {{call}} here, which skips rw_verify_area() (LSM and fanotify hooks); keep {{removed}}',
+      verifyDropped: 'this patch drops {{check}} from {{fn}}(), so {{call}} on {{file}} runs with no rw_verify_area(): security_file_permission() and the fanotify permission/pre-content hooks never run; keep the check',
       widened: 'this patch widens the condition under which {{caller}}() calls {{callee}}(), so more I/O on {{file}} takes its raw {{call}}, which skips rw_verify_area() (LSM and fanotify hooks); use {{useInstead}} there, or keep the old condition',
     },
     questions: {
@@ -42,6 +43,7 @@ export default defineRule({
       raw: 'This calls {{call}} on {{file}} directly, which skips rw_verify_area() and with it the LSM and fanotify permission hooks. Could it use {{useInstead}} instead?',
       rerouted: 'This replaces {{removed}} on {{file}} with a raw {{call}}, which skips the rw_verify_area() checks (LSM, fanotify) that {{removed}} ran. Could it keep {{removed}}, or use {{useInstead}}?',
       reroutedKeep: 'This replaces {{removed}} on {{file}} with a raw {{call}}, which skips the rw_verify_area() checks (LSM, fanotify) that {{removed}} ran. Could it keep {{removed}}?',
+      verifyDropped: 'This drops {{check}} from {{fn}}(), but {{call}} on {{file}} is still there and leaves that check to its callers. Without it, do the LSM and fanotify hooks still run for this I/O?',
       widened: 'The wider condition sends more requests to {{callee}}(), whose raw {{call}} on {{file}} skips rw_verify_area() (LSM, fanotify). Could that path use {{useInstead}} first?',
     },
     // it reports only at a raw I/O call
@@ -55,10 +57,39 @@ export default defineRule({
     ],
   },
   create(ctx) {
+    /** In the VFS core: a raw call whose rw_verify_area() on the same file, in the same function, this patch removes. */
+    function verifyDropped(fn: FunctionFacts, site: CallSite, raw: kb.RawIo): void {
+      const fileExpr = fileOf(site, raw);
+      if (!fileExpr) return;
+      // (the engine pairs removed calls by callee: which of two rw_verify_area() went is told by the file)
+      const onFile = (c: CallSite): boolean => c.callee === 'rw_verify_area' && !!c.args[1] && normExpr(c.args[1]) === normExpr(fileExpr);
+      const before = ctx.before(fn);
+      const dropped = ctx.removedCalls.some((r) => r.site.callee === 'rw_verify_area' && r.fn.file === fn.file && r.fn.name === fn.name) && !fn.calls.some(onFile) ? before?.calls.find(onFile) : undefined;
+      if (!dropped) return;
+      if (dominatingCall(fn, site, (c) => c.callee === 'rw_verify_area' && sameFile(c.args[1], fileExpr, fn))) return;
+      const call = callText(site);
+      ctx.report({
+        messageId: 'verifyDropped',
+        data: { call, file: normExpr(fileExpr), fn: fn.name, check: `rw_verify_area(${dropped.args.join(', ')})` },
+        at: { file: fn.file, line: site.line },
+        key: `verifyDropped|${site.callee}|${normExpr(fileExpr)}`,
+        confidence: 'high',
+        witness: [
+          { kind: 'call', text: `removed: ${fn.name}() called rw_verify_area(${dropped.args.join(', ')})`, file: before!.file, line: dropped.line },
+          { kind: 'call', text: `${fn.name}() still calls ${call}, which leaves the check to its callers`, file: fn.file, line: site.line },
+          { kind: 'note', text: 'no rw_verify_area() on this file before the call any more', file: fn.file, line: site.line },
+        ],
+      });
+    }
+
     return {
       call(site, fn) {
-        if (kb.VFS_CORE_FILES[fn.file] || (fn.file === kb.BACKING_FILE_IMPL.file && kb.BACKING_FILE_IMPL.raw.has(site.callee))) return;
+        if (fn.file === kb.BACKING_FILE_IMPL.file && kb.BACKING_FILE_IMPL.raw.has(site.callee)) return;
         const raw = kb.RAW_IO[site.callee]!;
+        // the VFS read/write implementation checks before it dispatches: what a patch can break
+        // there is the check itself (do_sendfile() losing its rw_verify_area(READ, ...) leaves
+        // do_splice_direct() and splice_file_to_pipe(), which leave the check to their callers)
+        if (kb.VFS_CORE_FILES[fn.file]) return verifyDropped(fn, site, raw);
         // a hand ->read_folio() reads the file whose mapping it is, whatever cookie it is handed
         const mapping = raw.file.from === 'mapping' && site.receiver ? traceMappingClass(ctx.graph, fn, site.receiver, site.line) : undefined;
         if (mapping?.kind === 'own') return;

@@ -24,6 +24,8 @@ const MM_READ = '// synthetic\n#include <linux/pagemap.h>\n\nstatic void read_pa
 /** security/keys/big_key.c-like: a private shmem file written at preparse, its path pinned, reopened by path to read back. */
 const BIG_KEY = '// synthetic\n#include <linux/shmem_fs.h>\n\nstruct big_key_payload {\n\tstruct path path;\n};\n\nint big_key_preparse(struct big_key_payload *payload, void *buf, size_t enclen)\n{\n\tstruct file *file;\n\tloff_t pos = 0;\n\tssize_t written;\n\n\tfile = shmem_kernel_file_setup("", enclen, 0);\n\tif (IS_ERR(file))\n\t\treturn PTR_ERR(file);\n\twritten = kernel_write(file, buf, enclen, &pos);\n\tpayload->path = file->f_path;\n\tpath_get(&payload->path);\n\tfput(file);\n\treturn written == enclen ? 0 : -EIO;\n}\n\nlong big_key_read(struct big_key_payload *payload, void *buf, size_t enclen)\n{\n\tstruct file *file;\n\tloff_t pos = 0;\n\tlong ret;\n\n\tfile = dentry_open(&payload->path, O_RDONLY, current_cred());\n\tif (IS_ERR(file))\n\t\treturn PTR_ERR(file);\n\tret = kernel_read(file, buf, enclen, &pos);\n\tfput(file);\n\tpath_put(&payload->path);\n\treturn ret;\n}\n';
 
+const SENDFILE = '// synthetic\n#include <linux/fs.h>\n\nstatic ssize_t do_sendfile(struct file *in, struct file *out, loff_t *ppos, size_t count)\n{\n\tloff_t pos = *ppos, out_pos = 0;\n\tssize_t retval;\n\n\tretval = rw_verify_area(READ, in, &pos, count);\n\tif (retval < 0)\n\t\treturn retval;\n\tretval = rw_verify_area(WRITE, out, &out_pos, count);\n\tif (retval < 0)\n\t\treturn retval;\n\tretval = do_splice_direct(in, &pos, out, &out_pos, count, 0);\n\treturn retval;\n}\n';
+
 const invalid: InvalidCase[] = [
   {
     name: 'loop: vfs_iter_read() replaced by a raw ->read_iter() on the backing file',
@@ -280,6 +282,12 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'KEYS: big_key: read back without the permission hooks', edit: { 'security/keys/big_key.c': (t) => t.replace('\tret = kernel_read(file, buf, enclen, &pos);', '\tret = __kernel_read(file, buf, enclen, &pos);') } }],
     expect: ['introduced security/keys/big_key.c:32 reroutedKeep (high)'],
   },
+  {
+    name: "VFS core: do_sendfile() loses its rw_verify_area(READ) while do_splice_direct(), which leaves the check to its callers, stays",
+    tree: { 'fs/read_write.c': SENDFILE },
+    patches: [{ subject: 'fs: sendfile: drop the duplicate input check', edit: { 'fs/read_write.c': (t) => t.replace('\tretval = rw_verify_area(READ, in, &pos, count);\n\tif (retval < 0)\n\t\treturn retval;\n', '') } }],
+    expect: ['introduced fs/read_write.c:12 verifyDropped (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -414,6 +422,12 @@ const valid: ValidCase[] = [
     name: "big_key-like: __kernel_read() on a private shmem file reopened through the path this code pinned from it",
     tree: { 'security/keys/big_key.c': BIG_KEY },
     patches: [{ subject: 'KEYS: big_key: read back without the permission hooks', edit: { 'security/keys/big_key.c': (t) => t.replace('\tret = kernel_read(file, buf, enclen, &pos);', '\tret = __kernel_read(file, buf, enclen, &pos);') } }],
+    expect: [],
+  },
+  {
+    name: "VFS core: do_sendfile() reworded around its checks keeps them; its do_splice_direct() is the design",
+    tree: { 'fs/read_write.c': SENDFILE },
+    patches: [{ subject: 'fs: sendfile: one error path', edit: { 'fs/read_write.c': (t) => t.replace('\tretval = rw_verify_area(READ, in, &pos, count);\n\tif (retval < 0)\n\t\treturn retval;\n', '\tretval = rw_verify_area(READ, in, &pos, count);\n\tif (retval)\n\t\treturn retval < 0 ? retval : -EINVAL;\n') } }],
     expect: [],
   },
 ];
