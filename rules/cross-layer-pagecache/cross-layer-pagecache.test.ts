@@ -111,7 +111,7 @@ const invalid: InvalidCase[] = [
     name: "code that is no filesystem (a BPF kfunc) reads the page cache of a file its caller hands it",
     tree: { 'kernel/bpf/helpers.c': BPF_HELPERS },
     patches: [{ subject: 'bpf: add bpf_copy_from_file_cached()', edit: { 'kernel/bpf/helpers.c': (t) => t + '\n__bpf_kfunc int bpf_copy_from_file_cached(void *dst, u32 sz, struct file *file, u64 off)\n{\n\tstruct address_space *mapping = file->f_mapping;\n\tstruct folio *folio;\n\n\tfolio = filemap_get_folio(mapping, off >> PAGE_SHIFT);\n\tif (IS_ERR(folio))\n\t\treturn PTR_ERR(folio);\n\tfolio_put(folio);\n\treturn 0;\n}\n' } }],
-    expect: ['introduced kernel/bpf/helpers.c:15 foreignMapping (medium)'],
+    expect: ['introduced kernel/bpf/helpers.c:15 handedMapping (medium)'],
   },
 ];
 
