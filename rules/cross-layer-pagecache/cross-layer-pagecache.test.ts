@@ -191,6 +191,18 @@ const valid: ValidCase[] = [
     patches: [{ subject: 'xdev: peek at the cache', edit: { 'drivers/misc/xdev.c': (t) => t.replace('\treturn 0;\n}', '\tstruct folio *folio = filemap_get_folio(file->f_mapping, *ppos >> PAGE_SHIFT);\n\n\tif (!IS_ERR(folio))\n\t\tfolio_put(folio);\n\treturn 0;\n}') } }],
     expect: [],
   },
+  {
+    name: "a storage driver reading its member block device's page cache through the bdev file it was handed is the block device's",
+    tree: { 'drivers/md/xbitmap.c': '// synthetic\n#include <linux/blkdev.h>\n\nstatic int xbitmap_read(struct file *bitmap_file, pgoff_t idx)\n{\n\treturn 0;\n}\n' },
+    patches: [{ subject: 'xbitmap: read from the page cache', edit: { 'drivers/md/xbitmap.c': (t) => t.replace('\treturn 0;\n}', '\tstruct page *page = find_get_page(bitmap_file->f_mapping, idx);\n\n\tif (page)\n\t\tput_page(page);\n\treturn 0;\n}') } }],
+    expect: [],
+  },
+  {
+    name: "a bdev file handed to code outside the storage drivers is still a block device's (file_bdev() says so)",
+    tree: { 'kernel/power/xswap.c': '// synthetic\n#include <linux/blkdev.h>\n\nstatic int xswap_read_header(struct file *f)\n{\n\tstruct block_device *bdev = file_bdev(f);\n\n\treturn bdev ? 0 : -ENODEV;\n}\n' },
+    patches: [{ subject: 'xswap: peek at the header page', edit: { 'kernel/power/xswap.c': (t) => t.replace('\treturn bdev ? 0 : -ENODEV;', '\tstruct folio *folio = filemap_get_folio(f->f_mapping, 0);\n\n\tif (!IS_ERR(folio))\n\t\tfolio_put(folio);\n\treturn bdev ? 0 : -ENODEV;') } }],
+    expect: [],
+  },
 ];
 
 describe('CROSS_LAYER_PAGECACHE', () => {

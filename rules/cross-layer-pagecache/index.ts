@@ -125,17 +125,23 @@ export default defineRule({
  * page cache is its filesystem's (NFS, FUSE and cluster filesystems decide
  * when cached data is valid; the page cache has no permission model). A
  * file kept in a structure (a driver's own shmem object, a vma's vm_file) is
- * not judged: where it came from is not in view.
+ * not judged: where it came from is not in view. Nor is a block device's
+ * file, which storage drivers are handed and keep their metadata in.
  */
 function handedFile(graph: CodeGraph, fn: FunctionFacts, origin: { steps: readonly { fn: string; file: string }[]; root: string }): { file: string; fn: string } | undefined {
   if (/^(?:fs|mm|include|block)\//.test(fn.file)) return undefined;
+  // storage drivers are handed block devices' files (bdev_file_open_by_dev(), bdev_file_alloc()):
+  // a block device's page cache is where they keep their own metadata (bcache's superblock, md's bitmap)
+  if (/^drivers\/(?:md|block|mtd|scsi|nvme|target)\//.test(fn.file)) return undefined;
   const root = origin.root;
   const file = /^(\w+)->f_mapping$/.exec(root)?.[1] ?? /^file_inode\((\w+)\)->i_mapping$/.exec(root)?.[1] ?? /^(\w+)->f_inode->i_mapping$/.exec(root)?.[1];
-  if (!file) return undefined;
+  if (!file || /bdev/.test(file)) return undefined;
   const last = origin.steps[origin.steps.length - 1];
   const owner = (last && graph.resolve(last.fn, last.file)) || fn;
   const param = owner.params.find((p) => p.name === file);
   if (!param || !/\bstruct\s+file\s*\*/.test(param.type)) return undefined;
+  // a file the function itself treats as a block device's
+  if (owner.calls.some((c) => c.callee === 'file_bdev' && c.args[0] !== undefined && normExpr(c.args[0]) === file)) return undefined;
   return { file, fn: owner.name };
 }
 
