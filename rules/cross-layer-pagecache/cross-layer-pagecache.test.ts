@@ -192,13 +192,13 @@ const valid: ValidCase[] = [
     expect: [],
   },
   {
-    name: "a storage driver reading its member block device's page cache through the bdev file it was handed is the block device's",
-    tree: { 'drivers/md/xbitmap.c': '// synthetic\n#include <linux/blkdev.h>\n\nstatic int xbitmap_read(struct file *bitmap_file, pgoff_t idx)\n{\n\treturn 0;\n}\n' },
-    patches: [{ subject: 'xbitmap: read from the page cache', edit: { 'drivers/md/xbitmap.c': (t) => t.replace('\treturn 0;\n}', '\tstruct page *page = find_get_page(bitmap_file->f_mapping, idx);\n\n\tif (page)\n\t\tput_page(page);\n\treturn 0;\n}') } }],
+    name: "a storage driver reading its member block device's page cache through the bdev file its caller opened (bdev_file_alloc()) is the block device's",
+    tree: { 'drivers/md/xbitmap.c': '// synthetic\n#include <linux/blkdev.h>\n\nstruct xbitmap {\n\tstruct file *bitmap_file;\n};\n\nstatic int xbitmap_read(struct file *bitmap_file, pgoff_t idx)\n{\n\treturn 0;\n}\n\nint xbitmap_load(struct xbitmap *b, struct gendisk *disk)\n{\n\tb->bitmap_file = bdev_file_alloc(disk->part0, BLK_OPEN_READ);\n\treturn xbitmap_read(b->bitmap_file, 0);\n}\n' },
+    patches: [{ subject: 'xbitmap: read from the page cache', edit: { 'drivers/md/xbitmap.c': (t) => t.replace('\treturn 0;\n}\n\nint', '\tstruct page *page = find_get_page(bitmap_file->f_mapping, idx);\n\n\tif (page)\n\t\tput_page(page);\n\treturn 0;\n}\n\nint') } }],
     expect: [],
   },
   {
-    name: "a bdev file handed to code outside the storage drivers is still a block device's (file_bdev() says so)",
+    name: "a file the function itself hands to file_bdev() is a block device's",
     tree: { 'kernel/power/xswap.c': '// synthetic\n#include <linux/blkdev.h>\n\nstatic int xswap_read_header(struct file *f)\n{\n\tstruct block_device *bdev = file_bdev(f);\n\n\treturn bdev ? 0 : -ENODEV;\n}\n' },
     patches: [{ subject: 'xswap: peek at the header page', edit: { 'kernel/power/xswap.c': (t) => t.replace('\treturn bdev ? 0 : -ENODEV;', '\tstruct folio *folio = filemap_get_folio(f->f_mapping, 0);\n\n\tif (!IS_ERR(folio))\n\t\tfolio_put(folio);\n\treturn bdev ? 0 : -ENODEV;') } }],
     expect: [],

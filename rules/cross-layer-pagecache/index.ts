@@ -8,6 +8,7 @@ import {
   kb,
   normExpr,
   originWitness,
+  traceFile,
   traceMappingClass,
   type CallSite,
   type CodeGraph,
@@ -130,9 +131,6 @@ export default defineRule({
  */
 function handedFile(graph: CodeGraph, fn: FunctionFacts, origin: { steps: readonly { fn: string; file: string }[]; root: string }): { file: string; fn: string } | undefined {
   if (/^(?:fs|mm|include|block)\//.test(fn.file)) return undefined;
-  // storage drivers are handed block devices' files (bdev_file_open_by_dev(), bdev_file_alloc()):
-  // a block device's page cache is where they keep their own metadata (bcache's superblock, md's bitmap)
-  if (/^drivers\/(?:md|block|mtd|scsi|nvme|target)\//.test(fn.file)) return undefined;
   const root = origin.root;
   const file = /^(\w+)->f_mapping$/.exec(root)?.[1] ?? /^file_inode\((\w+)\)->i_mapping$/.exec(root)?.[1] ?? /^(\w+)->f_inode->i_mapping$/.exec(root)?.[1];
   if (!file || /bdev/.test(file)) return undefined;
@@ -140,8 +138,16 @@ function handedFile(graph: CodeGraph, fn: FunctionFacts, origin: { steps: readon
   const owner = (last && graph.resolve(last.fn, last.file)) || fn;
   const param = owner.params.find((p) => p.name === file);
   if (!param || !/\bstruct\s+file\s*\*/.test(param.type)) return undefined;
-  // a file the function itself treats as a block device's
+  // a block device's file (bdev_file_open_by_dev(), bdev_file_alloc()): storage drivers keep their own
+  // metadata in its page cache (bcache's superblock, md's bitmap). Told by the function treating it as
+  // one, or by what its callers pass in, followed to where it was opened.
   if (owner.calls.some((c) => c.callee === 'file_bdev' && c.args[0] !== undefined && normExpr(c.args[0]) === file)) return undefined;
+  const k = owner.params.indexOf(param);
+  for (const e of graph.callers(owner.name).slice(0, 8)) {
+    const arg = e.site.args[k];
+    if (!arg) continue;
+    if (/bdev/.test(arg) || traceFile(graph, e.caller, arg, e.site.line).some((o) => /^bdev_(?:file_open_by_\w+|file_alloc|open_by_\w+)\(/.test(o.root))) return undefined;
+  }
   return { file, fn: owner.name };
 }
 
