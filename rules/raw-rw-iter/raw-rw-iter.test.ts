@@ -430,6 +430,12 @@ const valid: ValidCase[] = [
     patches: [{ subject: 'fs: sendfile: one error path', edit: { 'fs/read_write.c': (t) => t.replace('\tretval = rw_verify_area(READ, in, &pos, count);\n\tif (retval < 0)\n\t\treturn retval;\n', '\tretval = rw_verify_area(READ, in, &pos, count);\n\tif (retval)\n\t\treturn retval < 0 ? retval : -EINVAL;\n') } }],
     expect: [],
   },
+  {
+    name: "VFS core: do_sendfile()'s input check moved into a helper it calls first is kept",
+    tree: { 'fs/read_write.c': SENDFILE },
+    patches: [{ subject: 'fs: sendfile: factor out the input check', edit: { 'fs/read_write.c': (t) => t.replace('static ssize_t do_sendfile(', 'static ssize_t sendfile_check_in(struct file *in, loff_t *pos, size_t count)\n{\n\treturn rw_verify_area(READ, in, pos, count);\n}\n\nstatic ssize_t do_sendfile(').replace('\tretval = rw_verify_area(READ, in, &pos, count);\n', '\tretval = sendfile_check_in(in, &pos, count);\n') } }],
+    expect: [],
+  },
 ];
 
 describe('RAW_RW_ITER', () => {
