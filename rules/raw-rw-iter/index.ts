@@ -61,10 +61,7 @@ export default defineRule({
     function verifyDropped(fn: FunctionFacts, site: CallSite, raw: kb.RawIo): void {
       const fileExpr = fileOf(site, raw);
       if (!fileExpr) return;
-      // (the engine pairs removed calls by callee: which of two rw_verify_area() went is told by the file)
-      const onFile = (c: CallSite): boolean => c.callee === 'rw_verify_area' && !!c.args[1] && normExpr(c.args[1]) === normExpr(fileExpr);
-      const before = ctx.before(fn);
-      const dropped = ctx.removedCalls.some((r) => r.site.callee === 'rw_verify_area' && r.fn.file === fn.file && r.fn.name === fn.name) && !fn.calls.some(onFile) ? before?.calls.find(onFile) : undefined;
+      const dropped = ctx.removedCalls.find((r) => r.site.callee === 'rw_verify_area' && r.fn.file === fn.file && r.fn.name === fn.name && !!r.site.args[1] && normExpr(r.site.args[1]) === normExpr(fileExpr))?.site;
       if (!dropped) return;
       if (dominatingCall(fn, site, (c) => c.callee === 'rw_verify_area' && sameFile(c.args[1], fileExpr, fn))) return;
       const call = callText(site);
@@ -75,7 +72,7 @@ export default defineRule({
         key: `verifyDropped|${site.callee}|${normExpr(fileExpr)}`,
         confidence: 'high',
         witness: [
-          { kind: 'call', text: `removed: ${fn.name}() called rw_verify_area(${dropped.args.join(', ')})`, file: before!.file, line: dropped.line },
+          { kind: 'call', text: `removed: ${fn.name}() called rw_verify_area(${dropped.args.join(', ')})`, file: fn.file, line: dropped.line },
           { kind: 'call', text: `${fn.name}() still calls ${call}, which leaves the check to its callers`, file: fn.file, line: site.line },
           { kind: 'note', text: 'no rw_verify_area() on this file before the call any more', file: fn.file, line: site.line },
         ],

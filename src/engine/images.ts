@@ -4,6 +4,7 @@
 // removed, and what each post-image line is (added, context, untouched).
 
 import type { CallSite, CodeGraph, FileFacts, FunctionFacts } from '../cgraph/types.js';
+import { normExpr } from '../cgraph/ctext.js';
 import type { ExtractOptions } from '../cgraph/extract/index.js';
 import { InputError, isKernelC, type FileDiff, type Hunk, type Patch } from '../patch/types.js';
 import { sectionFunctionName, type FragmentSection } from '../cgraph/extract/index.js';
@@ -191,15 +192,34 @@ export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeG
   // whichever function it sat in (a call whose arguments changed, or whose
   // function was renamed, is not gone; one the changed code no longer
   // reaches is).
+  // Which of several calls to one callee went is told by the arguments: each post-image call
+  // first keeps a pre-image call with the same arguments, and only what is left pairs by callee
+  // (do_sendfile() losing rw_verify_area(READ, in, ...) but keeping rw_verify_area(WRITE, out, ...)).
   const removedCalls: { fn: FunctionFacts; site: CallSite }[] = [];
-  const left = new Map<string, number>();
-  for (const f of uniq([...postChanged, ...postReached])) for (const c of f.calls) left.set(c.callee, (left.get(c.callee) ?? 0) + 1);
+  const callKey = (c: CallSite): string => `${c.callee}\0${c.args.map(normExpr).join(', ')}`;
+  const postCalls = uniq([...postChanged, ...postReached]).flatMap((f) => f.calls);
+  const exact = new Map<string, number>();
+  for (const c of postCalls) exact.set(callKey(c), (exact.get(callKey(c)) ?? 0) + 1);
+  const unmatched: { fn: FunctionFacts; site: CallSite }[] = [];
   for (const pf of uniq([...preChanged, ...preReached])) {
     for (const c of pf.calls) {
-      const n = left.get(c.callee) ?? 0;
-      if (n) left.set(c.callee, n - 1);
-      else removedCalls.push({ fn: pf, site: c });
+      const n = exact.get(callKey(c)) ?? 0;
+      if (n) exact.set(callKey(c), n - 1);
+      else unmatched.push({ fn: pf, site: c });
     }
+  }
+  // the post-image calls no pre-image call with their arguments kept: a changed argument is not a removal
+  const left = new Map<string, number>();
+  for (const c of postCalls) {
+    const n = exact.get(callKey(c)) ?? 0;
+    if (!n) continue;
+    exact.set(callKey(c), n - 1);
+    left.set(c.callee, (left.get(c.callee) ?? 0) + 1);
+  }
+  for (const u of unmatched) {
+    const n = left.get(u.site.callee) ?? 0;
+    if (n) left.set(u.site.callee, n - 1);
+    else removedCalls.push(u);
   }
   // the calls on lines the patch added, in the functions under review
   const addedCalls: { fn: FunctionFacts; site: CallSite }[] = [];
