@@ -141,7 +141,7 @@ export default defineRule({
       // credentials saved on entry and restored after a callee switched them (nfsd_file_acquire_local())
       { calls: Object.keys(kb.CRED_REVERTS) },
       {
-        calls: [...Object.keys(kb.CHECKED_IO), ...Object.keys(kb.RAW_IO), ...Object.keys(OTHER_ACCESS), ...Object.keys(kb.PAGE_CACHE_APIS), ...Object.keys(kb.NAMESPACE_OPS), ...Object.keys(kb.OPENS_WITH_CREDS), ...CRED_CAPTURES, ...CRED_REFS, ...kb.STACKS.flatMap((st) => Object.keys(st.layerWrappers ?? {}))],
+        calls: [...Object.keys(kb.CHECKED_IO), ...Object.keys(kb.RAW_IO), ...Object.keys(OTHER_ACCESS), ...Object.keys(kb.NAMESPACE_OPS), ...Object.keys(kb.OPENS_WITH_CREDS), ...CRED_CAPTURES, ...CRED_REFS, ...kb.STACKS.flatMap((st) => Object.keys(st.layerWrappers ?? {}))],
         where: (p) => !!credStackFor(p),
       },
       // backing-file.c's helpers newer than the knowledge base (backing_file_fallocate()): the ctx they take says whose creds
@@ -197,7 +197,7 @@ export default defineRule({
         const access = accessOf(fn, site, stack);
         if (!access) return;
         if (access.ctxArg !== undefined) return ctxCred(fn, site, access.ctxArg, stack);
-        const states = credStatesAt(ctx.graph, fn, site).filter((s) => !s.path.some((p) => explained.has(`${p.fn}:${p.line}`)) && !ownOnPath(s, fn, access));
+        const states = credStatesAt(ctx.graph, fn, site).filter((s) => !s.path.some((p) => explained.has(`${p.fn}:${p.line}`)));
         // of the paths judged wrong, one through a call the patch adds first (a new caller of the
         // helper beside a worker's old path: nfs localio's commit run inline by the committer)
         const judged = states.map((s) => judge(s, stack, access)).filter((j) => j !== undefined);
@@ -250,33 +250,6 @@ export default defineRule({
         }
       },
     };
-
-    /**
-     * The access names its object through a parameter's field (`buf->mapping` in erofs_bread()),
-     * which the trace followed to wherever that field is set (erofs_init_metabuf(): the backing
-     * file's mapping). A caller on this path that sets the field of what it passes itself
-     * (erofs_readdir()'s `buf.mapping = dir->i_mapping`) says what it is on this path.
-     */
-    function ownOnPath(s: CredState, fn: FunctionFacts, access: Access): boolean {
-      const m = /^(\w+)(?:->|\.)(\w+)$/.exec(normExpr(access.fileExpr ?? ''));
-      if (!m) return false;
-      let k = fn.params.findIndex((p) => p.name === m[1]);
-      const field = m[2]!;
-      let callee = fn.name;
-      for (let i = s.path.length - 2; i >= 0 && k >= 0; i--) {
-        const step = s.path[i]!;
-        const caller = ctx.graph.resolve(step.fn, step.file);
-        const cs = caller?.calls.find((c) => c.line === step.line && c.callee === callee);
-        if (!caller || !cs) return false;
-        const arg = normExpr(cs.args[k] ?? '').replace(/^&\s*/, '');
-        const set = caller.assigns.filter((a) => a.line < step.line && (normExpr(a.lhs) === `${arg}.${field}` || normExpr(a.lhs) === `${arg}->${field}`)).pop();
-        // (not the backing file's on this path, whatever else it is)
-        if (set) return classifyFile(ctx.graph, caller, set.rhs, set.line).kind !== 'backing';
-        k = caller.params.findIndex((p) => p.name === arg);
-        callee = caller.name;
-      }
-      return false;
-    }
 
     function unbalanced(fn: FunctionFacts): void {
       for (const sc of fn.credScopes) {
@@ -1284,11 +1257,11 @@ function targetOf(access: Access, stack: kb.Stack): string {
   return access.kind === 'namespace' ? 'the cache' : `${access.file}, ${access.noun ?? nounOf(stack)},`;
 }
 
-/** The kind of access a key names: switching read_cache_page() to read_mapping_folio() keeps the hazard. */
+/** The kind of access a key names: switching vfs_iter_read() to vfs_iocb_iter_read() keeps the hazard. */
 function accessKey(site: CallSite): string {
   // (namespace work by what it does: lookup_one_len() respelt lookup_one() is the same lookup)
   const ns = kb.NAMESPACE_OPS[site.callee];
-  return kb.PAGE_CACHE_APIS[site.callee] ? 'pagecache' : kb.CHECKED_IO[site.callee] || kb.RAW_IO[site.callee] ? 'io' : ns ? `ns:${ns.what}` : site.callee;
+  return kb.CHECKED_IO[site.callee] || kb.RAW_IO[site.callee] ? 'io' : ns ? `ns:${ns.what}` : site.callee;
 }
 
 /** The call path of a verdict and the credential state at its end, as witness lines. */
