@@ -203,6 +203,15 @@ const valid: ValidCase[] = [
     patches: [{ subject: 'xswap: peek at the header page', edit: { 'kernel/power/xswap.c': (t) => t.replace('\treturn bdev ? 0 : -ENODEV;', '\tstruct folio *folio = filemap_get_folio(f->f_mapping, 0);\n\n\tif (!IS_ERR(folio))\n\t\tfolio_put(folio);\n\treturn bdev ? 0 : -ENODEV;') } }],
     expect: [],
   },
+  {
+    name: 'a bdev file from bdev_file_alloc() whose body is in view, defined by the patch and kept in a local and then a field, is still a block device\'s when another caller hands an unknown file',
+    tree: {
+      'block/bdev.c': '// synthetic\n#include <linux/blkdev.h>\n\nvoid bdev_init(void)\n{\n}\n',
+      'drivers/md/ybitmap.c': '// synthetic\n#include <linux/blkdev.h>\n\nstruct ybitmap {\n\tstruct file *bitmap_file;\n};\n\nstatic int ybitmap_read(struct file *bitmap_file, pgoff_t idx)\n{\n\treturn 0;\n}\n\nstatic int ybitmap_open_disk(struct ybitmap *b, struct gendisk *disk)\n{\n\tstruct file *bitmap_file;\n\n\tbitmap_file = bdev_file_alloc(disk->part0, BLK_OPEN_READ);\n\tif (IS_ERR(bitmap_file))\n\t\treturn PTR_ERR(bitmap_file);\n\tb->bitmap_file = bitmap_file;\n\treturn 0;\n}\n\nint ybitmap_load(struct ybitmap *b)\n{\n\treturn ybitmap_read(b->bitmap_file, 0);\n}\n\nstruct ybitmap_work {\n\tstruct work_struct work;\n\tstruct file *bitmap_file;\n\tpgoff_t idx;\n};\n\nstatic void ybitmap_read_fn(struct work_struct *work)\n{\n\tstruct ybitmap_work *w = container_of(work, struct ybitmap_work, work);\n\n\tybitmap_read(w->bitmap_file, w->idx);\n}\n',
+    },
+    patches: [{ subject: 'ybitmap: read from the page cache', edit: { 'block/bdev.c': (t) => t + '\nstruct file *bdev_file_alloc(struct block_device *bdev, blk_mode_t mode)\n{\n\tstruct file *bdev_file;\n\n\tbdev_file = alloc_file_pseudo_noaccount(BD_INODE(bdev), blockdev_mnt, "", blk_to_file_flags(mode), &def_blk_fops);\n\treturn bdev_file;\n}\nEXPORT_SYMBOL_GPL(bdev_file_alloc);\n', 'drivers/md/ybitmap.c': (t) => t.replace('\treturn 0;\n}\n\nstatic int ybitmap_open_disk', '\tstruct page *page = find_get_page(bitmap_file->f_mapping, idx);\n\n\tif (page)\n\t\tput_page(page);\n\treturn 0;\n}\n\nstatic int ybitmap_open_disk') } }],
+    expect: [],
+  },
 ];
 
 describe('CROSS_LAYER_PAGECACHE', () => {

@@ -146,9 +146,20 @@ function handedFile(graph: CodeGraph, fn: FunctionFacts, origin: { steps: readon
   for (const e of graph.callers(owner.name).slice(0, 8)) {
     const arg = e.site.args[k];
     if (!arg) continue;
-    if (/bdev/.test(arg) || traceFile(graph, e.caller, arg, e.site.line).some((o) => /^bdev_(?:file_open_by_\w+|file_alloc|open_by_\w+)\(/.test(o.root))) return undefined;
+    if (/bdev/.test(arg) || traceFile(graph, e.caller, arg, e.site.line).some(opensBdevFile)) return undefined;
   }
   return { file, fn: owner.name };
+}
+
+const BDEV_FILE_OPEN = /^bdev_(?:file_open_by_\w+|file_alloc|open_by_\w+)\(/;
+
+/**
+ * Whether a traced file came from opening a block device. The trace may go on
+ * into the opener's body when the patch defines it (md's llbitmap adding
+ * bdev_file_alloc()), so every step counts, not only where it ended.
+ */
+function opensBdevFile(o: { root: string; steps: readonly { expr: string; fn: string }[] }): boolean {
+  return BDEV_FILE_OPEN.test(o.root) || o.steps.some((s) => BDEV_FILE_OPEN.test(s.expr) || /^bdev_(?:file_open_by_\w+|file_alloc)$/.test(s.fn));
 }
 
 /** The mapping expression a page-cache call works on. */
