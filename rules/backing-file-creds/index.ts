@@ -628,15 +628,20 @@ export default defineRule({
         // A function shown in two hunks has its override in one and its revert in
         // the other, each parsed alone: the calls between the override and the
         // one revert of its saved creds were under it all the same
-        let through: number | undefined;
-        if (pre.partial && ps.revertLine === undefined && ps.saved && ps.kind !== 'scoped') {
-          const reverts = pre.calls.filter((c) => c.line > ps.startLine && kb.revertsForm(kb.CRED_FORMS[ps.api] ?? { kind: ps.kind, cred: { arg: 0 }, source: '' }, c.callee) && c.args.some((x) => normExpr(x) === ps.saved));
-          if (reverts.length === 1) through = reverts[0]!.line;
-        }
+        // (the same on the post side: a scope kept whose revert its image has only as a call is
+        // still in force up to that call, or the two images would differ where neither changed)
+        const revertAfter = (f: FunctionFacts, sc: CredScope): number | undefined => {
+          if (!f.partial || sc.revertLine !== undefined || !sc.saved || sc.kind === 'scoped') return undefined;
+          const reverts = f.calls.filter((c) => c.line > sc.startLine && kb.revertsForm(kb.CRED_FORMS[sc.api] ?? { kind: sc.kind, cred: { arg: 0 }, source: '' }, c.callee) && c.args.some((x) => normExpr(x) === sc.saved));
+          return reverts.length === 1 ? reverts[0]!.line : undefined;
+        };
+        const through = revertAfter(pre, ps);
+        const postThrough = keptAs ? revertAfter(fn, keptAs) : undefined;
         const covered: CallSite[] = [];
         for (const c of pre.calls) {
           if (!c.creds.includes(i) && !(through !== undefined && c.line > ps.startLine && c.line < through && !c.creds.length)) continue;
           const post = counterpart(fn, c);
+          if (post && keptAs && postThrough !== undefined && post.line > keptAs.startLine && post.line < postThrough) continue;
           if (post && !post.creds.length && !covered.includes(post)) covered.push(post);
         }
         // a covered call the patch replaced by another that does the same work (open-coded

@@ -157,6 +157,18 @@ describe('kreview (built CLI)', () => {
     }
   }
 
+  // a file the model does not have, shown by patch 1 in two hunks (the override in one, its
+  // revert in the other): patch 2 adds a line above the override and changes nothing about it,
+  // and must not read as moving the access out of it; moving the revert above it still is
+  it('a scope neither image shows whole is the same on both sides of a patch that does not touch it', () => {
+    const quiet = kreview(['check', '--no-tree', '--terse', 'test/fixtures/series/unmodelled-scope.mbox']);
+    expect(quiet.stdout).not.toContain('WARNING');
+    expect(quiet.status).toBe(0);
+    const narrowed = kreview(['check', '--no-tree', '--terse', 'test/fixtures/series/unmodelled-scope-narrowed.mbox']);
+    expect(narrowed.stdout).toContain('test/fixtures/series/unmodelled-scope-narrowed.mbox:63: WARNING: this patch moves notify_change() (attribute change) on the cache out of cachefiles_begin_secure(cache->cache_cred)');
+    expect(narrowed.status).toBe(1);
+  });
+
   it('an mbox of two threads (a list archive): each series applies to the base on its own, in its own order', () => {
     const one = readFileSync(join(ROOT, 'test/fixtures/series/fixed-later.mbox'), 'utf8');
     const dir = mkdtempSync(join(tmpdir(), 'kreview-threads-'));
