@@ -621,6 +621,15 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
         if (e.shown && (sc === s || (mayFail && e.line <= sc.startLine + 2))) continue;
         if (calls.some((c) => c.line > sc.startLine && c.line < e.line && revertsForm(form, c.callee))) continue;
         if (e.label !== undefined && !leavesPast(e.label)) continue;
+        // (or the label's code reverts, or jumps back above the revert before leaving: id_to_sid()'s
+        // `invalidate_key: key_invalidate(sidkey); goto out_key_put;`, as the loop above reads it)
+        if (e.label !== undefined) {
+          const to = labels.get(e.label)!;
+          const next = exits.filter((x) => x.line >= to).sort((x, y) => x.line - y.line)[0];
+          if (calls.some((c) => revertsForm(form, c.callee) && c.line >= to && (next === undefined || c.line < next.line))) continue;
+          const back = next?.label === undefined ? undefined : labels.get(next.label);
+          if (back !== undefined && back > sc.startLine && back <= sc.revertLine!) continue;
+        }
         more.push({ line: e.line, kind: e.label !== undefined ? 'goto' : 'return', text: e.label !== undefined ? `goto ${e.label};` : 'return' });
       }
       // (the pairing is kept only for the leak it shows: the scopes the hunks give are left as they are otherwise)

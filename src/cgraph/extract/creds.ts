@@ -182,7 +182,7 @@ export function outParamErrorGuard(text: string, body: N, x: RawCall, blocks: N[
     open = x.n.s - before.length + cond.index + cond[0].indexOf('(');
   } else {
     const res = savedName(text, body, x);
-    const m = /^\s*;\s*if\s*/.exec(text.slice(x.n.e, Math.min(body.e, x.n.e + 80)));
+    const m = /^\s*;(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*if\s*/.exec(text.slice(x.n.e, Math.min(body.e, x.n.e + 200)));
     if (!res || !m || text[x.n.e + m[0].length] !== '(') return undefined;
     open = x.n.e + m[0].length;
     const test = text.slice(open, matching(text, open));
