@@ -858,6 +858,9 @@ const invalid: InvalidCase[] = [
   },
 ];
 
+const YACCESS =
+  '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: an access(2)-like check under the real ids. */\n#include <linux/cred.h>\n\nstatic long do_yaccess(int dfd, const char __user *filename, int mode)\n{\n\tstruct path path;\n\tconst struct cred *old_cred = NULL;\n\tint res;\n\n\tif (mode & ~S_IRWXO)\n\t\treturn -EINVAL;\n\n\told_cred = access_override_creds();\n\tif (!old_cred)\n\t\treturn -ENOMEM;\n\n\tres = user_path_at(dfd, filename, LOOKUP_FOLLOW, &path);\n\tif (res)\n\t\tgoto out;\n\n\tres = inode_permission(mnt_idmap(path.mnt), d_backing_inode(path.dentry), mode | MAY_ACCESS);\n\tpath_put(&path);\nout:\n\trevert_creds(old_cred);\n\treturn res;\n}\n';
+
 const valid: ValidCase[] = [
   {
     name: "fuse: a backing_file_*() helper newer than the knowledge base, handed the daemon's ff->cred",
@@ -1294,7 +1297,7 @@ const valid: ValidCase[] = [
   },
   {
     name: 'a comment added to the line of an override whose NULL result is tested next changes nothing (do_faccessat())',
-    tree: { 'fs/yaccess.c': '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: an access(2)-like check under the real ids. */\n#include <linux/cred.h>\n\nstatic long do_yaccess(int dfd, const char __user *filename, int mode)\n{\n\tstruct path path;\n\tconst struct cred *old_cred = NULL;\n\tint res;\n\n\tif (mode & ~S_IRWXO)\n\t\treturn -EINVAL;\n\n\told_cred = access_override_creds();\n\tif (!old_cred)\n\t\treturn -ENOMEM;\n\n\tres = user_path_at(dfd, filename, LOOKUP_FOLLOW, &path);\n\tif (res)\n\t\tgoto out;\n\n\tres = inode_permission(mnt_idmap(path.mnt), d_backing_inode(path.dentry), mode | MAY_ACCESS);\n\tpath_put(&path);\nout:\n\trevert_creds(old_cred);\n\treturn res;\n}\n' },
+    tree: { 'fs/yaccess.c': YACCESS },
     patches: [{ subject: 'fs: say why the ids are switched', edit: { 'fs/yaccess.c': (t) => t.replace('\told_cred = access_override_creds();\n', '\told_cred = access_override_creds(); /* access(2) checks the real ids */\n') } }],
   },
   {
@@ -1302,6 +1305,11 @@ const valid: ValidCase[] = [
     mode: 'patch-only',
     tree: { 'fs/smb/client/yacl.c': '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: an id mapping upcall under the root creds. */\n#include <linux/cred.h>\n\nstatic int yid_to_sid(unsigned int cid, struct ysid *ssid)\n{\n\tstruct key *sidkey;\n\tconst struct cred *saved_cred;\n\tchar desc[16];\n\tint rc = 0;\n\n\tsnprintf(desc, sizeof(desc), "oi:%u", cid);\n\tsaved_cred = override_creds(root_cred);\n\tsidkey = request_key(&yidmap_key_type, desc, "");\n\tif (IS_ERR(sidkey)) {\n\t\trc = -EINVAL;\n\t\tgoto out_revert_creds;\n\t} else if (sidkey->datalen < YSID_BASE_SIZE) {\n\t\trc = -EIO;\n\t\tgoto invalidate_key;\n\t}\n\n\tycopy_sid(ssid, sidkey->payload.data[0]);\n\n\tpr_debug("%s: mapped %u\\n", __func__, cid);\n\tpr_debug("%s: key %d\\n", __func__, key_serial(sidkey));\nout_key_put:\n\tkey_put(sidkey);\nout_revert_creds:\n\trevert_creds(saved_cred);\n\treturn rc;\n\ninvalidate_key:\n\tkey_invalidate(sidkey);\n\tgoto out_key_put;\n}\n' },
     patches: [{ subject: 'smb: client: say why the upcall runs as root', edit: { 'fs/smb/client/yacl.c': (t) => t.replace('\tsaved_cred = override_creds(root_cred);\n', '\tsaved_cred = override_creds(root_cred); /* the keyring is root\'s */\n') } }],
+  },
+  {
+    name: 'a statement added between an override and the test of its NULL result changes nothing',
+    tree: { 'fs/yaccess.c': YACCESS },
+    patches: [{ subject: 'fs: trace the switch to the real ids', edit: { 'fs/yaccess.c': (t) => t.replace('\told_cred = access_override_creds();\n', '\told_cred = access_override_creds();\n\tpr_debug("%s: real ids\\n", __func__);\n') } }],
   },
 ];
 

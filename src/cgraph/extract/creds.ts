@@ -182,9 +182,10 @@ export function outParamErrorGuard(text: string, body: N, x: RawCall, blocks: N[
     open = x.n.s - before.length + cond.index + cond[0].indexOf('(');
   } else {
     const res = savedName(text, body, x);
-    const m = /^\s*;(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*if\s*/.exec(text.slice(x.n.e, Math.min(body.e, x.n.e + 200)));
-    if (!res || !m || text[x.n.e + m[0].length] !== '(') return undefined;
-    open = x.n.e + m[0].length;
+    if (!res) return undefined;
+    const at = testAfter(text, x.n.e, body.e, res);
+    if (at === undefined) return undefined;
+    open = at;
     const test = text.slice(open, matching(text, open));
     // the condition must test the result: for an out-parameter form its error code; otherwise
     // that the saved creds are missing
@@ -192,6 +193,45 @@ export function outParamErrorGuard(text: string, body: N, x: RawCall, blocks: N[
   }
   const close = matching(text, open);
   return close < 0 ? undefined : nextStatement(text, close + 1, blocks, body);
+}
+
+/**
+ * Where the `if (` that tests a switch's result opens: the next statement, or one after a
+ * few simple ones that leave the result alone (`old = access_override_creds(); trace_x();
+ * if (!old) return -ENOMEM;`), comments aside.
+ */
+function testAfter(text: string, from: number, end: number, res: string): number | undefined {
+  const skip = /^(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*/;
+  let pos = from;
+  if (text[pos] !== ';') {
+    const m = /^\s*;/.exec(text.slice(pos, Math.min(end, pos + 40)));
+    if (!m) return undefined;
+    pos += m[0].length - 1;
+  }
+  pos++;
+  // `res = ...`, `res++`, `&res`: the statement may change the result
+  const assigns = (stmt: string): boolean => {
+    for (const m of stmt.matchAll(/[A-Za-z_]\w*/g)) {
+      if (m[0] !== res) continue;
+      const before = stmt.slice(0, m.index).trimEnd();
+      const after = stmt.slice(m.index + res.length).trimStart();
+      if (before.endsWith('&') && !before.endsWith('&&')) return true;
+      if (/^(?:=(?!=)|\+\+|--|[-+*/|&^]=)/.test(after)) return true;
+    }
+    return false;
+  };
+  for (let n = 0; n < 4 && pos < end; n++) {
+    pos += skip.exec(text.slice(pos, Math.min(end, pos + 400)))![0].length;
+    const m = /^if\s*\(/.exec(text.slice(pos, pos + 40));
+    if (m) return pos + m[0].length - 1;
+    // a simple statement: no block, no control flow, the result untouched
+    const semi = text.indexOf(';', pos);
+    if (semi < 0 || semi > end || semi - pos > 240) return undefined;
+    const stmt = text.slice(pos, semi);
+    if (/[{}]/.test(stmt) || /^(?:return|goto|break|continue|for|while|do|switch|else|case)\b/.test(stmt) || assigns(stmt)) return undefined;
+    pos = semi + 1;
+  }
+  return undefined;
 }
 
 /** `!old`, `old == NULL`, `IS_ERR(old)`: the test that a form returning the saved creds could not switch. */
