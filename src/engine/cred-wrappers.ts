@@ -23,12 +23,32 @@ export function deriveCredWrappers(patches: readonly Patch[]): DerivedCredForms 
           .map((l) => l.text)
           .join('\n');
         // a cheap way out: every wrapper names a switch or a revert
-        if (!/cred/.test(text)) continue;
-        scanWrappers(text, forms, reverts);
+        if (/cred/.test(text)) scanWrappers(text, forms, reverts);
+        renamedForms(h.lines, forms, reverts);
       }
     }
   }
   return { forms, reverts };
+}
+
+/**
+ * A known switch or revert the hunk renames (`-static int ovl_prep_cu_creds(...)`,
+ * `+static int ovl_prep_cu_creds_new(...)`, the rest of the line the same): the new
+ * name switches or reverts as the old one did.
+ */
+function renamedForms(lines: readonly { kind: string; text: string }[], forms: Map<string, CredForm>, reverts: Set<string>): void {
+  const def = /^((?:static\s+)?(?:inline\s+)?[\w\s*]*?)\b([A-Za-z_]\w*)(\s*\(.*)$/;
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const a = lines[i]!;
+    const b = lines[i + 1]!;
+    if (a.kind !== 'del' || b.kind !== 'add' || /^\s/.test(a.text) || /^\s/.test(b.text)) continue;
+    const x = def.exec(a.text);
+    const y = def.exec(b.text);
+    if (!x || !y || x[2] === y[2] || x[1] !== y[1] || x[3] !== y[3]) continue;
+    const known = credFormFor(x[2]!);
+    if (known && !known.generic && !forms.has(y[2]!)) forms.set(y[2]!, known.form);
+    if (isCredRevert(x[2]!)) reverts.add(y[2]!);
+  }
 }
 
 /** Wrapper definitions in a text: functions with a brace-free body, and one-line macros. */

@@ -145,6 +145,25 @@ export function exactKey(d: RawDetection): string {
 export function moveKey(d: RawDetection): string {
   return `${d.rule.id}|${d.key}`;
 }
+const exactKeyOf = exactKey;
+const moveKeyOf = moveKey;
+
+/**
+ * The functions a patch renamed: a name the pre-image defines in a file and the
+ * post-image no longer does, paired with one the post-image defines there and the
+ * pre-image did not, where the two make the same calls. New name -> old name.
+ */
+export function renamedFunctions(pre: readonly FunctionFacts[], post: readonly FunctionFacts[], preGraph: CodeGraph, postGraph: CodeGraph): Map<string, string> {
+  const out = new Map<string, string>();
+  const callees = (f: FunctionFacts): string => f.calls.filter((c) => c.kind === 'direct').map((c) => c.callee).join(',');
+  const gone = pre.filter((f) => !postGraph.file(f.file)?.functions.some((g) => g.name === f.name));
+  const fresh = post.filter((f) => !preGraph.file(f.file)?.functions.some((g) => g.name === f.name));
+  for (const f of fresh) {
+    const was = gone.filter((g) => g.file === f.file && g.params.length === f.params.length && callees(g) === callees(f));
+    if (was.length === 1 && !out.has(f.name)) out.set(f.name, was[0]!.name);
+  }
+  return out;
+}
 
 /**
  * Classify post-image detections against pre-image ones:
@@ -152,12 +171,17 @@ export function moveKey(d: RawDetection): string {
  * same rule+key on a removed line of another function -> moved;
  * otherwise introduced.
  */
-export function classify(pre: RawDetection[], post: RawDetection[], lines: PostLineInfo): { d: RawDetection; status: FindingStatus }[] {
-  const exact = multiset(pre.filter((d) => !d.internal).map(exactKey));
+export function classify(pre: RawDetection[], post: RawDetection[], lines: PostLineInfo, renamed: ReadonlyMap<string, string> = new Map()): { d: RawDetection; status: FindingStatus }[] {
+  // a post-image detection's keys spelt with the names the functions had before the patch
+  // renamed them (keys name the functions on a path): the same hazard is the same key
+  const old = (k: string): string => (renamed.size ? k.replace(/[A-Za-z_]\w*/g, (w) => renamed.get(w) ?? w) : k);
+  const exactKey = (d: RawDetection): string => old(exactKeyOf(d));
+  const moveKey = (d: RawDetection): string => old(moveKeyOf(d));
+  const exact = multiset(pre.filter((d) => !d.internal).map(exactKeyOf));
   // the function's own hazards whose line the patch rewrote
-  const rewritten = new Set(pre.filter((d) => !d.internal && lines.preLineRemoved(d.at.file, d.at.line)).map(exactKey));
-  const anywhere = multiset(pre.filter((d) => !d.internal).map(moveKey));
-  const movable = multiset(pre.filter((d) => !d.internal && lines.preLineRemoved(d.at.file, d.at.line)).map(moveKey));
+  const rewritten = new Set(pre.filter((d) => !d.internal && lines.preLineRemoved(d.at.file, d.at.line)).map(exactKeyOf));
+  const anywhere = multiset(pre.filter((d) => !d.internal).map(moveKeyOf));
+  const movable = multiset(pre.filter((d) => !d.internal && lines.preLineRemoved(d.at.file, d.at.line)).map(moveKeyOf));
   const out: { d: RawDetection; status: FindingStatus }[] = [];
   // exact matches first so a moved match cannot steal them
   const pending: RawDetection[] = [];

@@ -13,7 +13,7 @@ import { safeRelPath } from '../tree/paths.js';
 import { GitTree } from '../tree/trees.js';
 import type { FileApplyResult } from '../tree/types.js';
 import type { Base } from './base.js';
-import { classify, dedupe, moveKey, runImage, toFinding, type RawDetection } from './engine.js';
+import { classify, dedupe, moveKey, renamedFunctions, runImage, toFinding, type RawDetection } from './engine.js';
 import { compareFindings, type Finding } from './finding.js';
 import { buildImages, type SeenFacts } from './images.js';
 import { deriveCredWrappers } from './cred-wrappers.js';
@@ -165,7 +165,8 @@ async function readImages(patches: Patch[], runs: PatchRun[], checked: PatchRun[
       run.postSites.add(siteKey(d));
       run.postMoves.add(moveKey(d));
     }
-    const findings = classify(pre, post, step.lines).map(({ d, status: s0 }) => {
+    const renamed = renamedFunctions(step.pre.functions, step.post.functions, step.pre.graph, step.post.graph);
+    const findings = classify(pre, post, step.lines, renamed).map(({ d, status: s0 }) => {
       const status = s0 === 'moved' && (seriesSites.has(siteKey(d)) || seriesMoves.has(moveKey(d))) ? 'preexisting' : s0;
       const f = toFinding(d, status, step.lines, !base.complete);
       if (status === 'introduced' || status === 'moved') run.introduced.push({ finding: f, site: siteKey(d), move: moveKey(d) });
