@@ -160,7 +160,7 @@ function namesCall(text: string, name: string): boolean {
  */
 function switchMayFail(s: CredScope, form: CredForm, calls: readonly CallSite[]): boolean {
   const sw = calls.find((c) => c.line === s.startLine && c.callee === s.api);
-  return !sw || sw.args.some((a) => a.trim().startsWith('&')) || s.api === 'access_override_creds' || !!form.failsNonZero;
+  return !sw || sw.args.some((a) => a.trim().startsWith('&')) || !!form.failsNull || !!form.failsNonZero;
 }
 
 /** Does a hunk show this pre-image line removed? */
@@ -619,6 +619,8 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
         // a shown way out is the fragment's to judge, unless the revert was paired here; not the
         // error test of a form that may fail (`if (err) return err;` after `err = ovl_override_creds(sb, &old)`)
         if (e.shown && (sc === s || (mayFail && e.line <= sc.startLine + 2))) continue;
+        // (nor the model's error test right after a switch that may fail, where the hunk shows only the switch)
+        if (!e.shown && mayFail && e.line <= sc.startLine + 3) continue;
         if (calls.some((c) => c.line > sc.startLine && c.line < e.line && revertsForm(form, c.callee))) continue;
         if (e.label !== undefined && !leavesPast(e.label)) continue;
         // (or the label's code reverts, or jumps back above the revert before leaving: id_to_sid()'s

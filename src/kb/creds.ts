@@ -22,6 +22,8 @@ export interface CredForm extends Fact {
   keptInObject?: boolean;
   /** Returns non-zero, having switched nothing, when it fails: `if (form(...)) goto out;` leaves with nothing to revert. */
   failsNonZero?: boolean;
+  /** Returns NULL when it could not switch (access_override_creds()): the caller's `if (!old) return` leaks nothing. */
+  failsNull?: boolean;
 }
 
 /**
@@ -45,7 +47,7 @@ export const CRED_FORMS: Record<string, CredForm> = table({
   // v6.13's light variants (no refcount taken), gone again in v6.14 when override_creds() itself became light
   override_creds_light: { kind: 'override', cred: { arg: 0 }, source: 'include/linux/cred.h: override_creds_light() (v6.13); revert_creds_light() restores' },
   ovl_override_creds_light: { kind: 'override', cred: { ovlSbArg: 0 }, source: 'fs/overlayfs/util.c: ovl_override_creds_light() (v6.13 series) = override_creds_light(ofs->creator_cred)' },
-  access_override_creds: { kind: 'override', cred: { arg: 0 }, source: 'fs/open.c: access_override_creds() override_creds() a prepared copy with fsuid = uid and returns the old creds; do_faccessat() reverts them at out: with revert_creds(old_cred)' },
+  access_override_creds: { kind: 'override', cred: { arg: 0 }, failsNull: true, source: 'fs/open.c: access_override_creds() override_creds() a prepared copy with fsuid = uid and returns the old creds; do_faccessat() reverts them at out: with revert_creds(old_cred)' },
   scoped_with_creds: { kind: 'scoped', cred: { arg: 0 }, block: true, source: 'include/linux/cred.h: scoped_with_creds() (v6.18+)' },
   with_creds: { kind: 'scoped', cred: { arg: 0 }, source: 'include/linux/cred.h: with_creds() (v6.18+): until end of scope' },
   scoped_with_kernel_creds: { kind: 'scoped', cred: 'kernel', block: true, source: 'include/linux/cred.h: scoped_with_kernel_creds()' },
