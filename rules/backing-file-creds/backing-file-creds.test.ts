@@ -198,6 +198,9 @@ const FUSE_BF_OPEN = "// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: FUSE op
 
 const XEROFS_XATTR = '// synthetic\n#include "internal.h"\n\nstatic void xerofs_init_metabuf(struct erofs_buf *buf, struct super_block *sb)\n{\n\tstruct erofs_sb_info *sbi = EROFS_SB(sb);\n\n\tbuf->file = sbi->fdev;\n\tbuf->mapping = sbi->fdev->f_mapping;\n}\n\nstatic void *xerofs_bread(struct erofs_buf *buf, erofs_off_t offset)\n{\n\treturn NULL;\n}\n\nstatic int xerofs_xattr_get(const struct xattr_handler *handler, struct dentry *unused, struct inode *inode, const char *name, void *buffer, size_t size)\n{\n\tstruct erofs_buf buf = __EROFS_BUF_INITIALIZER;\n\n\txerofs_init_metabuf(&buf, inode->i_sb);\n\treturn PTR_ERR_OR_ZERO(xerofs_bread(&buf, 0));\n}\n\nconst struct xattr_handler xerofs_xattr_user_handler = {\n\t.get\t= xerofs_xattr_get,\n};\n';
 
+const YFLUSH =
+  '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: overlayfs flushing the real file under the mounter\'s creds. */\n#include "overlayfs.h"\n\nstatic int ovl_yflush(struct file *file, fl_owner_t id)\n{\n\tstruct file *realfile = ovl_real_file(file);\n\tconst struct cred *old_cred;\n\tint err = 0;\n\n\tif (!realfile->f_op->flush)\n\t\treturn 0;\n\n\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\terr = realfile->f_op->flush(realfile, id);\n\tif (err)\n\t\tpr_debug("flush: %d\\n", err);\n\telse\n\t\tpr_debug("flushed\\n");\n\ttrace_ovl_flush(file, err);\n\trevert_creds(old_cred);\n\n\treturn err;\n}\n\nconst struct file_operations ovl_yfile_operations = {\n\t.flush = ovl_yflush,\n};\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -856,6 +859,13 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'fuse: take ff->cred from the open file', edit: { 'fs/fuse/open.c': (t) => t.replace('\tff->passthrough = backing_file;\n', '\tff->passthrough = backing_file;\n\tff->cred = get_cred(file->f_cred);\n') } }],
     expect: ['introduced fs/fuse/open.c:18 keptOpenerCreds (medium)'],
   },
+  {
+    name: 'patch-only: deleting the one revert of an override the hunk does not show leaves the task switched',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/yfile.c': YFLUSH },
+    patches: [{ subject: 'ovl: trim ovl_yflush()', edit: { 'fs/overlayfs/yfile.c': (t) => t.replace('\trevert_creds(old_cred);\n', '') } }],
+    expect: ['introduced fs/overlayfs/yfile.c:21 revertDeleted (medium)'],
+  },
 ];
 
 const YACCESS =
@@ -1327,6 +1337,12 @@ const valid: ValidCase[] = [
     mode: 'patch-only',
     tree: { 'fs/yaccess.c': YACCESS.replace('static long do_yaccess', 'static const struct cred *access_override_creds(void)\n{\n\tstruct cred *override_cred = prepare_creds();\n\n\tif (!override_cred)\n\t\treturn NULL;\n\toverride_cred->fsuid = override_cred->uid;\n\treturn override_creds(override_cred);\n}\n\nstatic long do_yaccess') },
     patches: [{ subject: 'fs: rename the access override', context: 1, edit: { 'fs/yaccess.c': (t) => t.replace(/access_override_creds\b/g, 'access_override_ids') } }],
+  },
+  {
+    name: 'patch-only: a revert moved into a helper the hunk adds is not a deleted one',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/yfile.c': YFLUSH },
+    patches: [{ subject: 'ovl: revert through a helper', edit: { 'fs/overlayfs/yfile.c': (t) => t.replace('\trevert_creds(old_cred);\n', '\tovl_revert_creds(old_cred);\n') } }],
   },
 ];
 

@@ -12,6 +12,7 @@ import {
   classifyFile,
   credStatesAt,
   defineRule,
+  DROPPED_REVERT,
   kb,
   lower,
   NEW_CALL_DEPTH,
@@ -107,6 +108,7 @@ export default defineRule({
       keptOpenerCreds: '{{target}} is set to {{cred}}, {{whose}}; {{stack}} later accesses {{noun}} with them, where it must use {{credHint}}',
       keptKernelCreds: '{{target}} is set to kernel credentials ({{cred}}); {{stack}} later accesses {{noun}} with them, where it must use {{credHint}}',
       unbalanced: '{{api}}({{cred}}) on line {{start}} is not reverted when this {{how}} leaves {{fn}}(): the task keeps the overridden credentials',
+      revertDeleted: 'this patch deletes the revert of {{api}}({{cred}}) on line {{start}}: nothing else in {{fn}}() reverts it, so the task keeps the overridden credentials when it returns',
       unbalancedContinue: '{{api}}({{cred}}) on line {{start}} is not reverted before this continue: the next pass of the loop in {{fn}}() switches again over the overridden credentials, and the task never gets its own back',
       savedNotRestored: '{{saved}} keeps the credentials of line {{start}} for {{revert}}() on line {{end}}, to undo what {{callee}}() switched to; this {{how}} leaves {{fn}}() without restoring them: the task keeps whatever credentials {{callee}}() installed',
       outsideStackCreds: "{{what}} on the cache runs outside {{credHint}} (reached from {{entry}}): {{stack}} does its namespace, metadata and space work as the cache",
@@ -125,6 +127,7 @@ export default defineRule({
       keptOpenerCreds: "{{target}} now holds {{cred}}, the credentials of whoever opened that file. Isn't {{noun}} later accessed with them? I'd expect {{stack}} to use {{credHint}}.",
       keptKernelCreds: "{{target}} now holds kernel credentials. Doesn't every later access to {{noun}} then run with all capabilities, whoever asked? I'd expect {{stack}} to use {{credHint}}.",
       unbalanced: "Doesn't this {{how}} leave {{fn}}() with the credentials from {{api}}() still overridden? It looks like the revert is skipped on this path.",
+      revertDeleted: "Where do the credentials from {{api}}() get reverted now? This patch deletes the revert, and I can't find another one in {{fn}}().",
       unbalancedContinue: "Doesn't this continue skip this pass's revert? The next pass calls {{api}}() again on top of the overridden credentials, so the task's own are never restored.",
       savedNotRestored: "Doesn't this {{how}} leave {{fn}}() without {{revert}}({{saved}}), keeping the credentials {{callee}}() may have installed?",
       outsideStackCreds: "Shouldn't {{what}} run inside cachefiles_begin_secure(), as the rest of cachefiles' namespace and space work does? Reached from {{entry}}, it runs as the netfs caller.",
@@ -265,7 +268,7 @@ export default defineRule({
           fn.filled && form ? !fn.calls.some((c) => c.line > sc.startLine && c.line < l.line && kb.revertsForm(form, c.callee)) : !fn.hidden?.some((g) => g.from > sc.startLine && g.from <= l.line);
         // every way out (a new one beside an old one is the patch's, and the old one must not hide it)
         const found = fn.partial
-          ? sc.leaks.filter((l) => l.kind !== 'end' && (sc.revertLine !== undefined || (l.kind === 'return' && unreverted(l))))
+          ? sc.leaks.filter((l) => (l.kind !== 'end' && (sc.revertLine !== undefined || (l.kind === 'return' && unreverted(l)))) || (l.kind === 'end' && l.text === DROPPED_REVERT))
           : sc.revertLine === undefined
             ? [sc.leaks.find((l) => l.kind === 'end') ?? sc.leaks[0]!]
             : sc.leaks;
@@ -275,7 +278,7 @@ export default defineRule({
           const own = !!form && typeof form.cred === 'object' && 'fixed' in form.cred && !!sc.saved;
           const arg = form?.keptInObject ? sc.saved : `&${sc.saved}`;
           ctx.report({
-            messageId: leak.kind === 'continue' ? 'unbalancedContinue' : 'unbalanced',
+            messageId: leak.kind === 'continue' ? 'unbalancedContinue' : leak.kind === 'end' && leak.text === DROPPED_REVERT ? 'revertDeleted' : 'unbalanced',
             data: { api: sc.api, cred: own ? arg! : sc.cred, start: String(sc.startLine), how, fn: fn.name },
             // at the exit when the patch wrote it; at the switch it added when the exit is old code
             // (an override moved above an existing early return)

@@ -37,17 +37,26 @@ export function deriveCredWrappers(patches: readonly Patch[]): DerivedCredForms 
  * name switches or reverts as the old one did.
  */
 function renamedForms(lines: readonly { kind: string; text: string }[], forms: Map<string, CredForm>, reverts: Set<string>): void {
-  const def = /^((?:static\s+)?(?:inline\s+)?[\w\s*]*?)\b([A-Za-z_]\w*)(\s*\(.*)$/;
+  // `<type> name(<rest>`: the name is the identifier right before the line's first parenthesis
+  const def = (text: string): [string, string, string] | undefined => {
+    const open = text.indexOf('(');
+    if (open < 0 || text.length > 300) return undefined;
+    const head = text.slice(0, open).trimEnd();
+    let k = head.length;
+    while (k > 0 && /\w/.test(head[k - 1]!)) k--;
+    const name = head.slice(k);
+    return name && !/^\d/.test(name) ? [head.slice(0, k), name, text.slice(open)] : undefined;
+  };
   for (let i = 0; i + 1 < lines.length; i++) {
     const a = lines[i]!;
     const b = lines[i + 1]!;
     if (a.kind !== 'del' || b.kind !== 'add' || /^\s/.test(a.text) || /^\s/.test(b.text)) continue;
-    const x = def.exec(a.text);
-    const y = def.exec(b.text);
-    if (!x || !y || x[2] === y[2] || x[1] !== y[1] || x[3] !== y[3]) continue;
-    const known = credFormFor(x[2]!);
-    if (known && !known.generic && !forms.has(y[2]!)) forms.set(y[2]!, known.form);
-    if (isCredRevert(x[2]!)) reverts.add(y[2]!);
+    const x = def(a.text);
+    const y = def(b.text);
+    if (!x || !y || x[1] === y[1] || x[0] !== y[0] || x[2] !== y[2]) continue;
+    const known = credFormFor(x[1]);
+    if (known && !known.generic && !forms.has(y[1])) forms.set(y[1], known.form);
+    if (isCredRevert(x[1])) reverts.add(y[1]);
   }
 }
 

@@ -465,6 +465,17 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
     const placedEnd = place(s.revertLine ?? s.endLine) ?? (side === 'post' && s.revertLine !== undefined ? respelt(s.revertLine + delta, hunks, (c) => revertsScope(s, c)) : undefined);
     const moved = placedEnd === undefined && side === 'post' ? movedRevert(s, start, delta, hunks, calls, addedPost) : undefined;
     const end = placedEnd ?? moved;
+    if (side === 'post' && start !== undefined && end === undefined && droppedRevert(s, start, delta, hunks, calls)) {
+      // the one revert the patch deleted, the override kept: every way out after it leaves switched
+      const at = toSide(s.revertLine! + delta, hunks, 'post');
+      // (one leak, where the revert was: the ways out after it are all the same mistake)
+      const leaks: CredScope['leaks'] = [{ line: at, kind: 'end', text: DROPPED_REVERT }];
+      const { revertLine: _gone, ...rest } = s;
+      index.set(j, scopes.length);
+      placed.add(scopes.length);
+      scopes.push({ ...rest, startLine: start, endLine: Math.max(place(s.endLine) ?? at, at), block: reroot(s.block, 'm'), leaks });
+      continue;
+    }
     if (start === undefined || end === undefined) {
       // a switch whose override and revert the hunks show removed, with no switch of the
       // function's own in what they show, is known to be gone (ovl_xattr_set()'s override
@@ -739,6 +750,23 @@ function movedRevert(s: CredScope, start: number | undefined, delta: number, hun
   if (start === undefined || s.revertLine === undefined || !s.saved || !removedShown(s.revertLine + delta, hunks)) return undefined;
   const r = calls.filter((c) => c.line > start && added.has(c.line) && revertsScope(s, c.callee) && c.args.some((a) => a.replace(/^[&*]\s*/, '').trim() === s.saved)).sort((x, y) => x.line - y.line);
   return r.length === 1 ? r[0]!.line : undefined;
+}
+
+/** The text of the leak a deleted revert leaves (the rule reports it where the revert was). */
+export const DROPPED_REVERT = 'the revert this patch deletes';
+
+/**
+ * Did the patch delete the scope's one revert and put none in its place? The
+ * hunks show its line removed, no added line reverts (or calls anything that
+ * looks like it might), and no other revert of the form is left after the
+ * override in this image.
+ */
+function droppedRevert(s: CredScope, start: number, delta: number, hunks: readonly Hunk[], calls: readonly CallSite[]): boolean {
+  const form = credForm(s.api);
+  if (!form || form.kind === 'scoped' || s.nested || s.revertLine === undefined || !removedShown(s.revertLine + delta, hunks)) return false;
+  const added = hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'add').flatMap((l) => callees(l.text)));
+  if (added.some((c) => revertsScope(s, c) || /revert|end_secure|restore|put_cred/.test(c))) return false;
+  return !calls.some((c) => c.line > start && revertsScope(s, c.callee));
 }
 
 function revertsScope(s: CredScope, callee: string): boolean {

@@ -19,6 +19,7 @@ export type { Confidence, Level, Related, WitnessStep } from './finding.js';
 export * as kb from '../kb/index.js';
 export { normExpr, parseCall, sameExpr, splitMember, splitTernary } from '../cgraph/ctext.js';
 export { NEW_CALL_DEPTH } from './review.js';
+export { DROPPED_REVERT } from './fill-fragments.js';
 export {
   traceFile,
   traceMapping,

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { extractFileFacts } from '../../src/cgraph/extract/index.js';
-import { alignToModel, fillFragments } from '../../src/engine/fill-fragments.js';
+import { alignToModel, DROPPED_REVERT, fillFragments } from '../../src/engine/fill-fragments.js';
 import type { Hunk } from '../../src/patch/types.js';
 
 const model = extractFileFacts('drivers/x/x.c', 'int x_read(struct x *x)\n{\n\tx_lock(x);\n\tx_prepare(x);\n\tx_submit(x);\n\tx_unlock(x);\n\treturn 0;\n}\n');
@@ -89,7 +89,15 @@ describe('fillFragments: credential scopes the hunks change', () => {
   it('a revert respelt on its line (revert_creds() -> ovl_revert_creds()) still ends the model scope', () => {
     expect(rawCreds(hunk('\trevert_creds(old_cred);', '\tovl_revert_creds(old_cred);'), ['\tx_four(file);', '\tovl_revert_creds(old_cred);', '\treturn 0;'])).toEqual(['ovl_override_creds']);
   });
-  it("a revert replaced by something else takes the model's scope away, and leaves no dangling index", () => {
-    expect(rawCreds(hunk('\trevert_creds(old_cred);', '\tx_five(file);'), ['\tx_four(file);', '\tx_five(file);', '\treturn 0;'])).toEqual([]);
+  it("a revert deleted for something else leaves the model's override in force, as a leak where the revert was, with no dangling index", () => {
+    expect(rawCreds(hunk('\trevert_creds(old_cred);', '\tx_five(file);'), ['\tx_four(file);', '\tx_five(file);', '\treturn 0;'])).toEqual(['ovl_override_creds']);
+    const counterparts = new Map();
+    const h = hunk('\trevert_creds(old_cred);', '\tx_five(file);');
+    fillFragments(frag(['\tx_four(file);', '\trevert_creds(old_cred);', '\treturn 0;']), known, exact, [h], 'pre', counterparts);
+    const f = fillFragments(frag(['\tx_four(file);', '\tx_five(file);', '\treturn 0;']), known, exact, [h], 'post', counterparts).functions.find((x) => x.name === 'x_read')!;
+    expect(f.credScopes.map((sc) => [sc.api, sc.startLine, sc.revertLine, sc.leaks.map((l) => `${l.kind}@${l.line}: ${l.text}`)])).toEqual([['ovl_override_creds', 5, undefined, [`end@11: ${DROPPED_REVERT}`]]]);
+  });
+  it("a revert replaced by a call that may revert (a helper) takes the model's scope away", () => {
+    expect(rawCreds(hunk('\trevert_creds(old_cred);', '\tx_restore(file);'), ['\tx_four(file);', '\tx_restore(file);', '\treturn 0;'])).toEqual([]);
   });
 });
