@@ -6,7 +6,8 @@
 
 import { credFormFor, isCredRevert, type CredForm, type DerivedCredForms } from '../kb/index.js';
 import { credText } from '../cgraph/extract/creds.js';
-import { isKernelC, type Patch } from '../patch/types.js';
+import { isKernelC, type Hunk, type Patch } from '../patch/types.js';
+import { renamedInHunks } from './fill-fragments.js';
 import { matching, parseCall, withoutBlockComments } from '../cgraph/ctext.js';
 
 /** The wrappers the post-image side of the patches' hunks (context and added lines) define. */
@@ -24,7 +25,7 @@ export function deriveCredWrappers(patches: readonly Patch[]): DerivedCredForms 
           .join('\n');
         // a cheap way out: every wrapper names a switch or a revert
         if (/cred/.test(text)) scanWrappers(text, forms, reverts);
-        renamedForms(h.lines, forms, reverts);
+        renamedForms(h, forms, reverts);
       }
     }
   }
@@ -36,27 +37,11 @@ export function deriveCredWrappers(patches: readonly Patch[]): DerivedCredForms 
  * `+static int ovl_prep_cu_creds_new(...)`, the rest of the line the same): the new
  * name switches or reverts as the old one did.
  */
-function renamedForms(lines: readonly { kind: string; text: string }[], forms: Map<string, CredForm>, reverts: Set<string>): void {
-  // `<type> name(<rest>`: the name is the identifier right before the line's first parenthesis
-  const def = (text: string): [string, string, string] | undefined => {
-    const open = text.indexOf('(');
-    if (open < 0 || text.length > 300) return undefined;
-    const head = text.slice(0, open).trimEnd();
-    let k = head.length;
-    while (k > 0 && /\w/.test(head[k - 1]!)) k--;
-    const name = head.slice(k);
-    return name && !/^\d/.test(name) ? [head.slice(0, k), name, text.slice(open)] : undefined;
-  };
-  for (let i = 0; i + 1 < lines.length; i++) {
-    const a = lines[i]!;
-    const b = lines[i + 1]!;
-    if (a.kind !== 'del' || b.kind !== 'add' || /^\s/.test(a.text) || /^\s/.test(b.text)) continue;
-    const x = def(a.text);
-    const y = def(b.text);
-    if (!x || !y || x[1] === y[1] || x[0] !== y[0] || x[2] !== y[2]) continue;
-    const known = credFormFor(x[1]);
-    if (known && !known.generic && !forms.has(y[1])) forms.set(y[1], known.form);
-    if (isCredRevert(x[1])) reverts.add(y[1]);
+function renamedForms(hunk: Hunk, forms: Map<string, CredForm>, reverts: Set<string>): void {
+  for (const [now, was] of renamedInHunks([hunk])) {
+    const known = credFormFor(was);
+    if (known && !known.generic && !forms.has(now)) forms.set(now, known.form);
+    if (isCredRevert(was)) reverts.add(now);
   }
 }
 

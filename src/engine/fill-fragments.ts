@@ -267,7 +267,7 @@ export function fillFragments(fragment: FileFacts, known: FileFacts, align: File
       if (!m || d === undefined || (!align.exact && !linesUp(f, m, d, hunks))) return f;
       counterparts.set(f.name, (c = { fn: m, delta: d }));
     } else {
-      c = counterparts.get(f.name);
+      c = counterparts.get(f.name) ?? counterparts.get(renamedInHunks(hunks).get(f.name) ?? '');
       if (!c) {
         // renamed by the patch: the pre-image's function at the place the fragment shows
         const pre = f.calls.map((x) => preOfPost(x.line, hunks)).find((l) => l !== undefined) ?? preOfPost(f.line, hunks);
@@ -750,6 +750,34 @@ function movedRevert(s: CredScope, start: number | undefined, delta: number, hun
   if (start === undefined || s.revertLine === undefined || !s.saved || !removedShown(s.revertLine + delta, hunks)) return undefined;
   const r = calls.filter((c) => c.line > start && added.has(c.line) && revertsScope(s, c.callee) && c.args.some((a) => a.replace(/^[&*]\s*/, '').trim() === s.saved)).sort((x, y) => x.line - y.line);
   return r.length === 1 ? r[0]!.line : undefined;
+}
+
+/**
+ * Functions the hunks rename on their definition line (`-static int __io_read(...`,
+ * `+static int __io_read_new(...`, the rest the same): new name -> old name.
+ */
+export function renamedInHunks(hunks: readonly Hunk[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const def = (text: string): [string, string, string] | undefined => {
+    const open = text.indexOf('(');
+    if (open < 0 || text.length > 300 || /^\s/.test(text)) return undefined;
+    const head = text.slice(0, open).trimEnd();
+    let k = head.length;
+    while (k > 0 && /\w/.test(head[k - 1]!)) k--;
+    const name = head.slice(k);
+    return name && !/^\d/.test(name) ? [head.slice(0, k), name, text.slice(open)] : undefined;
+  };
+  for (const h of hunks) {
+    for (let i = 0; i + 1 < h.lines.length; i++) {
+      const a = h.lines[i]!;
+      const b = h.lines[i + 1]!;
+      if (a.kind !== 'del' || b.kind !== 'add') continue;
+      const x = def(a.text);
+      const y = def(b.text);
+      if (x && y && x[1] !== y[1] && x[0] === y[0] && x[2] === y[2]) out.set(y[1], x[1]);
+    }
+  }
+  return out;
 }
 
 /** The text of the leak a deleted revert leaves (the rule reports it where the revert was). */

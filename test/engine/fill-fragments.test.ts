@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { extractFileFacts } from '../../src/cgraph/extract/index.js';
-import { alignToModel, DROPPED_REVERT, fillFragments } from '../../src/engine/fill-fragments.js';
+import { alignToModel, DROPPED_REVERT, fillFragments, renamedInHunks } from '../../src/engine/fill-fragments.js';
 import type { Hunk } from '../../src/patch/types.js';
 
 const model = extractFileFacts('drivers/x/x.c', 'int x_read(struct x *x)\n{\n\tx_lock(x);\n\tx_prepare(x);\n\tx_submit(x);\n\tx_unlock(x);\n\treturn 0;\n}\n');
@@ -99,5 +99,33 @@ describe('fillFragments: credential scopes the hunks change', () => {
   });
   it("a revert replaced by a call that may revert (a helper) takes the model's scope away", () => {
     expect(rawCreds(hunk('\trevert_creds(old_cred);', '\tx_restore(file);'), ['\tx_four(file);', '\tx_restore(file);', '\treturn 0;'])).toEqual([]);
+  });
+});
+
+describe('fillFragments: a function the hunk renames', () => {
+  // the model's x_read() checks and then submits; the hunk shows only its renamed signature
+  const known = extractFileFacts('io_uring/x.c', 'static int x_read(struct x *x)\n{\n\tint ret;\n\n\tret = x_verify(x);\n\tif (ret)\n\t\treturn ret;\n\treturn x_submit(x);\n}\n');
+  const hunk: Hunk = {
+    oldStart: 1, oldLines: 3, newStart: 1, newLines: 3, section: '', patchLine: 10,
+    lines: [
+      { kind: 'del', text: 'static int x_read(struct x *x)', oldLine: 1, patchLine: 11 },
+      { kind: 'add', text: 'static int x_read_iter(struct x *x)', newLine: 1, patchLine: 12 },
+      { kind: 'context', text: '{', oldLine: 2, newLine: 2, patchLine: 13 },
+      { kind: 'context', text: '\tint ret;', oldLine: 3, newLine: 3, patchLine: 14 },
+    ],
+  };
+  const frag = (name: string) => extractFileFacts('io_uring/x.c', '', { fragment: { sections: [{ startLine: 1, endLine: 3, fn: undefined, lines: [`static int ${name}(struct x *x)`, '{', '\tint ret;'] }] } });
+  it('is completed from the model under its new name, as the old one is in the pre-image', () => {
+    const counterparts = new Map();
+    const exact = { delta: 0, exact: true as const };
+    const pre = fillFragments(frag('x_read'), known, exact, [hunk], 'pre', counterparts).functions.find((f) => f.name === 'x_read')!;
+    const post = fillFragments(frag('x_read_iter'), known, exact, [hunk], 'post', counterparts, [pre]).functions.find((f) => f.name === 'x_read_iter')!;
+    expect(pre.calls.map((c) => c.callee)).toEqual(['x_verify', 'x_submit']);
+    expect(post.calls.map((c) => c.callee)).toEqual(['x_verify', 'x_submit']);
+  });
+  it('renamedInHunks pairs a definition line removed and re-added under another name, the rest the same', () => {
+    expect([...renamedInHunks([hunk])]).toEqual([['x_read_iter', 'x_read']]);
+    const retyped: Hunk = { ...hunk, lines: [hunk.lines[0]!, { ...hunk.lines[1]!, text: 'static long x_read_iter(struct x *x)' }] };
+    expect([...renamedInHunks([retyped])]).toEqual([]);
   });
 });

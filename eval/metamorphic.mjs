@@ -1,0 +1,229 @@
+#!/usr/bin/env node
+// Metamorphic sweeps over a real kernel tree (issue 13): edits whose verdict is
+// known without a label, made next to every line of the kernel the rules care
+// about (credential switches, raw I/O, page-cache reads, checked entry points).
+//
+//   node eval/metamorphic.mjs --kernel /work/ext/linux-source-6.12 --out /work/ext/meta-out
+//
+// Neutral edits must draw no counted finding:
+//   insert  a pr_debug() before the line            (-U1, -U3, -U10)
+//   touch   a comment appended to the line          (-U1, -U3, -U10)
+//   spread  a pr_debug() at up to six places in each function holding such a line
+//   rename  a static function holding such a line renamed, with its uses in the file
+// and one edit is a bug every time:
+//   drop    the only revert of a function with one switch and one revert deleted:
+//           must draw a counted BACKING_FILE_CREDS finding
+// Each set is checked without a tree (patch-only, the embedded model) and with
+// the kernel as the tree (cwd in the kernel, pre-images by blob id), with the
+// built CLI as a user runs it. Options: --kreview PATH (default this checkout's
+// dist/bin/kreview.cjs), --sets insert,touch,... , --modes no-tree,tree,
+// --contexts 1,3,10. No kernel text is written anywhere but OUT.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const INTERESTING = 'override_creds|ovl_override_creds|cachefiles_begin_secure|revert_creds|scoped_with_creds|with_creds|->read_iter\\(|->write_iter\\(|->splice_read\\(|->splice_write\\(|rw_verify_area|read_mapping_folio|read_mapping_page|filemap_get_folio|find_get_page|read_cache_page|__kernel_read|__kernel_write|->read_folio\\(|kernel_read\\(|kernel_write\\(|vfs_iter_read|vfs_iter_write|vfs_iocb_iter|backing_file_';
+const DIRS = ['fs', 'drivers', 'kernel', 'mm', 'io_uring', 'security', 'net', 'block', 'lib'];
+
+function parseArgv(argv) {
+  const o = { kreview: join(HERE, '..', 'dist', 'bin', 'kreview.cjs'), sets: ['insert', 'touch', 'spread', 'rename', 'drop'], modes: ['no-tree', 'tree'], contexts: [1, 3, 10] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      if (i + 1 >= argv.length) die(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--kernel') o.kernel = resolve(val());
+    else if (a === '--out') o.out = resolve(val());
+    else if (a === '--kreview') o.kreview = resolve(val());
+    else if (a === '--sets') o.sets = val().split(',');
+    else if (a === '--modes') o.modes = val().split(',');
+    else if (a === '--contexts') o.contexts = val().split(',').map(Number);
+    else die(`unknown option ${a}`);
+  }
+  if (!o.kernel || !o.out) die('--kernel and --out are required');
+  return o;
+}
+
+function die(msg) {
+  process.stderr.write(`metamorphic: ${msg}\n`);
+  process.exit(2);
+}
+
+const blob = (t) => createHash('sha1').update(`blob ${Buffer.byteLength(t)}\0`).update(t).digest('hex');
+
+/** git diff --no-index of two texts, from the first hunk on. */
+function hunksOf(before, after, ctx, tmp) {
+  writeFileSync(join(tmp, 'a.c'), before);
+  writeFileSync(join(tmp, 'b.c'), after);
+  const r = spawnSync('git', ['diff', '--no-index', `-U${ctx}`, join(tmp, 'a.c'), join(tmp, 'b.c')], { maxBuffer: 1 << 26, encoding: 'utf8' });
+  return r.stdout.slice(r.stdout.indexOf('@@'));
+}
+
+function patchText(file, before, after, hunks, subject) {
+  const adds = (hunks.match(/^\+/gm) || []).length;
+  const dels = (hunks.match(/^-/gm) || []).length;
+  return `From ${'0'.repeat(40)} Mon Sep 17 00:00:00 2001
+From: Metamorphic Editor <meta@example.org>
+Date: Tue, 1 Dec 2026 09:00:00 +0000
+Subject: [PATCH] ${file.split('/').slice(-2, -1)[0]}: ${subject}
+
+${subject}.
+
+Signed-off-by: Metamorphic Editor <meta@example.org>
+---
+ ${file} | ${adds + dels}
+ 1 file changed, ${adds} insertions(+), ${dels} deletions(-)
+
+diff --git a/${file} b/${file}
+index ${blob(before).slice(0, 12)}..${blob(after).slice(0, 12)} 100644
+--- a/${file}
++++ b/${file}
+${hunks}-- 
+2.47.0
+
+`;
+}
+
+/** The function (its `{` and `}` lines at column 0, 0-based) around a line. */
+function around(lines, l) {
+  let a = l;
+  while (a > 0 && lines[a] !== '{') a--;
+  let b = l;
+  while (b < lines.length && lines[b] !== '}') b++;
+  return [a, b];
+}
+
+/** May a statement go right before line L (1-based) at its indentation? */
+function insertable(lines, L) {
+  const cur = lines[L - 1] ?? '';
+  const prev = lines[L - 2] ?? '';
+  if (!/^\t+\S/.test(cur) || /^\s*(else\b|\}|case\b|default\b|#|\w+:\s*$)/.test(cur)) return false;
+  if (!(/[;{]\s*$/.test(prev) || /^\s*$/.test(prev) || /^\s*\}\s*$/.test(prev))) return false;
+  // declarations stay first
+  if (/^\t(const |struct |unsigned |int |long |char |bool |u\d+ |size_t |ssize_t |loff_t )/.test(cur) && /;\s*$/.test(prev) && /^\t(const |struct |unsigned |int |long |char |bool |u\d+ |size_t |ssize_t |loff_t )/.test(prev)) return false;
+  return true;
+}
+
+function* edits(set, kernel, hits, read) {
+  const seen = new Set();
+  for (const [file, L] of hits) {
+    const text = read(file);
+    const lines = text.split('\n');
+    if (set === 'insert' || set === 'touch' || set === 'spread') {
+      let at = [L];
+      if (set === 'spread') {
+        const [a, b] = around(lines, L - 1);
+        if (seen.has(`${file}:${a}`) || b - a > 400) continue;
+        seen.add(`${file}:${a}`);
+        const cand = [];
+        for (let i = a + 2; i < b; i++) if (insertable(lines, i + 1)) cand.push(i + 1);
+        const k = Math.min(6, cand.length);
+        at = [...Array(k).keys()].map((j) => cand[Math.floor((j * cand.length) / k)]);
+      }
+      for (const x of at) {
+        if (seen.has(`${file}:${x}`)) continue;
+        seen.add(`${file}:${x}`);
+        const cur = lines[x - 1];
+        if (set === 'touch') {
+          if (!/^\t+\S/.test(cur) || /\/\*|\/\/|\\$/.test(cur) || cur.length > 90) continue;
+          yield { file, text, after: [...lines.slice(0, x - 1), `${cur} /* reviewed */`, ...lines.slice(x)].join('\n'), subject: `note that line ${x} was reviewed`, where: `${file}:${x}` };
+        } else {
+          if (!insertable(lines, x)) continue;
+          const ind = /^\t+/.exec(cur)[0];
+          yield { file, text, after: [...lines.slice(0, x - 1), `${ind}pr_debug("%s: here\\n", __func__);`, ...lines.slice(x - 1)].join('\n'), subject: `say where we are at line ${x}`, where: `${file}:${x}` };
+        }
+      }
+    } else if (set === 'rename' || set === 'drop') {
+      const [a, b] = around(lines, L - 1);
+      if (seen.has(`${file}:${a}`)) continue;
+      seen.add(`${file}:${a}`);
+      if (set === 'rename') {
+        let s = a - 1;
+        while (s > 0 && /^\s/.test(lines[s])) s--;
+        const name = /^static\b[^(]*?\b([a-z_]\w*)\s*\(/.exec(lines.slice(s, a).join(' '))?.[1];
+        if (!name || name.length < 4) continue;
+        const after = text.replace(new RegExp(`\\b${name}\\b`, 'g'), `${name}_one`);
+        if (after !== text) yield { file, text, after, subject: `rename ${name}()`, where: `${file}:${s + 1} ${name}` };
+      } else {
+        const body = lines.slice(a, b);
+        const sws = body.filter((l) => /\b(override_creds|ovl_override_creds|cachefiles_begin_secure)\s*\(/.test(l) && !/^\s*(\*|\/\/)/.test(l));
+        const rvs = body.map((l, i) => [l, i]).filter(([l]) => /^\s*(revert_creds|ovl_revert_creds|cachefiles_end_secure)\s*\([^;]*\);\s*$/.test(l));
+        if (sws.length !== 1 || rvs.length !== 1 || /return\s+.*override_creds/.test(sws[0])) continue;
+        const R = a + rvs[0][1] + 1;
+        yield { file, text, after: [...lines.slice(0, R - 1), ...lines.slice(R)].join('\n'), subject: 'drop a line', where: `${file}:${R} ${lines[R - 1].trim()}` };
+      }
+    }
+  }
+}
+
+function runChecks(o, dir, names, mode) {
+  const found = new Map();
+  for (let i = 0; i < names.length; i += 60) {
+    const batch = names.slice(i, i + 60).map((n) => join(dir, n));
+    const r = spawnSync(process.execPath, [o.kreview, 'check', ...(mode === 'no-tree' ? ['--no-tree'] : []), '--format', 'json', ...batch], {
+      cwd: mode === 'tree' ? o.kernel : dir,
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+      env: { ...process.env, HOME: join(o.out, 'home'), KREVIEW_CACHE_DIR: join(o.out, 'cache') },
+    });
+    let j;
+    try {
+      j = JSON.parse(r.stdout);
+    } catch {
+      die(`${dir}: kreview gave no JSON (exit ${r.status}): ${r.stderr.split('\n')[0]}`);
+    }
+    for (const inp of j.inputs) {
+      if (inp.errors?.length) die(`${inp.input}: ${inp.errors[0].message}`);
+      for (const p of inp.patches) for (const f of p.findings) if ((f.status === 'introduced' || f.status === 'moved') && f.level !== 'CHECK') {
+        const k = inp.input.replace(/.*\//, '');
+        found.set(k, [...(found.get(k) ?? []), f]);
+      }
+    }
+  }
+  return found;
+}
+
+const o = parseArgv(process.argv.slice(2));
+rmSync(o.out, { recursive: true, force: true });
+mkdirSync(join(o.out, 'home'), { recursive: true });
+const tmp = join(o.out, 'tmp');
+mkdirSync(tmp);
+const grep = execFileSync('git', ['-C', o.kernel, 'grep', '-n', '-E', INTERESTING, '--', ...DIRS], { maxBuffer: 1 << 28, encoding: 'utf8' }).trim().split('\n');
+const hits = grep.map((h) => /^([^:]+\.c):(\d+):/.exec(h)).filter(Boolean).map((m) => [m[1], +m[2]]);
+const cache = new Map();
+const read = (f) => cache.get(f) ?? (cache.set(f, readFileSync(join(o.kernel, f), 'utf8')), cache.get(f));
+let bad = 0;
+process.stdout.write(`kernel ${o.kernel}: ${hits.length} interesting lines\n`);
+for (const set of o.sets) {
+  for (const ctx of set === 'insert' || set === 'touch' ? o.contexts : [3]) {
+    const dir = join(o.out, `${set}-U${ctx}`);
+    mkdirSync(dir);
+    const where = new Map();
+    let n = 0;
+    for (const e of edits(set, o.kernel, hits, read)) {
+      const name = `${String(++n).padStart(5, '0')}.patch`;
+      writeFileSync(join(dir, name), patchText(e.file, e.text, e.after, hunksOf(e.text, e.after, ctx, tmp), e.subject));
+      where.set(name, e.where);
+    }
+    for (const mode of o.modes) {
+      const found = runChecks(o, dir, [...where.keys()], mode);
+      if (set === 'drop') {
+        const missed = [...where.keys()].filter((k) => !(found.get(k) ?? []).some((f) => f.type === 'BACKING_FILE_CREDS'));
+        process.stdout.write(`${set}-U${ctx} ${mode}: ${n - missed.length} of ${n} reported\n`);
+        for (const k of missed) process.stdout.write(`  missed ${k}: ${where.get(k)}\n`);
+      } else {
+        const wrong = [...found.keys()];
+        bad += wrong.length;
+        process.stdout.write(`${set}-U${ctx} ${mode}: ${n} patches, ${wrong.length} with a counted finding\n`);
+        for (const k of wrong) for (const f of found.get(k)) process.stdout.write(`  ${k} (${where.get(k)}): ${f.type} ${f.file}:${f.line} ${f.message.slice(0, 140)}\n`);
+      }
+    }
+  }
+}
+rmSync(tmp, { recursive: true, force: true });
+process.exit(bad ? 1 : 0);
