@@ -1327,12 +1327,6 @@ const valid: ValidCase[] = [
     expect: ['preexisting fs/erofs/fileio.c:28 callerCreds (high)'],
   },
   {
-    name: 'patch-only: renaming a known credential switch keeps its callers switching',
-    mode: 'patch-only',
-    tree: { 'fs/overlayfs/ycopy.c': '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: overlayfs copy-up under the LSM\'s copy-up creds. */\n#include "overlayfs.h"\n\nstatic int ovl_prep_cu_creds(struct dentry *dentry, struct ovl_cu_creds *cc)\n{\n\tint err;\n\n\tcc->old = cc->new = NULL;\n\terr = security_inode_copy_up(dentry, &cc->new);\n\tif (err < 0)\n\t\treturn err;\n\n\tif (cc->new)\n\t\tcc->old = override_creds(cc->new);\n\n\treturn 0;\n}\n\nstatic void ovl_revert_cu_creds(struct ovl_cu_creds *cc)\n{\n\tif (cc->new) {\n\t\trevert_creds(cc->old);\n\t\tput_cred(cc->new);\n\t}\n}\n\nstatic int ovl_copy_up_ylink(struct ovl_fs *ofs, struct ovl_copy_up_ctx *c)\n{\n\tstruct ovl_cu_creds cc;\n\tint err;\n\n\terr = ovl_prep_cu_creds(c->dentry, &cc);\n\tif (err)\n\t\treturn err;\n\n\terr = ovl_do_link(ofs, c->tempdentry, c->destdir, c->destdentry);\n\tovl_revert_cu_creds(&cc);\n\treturn err;\n}\n' },
-    patches: [{ subject: 'ovl: rename ovl_prep_cu_creds()', edit: { 'fs/overlayfs/ycopy.c': (t) => t.replace(/ovl_prep_cu_creds\b/g, 'ovl_prepare_cu_creds') } }],
-  },
-  {
     name: 'patch-only -U1: renaming access_override_creds() leaves its failed-switch return alone',
     mode: 'patch-only',
     tree: { 'fs/yaccess.c': YACCESS.replace('static long do_yaccess', 'static const struct cred *access_override_creds(void)\n{\n\tstruct cred *override_cred = prepare_creds();\n\n\tif (!override_cred)\n\t\treturn NULL;\n\toverride_cred->fsuid = override_cred->uid;\n\treturn override_creds(override_cred);\n}\n\nstatic long do_yaccess') },

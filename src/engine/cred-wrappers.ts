@@ -6,8 +6,7 @@
 
 import { credFormFor, isCredRevert, type CredForm, type DerivedCredForms } from '../kb/index.js';
 import { credText } from '../cgraph/extract/creds.js';
-import { isKernelC, type Hunk, type Patch } from '../patch/types.js';
-import { renamedInHunks } from './fill-fragments.js';
+import { isKernelC, type Patch } from '../patch/types.js';
 import { matching, parseCall, withoutBlockComments } from '../cgraph/ctext.js';
 
 /** The wrappers the post-image side of the patches' hunks (context and added lines) define. */
@@ -25,25 +24,12 @@ export function deriveCredWrappers(patches: readonly Patch[]): DerivedCredForms 
           .join('\n');
         // a cheap way out: every wrapper names a switch or a revert
         if (/cred/.test(text)) scanWrappers(text, forms, reverts);
-        renamedForms(h, forms, reverts);
       }
     }
   }
   return { forms, reverts };
 }
 
-/**
- * A known switch or revert the hunk renames (`-static int ovl_prep_cu_creds(...)`,
- * `+static int ovl_prep_cu_creds_new(...)`, the rest of the line the same): the new
- * name switches or reverts as the old one did.
- */
-function renamedForms(hunk: Hunk, forms: Map<string, CredForm>, reverts: Set<string>): void {
-  for (const [now, was] of renamedInHunks([hunk])) {
-    const known = credFormFor(was);
-    if (known && !known.generic && !forms.has(now)) forms.set(now, known.form);
-    if (isCredRevert(was)) reverts.add(now);
-  }
-}
 
 /** Wrapper definitions in a text: functions with a brace-free body, and one-line macros. */
 export function scanWrappers(text: string, forms: Map<string, CredForm>, reverts: Set<string>): void {
