@@ -258,6 +258,8 @@ export function fillFragments(fragment: FileFacts, known: FileFacts, align: File
     const hit = shown.filter(([s, e]) => s <= b && a <= e);
     if (hit.length && !hit.every(([s, e]) => edgeOnly(f, a, b, s, e))) replaced.add(f);
   }
+  // the functions the hunks rename, read once when a fragment function has no counterpart by its name
+  let renames: Map<string, string> | undefined;
   const functions = fragment.functions.map((f) => {
     if (!align || !f.partial) return f;
     let c: { fn: FunctionFacts; delta: number } | undefined;
@@ -267,7 +269,7 @@ export function fillFragments(fragment: FileFacts, known: FileFacts, align: File
       if (!m || d === undefined || (!align.exact && !linesUp(f, m, d, hunks))) return f;
       counterparts.set(f.name, (c = { fn: m, delta: d }));
     } else {
-      c = counterparts.get(f.name) ?? counterparts.get(renamedInHunks(hunks).get(f.name) ?? '');
+      c = counterparts.get(f.name) ?? counterparts.get((renames ??= renamedInHunks(hunks)).get(f.name) ?? '');
       if (!c) {
         // renamed by the patch: the pre-image's function at the place the fragment shows
         const pre = f.calls.map((x) => preOfPost(x.line, hunks)).find((l) => l !== undefined) ?? preOfPost(f.line, hunks);
