@@ -201,6 +201,11 @@ const XEROFS_XATTR = '// synthetic\n#include "internal.h"\n\nstatic void xerofs_
 const YFLUSH =
   '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: overlayfs flushing the real file under the mounter\'s creds. */\n#include "overlayfs.h"\n\nstatic int ovl_yflush(struct file *file, fl_owner_t id)\n{\n\tstruct file *realfile = ovl_real_file(file);\n\tconst struct cred *old_cred;\n\tint err = 0;\n\n\tif (!realfile->f_op->flush)\n\t\treturn 0;\n\n\told_cred = ovl_override_creds(file_inode(file)->i_sb);\n\terr = realfile->f_op->flush(realfile, id);\n\tif (err)\n\t\tpr_debug("flush: %d\\n", err);\n\telse\n\t\tpr_debug("flushed\\n");\n\ttrace_ovl_flush(file, err);\n\trevert_creds(old_cred);\n\n\treturn err;\n}\n\nconst struct file_operations ovl_yfile_operations = {\n\t.flush = ovl_yflush,\n};\n';
 
+/** A copy loop whose body is long enough that a hunk at its end does not show the `for`. */
+const YCOPY =
+  '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: a server copying chunks between two open files. */\n#include <linux/fs.h>\n\nint ycopy_chunks(struct file *src, struct file *dst, struct ychunk *chunks, int n)\n{\n\tconst struct cred *saved;\n\tloff_t off;\n\tsize_t len;\n\tint i, ret = 0;\n\n\tfor (i = 0; i < n; i++) {\n\t\toff = le64_to_cpu(chunks[i].off);\n\t\tlen = le32_to_cpu(chunks[i].len);\n\t\tif (!len)\n\t\t\treturn -EINVAL;\n\t\tif (len > SZ_1M)\n\t\t\treturn -E2BIG;\n\t\tif (off + len < off)\n\t\t\treturn -EINVAL;\n\t\tret = vfs_copy_file_range(src, off, dst, off, len, 0);\n\t\tif (ret < 0)\n\t\t\treturn ret;\n\t}\n\treturn 0;\n}\n';
+
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -865,6 +870,13 @@ const invalid: InvalidCase[] = [
     tree: { 'fs/overlayfs/yfile.c': YFLUSH },
     patches: [{ subject: 'ovl: trim ovl_yflush()', edit: { 'fs/overlayfs/yfile.c': (t) => t.replace('\trevert_creds(old_cred);\n', '') } }],
     expect: ['introduced fs/overlayfs/yfile.c:21 revertDeleted (medium)'],
+  },
+  {
+    name: "patch-only: a continue before the pass's revert, in a hunk that starts inside the loop's body (no loop header shown)",
+    mode: 'patch-only',
+    tree: { 'fs/smb/server/ycopy.c': YCOPY },
+    patches: [{ subject: 'ksmbd: copy chunks as the target opener', edit: { 'fs/smb/server/ycopy.c': (t) => t.replace('\t\tret = vfs_copy_file_range(src, off, dst, off, len, 0);\n', '\t\tsaved = override_creds(dst->f_cred);\n\t\tret = vfs_copy_file_range(src, off, dst, off, len, 0);\n\t\tif (ret == 0)\n\t\t\tcontinue;\n\t\trevert_creds(saved);\n') } }],
+    expect: ['introduced fs/smb/server/ycopy.c:24 unbalancedContinue (medium)'],
   },
 ];
 

@@ -432,7 +432,12 @@ export function leaks(body: N, override: RawCall, reverts: RawCall[], last: RawC
     if (j.j.s <= start || j.j.s >= end || revertedBefore(j.j.s) || !unguarded(j.j.s)) continue;
     // the statement it leaves: the innermost loop (or, for a break, switch) around it
     const inner = b.loops.filter((l) => l.n.s < j.j.s && j.j.s < l.n.e && (j.kind === 'break' || l.kind === 'loop')).sort((x, y) => y.n.s - x.n.s)[0];
-    if (!inner) continue;
+    if (!inner) {
+      // no loop around it in sight: a hunk that starts inside the loop's body, so the loop
+      // holds the whole region, the switch and its revert, as in the case below
+      if (j.kind === 'continue') out.push({ line: ctx.L(j.j.s), kind: 'continue', text: norm(ctx.T(j.j)) });
+      continue;
+    }
     if (j.kind === 'break') {
       // out of the statement: a revert before the next way out is fine (the walk a label gets)
       if (inner.n.e > end && !revertsAfterLabel(inner.n.e, 0)) out.push({ line: ctx.L(j.j.s), kind: 'break', text: norm(ctx.T(j.j)) });
