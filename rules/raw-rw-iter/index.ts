@@ -99,7 +99,8 @@ export default defineRule({
         const guard = dominatingCall(fn, site, (c) => c.callee === 'rw_verify_area' && sameFile(c.args[1], checkedFile, fn));
         if (guard) return;
         // ...or in every caller (the syscall-level submitters check before they dispatch)
-        if (checkedByAllCallers(ctx.graph, fn, 3, new Set())) return;
+        const unchecked = uncheckedCallers(ctx, fn, 3, new Set());
+        if (!unchecked) return;
         // A syscall-level submitter checks the request's file before it
         // dispatches (in the function, or in its caller): what a patch can
         // break there is the check, or a new raw call in a function seen
@@ -123,7 +124,19 @@ export default defineRule({
             if (dirs.size === 1 && ((dirs.has('READ') && raw.dir === 'write') || (dirs.has('WRITE') && raw.dir === 'read'))) return;
           }
         }
-        const cls: FileClass = viaMapping ? { ...viaMapping.file, origin: viaMapping.origin } : classifyFile(ctx.graph, fn, fileExpr, site.line);
+        let cls: FileClass = viaMapping ? { ...viaMapping.file, origin: viaMapping.origin } : classifyFile(ctx.graph, fn, fileExpr, site.line);
+        // a file handed in by the caller whose call is not checked: told through that caller (the
+        // checked ones are not where the hazard is), when it says as much of the file
+        const up = unchecked[0];
+        const param = !viaMapping && up && IDENT_RE.test(normExpr(fileExpr)) ? fn.params.findIndex((p) => p.name === normExpr(fileExpr)) : -1;
+        const arg = param >= 0 ? up!.site.args[param] : undefined;
+        if (arg !== undefined && cls.origin.steps[1]?.fn !== up!.caller.name) {
+          const there = classifyFile(ctx.graph, up!.caller, arg, up!.site.line);
+          if (there.kind === cls.kind || there.kind === 'backing') {
+            const [first, ...rest] = there.origin.steps;
+            cls = { ...there, origin: { ...there.origin, steps: [cls.origin.steps[0]!, { ...first!, via: `argument ${param + 1} of ${fn.name}()` }, ...rest] } };
+          }
+        }
         if (cls.kind === 'own') return;
         // __kernel_read()/__kernel_write() (and the old __vfs_read()) are the VFS's deliberate unchecked helpers for files the
         // kernel opened for itself (core dumps, process accounting, autofs's pipe): report them only
@@ -146,6 +159,9 @@ export default defineRule({
         else if (handFolio) witness.push({ kind: 'note', text: kb.handReadFolioWhy(normExpr(site.receiver ?? fileExpr)), file: fn.file, line: site.line });
         else if (dispatched) witness.push({ kind: 'note', text: `${normExpr(fileExpr)} is reached through its f_op, not by name: not a file ${fn.name}() implements, so another filesystem's (where it comes from is not in view)`, file: fn.file, line: site.line });
         else witness.push({ kind: 'note', text: `${normExpr(fileExpr)} is not the file ${fn.name}() implements`, file: fn.file, line: fn.line });
+        // the call that opens the unchecked path, when the patch adds it and leaves the raw call alone
+        const isAdded = (x: CallSite): boolean => ctx.addedCalls.some((a) => a.site === x);
+        for (const e of isAdded(site) ? [] : unchecked.filter((x) => isAdded(x.site)).slice(0, 1)) witness.push({ kind: 'call', text: `${e.caller.name}() calls ${e.callee.name}() with no rw_verify_area() before it`, file: e.caller.file, line: e.site.line });
         for (const step of entryPath ?? []) witness.push({ kind: 'call', text: `${step.fn.name}() calls ${step.callee}() with no rw_verify_area() before it`, file: step.fn.file, line: step.line });
         witness.push({ kind: 'note', text: 'no rw_verify_area() on this file before the call, here or in the callers', file: fn.file, line: fn.line });
         let confidence: Confidence = cls.kind === 'backing' && cls.strong ? 'high' : 'medium';
@@ -362,12 +378,26 @@ function unguardedPath(graph: CodeGraph, fn: FunctionFacts, depth: number, seen 
 }
 
 /** Every caller of `fn` runs rw_verify_area() before calling it (or its own callers do), up to `depth` levels. */
-function checkedByAllCallers(graph: CodeGraph, fn: FunctionFacts, depth: number, seen: Set<FunctionFacts>): boolean {
-  if (depth <= 0) return false;
+const IDENT_RE = /^[A-Za-z_]\w*$/;
+
+/**
+ * A way up the callers (three deep) that meets no rw_verify_area(): the
+ * calls on it, nearest first (empty: the function's own callers are not in
+ * view, or the search ran out of depth), or undefined when every caller
+ * checks first (the syscall-level submitters do, before they dispatch).
+ * A call the patch adds is tried first: that is the path it opens.
+ */
+function uncheckedCallers(ctx: RuleContext, fn: FunctionFacts, depth: number, seen: Set<FunctionFacts>): { caller: FunctionFacts; callee: FunctionFacts; site: CallSite }[] | undefined {
+  if (depth <= 0) return [];
+  const graph = ctx.graph;
   const callers = graph.callers(fn.name).filter((e) => graph.resolve(fn.name, e.caller.file) === fn && !seen.has(e.caller));
-  if (!callers.length) return false;
-  return callers.every(({ caller, site }) => {
-    if (dominatingCall(caller, site, (c) => c.callee === 'rw_verify_area')) return true;
-    return checkedByAllCallers(graph, caller, depth - 1, new Set([...seen, fn]));
-  });
+  if (!callers.length) return [];
+  const added = (s: CallSite): boolean => ctx.addedCalls.some((a) => a.site === s);
+  const order = [...callers.filter((e) => added(e.site)), ...callers.filter((e) => !added(e.site))];
+  for (const { caller, site } of order) {
+    if (dominatingCall(caller, site, (c) => c.callee === 'rw_verify_area')) continue;
+    const up = uncheckedCallers(ctx, caller, depth - 1, new Set([...seen, fn]));
+    if (up) return [{ caller, callee: fn, site }, ...up];
+  }
+  return undefined;
 }

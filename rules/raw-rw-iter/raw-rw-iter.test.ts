@@ -26,6 +26,15 @@ const BIG_KEY = '// synthetic\n#include <linux/shmem_fs.h>\n\nstruct big_key_pay
 
 const SENDFILE = '// synthetic\n#include <linux/fs.h>\n\nstatic ssize_t do_sendfile(struct file *in, struct file *out, loff_t *ppos, size_t count)\n{\n\tloff_t pos = *ppos, out_pos = 0;\n\tssize_t retval;\n\n\tretval = rw_verify_area(READ, in, &pos, count);\n\tif (retval < 0)\n\t\treturn retval;\n\tretval = rw_verify_area(WRITE, out, &out_pos, count);\n\tif (retval < 0)\n\t\treturn retval;\n\tretval = do_splice_direct(in, &pos, out, &out_pos, count, 0);\n\treturn retval;\n}\n';
 
+/** A server's spliced read: the range checked, then spliced (splice_direct_to_actor() leaves the check to its callers). */
+const YSPLICE =
+  '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: a server\'s spliced read. */\n#include <linux/splice.h>\n#include "vfs.h"\n\nssize_t ysplice_read(struct svc_rqst *rqstp, struct file *file, loff_t offset, unsigned long count)\n{\n\tstruct splice_desc sd = {\n\t\t.total_len\t= count,\n\t\t.pos\t\t= offset,\n\t\t.u.data\t\t= rqstp,\n\t};\n\tssize_t err;\n\n\terr = rw_verify_area(READ, file, &offset, count);\n\tif (err)\n\t\treturn err;\n\treturn splice_direct_to_actor(file, &sd, ysplice_actor);\n}\n';
+const YSPLICE_PAGES =
+  '/* the caller checks the range */\nssize_t ysplice_pages(struct svc_rqst *rqstp, struct file *file, loff_t offset, unsigned long count)\n{\n\tstruct splice_desc sd = {\n\t\t.total_len\t= count,\n\t\t.pos\t\t= offset,\n\t\t.u.data\t\t= rqstp,\n\t};\n\n\treturn splice_direct_to_actor(file, &sd, ysplice_actor);\n}\n\n';
+/** Its caller in another file, on the file an nfsd_file holds. */
+const YXDR =
+  '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: a server\'s reply encoder. */\n#include "vfs.h"\n\n__be32 yencode_read(struct svc_rqst *rqstp, struct yread *read)\n{\n\tstruct file *file = read->rd_nf->nf_file;\n\tssize_t n;\n\n\tn = ysplice_read(rqstp, file, read->rd_offset, read->rd_length);\n\tif (n < 0)\n\t\treturn nfserrno(n);\n\tread->rd_length = n;\n\treturn nfs_ok;\n}\n';
+
 const invalid: InvalidCase[] = [
   {
     name: 'loop: vfs_iter_read() replaced by a raw ->read_iter() on the backing file',
@@ -287,6 +296,16 @@ const invalid: InvalidCase[] = [
     tree: { 'fs/read_write.c': SENDFILE },
     patches: [{ subject: 'fs: sendfile: drop the duplicate input check', edit: { 'fs/read_write.c': (t) => t.replace('\tretval = rw_verify_area(READ, in, &pos, count);\n\tif (retval < 0)\n\t\treturn retval;\n', '') } }],
     expect: ['introduced fs/read_write.c:12 verifyDropped (high)'],
+  },
+  {
+    name: 'patch-only: a later patch of a series calls, unchecked, the helper an earlier one split out of a checked caller (in another file)',
+    mode: 'patch-only',
+    tree: { 'fs/nfsd/ysplice.c': YSPLICE, 'fs/nfsd/yxdr.c': YXDR },
+    patches: [
+      { subject: 'nfsd: split ysplice_pages() out of ysplice_read()', edit: { 'fs/nfsd/ysplice.c': (t) => t.replace('\tstruct splice_desc sd = {\n\t\t.total_len\t= count,\n\t\t.pos\t\t= offset,\n\t\t.u.data\t\t= rqstp,\n\t};\n\tssize_t err;\n', '\tssize_t err;\n').replace('\treturn splice_direct_to_actor(file, &sd, ysplice_actor);\n}\n', '\treturn ysplice_pages(rqstp, file, offset, count);\n}\n').replace('#include "vfs.h"\n', '#include "vfs.h"\n\n' + YSPLICE_PAGES.trimEnd()) } },
+      { subject: 'nfsd: splice replies without the eof lookup', edit: { 'fs/nfsd/yxdr.c': (t) => t.replace('ysplice_read(rqstp, file,', 'ysplice_pages(rqstp, file,') } },
+    ],
+    expect: ['introduced fs/nfsd/ysplice.c:15 raw (medium)'],
   },
 ];
 

@@ -22,9 +22,10 @@ export interface Images {
 
 /**
  * The latest facts of each file a thread has seen, with the text they are
- * of: patch k's post-image is patch k+1's pre-image, extracted once.
+ * of (none for a file rebuilt from the patch text): patch k's post-image is
+ * patch k+1's pre-image, extracted once.
  */
-export type SeenFacts = Map<string, { text: string; facts: FileFacts }>;
+export type SeenFacts = Map<string, { text: string | undefined; facts: FileFacts }>;
 
 /**
  * Both images of one applied patch: the facts of every kernel C file before
@@ -117,12 +118,17 @@ export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeG
         removedPreLines.set(r.oldPath, new Set(hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'del' && l.oldLine !== undefined).map((l) => l.oldLine!))));
       }
       if (post && r.path) {
-        const pf = extract(r.path, '', { fragment: { sections: hunks.map((h, i) => section(post, h.newStart, h.newLines, headings[i]!)) } });
+        const postHeads = postHeadings(hunks, headings);
+        const pf = extract(r.path, '', { fragment: { sections: hunks.map((h, i) => section(post, h.newStart, h.newLines, postHeads[i]!)) } });
         if (preFragment) keepEmptied(pf, preFragment, hunks, headings);
         const filled = known ? fillFragments(pf, known, align, hunks, 'post', counterparts, preFragment?.functions) : pf;
         // where the base lined up with the whole file, this image is that file after the patch, line for
         // line: a later patch of the series names it by the blob id this patch's index line gives
-        postFacts.push(known && align && align.file !== false && diff?.newBlob ? { ...filled, blob: diff.newBlob } : filled);
+        const image = known && align && align.file !== false && diff?.newBlob ? { ...filled, blob: diff.newBlob } : filled;
+        postFacts.push(image);
+        // a file seen only through its hunks is still one the thread has touched: a helper this
+        // patch adds there is where a later patch's call may lead (no text: never reused as facts)
+        seen.set(r.path, { text: undefined, facts: image });
         postTexts.set(r.path, (l) => post.get(l));
         byPost.set(r.path, r);
         addedPostLines.set(r.path, new Set([...r.postLines].filter(([, o]) => o.kind === 'add').map(([l]) => l)));
@@ -346,4 +352,43 @@ function modelHeadings(hunks: readonly Hunk[], known: FileFacts, delta: number):
     return `${m.static ? 'static ' : ''}${m.returns ? `${m.returns} ` : ''}${m.name}(${m.params.map((p) => `${p.type} ${p.name}`.replace(/\*\s+/g, '*')).join(', ')})`;
   });
   return changed ? out : undefined;
+}
+
+/** Does the line start a function definition at column 0 (`ssize_t foo(struct x *a,`), not a prototype? */
+function defLine(text: string): boolean {
+  const paren = text.indexOf('(');
+  if (paren <= 0 || text.includes(';')) return false;
+  const head = text.slice(0, paren).trimEnd();
+  return /^[A-Za-z_][\w \t*]*$/.test(head) && /\w/.test(head[head.length - 1] ?? '');
+}
+
+/**
+ * Git's hunk heading is read from the pre-image. When an earlier hunk
+ * deletes that heading's definition line and adds another definition that
+ * stays open to the end of what is shown (a helper split out above its old
+ * caller, the old body kept as the helper's), the post-image lines of this
+ * hunk start in the added function, not in the heading's.
+ */
+export function postHeadings(hunks: readonly Hunk[], headings: readonly string[]): string[] {
+  return headings.map((heading, i) => {
+    if (!heading || i === 0) return heading;
+    let deleted = false;
+    let open: string | undefined;
+    for (const h of hunks.slice(0, i)) {
+      for (const l of h.lines) {
+        if (!defLine(l.text)) {
+          if (open && l.kind !== 'del' && /^\}/.test(l.text)) open = undefined;
+          continue;
+        }
+        const same = heading.startsWith(l.text.trimEnd()) || l.text.startsWith(heading);
+        if (l.kind === 'del') {
+          if (same) deleted = true;
+        } else {
+          open = l.kind === 'add' && !same ? l.text.trimEnd() : undefined;
+          if (same) deleted = false;
+        }
+      }
+    }
+    return deleted && open ? open : heading;
+  });
 }
