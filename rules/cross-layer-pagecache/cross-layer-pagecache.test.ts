@@ -113,6 +113,11 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'bpf: add bpf_copy_from_file_cached()', edit: { 'kernel/bpf/helpers.c': (t) => t + '\n__bpf_kfunc int bpf_copy_from_file_cached(void *dst, u32 sz, struct file *file, u64 off)\n{\n\tstruct address_space *mapping = file->f_mapping;\n\tstruct folio *folio;\n\n\tfolio = filemap_get_folio(mapping, off >> PAGE_SHIFT);\n\tif (IS_ERR(folio))\n\t\treturn PTR_ERR(folio);\n\tfolio_put(folio);\n\treturn 0;\n}\n' } }],
     expect: ['introduced kernel/bpf/helpers.c:15 handedMapping (medium)'],
   },
+  {
+    name: "erofs: a helper's buf->mapping judged per caller: one that sets the buffer up on the metadata (the backing file's mapping) is the hazard",
+    patches: [{ subject: 'erofs: peek at metadata blocks', edit: { 'fs/erofs/data.c': helper('static void erofs_peek_buf(struct erofs_buf *buf, pgoff_t index)\n{\n\tstruct folio *folio = filemap_get_folio(buf->mapping, index);\n\n\tif (!IS_ERR(folio))\n\t\tfolio_put(folio);\n}\n\nstatic void erofs_meta_peek(struct super_block *sb)\n{\n\tstruct erofs_buf buf = __EROFS_BUF_INITIALIZER;\n\n\terofs_init_metabuf(&buf, sb);\n\terofs_peek_buf(&buf, 0);\n}\n') } }],
+    expect: ['introduced fs/erofs/data.c:51 foreignMapping (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -210,6 +215,11 @@ const valid: ValidCase[] = [
       'drivers/md/ybitmap.c': '// synthetic\n#include <linux/blkdev.h>\n\nstruct ybitmap {\n\tstruct file *bitmap_file;\n};\n\nstatic int ybitmap_read(struct file *bitmap_file, pgoff_t idx)\n{\n\treturn 0;\n}\n\nstatic int ybitmap_open_disk(struct ybitmap *b, struct gendisk *disk)\n{\n\tstruct file *bitmap_file;\n\n\tbitmap_file = bdev_file_alloc(disk->part0, BLK_OPEN_READ);\n\tif (IS_ERR(bitmap_file))\n\t\treturn PTR_ERR(bitmap_file);\n\tb->bitmap_file = bitmap_file;\n\treturn 0;\n}\n\nint ybitmap_load(struct ybitmap *b)\n{\n\treturn ybitmap_read(b->bitmap_file, 0);\n}\n\nstruct ybitmap_work {\n\tstruct work_struct work;\n\tstruct file *bitmap_file;\n\tpgoff_t idx;\n};\n\nstatic void ybitmap_read_fn(struct work_struct *work)\n{\n\tstruct ybitmap_work *w = container_of(work, struct ybitmap_work, work);\n\n\tybitmap_read(w->bitmap_file, w->idx);\n}\n',
     },
     patches: [{ subject: 'ybitmap: read from the page cache', edit: { 'block/bdev.c': (t) => t + '\nstruct file *bdev_file_alloc(struct block_device *bdev, blk_mode_t mode)\n{\n\tstruct file *bdev_file;\n\n\tbdev_file = alloc_file_pseudo_noaccount(BD_INODE(bdev), blockdev_mnt, "", blk_to_file_flags(mode), &def_blk_fops);\n\treturn bdev_file;\n}\nEXPORT_SYMBOL_GPL(bdev_file_alloc);\n', 'drivers/md/ybitmap.c': (t) => t.replace('\treturn 0;\n}\n\nstatic int ybitmap_open_disk', '\tstruct page *page = find_get_page(bitmap_file->f_mapping, idx);\n\n\tif (page)\n\t\tput_page(page);\n\treturn 0;\n}\n\nstatic int ybitmap_open_disk') } }],
+    expect: [],
+  },
+  {
+    name: "erofs: a helper's buf->mapping whose only caller points the buffer at a directory's own mapping (not every assignment of the field anywhere)",
+    patches: [{ subject: 'erofs: peek at directory blocks', edit: { 'fs/erofs/data.c': helper('static void erofs_peek_buf(struct erofs_buf *buf, pgoff_t index)\n{\n\tstruct folio *folio = filemap_get_folio(buf->mapping, index);\n\n\tif (!IS_ERR(folio))\n\t\tfolio_put(folio);\n}\n\nstatic void erofs_dir_peek(struct inode *dir)\n{\n\tstruct erofs_buf buf = __EROFS_BUF_INITIALIZER;\n\n\tbuf.mapping = dir->i_mapping;\n\terofs_peek_buf(&buf, 0);\n}\n') } }],
     expect: [],
   },
 ];

@@ -222,6 +222,18 @@ function trace(
   // first), when the struct is one of the filesystem's own (its fields are
   // set in few places); the kernel's generic structures are set everywhere.
   const mem = splitMember(expr);
+  // a field of a struct the caller hands in (erofs's buf->mapping): what each caller put there,
+  // when every caller's own code says (a helper judged per path, not by every assignment anywhere)
+  const param = mem && IDENT.test(mem.base) ? fn.params.findIndex((p) => p.name === mem.base) : -1;
+  if (mem && param >= 0 && budget.depth > 0 && graph.callers(fn.name).length) {
+    const probe: TraceBudget = { ...budget, seen: new Set(budget.seen) };
+    const theirs = intoCallers(graph, fn, param, probe, here, what, (a, raw) => (/^\s*&/.test(raw) ? `${a}.${mem.field}` : `${a}->${mem.field}`));
+    if (theirs.length && theirs.every((o) => splitMember(o.root)?.field !== mem.field)) {
+      budget.left = probe.left;
+      for (const k of probe.seen) budget.seen.add(k);
+      return theirs;
+    }
+  }
   const myType = mem ? baseType(fn, mem.base) : undefined;
   if (mem && budget.depth > 0 && !(myType && GENERIC_STRUCTS.test(myType))) {
     // Same struct type when both are known; otherwise only assignments in the
@@ -263,14 +275,14 @@ function trace(
  * A parameter followed into the callers (at most six): each caller's
  * argument, as `theirs` rewrites it into the expression to trace there.
  */
-function intoCallers(graph: CodeGraph, fn: FunctionFacts, idx: number, budget: TraceBudget, here: OriginStep[], what: 'file' | 'mapping' | 'cred', theirs: (arg: string) => string): Origin[] {
+function intoCallers(graph: CodeGraph, fn: FunctionFacts, idx: number, budget: TraceBudget, here: OriginStep[], what: 'file' | 'mapping' | 'cred', theirs: (arg: string, raw: string) => string): Origin[] {
   if (budget.depth <= 0) return [];
   const out: Origin[] = [];
   budget.depth--;
   for (const e of graph.callers(fn.name).filter((x) => graph.resolve(fn.name, x.caller.file) === fn).slice(0, 6)) {
     const arg = e.site.args[idx];
     if (arg === undefined) continue;
-    out.push(...trace(graph, e.caller, theirs(normExpr(arg)), e.site.line, budget, here, what, `argument ${idx + 1} of ${fn.name}()`));
+    out.push(...trace(graph, e.caller, theirs(normExpr(arg), arg), e.site.line, budget, here, what, `argument ${idx + 1} of ${fn.name}()`));
   }
   budget.depth++;
   return out;
