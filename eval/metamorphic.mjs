@@ -10,9 +10,14 @@
 //   touch   a comment appended to the line          (-U1, -U3, -U10)
 //   spread  a pr_debug() at up to six places in each function holding such a line
 //   rename  a static function holding such a line renamed, with its uses in the file
-// and one edit is a bug every time:
+//   guard   in a function with one switch and one revert, a guarded `goto` to a
+//           label between them, right after the switch (the revert still runs)
+//   early   in such a function, a guarded early return right before the switch
+// and two edits are a bug every time:
 //   drop    the only revert of a function with one switch and one revert deleted:
 //           must draw a counted BACKING_FILE_CREDS finding
+//   leak    in such a function, a guarded early return right after the switch
+//           (the function is left switched): must draw one too
 // Each set is checked without a tree (patch-only, the embedded model) and with
 // the kernel as the tree (cwd in the kernel, pre-images by blob id), with the
 // built CLI as a user runs it. Options: --kreview PATH (default this checkout's
@@ -30,7 +35,7 @@ const INTERESTING = 'override_creds|ovl_override_creds|cachefiles_begin_secure|r
 const DIRS = ['fs', 'drivers', 'kernel', 'mm', 'io_uring', 'security', 'net', 'block', 'lib'];
 
 function parseArgv(argv) {
-  const o = { kreview: join(HERE, '..', 'dist', 'bin', 'kreview.cjs'), sets: ['insert', 'touch', 'spread', 'rename', 'drop'], modes: ['no-tree', 'tree'], contexts: [1, 3, 10] };
+  const o = { kreview: join(HERE, '..', 'dist', 'bin', 'kreview.cjs'), sets: ['insert', 'touch', 'spread', 'rename', 'guard', 'early', 'drop', 'leak'], modes: ['no-tree', 'tree'], contexts: [1, 3, 10] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -138,6 +143,35 @@ function* edits(set, kernel, hits, read) {
           yield { file, text, after: [...lines.slice(0, x - 1), `${ind}pr_debug("%s: here\\n", __func__);`, ...lines.slice(x - 1)].join('\n'), subject: `say where we are at line ${x}`, where: `${file}:${x}` };
         }
       }
+    } else if (set === 'guard' || set === 'early' || set === 'leak') {
+      const [a, b] = around(lines, L - 1);
+      if (seen.has(`${file}:${a}`)) continue;
+      seen.add(`${file}:${a}`);
+      const one = oneSwitch(lines, a, b);
+      if (!one) continue;
+      const { S, R } = one;
+      const ind = /^\t+/.exec(lines[S - 1])?.[0];
+      if (!ind) continue;
+      // the function's return type, for a return statement that compiles
+      let h = a - 1;
+      while (h > 0 && /^\s/.test(lines[h])) h--;
+      const sig = lines.slice(h, a).join(' ');
+      const value = /^(static\s+)?(inline\s+)?void\s/.test(sig) && !/\*/.test(sig.split('(')[0]) ? '' : /\*\s*\w+\s*\(/.test(sig.split('(')[0] + '(') ? ' ERR_PTR(-EINTR)' : ' -EINTR';
+      const cond = `${ind}if (unlikely(fatal_signal_pending(current)))`;
+      if (set === 'guard') {
+        // a label after the switch, at or before the revert, with nothing but the revert path below it
+        let lab;
+        for (let i = S; i < R - 1; i++) if (/^[a-z_]\w*:\s*$/.test(lines[i])) lab = lines[i].replace(/:\s*$/, '');
+        if (!lab || /;\s*$/.test(lines[S - 1]) === false) continue;
+        yield { file, text, after: [...lines.slice(0, S), cond, `${ind}\tgoto ${lab};`, ...lines.slice(S)].join('\n'), subject: `bail out on a fatal signal (goto ${lab})`, where: `${file}:${S + 1}` };
+      } else if (set === 'early') {
+        if (!insertable(lines, S)) continue;
+        yield { file, text, after: [...lines.slice(0, S - 1), cond, `${ind}\treturn${value};`, ...lines.slice(S - 1)].join('\n'), subject: 'bail out on a fatal signal first', where: `${file}:${S}` };
+      } else {
+        // right after the switch statement, at its level, before the revert
+        if (!/;\s*$/.test(lines[S - 1]) || R <= S + 1) continue;
+        yield { file, text, after: [...lines.slice(0, S), cond, `${ind}\treturn${value};`, ...lines.slice(S)].join('\n'), subject: 'bail out on a fatal signal', where: `${file}:${S + 1}` };
+      }
     } else if (set === 'rename' || set === 'drop') {
       const [a, b] = around(lines, L - 1);
       if (seen.has(`${file}:${a}`)) continue;
@@ -150,15 +184,27 @@ function* edits(set, kernel, hits, read) {
         const after = text.replace(new RegExp(`\\b${name}\\b`, 'g'), `${name}_one`);
         if (after !== text) yield { file, text, after, subject: `rename ${name}()`, where: `${file}:${s + 1} ${name}` };
       } else {
-        const body = lines.slice(a, b);
-        const sws = body.filter((l) => /\b(override_creds|ovl_override_creds|cachefiles_begin_secure)\s*\(/.test(l) && !/^\s*(\*|\/\/)/.test(l));
-        const rvs = body.map((l, i) => [l, i]).filter(([l]) => /^\s*(revert_creds|ovl_revert_creds|cachefiles_end_secure)\s*\([^;]*\);\s*$/.test(l));
-        if (sws.length !== 1 || rvs.length !== 1 || /return\s+.*override_creds/.test(sws[0])) continue;
-        const R = a + rvs[0][1] + 1;
+        const one = oneSwitch(lines, a, b);
+        if (!one) continue;
+        const { R } = one;
         yield { file, text, after: [...lines.slice(0, R - 1), ...lines.slice(R)].join('\n'), subject: 'drop a line', where: `${file}:${R} ${lines[R - 1].trim()}` };
       }
     }
   }
+}
+
+/**
+ * A function (between lines a and b, 0-based) with one credential switch
+ * and one revert after it, the switch a statement of its own: their 1-based lines.
+ */
+function oneSwitch(lines, a, b) {
+  const body = lines.slice(a, b);
+  const sws = body.map((l, i) => [l, i]).filter(([l]) => /\b(override_creds|ovl_override_creds|cachefiles_begin_secure)\s*\(/.test(l) && !/^\s*(\*|\/\/)/.test(l));
+  const rvs = body.map((l, i) => [l, i]).filter(([l]) => /^\s*(revert_creds|ovl_revert_creds|cachefiles_end_secure)\s*\([^;]*\);\s*$/.test(l));
+  if (sws.length !== 1 || rvs.length !== 1 || /return\s+.*override_creds/.test(sws[0][0])) return undefined;
+  const S = a + sws[0][1] + 1;
+  const R = a + rvs[0][1] + 1;
+  return R > S ? { S, R } : undefined;
 }
 
 function runChecks(o, dir, names, mode) {
@@ -212,7 +258,7 @@ for (const set of o.sets) {
     }
     for (const mode of o.modes) {
       const found = runChecks(o, dir, [...where.keys()], mode);
-      if (set === 'drop') {
+      if (set === 'drop' || set === 'leak') {
         const missed = [...where.keys()].filter((k) => !(found.get(k) ?? []).some((f) => f.type === 'BACKING_FILE_CREDS'));
         process.stdout.write(`${set}-U${ctx} ${mode}: ${n - missed.length} of ${n} reported\n`);
         for (const k of missed) process.stdout.write(`  missed ${k}: ${where.get(k)}\n`);
