@@ -5,6 +5,10 @@ const RULE = ['vfs-internal-helper'];
 
 const erofsHelper = (body: string): ((t: string) => string) => (t) => t.replace('static int erofs_fill_super(', body + '\nstatic int erofs_fill_super(');
 
+/** An nfsd-like spliced read that checks the range itself, then a kernel-doc that names it, twenty lines on. */
+const YREAD =
+  '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: a server\'s reads. */\n#include "vfs.h"\n\n/**\n * ysplice_read - read by splicing\n * @file: the file\n */\n__be32 ysplice_read(struct svc_rqst *rqstp, struct file *file,\n\t\t    loff_t offset, unsigned long *count)\n{\n\tssize_t host_err;\n\n\thost_err = rw_verify_area(READ, file, &offset, *count);\n\tif (!host_err)\n\t\thost_err = ysplice_pages(rqstp, file, offset, *count);\n\tif (host_err < 0)\n\t\treturn nfserrno(host_err);\n\t*count = host_err;\n\treturn nfs_ok;\n}\n\n/**\n * yiter_read - read into a vector\n * @file: the file\n *\n * Some filesystems cannot use ysplice_read. This\n * is the fallback.\n */\n__be32 yiter_read(struct svc_rqst *rqstp, struct file *file)\n{\n\treturn nfs_ok;\n}\n';
+
 const invalid: InvalidCase[] = [
   {
     name: 'erofs: rw_verify_area() wrapped in the mounter creds (the lore patch shape)',
@@ -116,6 +120,13 @@ const valid: ValidCase[] = [
   {
     name: 'cachefiles: vfs_tmpfile() as include/linux/fs.h declared it before v6.1 (no fs/internal.h in the file)',
     patches: [{ subject: 'cachefiles: make the backing file a tmpfile', edit: { 'fs/cachefiles/io.c': (t) => t + '\nstatic struct dentry *cachefiles_tmpfile(struct dentry *fan)\n{\n\treturn vfs_tmpfile(fan, S_IFREG, O_RDWR);\n}\n' } }],
+  },
+  {
+    name: 'patch-only: a server function renamed with its existing rw_verify_area(), and the kernel-doc after it (whose hunk git heads with the old name)',
+    mode: 'patch-only',
+    tree: { 'fs/nfsd/yread.c': YREAD },
+    patches: [{ subject: 'nfsd: rename ysplice_read()', edit: { 'fs/nfsd/yread.c': (t) => t.replace(/\bysplice_read\b/g, 'ysplice_read_pages') } }],
+    expect: [],
   },
 ];
 

@@ -120,7 +120,7 @@ export function buildImages(patch: Patch, files: FileApplyResult[], graph: CodeG
       if (post && r.path) {
         const postHeads = postHeadings(hunks, headings);
         const pf = extract(r.path, '', { fragment: { sections: hunks.map((h, i) => section(post, h.newStart, h.newLines, postHeads[i]!)) } });
-        if (preFragment) keepEmptied(pf, preFragment, hunks, headings);
+        if (preFragment) keepEmptied(pf, preFragment, hunks, postHeads);
         const filled = known ? fillFragments(pf, known, align, hunks, 'post', counterparts, preFragment?.functions) : pf;
         // where the base lined up with the whole file, this image is that file after the patch, line for
         // line: a later patch of the series names it by the blob id this patch's index line gives
@@ -354,6 +354,16 @@ function modelHeadings(hunks: readonly Hunk[], known: FileFacts, delta: number):
   return changed ? out : undefined;
 }
 
+/** The name a definition line (or a bare name) gives: the identifier before its `(`. */
+function defName(text: string): string | undefined {
+  const paren = text.indexOf('(');
+  const head = (paren < 0 ? text : text.slice(0, paren)).trimEnd();
+  let i = head.length;
+  while (i > 0 && /\w/.test(head[i - 1]!)) i--;
+  const name = head.slice(i);
+  return /^[A-Za-z_]/.test(name) ? name : undefined;
+}
+
 /** Does the line start a function definition at column 0 (`ssize_t foo(struct x *a,`), not a prototype? */
 function defLine(text: string): boolean {
   const paren = text.indexOf('(');
@@ -372,6 +382,8 @@ function defLine(text: string): boolean {
 export function postHeadings(hunks: readonly Hunk[], headings: readonly string[]): string[] {
   return headings.map((heading, i) => {
     if (!heading || i === 0) return heading;
+    // (the heading is git's text, `__be32 nfsd_read(struct svc_rqst *rqstp, ...`, or the model's name)
+    const name = defName(heading);
     let deleted = false;
     let open: string | undefined;
     for (const h of hunks.slice(0, i)) {
@@ -380,7 +392,7 @@ export function postHeadings(hunks: readonly Hunk[], headings: readonly string[]
           if (open && l.kind !== 'del' && /^\}/.test(l.text)) open = undefined;
           continue;
         }
-        const same = heading.startsWith(l.text.trimEnd()) || l.text.startsWith(heading);
+        const same = defName(l.text) === name;
         if (l.kind === 'del') {
           if (same) deleted = true;
         } else {
