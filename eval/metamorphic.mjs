@@ -10,6 +10,7 @@
 //   touch   a comment appended to the line          (-U1, -U3, -U10)
 //   spread  a pr_debug() at up to six places in each function holding such a line
 //   rename  a static function holding such a line renamed, with its uses in the file
+//   rename-ext  a function of external linkage renamed in every .c/.h of its directory
 //   guard   in a function with one switch and one revert, a guarded `goto` to a
 //           label between them, right after the switch (the revert still runs)
 //   early   in such a function, a guarded early return right before the switch
@@ -35,7 +36,7 @@ const INTERESTING = 'override_creds|ovl_override_creds|cachefiles_begin_secure|r
 const DIRS = ['fs', 'drivers', 'kernel', 'mm', 'io_uring', 'security', 'net', 'block', 'lib'];
 
 function parseArgv(argv) {
-  const o = { kreview: join(HERE, '..', 'dist', 'bin', 'kreview.cjs'), sets: ['insert', 'touch', 'spread', 'rename', 'guard', 'early', 'drop', 'leak'], modes: ['no-tree', 'tree'], contexts: [1, 3, 10] };
+  const o = { kreview: join(HERE, '..', 'dist', 'bin', 'kreview.cjs'), sets: ['insert', 'touch', 'spread', 'rename', 'rename-ext', 'guard', 'early', 'drop', 'leak'], modes: ['no-tree', 'tree'], contexts: [1, 3, 10] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -69,7 +70,7 @@ function hunksOf(before, after, ctx, tmp) {
   return r.stdout.slice(r.stdout.indexOf('@@'));
 }
 
-function patchText(file, before, after, hunks, subject) {
+function patchText(file, before, after, hunks, subject, more = '') {
   const adds = (hunks.match(/^\+/gm) || []).length;
   const dels = (hunks.match(/^-/gm) || []).length;
   return `From ${'0'.repeat(40)} Mon Sep 17 00:00:00 2001
@@ -88,7 +89,7 @@ diff --git a/${file} b/${file}
 index ${blob(before).slice(0, 12)}..${blob(after).slice(0, 12)} 100644
 --- a/${file}
 +++ b/${file}
-${hunks}-- 
+${hunks}${more}-- 
 2.47.0
 
 `;
@@ -172,6 +173,21 @@ function* edits(set, kernel, hits, read) {
         if (!/;\s*$/.test(lines[S - 1]) || R <= S + 1) continue;
         yield { file, text, after: [...lines.slice(0, S), cond, `${ind}\treturn${value};`, ...lines.slice(S)].join('\n'), subject: 'bail out on a fatal signal', where: `${file}:${S + 1}` };
       }
+    } else if (set === 'rename-ext') {
+      const [a] = around(lines, L - 1);
+      if (seen.has(`${file}:${a}`)) continue;
+      seen.add(`${file}:${a}`);
+      let s = a - 1;
+      while (s > 0 && /^\s/.test(lines[s])) s--;
+      const sig = lines.slice(s, a).join(' ');
+      if (/^static\b/.test(sig) || /^#/.test(sig)) continue;
+      const name = /^[a-z_][\w \t*]*?\b([a-z_]\w*)\s*\(/.exec(sig)?.[1];
+      // (the VFS's own check renamed is a VFS-wide change every raw call's verdict rests on: not neutral)
+      if (!name || name.length < 6 || /^(rw|remap)_verify_area$/.test(name)) continue;
+      const dir = file.slice(0, file.lastIndexOf('/'));
+      const users = execFileSync('git', ['-C', kernel, 'grep', '-l', '-w', name, '--', `${dir}/*.c`, `${dir}/*.h`], { encoding: 'utf8' }).trim().split('\n').filter((f) => f && f !== file && !f.slice(dir.length + 1).includes('/'));
+      const others = users.map((f) => ({ file: f, text: read(f), after: read(f).replace(new RegExp(`\\b${name}\\b`, 'g'), `${name}_one`) }));
+      yield { file, text, after: text.replace(new RegExp(`\\b${name}\\b`, 'g'), `${name}_one`), others, subject: `rename ${name}()`, where: `${file}:${s + 1} ${name}` };
     } else if (set === 'rename' || set === 'drop') {
       const [a, b] = around(lines, L - 1);
       if (seen.has(`${file}:${a}`)) continue;
@@ -253,7 +269,8 @@ for (const set of o.sets) {
     let n = 0;
     for (const e of edits(set, o.kernel, hits, read)) {
       const name = `${String(++n).padStart(5, '0')}.patch`;
-      writeFileSync(join(dir, name), patchText(e.file, e.text, e.after, hunksOf(e.text, e.after, ctx, tmp), e.subject));
+      const more = (e.others ?? []).map((x) => `diff --git a/${x.file} b/${x.file}\nindex ${blob(x.text).slice(0, 12)}..${blob(x.after).slice(0, 12)} 100644\n--- a/${x.file}\n+++ b/${x.file}\n${hunksOf(x.text, x.after, ctx, tmp)}`).join('');
+      writeFileSync(join(dir, name), patchText(e.file, e.text, e.after, hunksOf(e.text, e.after, ctx, tmp), e.subject, more));
       where.set(name, e.where);
     }
     for (const mode of o.modes) {

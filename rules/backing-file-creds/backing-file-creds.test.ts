@@ -206,6 +206,13 @@ const YCOPY =
   '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: a server copying chunks between two open files. */\n#include <linux/fs.h>\n\nint ycopy_chunks(struct file *src, struct file *dst, struct ychunk *chunks, int n)\n{\n\tconst struct cred *saved;\n\tloff_t off;\n\tsize_t len;\n\tint i, ret = 0;\n\n\tfor (i = 0; i < n; i++) {\n\t\toff = le64_to_cpu(chunks[i].off);\n\t\tlen = le32_to_cpu(chunks[i].len);\n\t\tif (!len)\n\t\t\treturn -EINVAL;\n\t\tif (len > SZ_1M)\n\t\t\treturn -E2BIG;\n\t\tif (off + len < off)\n\t\t\treturn -EINVAL;\n\t\tret = vfs_copy_file_range(src, off, dst, off, len, 0);\n\t\tif (ret < 0)\n\t\t\treturn ret;\n\t}\n\treturn 0;\n}\n';
 
 
+/** nfsd's recovery-directory shape: a paired switch and its own revert, by the knowledge base's names. */
+const YRECDIR =
+  '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: nfsd creating a recovery directory as root. */\n#include "nfsd.h"\n\nstatic int\nnfs4_save_creds(const struct cred **original_creds)\n{\n\tstruct cred *new;\n\n\tnew = prepare_creds();\n\tif (!new)\n\t\treturn -ENOMEM;\n\n\tnew->fsuid = GLOBAL_ROOT_UID;\n\tnew->fsgid = GLOBAL_ROOT_GID;\n\t*original_creds = override_creds(new);\n\tput_cred(new);\n\treturn 0;\n}\n\nstatic void\nnfs4_reset_creds(const struct cred *original)\n{\n\trevert_creds(original);\n}\n\nstatic int yrec_create(struct dentry *dir, const char *name)\n{\n\tconst struct cred *original_cred;\n\tstruct dentry *dentry;\n\tint status;\n\n\tstatus = nfs4_save_creds(&original_cred);\n\tif (status < 0)\n\t\treturn status;\n\tdentry = lookup_one_len(name, dir, strlen(name));\n\tif (IS_ERR(dentry)) {\n\t\tstatus = PTR_ERR(dentry);\n\t\tgoto out;\n\t}\n\tstatus = vfs_mkdir(&nop_mnt_idmap, d_inode(dir), dentry, S_IRWXU);\n\tdput(dentry);\nout:\n\tnfs4_reset_creds(original_cred);\n\treturn status;\n}\n';
+
+/** An overlayfs-like copy-up under the LSM's copy-up creds (ovl_prep_cu_creds()/ovl_revert_cu_creds()). */
+const YCUCOPY = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: overlayfs copy-up under the LSM\'s copy-up creds. */\n#include "overlayfs.h"\n\nstatic int ovl_prep_cu_creds(struct dentry *dentry, struct ovl_cu_creds *cc)\n{\n\tint err;\n\n\tcc->old = cc->new = NULL;\n\terr = security_inode_copy_up(dentry, &cc->new);\n\tif (err < 0)\n\t\treturn err;\n\n\tif (cc->new)\n\t\tcc->old = override_creds(cc->new);\n\n\treturn 0;\n}\n\nstatic void ovl_revert_cu_creds(struct ovl_cu_creds *cc)\n{\n\tif (cc->new) {\n\t\trevert_creds(cc->old);\n\t\tput_cred(cc->new);\n\t}\n}\n\nstatic int ovl_copy_up_ylink(struct ovl_fs *ofs, struct ovl_copy_up_ctx *c)\n{\n\tstruct ovl_cu_creds cc;\n\tint err;\n\n\terr = ovl_prep_cu_creds(c->dentry, &cc);\n\tif (err)\n\t\treturn err;\n\n\terr = ovl_do_link(ofs, c->tempdentry, c->destdir, c->destdentry);\n\tovl_revert_cu_creds(&cc);\n\treturn err;\n}\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -1349,6 +1356,32 @@ const valid: ValidCase[] = [
     mode: 'patch-only',
     tree: { 'fs/overlayfs/yfile.c': YFLUSH },
     patches: [{ subject: 'ovl: revert through a helper', edit: { 'fs/overlayfs/yfile.c': (t) => t.replace('\trevert_creds(old_cred);\n', '\tovl_revert_creds(old_cred);\n') } }],
+  },
+  {
+    name: 'patch-only: renaming a known credential switch keeps its callers switching',
+    mode: 'patch-only',
+    tree: { 'fs/overlayfs/ycopy.c': YCUCOPY },
+    patches: [{ subject: 'ovl: rename ovl_prep_cu_creds()', edit: { 'fs/overlayfs/ycopy.c': (t) => t.replace(/ovl_prep_cu_creds\b/g, 'ovl_prepare_cu_creds') } }],
+    expect: [],
+  },
+  {
+    name: 'nfsd: a paired switch renamed together with its own revert still ends at the renamed revert',
+    tree: { 'fs/nfsd/yrecdir.c': YRECDIR },
+    patches: [{ subject: 'nfsd: rename the recovery directory credential helpers', edit: { 'fs/nfsd/yrecdir.c': (t) => t.replace(/\bnfs4_save_creds\b/g, 'nfsd4_recdir_override_creds').replace(/\bnfs4_reset_creds\b/g, 'nfsd4_recdir_revert_creds') } }],
+    expect: [],
+  },
+  {
+    name: 'patch-only: the same pair renamed, without a tree',
+    mode: 'patch-only',
+    tree: { 'fs/nfsd/yrecdir.c': YRECDIR },
+    patches: [{ subject: 'nfsd: rename the recovery directory credential helpers', edit: { 'fs/nfsd/yrecdir.c': (t) => t.replace(/\bnfs4_save_creds\b/g, 'nfsd4_recdir_override_creds').replace(/\bnfs4_reset_creds\b/g, 'nfsd4_recdir_revert_creds') } }],
+    expect: [],
+  },
+  {
+    name: "nfsd: only the paired revert renamed: the switch, by its own name, ends at the revert's new one",
+    tree: { 'fs/nfsd/yrecdir.c': YRECDIR },
+    patches: [{ subject: 'nfsd: rename nfs4_reset_creds()', edit: { 'fs/nfsd/yrecdir.c': (t) => t.replace(/\bnfs4_reset_creds\b/g, 'nfs4_restore_creds') } }],
+    expect: [],
   },
 ];
 

@@ -4,7 +4,8 @@
 // switch and revert through them; the knowledge base learns them for the
 // thread under review (src/kb/creds.ts: useDerivedCredForms()).
 
-import { credFormFor, isCredRevert, type CredForm, type DerivedCredForms } from '../kb/index.js';
+import { CRED_FORMS, credFormFor, isCredRevert, PAIRED_REVERTS, type CredForm, type DerivedCredForms } from '../kb/index.js';
+import { renamedInHunks } from './fill-fragments.js';
 import { credText } from '../cgraph/extract/creds.js';
 import { isKernelC, type Patch } from '../patch/types.js';
 import { matching, parseCall, withoutBlockComments } from '../cgraph/ctext.js';
@@ -13,10 +14,13 @@ import { matching, parseCall, withoutBlockComments } from '../cgraph/ctext.js';
 export function deriveCredWrappers(patches: readonly Patch[]): DerivedCredForms {
   const forms = new Map<string, CredForm>();
   const reverts = new Set<string>();
+  // known switches and reverts the patches rename on their definition lines: new name -> old
+  const renamed = new Map<string, string>();
   for (const patch of patches) {
     for (const f of patch.files) {
       const path = f.newPath ?? f.oldPath ?? '';
       if (!isKernelC(path)) continue;
+      for (const [now, was] of renamedInHunks(f.hunks)) if (credFormFor(was) || isCredRevert(was) || PAIRED_REVERTS.has(was)) renamed.set(now, was);
       for (const h of f.hunks) {
         const text = h.lines
           .filter((l) => l.kind !== 'del')
@@ -24,6 +28,26 @@ export function deriveCredWrappers(patches: readonly Patch[]): DerivedCredForms 
           .join('\n');
         // a cheap way out: every wrapper names a switch or a revert
         if (/cred/.test(text)) scanWrappers(text, forms, reverts);
+      }
+    }
+  }
+  // A renamed switch keeps its form, and a paired one its revert under whichever name the
+  // series gives it (nfsd's nfs4_save_creds()/nfs4_reset_creds() renamed together: the new
+  // switch ended by the old revert's new name); a renamed revert stays a revert.
+  const renamedTo = new Map([...renamed].map(([now, was]) => [was, now]));
+  for (const [now, was] of renamed) {
+    const known = credFormFor(was);
+    if (known && !known.generic && !forms.has(now)) {
+      const ends = known.form.reverts?.flatMap((r) => (renamedTo.has(r) ? [r, renamedTo.get(r)!] : [r]));
+      forms.set(now, ends ? { ...known.form, reverts: ends } : known.form);
+    }
+    if (isCredRevert(was) && !PAIRED_REVERTS.has(was)) reverts.add(now);
+    // a paired revert renamed under a switch that keeps its name (ksmbd_revert_fsids()): the
+    // switch, as the knowledge base has it, is ended by the new name too
+    if (PAIRED_REVERTS.has(was)) {
+      for (const [name, form] of Object.entries(CRED_FORMS)) {
+        if (!form.reverts?.includes(was) || forms.has(name) || renamedTo.has(name)) continue;
+        forms.set(name, { ...form, reverts: [...form.reverts, now] });
       }
     }
   }

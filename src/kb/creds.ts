@@ -142,10 +142,11 @@ export const CRED_REVERTS: Record<string, Fact> = table({
  * from claiming "no override on this path" when there is one.
  */
 export function credFormFor(callee: string): { key: string; form: CredForm; generic?: boolean } | undefined {
-  const known = CRED_FORMS[callee];
-  if (known) return { key: callee, form: known };
+  // (the thread's own first: a known switch whose revert the series renames is ended by the new name too)
   const own = derived.forms.get(callee);
   if (own) return { key: callee, form: own };
+  const known = CRED_FORMS[callee];
+  if (known) return { key: callee, form: known };
   // both generic forms below name creds (a fast way out: this runs for every identifier of a hunk)
   if (!callee.includes('cred')) return undefined;
   const paren = callee.indexOf('(');
@@ -166,7 +167,7 @@ export function isCredRevert(callee: string): boolean {
 
 /** A known form by its exact name: the table's, or a wrapper of one the patch under review defines. */
 export function credForm(name: string): CredForm | undefined {
-  return CRED_FORMS[name] ?? derived.forms.get(name);
+  return derived.forms.get(name) ?? CRED_FORMS[name];
 }
 
 /**
