@@ -17,6 +17,9 @@ const BPF_HELPERS = '// synthetic\n#include <linux/bpf.h>\n#include <linux/pagem
 const DRV_SHMEM = '// synthetic\n#include <linux/shmem_fs.h>\n\nstruct xgem_object {\n\tstruct file *filp;\n};\n\nint xgem_pin(struct xgem_object *obj, pgoff_t n)\n{\n\treturn 0;\n}\n';
 const DRV_OWN_FOPS = '// synthetic\n#include <linux/fs.h>\n\nstatic ssize_t xdev_read(struct file *file, char __user *buf, size_t len, loff_t *ppos)\n{\n\treturn 0;\n}\n\nstatic const struct file_operations xdev_fops = {\n\t.read = xdev_read,\n};\n';
 
+/** A FUSE-like store notification that fills an inode's page cache. */
+const FUSE_STORE = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: FUSE storing notified data in the page cache. */\n#include "fuse_i.h"\n\nstatic int fuse_ystore(struct inode *inode, pgoff_t index)\n{\n\tstruct address_space *mapping;\n\tstruct page *page;\n\n\tmapping = inode->i_mapping;\n\tpage = find_or_create_page(mapping, index, mapping_gfp_mask(mapping));\n\tif (!page)\n\t\treturn -ENOMEM;\n\tunlock_page(page);\n\tput_page(page);\n\treturn 0;\n}\n';
+
 const invalid: InvalidCase[] = [
   {
     name: "erofs: read_mapping_folio() on buf->mapping, assigned from the backing file's f_mapping",
@@ -117,6 +120,12 @@ const invalid: InvalidCase[] = [
     name: "erofs: a helper's buf->mapping judged per caller: one that sets the buffer up on the metadata (the backing file's mapping) is the hazard",
     patches: [{ subject: 'erofs: peek at metadata blocks', edit: { 'fs/erofs/data.c': helper('static void erofs_peek_buf(struct erofs_buf *buf, pgoff_t index)\n{\n\tstruct folio *folio = filemap_get_folio(buf->mapping, index);\n\n\tif (!IS_ERR(folio))\n\t\tfolio_put(folio);\n}\n\nstatic void erofs_meta_peek(struct super_block *sb)\n{\n\tstruct erofs_buf buf = __EROFS_BUF_INITIALIZER;\n\n\terofs_init_metabuf(&buf, sb);\n\terofs_peek_buf(&buf, 0);\n}\n') } }],
     expect: ['introduced fs/erofs/data.c:51 foreignMapping (high)'],
+  },
+  {
+    name: "fuse-like: the mapping chosen by a conditional, one arm the passthrough backing file's: that arm is another filesystem's page cache",
+    tree: { 'fs/fuse/ystore.c': FUSE_STORE },
+    patches: [{ subject: 'fuse: store into the backing file for passthrough inodes', edit: { 'fs/fuse/ystore.c': (t) => t.replace('\tmapping = inode->i_mapping;\n', '\tstruct fuse_backing *fb = fuse_inode_backing(get_fuse_inode(inode));\n\n\tmapping = fb ? fb->file->f_mapping : inode->i_mapping;\n') } }],
+    expect: ['introduced fs/fuse/ystore.c:13 foreignMapping (high)'],
   },
 ];
 

@@ -5,7 +5,7 @@
 // stay fast and their answers come with the evidence (file:line steps).
 
 import type { CallSite, CodeGraph, CredScope, FunctionFacts } from './types.js';
-import { blockEncloses, normExpr, OUT_ARG, parseCall, parseMemberCall, sameExpr, splitMember } from './ctext.js';
+import { blockEncloses, normExpr, OUT_ARG, parseCall, parseMemberCall, sameExpr, splitMember, splitTernary } from './ctext.js';
 
 export { normExpr, sameExpr };
 import { BACKING_NAME_HINT, CALLER_ENTRIES, COMMAND_CONTEXT_TABLES, FOREIGN_INODE_SOURCES, CHECKED_IO, CONFIG_SLOTS, CRED_PASSTHROUGH, GENERIC_FIELDS, FILE_METHOD_SIGNATURES, FILE_METHOD_SLOTS, FILE_PASSTHROUGH, FOREIGN_FILE_FIELDS, FOREIGN_FILE_SOURCES, GENERIC_STRUCTS, type FileField, FILE_SETTERS, MOUNT_TIME_OPS, PRIVATE_FILE_FIELDS, PRIVATE_FILE_SOURCES, WORKER_SLOTS, type Stack, stackFor } from '../kb/index.js';
@@ -114,6 +114,15 @@ function trace(
       }
       const rhs = normExpr(a.rhs);
       if (rhs === 'NULL' || rhs === '0' || /^ERR_PTR\(/.test(rhs)) continue;
+      // `mapping = fb ? fb->file->f_mapping : inode->i_mapping`: either arm may be the one
+      const arms = what === 'cred' ? undefined : splitTernary(rhs);
+      if (arms) {
+        for (const arm of [arms.then, arms.otherwise]) {
+          const e = normExpr(arm);
+          if (e !== 'NULL' && e !== '0') out.push(...trace(graph, fn, e, a.line, budget, here, what, 'assigned'));
+        }
+        continue;
+      }
       out.push(...trace(graph, fn, rhs, a.line, budget, here, what, 'assigned'));
     }
     if (out.length) return out;
