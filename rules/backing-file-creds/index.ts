@@ -263,7 +263,7 @@ export default defineRule({
         // told at its end.
         // A fragment completed from the model has every call on the lines it
         // does not show: a return those lines do not revert before is seen.
-        const form = kb.CRED_FORMS[sc.api];
+        const form = kb.credForm(sc.api);
         const unreverted = (l: { line: number }): boolean =>
           fn.filled && form ? !fn.calls.some((c) => c.line > sc.startLine && c.line < l.line && kb.revertsForm(form, c.callee)) : !fn.hidden?.some((g) => g.from > sc.startLine && g.from <= l.line);
         // every way out (a new one beside an old one is the patch's, and the old one must not hide it)
@@ -286,7 +286,7 @@ export default defineRule({
             key: `unbalanced|${sc.api}|${normExpr(sc.cred)}|${leak.kind}|${normExpr(leak.text)}`,
             witness: [
               { kind: 'scope', text: own ? `${sc.api}(${arg}): ${sc.cred}` : `${sc.saved ? `${sc.saved} = ` : ''}${sc.api}(${sc.cred})`, file: fn.file, line: sc.startLine },
-              { kind: 'note', text: `leaves without ${sc.kind === 'paired' ? `${kb.CRED_FORMS[sc.api]?.reverts?.[0] ?? 'its end'}()` : 'revert_creds()'}: ${leak.text}`, file: fn.file, line: leak.line },
+              { kind: 'note', text: `leaves without ${sc.kind === 'paired' ? `${kb.credForm(sc.api)?.reverts?.[0] ?? 'its end'}()` : 'revert_creds()'}: ${leak.text}`, file: fn.file, line: leak.line },
               ...(sc.revertLine ? [{ kind: 'scope' as const, text: 'the revert this path skips', file: fn.file, line: sc.revertLine }] : []),
             ],
           });
@@ -635,7 +635,7 @@ export default defineRule({
         // still in force up to that call, or the two images would differ where neither changed)
         const revertAfter = (f: FunctionFacts, sc: CredScope): number | undefined => {
           if (!f.partial || sc.revertLine !== undefined || !sc.saved || sc.kind === 'scoped') return undefined;
-          const reverts = f.calls.filter((c) => c.line > sc.startLine && kb.revertsForm(kb.CRED_FORMS[sc.api] ?? { kind: sc.kind, cred: { arg: 0 }, source: '' }, c.callee) && c.args.some((x) => normExpr(x) === sc.saved));
+          const reverts = f.calls.filter((c) => c.line > sc.startLine && kb.revertsForm(kb.credForm(sc.api) ?? { kind: sc.kind, cred: { arg: 0 }, source: '' }, c.callee) && c.args.some((x) => normExpr(x) === sc.saved));
           return reverts.length === 1 ? reverts[0]!.line : undefined;
         };
         const through = revertAfter(pre, ps);

@@ -127,6 +127,11 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'fuse: store into the backing file for passthrough inodes', edit: { 'fs/fuse/ystore.c': (t) => t.replace('\tmapping = inode->i_mapping;\n', '\tstruct fuse_backing *fb = fuse_inode_backing(get_fuse_inode(inode));\n\n\tmapping = fb ? fb->file->f_mapping : inode->i_mapping;\n') } }],
     expect: ['introduced fs/fuse/ystore.c:13 foreignMapping (high)'],
   },
+  {
+    name: "overlayfs: generic_fadvise() on the real file works on its page cache itself, past the real filesystem's ->fadvise",
+    patches: [{ subject: 'ovl: advise the real file directly', edit: { 'fs/overlayfs/file.c': (t) => t.replace('const struct file_operations ovl_file_operations', 'static int ovl_yfadvise(struct file *file, loff_t offset, loff_t len, int advice)\n{\n\tstruct file *realfile = ovl_real_file(file);\n\n\treturn generic_fadvise(realfile, offset, len, advice);\n}\n\nconst struct file_operations ovl_file_operations') } }],
+    expect: ['introduced fs/overlayfs/file.c:40 foreignMapping (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [

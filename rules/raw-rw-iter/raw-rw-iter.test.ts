@@ -307,6 +307,11 @@ const invalid: InvalidCase[] = [
     ],
     expect: ['introduced fs/nfsd/ysplice.c:15 raw (medium)'],
   },
+  {
+    name: "fuse-like: the generic copy_splice_read() handed the backing file is its ->read_iter(), unchecked",
+    patches: [{ subject: 'fuse: splice from the backing file', edit: { 'fs/fuse/passthrough.c': (t) => t + '\nssize_t fuse_passthrough_splice_read(struct file *in, loff_t *ppos, struct pipe_inode_info *pipe,\n\t\t\t\t     size_t len, unsigned int flags)\n{\n\tstruct fuse_file *ff = in->private_data;\n\tstruct file *backing_file = fuse_file_passthrough(ff);\n\n\treturn copy_splice_read(backing_file, ppos, pipe, len, flags);\n}\n' } }],
+    expect: ['introduced fs/fuse/passthrough.c:24 raw (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [
@@ -453,6 +458,11 @@ const valid: ValidCase[] = [
     name: "VFS core: do_sendfile()'s input check moved into a helper it calls first is kept",
     tree: { 'fs/read_write.c': SENDFILE },
     patches: [{ subject: 'fs: sendfile: factor out the input check', edit: { 'fs/read_write.c': (t) => t.replace('static ssize_t do_sendfile(', 'static ssize_t sendfile_check_in(struct file *in, loff_t *pos, size_t count)\n{\n\treturn rw_verify_area(READ, in, pos, count);\n}\n\nstatic ssize_t do_sendfile(').replace('\tretval = rw_verify_area(READ, in, &pos, count);\n', '\tretval = sendfile_check_in(in, &pos, count);\n') } }],
+    expect: [],
+  },
+  {
+    name: "fuse-like: copy_splice_read() on the method's own file forwards to its own ->read_iter()",
+    patches: [{ subject: 'fuse: splice direct-io files by copy', edit: { 'fs/fuse/passthrough.c': (t) => t + '\nssize_t fuse_direct_splice_read(struct file *in, loff_t *ppos, struct pipe_inode_info *pipe,\n\t\t\t\tsize_t len, unsigned int flags)\n{\n\treturn copy_splice_read(in, ppos, pipe, len, flags);\n}\n' } }],
     expect: [],
   },
 ];

@@ -42,12 +42,13 @@ export function deriveCredWrappers(patches: readonly Patch[]): DerivedCredForms 
       forms.set(now, ends ? { ...known.form, reverts: ends } : known.form);
     }
     if (isCredRevert(was) && !PAIRED_REVERTS.has(was)) reverts.add(now);
-    // a paired revert renamed under a switch that keeps its name (ksmbd_revert_fsids()): the
-    // switch, as the knowledge base has it, is ended by the new name too
+    // a paired revert renamed: the switch, by its old name too (ksmbd_revert_fsids() renamed under
+    // ksmbd_override_fsids(); the model's scopes of a pair renamed together), is ended by the new name
     if (PAIRED_REVERTS.has(was)) {
       for (const [name, form] of Object.entries(CRED_FORMS)) {
-        if (!form.reverts?.includes(was) || forms.has(name) || renamedTo.has(name)) continue;
-        forms.set(name, { ...form, reverts: [...form.reverts, now] });
+        if (!form.reverts?.includes(was)) continue;
+        const had = forms.get(name) ?? form;
+        forms.set(name, { ...had, reverts: [...new Set([...(had.reverts ?? []), now])] });
       }
     }
   }

@@ -626,9 +626,14 @@ function mergeScopes(f: FunctionFacts, m: FunctionFacts, delta: number, hunks: r
       // out-parameter form's error return), a goto only to a label past it
       if (sc !== s) sc = { ...sc, leaks: sc.leaks.filter((x) => x.kind === 'return' || (x.kind === 'goto' && leavesPast(/^goto\s+(\w+)/.exec(x.text)?.[1]))) };
       const mayFail = switchMayFail(s, form, calls);
+      // the model's own switch, respelt on this added line (renamed, another spelling of the same
+      // form): the model's reading of the lines the hunks do not show stands (its failed-switch test)
+      const was = [...index].find(([, v]) => v === k)?.[0];
+      const modelLeaks = was === undefined ? undefined : new Set(m.credScopes[was]!.leaks.map((l) => place(l.line)));
       const more: CredScope['leaks'] = [];
       for (const e of exits) {
         if (e.line <= sc.startLine || e.line >= sc.revertLine! || sc.leaks.some((x) => x.line === e.line)) continue;
+        if (!e.shown && modelLeaks && !modelLeaks.has(e.line)) continue;
         // a shown way out is the fragment's to judge, unless the revert was paired here; not the
         // error test of a form that may fail (`if (err) return err;` after `err = ovl_override_creds(sb, &old)`)
         if (e.shown && (sc === s || (mayFail && e.line <= sc.startLine + 2))) continue;

@@ -90,6 +90,7 @@ export const CRED_FORMS: Record<string, CredForm> = table({
     reverts: ['nfs4_reset_creds'],
     savedArg: 0,
     revertArg: 0,
+    failsNonZero: true,
     source: 'fs/nfsd/nfs4recover.c: nfs4_save_creds(&original) = override_creds() of a prepare_creds() copy with fsuid/fsgid GLOBAL_ROOT_*, an error return when nothing was switched; nfs4_reset_creds(original) = revert_creds(original)',
   },
 });
