@@ -1393,6 +1393,13 @@ const valid: ValidCase[] = [
     patches: [{ subject: 'nfsd: rename nfs4_reset_creds()', edit: { 'fs/nfsd/yrecdir.c': (t) => t.replace(/\bnfs4_reset_creds\b/g, 'nfs4_restore_creds') } }],
     expect: [],
   },
+  {
+    name: "patch-only: a paired switch renamed with its revert, its failed-switch return beyond the hunk (the model's reading of it stands)",
+    mode: 'patch-only',
+    tree: { 'fs/nfsd/yrecdir.c': YRECDIR.replace('\tstatus = nfs4_save_creds(&original_cred);\n\tif (status < 0)\n\t\treturn status;\n', '\tstatus = nfs4_save_creds(&original_cred);\n\tif (status < 0) {\n\t\tprintk("NFSD: Unable to change credentials to create the"\n\t\t       " recovery directory: error %d\\n",\n\t\t       status);\n\t\treturn status;\n\t}\n') },
+    patches: [{ subject: 'nfsd: rename the recovery directory credential helpers', edit: { 'fs/nfsd/yrecdir.c': (t) => t.replace(/\bnfs4_save_creds\b/g, 'nfsd4_recdir_override_creds').replace(/\bnfs4_reset_creds\b/g, 'nfsd4_recdir_revert_creds') } }],
+    expect: [],
+  },
 ];
 
 describe('BACKING_FILE_CREDS', () => {
