@@ -94,6 +94,10 @@ export default defineRule({
         const fileExpr = viaMapping ? site.receiver : fileOf(site, raw);
         if (!fileExpr || /^NULL$/.test(fileExpr)) return;
         if (!viaMapping && isOwnFileExpr(ctx.graph, fn, fileExpr)) return;
+        // a generic helper beside a direct method call on the same file in the same function (coda's
+        // `copy_splice_read(host, ...)` fallback next to `host->f_op->splice_read(host, ...)`): one
+        // hazard, told at the method call
+        if (raw.helper && fn.calls.some((c) => c !== site && c.kind === 'member' && kb.RAW_IO[c.callee] && !kb.RAW_IO[c.callee]!.helper && sameFile(fileOf(c, kb.RAW_IO[c.callee]!), fileExpr, fn))) return;
         // rw_verify_area() on this file first, in this function
         const checkedFile = viaMapping ? (/^(.*)->f_mapping$/.exec(normExpr(fileExpr))?.[1] ?? fileExpr) : fileExpr;
         const guard = dominatingCall(fn, site, (c) => c.callee === 'rw_verify_area' && sameFile(c.args[1], checkedFile, fn));

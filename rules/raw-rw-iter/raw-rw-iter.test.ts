@@ -312,6 +312,12 @@ const invalid: InvalidCase[] = [
     patches: [{ subject: 'fuse: splice from the backing file', edit: { 'fs/fuse/passthrough.c': (t) => t + '\nssize_t fuse_passthrough_splice_read(struct file *in, loff_t *ppos, struct pipe_inode_info *pipe,\n\t\t\t\t     size_t len, unsigned int flags)\n{\n\tstruct fuse_file *ff = in->private_data;\n\tstruct file *backing_file = fuse_file_passthrough(ff);\n\n\treturn copy_splice_read(backing_file, ppos, pipe, len, flags);\n}\n' } }],
     expect: ['introduced fs/fuse/passthrough.c:24 raw (high)'],
   },
+  {
+    name: "coda-like: a host splice helper's copy_splice_read() fallback beside its direct ->splice_read() on the same container file is one hazard, told at the method call",
+    tree: { 'fs/coda/ysplice.c': '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: coda splicing from its container file. */\n#include "coda_linux.h"\n\nstatic ssize_t coda_ysplice_read(struct file *coda_file, loff_t *ppos, struct pipe_inode_info *pipe, size_t len, unsigned int flags)\n{\n\tstruct coda_file_info *cfi = coda_ftoc(coda_file);\n\tstruct file *host = cfi->cfi_container;\n\n\treturn vfs_splice_read(host, ppos, pipe, len, flags);\n}\n' },
+    patches: [{ subject: 'coda: splice from the container directly', edit: { 'fs/coda/ysplice.c': (t) => t.replace('\treturn vfs_splice_read(host, ppos, pipe, len, flags);\n', '\tif (unlikely(!host->f_op->splice_read))\n\t\treturn copy_splice_read(host, ppos, pipe, len, flags);\n\treturn host->f_op->splice_read(host, ppos, pipe, len, flags);\n') } }],
+    expect: ['introduced fs/coda/ysplice.c:12 reroutedKeep (high)'],
+  },
 ];
 
 const valid: ValidCase[] = [
