@@ -471,6 +471,11 @@ const valid: ValidCase[] = [
     patches: [{ subject: 'fuse: splice direct-io files by copy', edit: { 'fs/fuse/passthrough.c': (t) => t + '\nssize_t fuse_direct_splice_read(struct file *in, loff_t *ppos, struct pipe_inode_info *pipe,\n\t\t\t\tsize_t len, unsigned int flags)\n{\n\treturn copy_splice_read(in, ppos, pipe, len, flags);\n}\n' } }],
     expect: [],
   },
+  {
+    name: "fs/backing-file.c: backing_file_splice_write() in its first version, iter_file_splice_write() on the backing file, is the VFS's helper for the stacks",
+    patches: [{ subject: 'fs: factor out backing_file_splice_write()', edit: { 'fs/backing-file.c': (t) => t + '\nssize_t backing_file_splice_write(struct pipe_inode_info *pipe, struct file *out, loff_t *ppos, size_t len, unsigned int flags, struct backing_file_ctx *ctx)\n{\n\tconst struct cred *old_cred;\n\tssize_t ret;\n\n\told_cred = override_creds(ctx->cred);\n\tfile_start_write(out);\n\tret = iter_file_splice_write(pipe, out, ppos, len, flags);\n\tfile_end_write(out);\n\trevert_creds(old_cred);\n\treturn ret;\n}\n' } }],
+    expect: [],
+  },
 ];
 
 describe('RAW_RW_ITER', () => {

@@ -126,7 +126,7 @@ export const KERNEL_OWN_FILE_IO: Record<string, Fact> = table({
  * ctx->cred. Its reads and writes go through vfs_iter_*()/vfs_iocb_iter_*():
  * a raw call there is a bug like anywhere else.
  */
-export const BACKING_FILE_IMPL = { file: 'fs/backing-file.c', raw: new Set(['f_op->splice_write']), source: 'fs/backing-file.c: backing_file_splice_write()' } as const;
+export const BACKING_FILE_IMPL = { file: 'fs/backing-file.c', raw: new Set(['f_op->splice_write', 'iter_file_splice_write']), source: 'fs/backing-file.c: backing_file_splice_write() (iter_file_splice_write() on the backing file in its first version, v6.8 rc)' } as const;
 
 /** Functions that return (a reference to) their first argument's file. */
 export const FILE_PASSTHROUGH: Record<string, Fact> = table({
