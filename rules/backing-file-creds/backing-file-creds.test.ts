@@ -213,10 +213,6 @@ const YRECDIR =
 /** An overlayfs-like copy-up under the LSM's copy-up creds (ovl_prep_cu_creds()/ovl_revert_cu_creds()). */
 const YCUCOPY = '// SPDX-License-Identifier: GPL-2.0\n/* Synthetic: overlayfs copy-up under the LSM\'s copy-up creds. */\n#include "overlayfs.h"\n\nstatic int ovl_prep_cu_creds(struct dentry *dentry, struct ovl_cu_creds *cc)\n{\n\tint err;\n\n\tcc->old = cc->new = NULL;\n\terr = security_inode_copy_up(dentry, &cc->new);\n\tif (err < 0)\n\t\treturn err;\n\n\tif (cc->new)\n\t\tcc->old = override_creds(cc->new);\n\n\treturn 0;\n}\n\nstatic void ovl_revert_cu_creds(struct ovl_cu_creds *cc)\n{\n\tif (cc->new) {\n\t\trevert_creds(cc->old);\n\t\tput_cred(cc->new);\n\t}\n}\n\nstatic int ovl_copy_up_ylink(struct ovl_fs *ofs, struct ovl_copy_up_ctx *c)\n{\n\tstruct ovl_cu_creds cc;\n\tint err;\n\n\terr = ovl_prep_cu_creds(c->dentry, &cc);\n\tif (err)\n\t\treturn err;\n\n\terr = ovl_do_link(ofs, c->tempdentry, c->destdir, c->destdentry);\n\tovl_revert_cu_creds(&cc);\n\treturn err;\n}\n';
 
-/** An overlayfs-like rename that marks the new parent impure under the mounter's creds; the xattr write is three calls below. */
-const YIMPURE =
-  '// SPDX-License-Identifier: GPL-2.0-only\n/* Synthetic: overlayfs marking a parent impure. */\n#include "overlayfs.h"\n\nstatic int ovl_ysetxattr(struct ovl_fs *ofs, struct dentry *upper, const char *value, size_t size)\n{\n\treturn ovl_do_setxattr(ofs, upper, OVL_XATTR_IMPURE, value, size, 0);\n}\n\nstatic int ovl_ycheck_setxattr(struct ovl_fs *ofs, struct dentry *upper, const char *value, size_t size)\n{\n\tint err = ovl_ysetxattr(ofs, upper, value, size);\n\n\tif (err == -EPERM)\n\t\terr = 0;\n\treturn err;\n}\n\nstatic int ovl_yset_impure(struct dentry *dentry, struct dentry *upper)\n{\n\treturn ovl_ycheck_setxattr(OVL_FS(dentry->d_sb), upper, "y", 1);\n}\n\nint ovl_ymove(struct dentry *old, struct dentry *new)\n{\n\tconst struct cred *old_cred;\n\tstruct dentry *upperdir = ovl_dentry_upper(new->d_parent);\n\tint err;\n\n\told_cred = ovl_override_creds(old->d_sb);\n\terr = ovl_yset_impure(new->d_parent, upperdir);\n\tif (err)\n\t\tgoto out;\n\terr = ovl_do_rename_upper(old, new);\nout:\n\trevert_creds(old_cred);\n\treturn err;\n}\n\nconst struct inode_operations ovl_ymove_iops = {\n\t.rename\t\t= ovl_ymove,\n};\n';
-
 const invalid: InvalidCase[] = [
   {
     name: "erofs: a new backing-file read reached from ->read_folio() under the caller's creds",
@@ -888,12 +884,6 @@ const invalid: InvalidCase[] = [
     tree: { 'fs/smb/server/ycopy.c': YCOPY },
     patches: [{ subject: 'ksmbd: copy chunks as the target opener', edit: { 'fs/smb/server/ycopy.c': (t) => t.replace('\t\tret = vfs_copy_file_range(src, off, dst, off, len, 0);\n', '\t\tsaved = override_creds(dst->f_cred);\n\t\tret = vfs_copy_file_range(src, off, dst, off, len, 0);\n\t\tif (ret == 0)\n\t\t\tcontinue;\n\t\trevert_creds(saved);\n') } }],
     expect: ['introduced fs/smb/server/ycopy.c:24 unbalancedContinue (medium)'],
-  },
-  {
-    name: 'overlayfs: a helper call moved before the override with its arguments rewritten is still the access the override covered (three calls below)',
-    tree: { 'fs/overlayfs/ymove.c': YIMPURE },
-    patches: [{ subject: 'ovl: mark the new parent impure first', edit: { 'fs/overlayfs/ymove.c': (t) => t.replace('\told_cred = ovl_override_creds(old->d_sb);\n\terr = ovl_yset_impure(new->d_parent, upperdir);\n\tif (err)\n\t\tgoto out;\n', '\terr = ovl_yset_impure(new->d_parent, ovl_dentry_upper(new->d_parent));\n\tif (err)\n\t\treturn err;\n\told_cred = ovl_override_creds(old->d_sb);\n') } }],
-    expect: ['introduced fs/overlayfs/ymove.c:30 switchNarrowed (high)'],
   },
 ];
 

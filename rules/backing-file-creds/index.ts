@@ -651,10 +651,10 @@ export default defineRule({
         // preparation turned into a helper call): the new call is what the switch no longer covers
         const lost = pre.calls.filter((c) => c.creds.includes(i) && c.kind === 'direct' && !counterpart(fn, c));
         if (lost.length) {
-          const did = new Set(lost.flatMap((c) => reachesAccess(pre, c, stack, NEW_CALL_DEPTH).map((h) => h.site.callee)));
+          const did = new Set(lost.flatMap((c) => reachesAccess(pre, c, stack, 3).map((h) => h.site.callee)));
           for (const a of ctx.addedCalls) {
-            if (a.fn !== fn || a.site.creds.length || covered.includes(a.site)) continue;
-            if (reachesAccess(fn, a.site, stack, NEW_CALL_DEPTH).some((h) => did.has(h.site.callee))) covered.push(a.site);
+            if (a.fn !== fn || a.site.creds.length || covered.includes(a.site) || lost.some((c) => c.callee === a.site.callee)) continue;
+            if (reachesAccess(fn, a.site, stack, 3).some((h) => did.has(h.site.callee))) covered.push(a.site);
           }
         }
         const intoCallee = (a: (typeof movedSame)[number]): boolean => a.fn !== fn && covered.some((c) => c.kind === 'direct' && ctx.graph.resolve(c.callee, fn.file) === a.fn);
@@ -678,7 +678,7 @@ export default defineRule({
       }
       for (const sw of switches) {
         for (const site of sw.covered) {
-          const found = firstVerdict(fn, site, reachesAccess(fn, site, stack, NEW_CALL_DEPTH), { removedOwn: !!sw.own });
+          const found = firstVerdict(fn, site, reachesAccess(fn, site, stack, 3), { removedOwn: !!sw.own });
           if (!found) continue;
           const { hit, v } = found;
           explained.add(`${fn.name}:${site.line}`);
