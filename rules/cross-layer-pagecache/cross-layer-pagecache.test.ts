@@ -130,7 +130,7 @@ const invalid: InvalidCase[] = [
   {
     name: "overlayfs: generic_fadvise() on the real file works on its page cache itself, past the real filesystem's ->fadvise",
     patches: [{ subject: 'ovl: advise the real file directly', edit: { 'fs/overlayfs/file.c': (t) => t.replace('const struct file_operations ovl_file_operations', 'static int ovl_yfadvise(struct file *file, loff_t offset, loff_t len, int advice)\n{\n\tstruct file *realfile = ovl_real_file(file);\n\n\treturn generic_fadvise(realfile, offset, len, advice);\n}\n\nconst struct file_operations ovl_file_operations') } }],
-    expect: ['introduced fs/overlayfs/file.c:40 foreignMapping (high)'],
+    expect: ['introduced fs/overlayfs/file.c:40 foreignMappingUse (high)'],
   },
 ];
 

@@ -26,6 +26,8 @@ export default defineRule({
     messages: {
       foreignMapping:
         "{{api}}() on {{mapping}}, the page cache of {{file}} (another filesystem's file): the owner's locking, invalidation and ->read_folio() cookie rules are bypassed; read through vfs_iocb_iter_read() into a cache the stacked filesystem owns",
+      foreignMappingUse:
+        "{{api}}() on {{mapping}}, the page cache of {{file}} (another filesystem's file), past that filesystem's own methods: its locking and invalidation rules are bypassed; call {{useInstead}}, which lets the owner act",
       foreignCookie:
         "{{api}}() hands {{file}} to another filesystem's ->read_folio() as its file cookie: that argument is private to the mapping's owner",
       handedMapping:
@@ -33,6 +35,7 @@ export default defineRule({
     },
     questions: {
       foreignMapping: "This reads {{file}}'s page cache directly with {{api}}(). That page cache belongs to the backing filesystem (its locking, invalidation and ->read_folio() cookie rules); could this read through vfs_iocb_iter_read() into a cache owned by this filesystem instead?",
+      foreignMappingUse: "This works on {{file}}'s page cache directly with {{api}}(), past the backing filesystem's own methods. Could it call {{useInstead}} instead, so the owner of that page cache acts on it?",
       foreignCookie: "This hands {{file}} to another filesystem's ->read_folio() as its file cookie through {{api}}(). Isn't that argument private to the mapping's owner?",
       handedMapping: "{{fn}}() can be handed any file of any filesystem, and this reads {{file}}'s page cache directly with {{api}}(). That filesystem decides when its cached data is valid; could this read through kernel_read() or vfs_iocb_iter_read() instead?",
     },
@@ -80,8 +83,8 @@ export default defineRule({
             { kind: 'note', text: mc.file.why, file: fn.file, line: site.line },
           ];
           ctx.report({
-            messageId: handed ? 'handedMapping' : 'foreignMapping',
-            data: { api: apiName(site), mapping: normExpr(mappingExpr), file: fileNamed(normExpr(mappingExpr), normExpr(mc.file.origin.root)), why: mc.file.why, fn: handed?.fn ?? fn.name },
+            messageId: handed ? 'handedMapping' : api.useInstead ? 'foreignMappingUse' : 'foreignMapping',
+            data: { api: apiName(site), mapping: normExpr(mappingExpr), file: fileNamed(normExpr(mappingExpr), normExpr(mc.file.origin.root)), why: mc.file.why, fn: handed?.fn ?? fn.name, useInstead: api.useInstead ?? '' },
             at: { file: fn.file, line: site.line },
             // the mapping, not the API: a patch that switches read_cache_page() to read_mapping_folio() keeps the hazard
             // (a hand ->read_folio() drives the owner's read path itself: a hazard of its own kind)

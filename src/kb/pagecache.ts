@@ -13,6 +13,8 @@ export interface PageCacheApi extends Fact {
   /** Argument index of the file handed to ->read_folio() as its cookie, if any. */
   fileArg?: number;
   reads: boolean;
+  /** The checked call that does the same for another filesystem's file, when it is not a read (vfs_fadvise()). */
+  useInstead?: string;
 }
 
 export const PAGE_CACHE_APIS: Record<string, PageCacheApi> = table({
@@ -33,7 +35,7 @@ export const PAGE_CACHE_APIS: Record<string, PageCacheApi> = table({
   generic_file_read_iter: { mapping: { iocbArg: 0 }, reads: true, source: "mm/filemap.c: generic_file_read_iter() reads iocb->ki_filp's page cache (filemap_read())" },
   filemap_splice_read: { mapping: { fileArg: 0 }, reads: true, source: "mm/filemap.c: filemap_splice_read(in, ...) splices from in->f_mapping's folios" },
   filemap_get_folios: { mapping: 0, reads: false, source: 'mm/filemap.c: filemap_get_folios()' },
-  generic_fadvise: { mapping: { fileArg: 0 }, reads: true, source: "mm/fadvise.c: generic_fadvise(file, ...) reads ahead into and invalidates file->f_mapping itself (vfs_fadvise() calls the file's own ->fadvise first)" },
+  generic_fadvise: { mapping: { fileArg: 0 }, reads: true, useInstead: 'vfs_fadvise()', source: "mm/fadvise.c: generic_fadvise(file, ...) reads ahead into and invalidates file->f_mapping itself (vfs_fadvise() calls the file's own ->fadvise first)" },
   find_lock_page: { mapping: 0, reads: false, source: 'include/linux/pagemap.h: find_lock_page()' },
   find_or_create_page: { mapping: 0, reads: false, source: 'include/linux/pagemap.h: find_or_create_page()' },
   grab_cache_page: { mapping: 0, reads: false, source: 'include/linux/pagemap.h: grab_cache_page()' },
