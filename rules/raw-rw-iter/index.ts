@@ -118,7 +118,7 @@ export default defineRule({
           // (a new helper's callers must be seen for that: fs/io_uring.c's loop_rw_iter() was
           // called from io_read()/io_write() after their rw_verify_area(), above the hunks)
           const callers = ctx.graph.callers(fn.name);
-          const newUnchecked = !fn.partial && ctx.addedCalls.some((a) => a.site === site) && !fn.calls.some((c) => c.callee === 'rw_verify_area') && callers.every((e) => !e.caller.partial || e.caller.filled);
+          const newUnchecked = !fn.partial && addedSite(ctx, site) && !fn.calls.some((c) => c.callee === 'rw_verify_area') && callers.every((e) => !e.caller.partial || e.caller.filled);
           if (!checkRemoved && !newUnchecked) {
             entryPath = unguardedPath(ctx.graph, fn, 4);
             if (!entryPath) return;
@@ -164,8 +164,7 @@ export default defineRule({
         else if (dispatched) witness.push({ kind: 'note', text: `${normExpr(fileExpr)} is reached through its f_op, not by name: not a file ${fn.name}() implements, so another filesystem's (where it comes from is not in view)`, file: fn.file, line: site.line });
         else witness.push({ kind: 'note', text: `${normExpr(fileExpr)} is not the file ${fn.name}() implements`, file: fn.file, line: fn.line });
         // the call that opens the unchecked path, when the patch adds it and leaves the raw call alone
-        const isAdded = (x: CallSite): boolean => ctx.addedCalls.some((a) => a.site === x);
-        for (const e of isAdded(site) ? [] : unchecked.filter((x) => isAdded(x.site)).slice(0, 1)) witness.push({ kind: 'call', text: `${e.caller.name}() calls ${e.callee.name}() with no rw_verify_area() before it`, file: e.caller.file, line: e.site.line });
+        for (const e of addedSite(ctx, site) ? [] : unchecked.filter((x) => addedSite(ctx, x.site)).slice(0, 1)) witness.push({ kind: 'call', text: `${e.caller.name}() calls ${e.callee.name}() with no rw_verify_area() before it`, file: e.caller.file, line: e.site.line });
         for (const step of entryPath ?? []) witness.push({ kind: 'call', text: `${step.fn.name}() calls ${step.callee}() with no rw_verify_area() before it`, file: step.fn.file, line: step.line });
         witness.push({ kind: 'note', text: 'no rw_verify_area() on this file before the call, here or in the callers', file: fn.file, line: fn.line });
         let confidence: Confidence = cls.kind === 'backing' && cls.strong ? 'high' : 'medium';
@@ -201,7 +200,7 @@ export default defineRule({
         }
         // ...or the call that leads here is the same, under a condition the patch widened (`if (a)` to
         // `if (a || b)`): requests that took another path now take this raw call
-        const widened = !removed && !ctx.addedCalls.some((a) => a.site === site) ? widenedGuard(ctx, fn, site) : undefined;
+        const widened = !removed && !addedSite(ctx, site) ? widenedGuard(ctx, fn, site) : undefined;
         if (widened) {
           ctx.report({
             messageId: 'widened',
@@ -229,9 +228,14 @@ export default defineRule({
   },
 });
 
+/** Is this call one the patch adds? */
+function addedSite(ctx: RuleContext, site: CallSite): boolean {
+  return ctx.addedCalls.some((a) => a.site === site);
+}
+
 /** Does the patch send I/O to this raw call: is it on an added line, or does an added call lead to its function (three calls deep)? */
 function reroutedHere(ctx: RuleContext, fn: FunctionFacts, site: CallSite): boolean {
-  if (ctx.addedCalls.some((a) => a.site === site)) return true;
+  if (addedSite(ctx, site)) return true;
   const leadsHere = (name: string, from: string, depth: number, seen: Set<FunctionFacts>): boolean => {
     const t = ctx.graph.resolve(name, from);
     if (!t || seen.has(t)) return false;
@@ -381,7 +385,6 @@ function unguardedPath(graph: CodeGraph, fn: FunctionFacts, depth: number, seen 
   return undefined;
 }
 
-/** Every caller of `fn` runs rw_verify_area() before calling it (or its own callers do), up to `depth` levels. */
 const IDENT_RE = /^[A-Za-z_]\w*$/;
 
 /**
@@ -396,8 +399,7 @@ function uncheckedCallers(ctx: RuleContext, fn: FunctionFacts, depth: number, se
   const graph = ctx.graph;
   const callers = graph.callers(fn.name).filter((e) => graph.resolve(fn.name, e.caller.file) === fn && !seen.has(e.caller));
   if (!callers.length) return [];
-  const added = (s: CallSite): boolean => ctx.addedCalls.some((a) => a.site === s);
-  const order = [...callers.filter((e) => added(e.site)), ...callers.filter((e) => !added(e.site))];
+  const order = [...callers.filter((e) => addedSite(ctx, e.site)), ...callers.filter((e) => !addedSite(ctx, e.site))];
   for (const { caller, site } of order) {
     if (dominatingCall(caller, site, (c) => c.callee === 'rw_verify_area')) continue;
     const up = uncheckedCallers(ctx, caller, depth - 1, new Set([...seen, fn]));

@@ -354,16 +354,6 @@ function modelHeadings(hunks: readonly Hunk[], known: FileFacts, delta: number):
   return changed ? out : undefined;
 }
 
-/** The name a definition line (or a bare name) gives: the identifier before its `(`. */
-function defName(text: string): string | undefined {
-  const paren = text.indexOf('(');
-  const head = (paren < 0 ? text : text.slice(0, paren)).trimEnd();
-  let i = head.length;
-  while (i > 0 && /\w/.test(head[i - 1]!)) i--;
-  const name = head.slice(i);
-  return /^[A-Za-z_]/.test(name) ? name : undefined;
-}
-
 /** Does the line start a function definition at column 0 (`ssize_t foo(struct x *a,`), not a prototype? */
 function defLine(text: string): boolean {
   const paren = text.indexOf('(');
@@ -376,31 +366,31 @@ function defLine(text: string): boolean {
  * Git's hunk heading is read from the pre-image. When an earlier hunk
  * deletes that heading's definition line and adds another definition that
  * stays open to the end of what is shown (a helper split out above its old
- * caller, the old body kept as the helper's), the post-image lines of this
- * hunk start in the added function, not in the heading's.
+ * caller, the old body kept as the helper's; a function renamed), the
+ * post-image lines of this hunk start in the added function, not in the
+ * heading's. One pass over the hunks' lines.
  */
 export function postHeadings(hunks: readonly Hunk[], headings: readonly string[]): string[] {
+  // definitions the hunks so far deleted (and did not show again), and the added one still open
+  const deleted = new Set<string>();
+  let open: string | undefined;
   return headings.map((heading, i) => {
-    if (!heading || i === 0) return heading;
-    // (the heading is git's text, `__be32 nfsd_read(struct svc_rqst *rqstp, ...`, or the model's name)
-    const name = defName(heading);
-    let deleted = false;
-    let open: string | undefined;
-    for (const h of hunks.slice(0, i)) {
-      for (const l of h.lines) {
-        if (!defLine(l.text)) {
-          if (open && l.kind !== 'del' && /^\}/.test(l.text)) open = undefined;
-          continue;
-        }
-        const same = defName(l.text) === name;
-        if (l.kind === 'del') {
-          if (same) deleted = true;
-        } else {
-          open = l.kind === 'add' && !same ? l.text.trimEnd() : undefined;
-          if (same) deleted = false;
-        }
+    // (git's text, `__be32 nfsd_read(struct svc_rqst *rqstp, ...`, or the model's signature)
+    const name = sectionFunctionName(heading);
+    const out = i > 0 && name && deleted.has(name) && open ? open : heading;
+    for (const l of hunks[i]!.lines) {
+      if (!defLine(l.text)) {
+        if (open && l.kind !== 'del' && /^\}/.test(l.text)) open = undefined;
+        continue;
+      }
+      const n = sectionFunctionName(l.text);
+      if (l.kind === 'del') {
+        if (n) deleted.add(n);
+      } else {
+        if (n) deleted.delete(n);
+        open = l.kind === 'add' && n ? l.text.trimEnd() : undefined;
       }
     }
-    return deleted && open ? open : heading;
+    return out;
   });
 }
